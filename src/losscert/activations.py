@@ -1,0 +1,242 @@
+"""Activation functions: expressions, exact Taylor data and properties.
+
+An activation is named by a spec string: ``linear``, ``relu``,
+``leaky_relu(a)``, ``tanh``, ``sigmoid``, ``shifted_sigmoid``, ``softplus``,
+``swish``, ``elu``, ``elu(a)`` or ``poly(c0, c1, ..., ck)``.
+
+>>> act = activation("poly(0, 1, 1/2)")
+>>> act.expr
+z**2/2 + z
+>>> act.derivatives_at_zero(3)
+[0, 1, 1, 0]
+>>> activation("tanh").properties["odd"]
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import mpmath
+import sympy
+
+from .numbers import NumberError, parse_number
+
+z = sympy.Symbol("z", real=True)
+
+
+class ActivationError(ValueError):
+    pass
+
+
+class NotExact(ArithmeticError):
+    """The activation's value at this point is not an exact algebraic number."""
+
+
+class NonSmooth(ArithmeticError):
+    """The activation is not differentiable to the requested order here."""
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation. ``kind`` is the registry name; ``params`` its numbers."""
+    kind: str
+    params: tuple = ()
+    spec: str = field(default="", compare=False)
+
+    # -- symbolic ---------------------------------------------------------
+    @cached_property
+    def expr(self) -> sympy.Expr:
+        k, p = self.kind, self.params
+        e = sympy.exp
+        if k == "linear":
+            return z
+        if k == "relu":
+            return sympy.Piecewise((z, z > 0), (0, True))
+        if k == "leaky_relu":
+            return sympy.Piecewise((z, z > 0), (p[0] * z, True))
+        if k == "tanh":
+            return sympy.tanh(z)
+        if k == "sigmoid":
+            return 1 / (1 + e(-z))
+        if k == "shifted_sigmoid":
+            return 1 / (1 + e(-z)) - sympy.Rational(1, 2)
+        if k == "softplus":
+            return sympy.log(1 + e(z))
+        if k == "swish":
+            return z / (1 + e(-z))
+        if k == "elu":
+            return sympy.Piecewise((z, z > 0), (p[0] * (e(z) - 1), True))
+        if k == "poly":
+            return sum(c * z ** i for i, c in enumerate(p))
+        raise AssertionError(k)
+
+    def __call__(self, x: sympy.Expr) -> sympy.Expr:
+        return self.expr.subs(z, x)
+
+    @property
+    def polynomial_coefficients(self) -> tuple | None:
+        """Coefficients (SymPy numbers) when the activation is a polynomial."""
+        if self.kind == "linear":
+            return (sympy.Integer(0), sympy.Integer(1))
+        if self.kind == "poly":
+            return self.params
+        return None
+
+    @property
+    def slopes(self) -> tuple | None:
+        """(slope for z < 0, slope for z > 0) of a piecewise-linear activation."""
+        if self.kind == "relu":
+            return (sympy.Integer(0), sympy.Integer(1))
+        if self.kind == "leaky_relu":
+            return (self.params[0], sympy.Integer(1))
+        return None
+
+    @cached_property
+    def properties(self) -> dict:
+        poly = self.polynomial_coefficients
+        slopes = self.slopes
+        analytic = self.kind not in ("relu", "leaky_relu", "elu") or (slopes is not None and slopes[0] == slopes[1])
+        if self.kind == "elu":
+            analytic = False
+        homogeneous = self.kind == "linear" or slopes is not None or (
+            poly is not None and all(c == 0 for i, c in enumerate(poly) if i != 1))
+        odd = self.kind in ("linear", "tanh", "shifted_sigmoid") or (
+            poly is not None and all(c == 0 for i, c in enumerate(poly) if i % 2 == 0)) or (
+            slopes is not None and slopes[0] == slopes[1])
+        zero_at_zero = self.kind not in ("sigmoid", "softplus") and not (poly is not None and poly[0] != 0)
+        return {
+            "analytic": bool(analytic),
+            "polynomial": poly is not None,
+            "positively_homogeneous": bool(homogeneous),
+            "odd": bool(odd),
+            "zero_at_zero": bool(zero_at_zero),
+            "piecewise_linear": slopes is not None or self.kind == "linear",
+        }
+
+    def derivatives_at_zero(self, order: int) -> list[sympy.Expr]:
+        """Exact sigma^(k)(0) for k = 0..order (one-sided derivatives are not
+        used: a kink at 0 raises :class:`NonSmooth`)."""
+        slopes = self.slopes
+        if slopes is not None and slopes[0] != slopes[1] and order >= 1:
+            raise NonSmooth(f"{self.spec} is not differentiable at 0")
+        if self.kind == "elu" and order >= 1 and self.params[0] != 1:
+            raise NonSmooth(f"{self.spec} is not differentiable at 0")
+        if self.kind == "elu" and order >= 2:
+            raise NonSmooth(f"{self.spec} has no second derivative at 0")
+        expr = self.expr
+        if slopes is not None or self.kind == "elu":
+            expr = z
+        ser = sympy.series(expr, z, 0, order + 1).removeO()
+        return [sympy.factorial(k) * ser.coeff(z, k) for k in range(order + 1)]
+
+    # -- exact Taylor coefficients ---------------------------------------
+    def taylor(self, x0, order: int, F) -> list:
+        """Exact Taylor coefficients [s(x0), s'(x0), s''(x0)/2!, ...] up to
+        ``order`` in the field ``F``. Raises :class:`NotExact` when they are
+        not algebraic and :class:`NonSmooth` at a kink."""
+        poly = self.polynomial_coefficients
+        if poly is not None:
+            return _poly_taylor([F(c) for c in poly], x0, order, F)
+        slopes = self.slopes
+        if slopes is not None:
+            s = F.sign(x0)
+            if s == 0 and order >= 1:
+                raise NonSmooth(f"{self.spec} is not differentiable at 0")
+            slope = F(slopes[1] if s > 0 else slopes[0])
+            return ([slope * x0, slope] + [F.zero] * order)[: order + 1]
+        if self.kind == "elu" and F.sign(x0) > 0:
+            return ([x0, F.one] + [F.zero] * order)[: order + 1]
+        if F.is_zero(x0):
+            try:
+                ders = self.derivatives_at_zero(order)
+            except NonSmooth:
+                raise
+            coeffs = [d / sympy.factorial(k) for k, d in enumerate(ders)]
+            if all(c.is_Rational for c in coeffs):
+                return [F(c) for c in coeffs]
+            raise NotExact(f"{self.spec}: a derivative at 0 is not rational")
+        raise NotExact(f"{self.spec}({F.show(x0)}) is transcendental")
+
+    # -- high precision ---------------------------------------------------
+    def mp_taylor(self, x0, order: int) -> list:
+        """Taylor coefficients at an mpmath number (high precision, not rigorous)."""
+        poly = self.polynomial_coefficients
+        if poly is not None:
+            return _poly_taylor([_mp(c) for c in poly], x0, order, None)
+        slopes = self.slopes
+        if slopes is not None:
+            if x0 == 0 and order >= 1:
+                raise NonSmooth(f"{self.spec} is not differentiable at 0")
+            slope = _mp(slopes[1] if x0 > 0 else slopes[0])
+            return ([slope * x0, slope] + [mpmath.mpf(0)] * order)[: order + 1]
+        f = _MP_FUNCS[self.kind](self)
+        return [c for c in mpmath.taylor(f, x0, order)]
+
+
+def _poly_taylor(coeffs: list, x0, order: int, F) -> list:
+    """Taylor coefficients of sum c_i z^i at x0 (repeated synthetic division)."""
+    cs = list(coeffs)
+    zero = F.zero if F is not None else 0 * x0
+    out = []
+    for _ in range(order + 1):
+        if not cs:
+            out.append(zero)
+            continue
+        acc = zero
+        quot = []
+        for c in reversed(cs):
+            acc = acc * x0 + c
+            quot.append(acc)
+        out.append(quot.pop())
+        cs = list(reversed(quot))
+    return out
+
+
+_MP_FUNCS = {
+    "tanh": lambda a: mpmath.tanh,
+    "sigmoid": lambda a: (lambda x: 1 / (1 + mpmath.exp(-x))),
+    "shifted_sigmoid": lambda a: (lambda x: 1 / (1 + mpmath.exp(-x)) - mpmath.mpf(1) / 2),
+    "softplus": lambda a: (lambda x: mpmath.log1p(mpmath.exp(x))),
+    "swish": lambda a: (lambda x: x / (1 + mpmath.exp(-x))),
+    "elu": lambda a: (lambda x: x if x > 0 else _mp(a.params[0]) * (mpmath.exp(x) - 1)),
+}
+
+
+def _mp(c: sympy.Expr):
+    return mpmath.mpf(c.p) / c.q if c.is_Rational else mpmath.mpf(sympy.N(c, mpmath.mp.dps + 10))
+
+
+NAMES = ("linear", "relu", "leaky_relu", "tanh", "sigmoid", "shifted_sigmoid",
+         "softplus", "swish", "elu", "poly")
+_ARITY = {"leaky_relu": (1, 1), "elu": (0, 1), "poly": (1, 64)}
+_SPEC = re.compile(r"^\s*([A-Za-z_]+)\s*(?:\((.*)\))?\s*$", re.S)
+
+
+def activation(spec: str | Activation) -> Activation:
+    """Parse an activation spec string (see module docstring)."""
+    if isinstance(spec, Activation):
+        return spec
+    if not isinstance(spec, str):
+        raise ActivationError(f"activation must be a string, got {type(spec).__name__}")
+    m = _SPEC.match(spec)
+    if not m or m.group(1) not in NAMES:
+        raise ActivationError(f"unknown activation {spec!r} (known: {', '.join(NAMES)})")
+    name, argtext = m.group(1), m.group(2)
+    lo, hi = _ARITY.get(name, (0, 0))
+    args = [] if argtext is None or not argtext.strip() else argtext.split(",")
+    if not lo <= len(args) <= hi:
+        raise ActivationError(f"activation {spec!r}: {name} takes {lo}..{hi} arguments, got {len(args)}")
+    try:
+        params = tuple(parse_number(a) for a in args)
+    except NumberError as exc:
+        raise ActivationError(f"activation {spec!r}: {exc}") from None
+    if name == "elu" and not params:
+        params = (sympy.Integer(1),)
+    if name == "poly":
+        while len(params) > 1 and params[-1] == 0:
+            params = params[:-1]
+    canonical = name if not params or (name == "elu" and params == (1,)) else \
+        f"{name}({', '.join(str(p) for p in params)})"
+    return Activation(name, params, canonical)

@@ -1,0 +1,519 @@
+"""Graph + data -> the exact loss and its evaluators.
+
+``compile_loss(network, X, Y)`` returns a :class:`Loss`:
+``L(theta) = scale * ||F(theta) - Y||_F^2`` (``scale = 1/2`` by default),
+with the ordered parameters, the symbolic expression (for display) and exact
+evaluators of the value, gradient, Hessian and of Taylor expansions along
+curves. All evaluators share one forward/backward pass written once over an
+*algebra* of numbers (exact field elements, truncated Taylor series, mpmath
+numbers); the exact Hessian uses the structure of the network (Jacobian and
+residual terms) instead of differentiating one big expression.
+
+>>> from losscert.network import dense
+>>> loss = compile_loss(dense([1, 1, 1]), X=[[1, 2]], Y=[[2, 4]])
+>>> theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> y1": 2})
+>>> loss.value(theta), loss.gradient(theta)
+(0, [0, 0])
+>>> loss.hessian(theta).to_Matrix()
+Matrix([
+[20, 10],
+[10,  5]])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+from sympy.polys.matrices import DomainMatrix
+
+from .activations import Activation
+from .fields import Field
+from .network import Network
+from .numbers import NumberError, parse_number
+
+
+class CompileError(ValueError):
+    pass
+
+
+class PointError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    """One non-input node: its slot, activation (None: linear output) and
+    incoming terms (source slot, parameter index or None, constant)."""
+    slot: int
+    name: str
+    activation: Activation | None
+    terms: tuple          # ((src_slot, param_index | None, const | None), ...)
+    bias: int | None      # parameter index of the bias
+
+
+# --------------------------------------------------------------------------
+# algebras: what the forward/backward pass computes with
+
+class FieldAlgebra:
+    """Exact field elements."""
+    def __init__(self, F: Field):
+        self.F, self.zero = F, F.zero
+
+    def lift(self, c):
+        """A field constant as an element of the algebra."""
+        return c
+
+    def const(self, c):
+        """A field constant as a multiplier for :meth:`scale`."""
+        return c
+
+    def add(self, a, b):
+        return a + b
+
+    def mul(self, a, b):
+        return a * b
+
+    scale = mul
+
+    def activate(self, act: Activation, a, derivative: bool):
+        c = act.taylor(a, 1 if derivative else 0, self.F)
+        return c[0], (c[1] if derivative else None)
+
+
+class MPAlgebra(FieldAlgebra):
+    """mpmath numbers at the working precision (exploration, never a verdict)."""
+    def __init__(self, F: Field):
+        self.F, self.zero = F, mpmath.mpf(0)
+
+    def lift(self, c):
+        return _to_mp(self.F, c)
+
+    const = lift
+
+    def activate(self, act, a, derivative):
+        c = act.mp_taylor(a, 1 if derivative else 0)
+        return c[0], (c[1] if derivative else None)
+
+
+class JetAlgebra:
+    """Truncated power series in t of a given order, coefficients in a ring
+    (field elements, or polynomials over the field for symbolic directions)."""
+    def __init__(self, F: Field, order: int, ring_zero=None, base=None):
+        self.F, self.order = F, order
+        self.rzero = F.zero if ring_zero is None else ring_zero
+        self.base = base or (lambda x: x)       # constant ring element -> field element
+        self.zero = [self.rzero] * (order + 1)
+
+    def lift(self, c):
+        return [self.rzero + c] + [self.rzero] * self.order
+
+    def const(self, c):
+        return c
+
+    def add(self, a, b):
+        return [x + y for x, y in zip(a, b)]
+
+    def mul(self, a, b):
+        n = self.order + 1
+        out = [self.rzero] * n
+        for i, x in enumerate(a):
+            if not x:
+                continue
+            for j in range(n - i):
+                if b[j]:
+                    out[i + j] += x * b[j]
+        return out
+
+    def scale(self, a, c):
+        return [x * c for x in a]
+
+    def compose(self, coeffs, a):
+        """sum_j coeffs[j] * (a - a0)^j, truncated (Horner)."""
+        delta = [self.rzero] + list(a[1:])
+        out = self.lift(coeffs[-1])
+        for c in reversed(coeffs[:-1]):
+            out = self.mul(out, delta)
+            out[0] = out[0] + c
+        return out
+
+    def activate(self, act, a, derivative):
+        n = self.order
+        c = act.taylor(self.base(a[0]), n + (1 if derivative else 0), self.F)
+        value = self.compose(c[: n + 1], a)
+        if not derivative:
+            return value, None
+        dc = [c[j + 1] * (j + 1) for j in range(n + 1)]
+        return value, self.compose(dc, a)
+
+
+# --------------------------------------------------------------------------
+
+class Loss:
+    """The compiled loss of a network on data (see module docstring)."""
+
+    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=()):
+        self.network = network
+        self.X_sym = _matrix(X, "X", len(network.inputs))
+        self.Y_sym = _matrix(Y, "Y", len(network.outputs))
+        if len(self.X_sym[0]) != len(self.Y_sym[0]):
+            raise CompileError(f"data: X has {len(self.X_sym[0])} columns (samples) but Y has {len(self.Y_sym[0])}")
+        self.scale_sym = _number(scale, "scale")
+        if not self.scale_sym > 0:
+            raise CompileError("scale: must be positive")
+        numbers = [x for row in self.X_sym + self.Y_sym for x in row] + network.numbers() \
+            + [self.scale_sym] + list(extra_numbers)
+        self.field = Field.for_numbers(numbers)
+        F = self.field
+        self.X = [[F(x) for x in row] for row in self.X_sym]
+        self.Y = [[F(y) for y in row] for row in self.Y_sym]
+        self.scale = F(self.scale_sym)
+        self.n = len(self.X[0])
+        self.params = network.parameters
+        slots = {name: i for i, name in enumerate(network.inputs)}
+        steps = []
+        for name in network.topological_order:
+            if name in slots:
+                continue
+            slots[name] = len(slots)
+            terms = []
+            for u in network.graph.predecessors(name):
+                s = network.edge_slot(u, name)
+                terms.append((slots[u], s.param, None if s.const is None else F(s.const)))
+            b = network.bias_slot(name)
+            steps.append(Step(slots[name], name, network.activation(name), tuple(terms),
+                              None if b is None else b.param))
+        self.steps = tuple(steps)
+        self.n_slots = len(slots)
+        self.output_slots = [slots[o] for o in network.outputs]
+        self.n_inputs = len(network.inputs)
+
+    def extended(self, numbers) -> "Loss":
+        """The same loss over a field that also holds ``numbers``."""
+        return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, extra_numbers=numbers)
+
+    def __repr__(self):
+        return f"Loss({self.network!r}, n={self.n}, field={self.field.domain})"
+
+    # -- points ----------------------------------------------------------
+    def point(self, values) -> list:
+        """Field elements in parameter order from a mapping name -> number
+        (or a sequence in parameter order)."""
+        if isinstance(values, dict):
+            unknown = sorted(set(values) - set(self.params))
+            if unknown:
+                raise PointError(f"point: {unknown[0]!r} is not a parameter (parameters: {', '.join(self.params)})")
+            missing = [p for p in self.params if p not in values]
+            if missing:
+                raise PointError(f"point: no value for parameter {missing[0]!r}")
+            values = [values[p] for p in self.params]
+        if len(values) != len(self.params):
+            raise PointError(f"point: {len(values)} values for {len(self.params)} parameters")
+        out = []
+        for name, v in zip(self.params, values):
+            if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
+                try:
+                    v = self.field(_number(v, f"point.{name}"))
+                except (CompileError, ValueError, TypeError) as exc:
+                    raise PointError(f"point.{name}: {exc}") from None
+            out.append(v)
+        return out
+
+    def symbols(self) -> list[sympy.Symbol]:
+        return [sympy.Symbol(p) for p in self.params]
+
+    # -- the generic pass ---------------------------------------------------
+    def _forward(self, theta, alg, derivatives: bool):
+        """Node values per slot (list over samples); pre-activations and
+        activation derivatives when ``derivatives``."""
+        n = self.n
+        vals = [None] * self.n_slots
+        dact = [None] * self.n_slots
+        for i in range(self.n_inputs):
+            vals[i] = self.X[i]
+        for st in self.steps:
+            acc = [alg.zero] * n
+            for src, p, c in st.terms:
+                w = theta[p] if p is not None else alg.lift(c)
+                h = vals[src]
+                if src < self.n_inputs:
+                    acc = [alg.add(a, alg.scale(w, alg.const(x))) for a, x in zip(acc, h)]
+                else:
+                    acc = [alg.add(a, alg.mul(w, x)) for a, x in zip(acc, h)]
+            if st.bias is not None:
+                acc = [alg.add(a, theta[st.bias]) for a in acc]
+            if st.activation is None:
+                vals[st.slot] = acc
+            else:
+                pairs = [alg.activate(st.activation, a, derivatives) for a in acc]
+                vals[st.slot] = [v for v, _ in pairs]
+                dact[st.slot] = [d for _, d in pairs]
+        return vals, dact
+
+    def _residuals(self, vals, alg):
+        return [[alg.add(f, alg.lift(-y)) for f, y in zip(vals[s], yrow)]
+                for s, yrow in zip(self.output_slots, self.Y)]
+
+    def _loss_from_residuals(self, res, alg):
+        total = alg.zero
+        for row in res:
+            for r in row:
+                total = alg.add(total, alg.mul(r, r))
+        return alg.scale(total, alg.const(self.scale))
+
+    def _backward(self, theta, vals, dact, seeds, alg):
+        """Gradient of sum_o <seeds_o, a_o> w.r.t. the parameters."""
+        grad = [alg.zero] * len(self.params)
+        adj = {s: seed for s, seed in zip(self.output_slots, seeds)}
+        for st in reversed(self.steps):
+            lam = adj.pop(st.slot, None)
+            if lam is None:
+                continue
+            if st.activation is not None:
+                lam = [alg.mul(d, m) for d, m in zip(dact[st.slot], lam)]
+            for src, p, c in st.terms:
+                h = vals[src]
+                if p is not None:
+                    g = grad[p]
+                    if src < self.n_inputs:
+                        for l, x in zip(lam, h):
+                            g = alg.add(g, alg.scale(l, alg.const(x)))
+                    else:
+                        for l, x in zip(lam, h):
+                            g = alg.add(g, alg.mul(l, x))
+                    grad[p] = g
+                if src >= self.n_inputs:
+                    w = theta[p] if p is not None else alg.lift(c)
+                    contrib = [alg.mul(w, l) for l in lam]
+                    prev = adj.get(src)
+                    adj[src] = contrib if prev is None else [alg.add(a, b) for a, b in zip(prev, contrib)]
+            if st.bias is not None:
+                g = grad[st.bias]
+                for l in lam:
+                    g = alg.add(g, l)
+                grad[st.bias] = g
+        return grad
+
+    # -- exact evaluators ---------------------------------------------------
+    def outputs(self, theta) -> list[list]:
+        """F(theta): one row per output, one column per sample."""
+        alg = FieldAlgebra(self.field)
+        vals, _ = self._forward(theta, alg, False)
+        return [vals[s] for s in self.output_slots]
+
+    def value(self, theta):
+        alg = FieldAlgebra(self.field)
+        vals, _ = self._forward(theta, alg, False)
+        return self._loss_from_residuals(self._residuals(vals, alg), alg)
+
+    def gradient(self, theta) -> list:
+        alg = FieldAlgebra(self.field)
+        vals, dact = self._forward(theta, alg, True)
+        two_s = self.scale * 2
+        seeds = [[r * two_s for r in row] for row in self._residuals(vals, alg)]
+        return self._backward(theta, vals, dact, seeds, alg)
+
+    def mp_value(self, theta_mp):
+        """High-precision value at mpmath coordinates (not rigorous)."""
+        alg = MPAlgebra(self.field)
+        vals, _ = self._forward(theta_mp, alg, False)
+        return self._loss_from_residuals(self._residuals(vals, alg), alg)
+
+    def taylor(self, theta, curve, order: int, ring_zero=None, base=None) -> list:
+        """Coefficients of L(theta + t d1 + t^2 d2 + ...) up to t^order, for
+        ``curve = [d1, d2, ...]`` (vectors over the field, or over a
+        polynomial ring with ``ring_zero``/``base`` given)."""
+        alg = JetAlgebra(self.field, order, ring_zero, base)
+        th = self._curve(theta, curve, alg)
+        vals, _ = self._forward(th, alg, False)
+        return self._loss_from_residuals(self._residuals(vals, alg), alg)
+
+    def gradient_taylor(self, theta, curve, order: int, ring_zero=None, base=None) -> list[list]:
+        """Per parameter, the coefficients of grad L along the curve."""
+        alg = JetAlgebra(self.field, order, ring_zero, base)
+        th = self._curve(theta, curve, alg)
+        vals, dact = self._forward(th, alg, True)
+        two_s = self.scale * 2
+        seeds = [[alg.scale(r, two_s) for r in row] for row in self._residuals(vals, alg)]
+        return self._backward(th, vals, dact, seeds, alg)
+
+    def _curve(self, theta, curve, alg):
+        out = []
+        for p, t0 in enumerate(theta):
+            coeffs = [alg.rzero + t0] + [d[p] for d in curve]
+            coeffs = (coeffs + [alg.rzero] * (alg.order + 1))[: alg.order + 1]
+            out.append(coeffs)
+        return out
+
+    def hessian(self, theta) -> DomainMatrix:
+        """The exact Hessian: 2s (J^T J + sum_r R_r Hess F_r), from the
+        network's structure (sparse forward tangents, then forward-over-
+        reverse with the residual as a fixed seed)."""
+        F, n, P = self.field, self.n, len(self.params)
+        ni = self.n_inputs
+        vals = [None] * self.n_slots
+        for i in range(ni):
+            vals[i] = self.X[i]
+        d1, d2 = {}, {}
+        A, Hh = {}, {}
+        for st in self.steps:
+            pre = [F.zero] * n
+            rows = [dict() for _ in range(n)]
+            for src, p, c in st.terms:
+                w = theta[p] if p is not None else c
+                h = vals[src]
+                pre = [a + w * x for a, x in zip(pre, h)]
+                if src >= ni and w:
+                    for row, tang in zip(rows, Hh[src]):
+                        for q, v in tang.items():
+                            row[q] = row.get(q, F.zero) + w * v
+                if p is not None:
+                    for row, x in zip(rows, h):
+                        if x:
+                            row[p] = row.get(p, F.zero) + x
+            if st.bias is not None:
+                pre = [a + theta[st.bias] for a in pre]
+                for row in rows:
+                    row[st.bias] = row.get(st.bias, F.zero) + F.one
+            A[st.slot] = rows
+            if st.activation is None:
+                vals[st.slot] = pre
+            else:
+                cs = [st.activation.taylor(a, 2, F) for a in pre]
+                vals[st.slot] = [c[0] for c in cs]
+                d1[st.slot] = [c[1] for c in cs]
+                d2[st.slot] = [c[2] * 2 for c in cs]
+                Hh[st.slot] = [{q: v * s for q, v in row.items()} if s else {} for row, s in zip(rows, d1[st.slot])]
+        # Gauss-Newton part
+        J = {}
+        for i, (o, yrow) in enumerate(zip(self.output_slots, self.Y)):
+            for k in range(n):
+                row = {q: v for q, v in A[o][k].items() if v}
+                if row:
+                    J[i * n + k] = row
+        Jm = DomainMatrix.from_dod(J, (len(self.Y) * n, P), F.domain).to_dense()
+        H = Jm.transpose() * Jm
+        # second-order part: Hessian of phi = sum_o <R_o, a_o> with R fixed
+        G: dict[int, dict] = {}
+
+        def add_to(p, tang, factor):
+            if factor:
+                row = G.setdefault(p, {})
+                for q, v in tang.items():
+                    row[q] = row.get(q, F.zero) + factor * v
+
+        lam = {o: [f - y for f, y in zip(vals[o], yrow)] for o, yrow in zip(self.output_slots, self.Y)}
+        Lam = {o: [{} for _ in range(n)] for o in self.output_slots}
+        mu, Mu = {}, {}
+        for st in reversed(self.steps):
+            v = st.slot
+            if st.activation is not None:
+                if v not in mu:
+                    continue
+                lam[v] = [s * m for s, m in zip(d1[v], mu[v])]
+                Lam[v] = []
+                for k in range(n):
+                    t = {q: x * d1[v][k] for q, x in Mu[v][k].items()} if d1[v][k] else {}
+                    f = d2[v][k] * mu[v][k]
+                    if f:
+                        for q, x in A[v][k].items():
+                            t[q] = t.get(q, F.zero) + f * x
+                    Lam[v].append(t)
+            for src, p, c in st.terms:
+                h = vals[src]
+                if p is not None:
+                    for k in range(n):
+                        add_to(p, Lam[v][k], h[k])
+                        if src >= ni:
+                            add_to(p, Hh[src][k], lam[v][k])
+                if src >= ni:
+                    w = theta[p] if p is not None else c
+                    m = mu.setdefault(src, [F.zero] * n)
+                    M = Mu.setdefault(src, [dict() for _ in range(n)])
+                    for k in range(n):
+                        m[k] = m[k] + w * lam[v][k]
+                        if w:
+                            for q, x in Lam[v][k].items():
+                                M[k][q] = M[k].get(q, F.zero) + w * x
+                        if p is not None and lam[v][k]:
+                            M[k][p] = M[k].get(p, F.zero) + lam[v][k]
+            if st.bias is not None:
+                for k in range(n):
+                    add_to(st.bias, Lam[v][k], F.one)
+        G = {p: {q: x for q, x in row.items() if x} for p, row in G.items()}
+        H = H + DomainMatrix.from_dod({p: r for p, r in G.items() if r}, (P, P), F.domain).to_dense()
+        return H * (self.scale * 2)
+
+    def hessian_reference(self, theta) -> DomainMatrix:
+        """The Hessian column by column from first-order jets of the gradient
+        (slow; the reference the structural :meth:`hessian` is tested against)."""
+        F, P = self.field, len(self.params)
+        cols = []
+        for p in range(P):
+            e = [F.zero] * P
+            e[p] = F.one
+            cols.append([g[1] for g in self.gradient_taylor(theta, [e], 1)])
+        return DomainMatrix([[cols[j][i] for j in range(P)] for i in range(P)], (P, P), F.domain)
+
+    # -- symbolic and high precision ---------------------------------------
+    def expression(self) -> sympy.Expr:
+        """The loss as one SymPy expression in the parameter symbols (for
+        display and LaTeX; the evaluators never differentiate it)."""
+        syms = self.symbols()
+        vals = {}
+        for i, name in enumerate(self.network.inputs):
+            vals[i] = [sympy.Symbol(f"_x{i}_{k}") for k in range(self.n)]
+        subs = {sympy.Symbol(f"_x{i}_{k}"): self.X_sym[i][k] for i in range(self.n_inputs) for k in range(self.n)}
+        for st in self.steps:
+            acc = [sympy.Integer(0)] * self.n
+            for src, p, c in st.terms:
+                w = syms[p] if p is not None else self.field.to_sympy(c)
+                acc = [a + w * x for a, x in zip(acc, vals[src])]
+            if st.bias is not None:
+                acc = [a + syms[st.bias] for a in acc]
+            vals[st.slot] = acc if st.activation is None else [st.activation(a) for a in acc]
+        total = sum((f - y) ** 2 for s, yrow in zip(self.output_slots, self.Y_sym) for f, y in zip(vals[s], yrow))
+        return (self.scale_sym * total).subs(subs)
+
+    def to_mp(self, theta) -> list:
+        return [_to_mp(self.field, t) for t in theta]
+
+
+def _to_mp(F: Field, x):
+    s = F.to_sympy(x)
+    if s.is_Rational:
+        return mpmath.mpf(int(s.p)) / int(s.q)
+    return mpmath.mpf(sympy.N(s, mpmath.mp.dps + 15))
+
+
+def _number(v, where):
+    try:
+        return parse_number(v)
+    except NumberError as exc:
+        raise CompileError(f"{where}: {exc}") from None
+
+
+def _matrix(rows, name, expected_rows) -> list[list[sympy.Expr]]:
+    if isinstance(rows, sympy.MatrixBase):
+        rows = rows.tolist()
+    if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, (list, tuple)) for r in rows):
+        raise CompileError(f"data.{name}: must be a non-empty list of rows")
+    if len(rows) != expected_rows:
+        what = "inputs" if name == "X" else "outputs"
+        raise CompileError(f"data.{name}: has {len(rows)} rows but the network has {expected_rows} {what}")
+    width = len(rows[0])
+    if width == 0:
+        raise CompileError(f"data.{name}: rows are empty")
+    out = []
+    for i, r in enumerate(rows):
+        if len(r) != width:
+            raise CompileError(f"data.{name}: row {i + 1} has {len(r)} entries, row 1 has {width}")
+        out.append([_number(v, f"data.{name}[{i + 1}][{j + 1}]") for j, v in enumerate(r)])
+    return out
+
+
+def compile_loss(network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=()) -> Loss:
+    """Compile ``network`` with data ``X`` (one row per input, one column per
+    sample) and targets ``Y`` into a :class:`Loss`. ``extra_numbers`` (e.g. the
+    coordinates of points) enlarge the exact field when they hold radicals."""
+    return Loss(network, X, Y, scale, extra_numbers)

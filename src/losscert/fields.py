@@ -1,0 +1,156 @@
+"""Exact number fields for data, points and derivatives.
+
+All exact arithmetic of a problem happens in one :class:`Field`: the
+rationals ``QQ`` when every number is rational, otherwise the smallest
+algebraic field SymPy builds from the radicals that occur (the first paper's
+data has ``sqrt(9/10)``; squares of radicals stay exact). Signs of algebraic
+numbers are decided rigorously: the number is first tested for exact zero in
+the field, then enclosed with interval arithmetic at increasing precision
+until the enclosure excludes zero.
+
+>>> import sympy
+>>> F = Field.for_numbers([sympy.sqrt(2), sympy.Rational(1, 3)])
+>>> F.sign(F(sympy.sqrt(2)) - F(sympy.Rational(141, 100)))
+1
+"""
+from __future__ import annotations
+
+from functools import reduce
+
+import mpmath
+import sympy
+from sympy import QQ
+
+MAX_FIELD_DEGREE = 64
+
+
+class FieldError(ValueError):
+    pass
+
+
+def radicals(expr: sympy.Expr) -> set[sympy.Expr]:
+    """The irrational radicals (powers with a non-integer exponent) in ``expr``."""
+    return {p for p in sympy.sympify(expr).atoms(sympy.Pow) if not p.exp.is_Integer}
+
+
+class Field:
+    """An exact field (a SymPy domain) with conversions and rigorous signs."""
+
+    def __init__(self, domain=QQ):
+        self.domain = domain
+        self.zero = domain.zero
+        self.one = domain.one
+        self.is_rational = domain == QQ
+
+    @classmethod
+    def for_numbers(cls, numbers) -> "Field":
+        """The smallest field (QQ or QQ<radicals>) holding all ``numbers``."""
+        gens = reduce(set.union, (radicals(x) for x in numbers), set())
+        if not gens:
+            return cls(QQ)
+        try:
+            domain = QQ.algebraic_field(*sorted(gens, key=sympy.default_sort_key))
+        except Exception as exc:  # SymPy raises several types here
+            raise FieldError(f"cannot build an exact field for {sorted(map(str, gens))}: {exc}") from None
+        if domain.ext.minpoly.degree() > MAX_FIELD_DEGREE:
+            raise FieldError(f"too many independent radicals ({len(gens)}): field degree over {MAX_FIELD_DEGREE}")
+        return cls(domain)
+
+    def __repr__(self):
+        return f"Field({self.domain})"
+
+    def __eq__(self, other):
+        return isinstance(other, Field) and self.domain == other.domain
+
+    def __hash__(self):
+        return hash(self.domain)
+
+    def __call__(self, x):
+        """Convert an int, SymPy number or field element into this field."""
+        if isinstance(x, int):
+            return self.domain(x)
+        if isinstance(x, sympy.Basic):
+            return self.domain.from_sympy(x)
+        if self.domain.of_type(x):
+            return x
+        return self.domain.convert(x)
+
+    def to_sympy(self, e) -> sympy.Expr:
+        return self.domain.to_sympy(e)
+
+    def is_zero(self, e) -> bool:
+        return not e
+
+    def enclosure(self, e, prec: int = 64):
+        """An mpmath interval containing ``e`` (rigorous)."""
+        return enclose(self.to_sympy(e), prec)
+
+    def sign(self, e) -> int:
+        """-1, 0 or 1, exactly."""
+        if not e:
+            return 0
+        if self.is_rational:
+            return 1 if e > 0 else -1
+        exact = self.to_sympy(e)
+        if exact.is_Rational:
+            return 1 if exact > 0 else -1
+        prec = 64
+        while prec <= 1 << 16:
+            box = self.enclosure(e, prec)
+            if box.a > 0:
+                return 1
+            if box.b < 0:
+                return -1
+            prec *= 2
+        raise FieldError(f"could not separate {self.to_sympy(e)} from zero")
+
+    def compare(self, a, b) -> int:
+        """sign(a - b)."""
+        return self.sign(a - b)
+
+    def rational(self, e) -> sympy.Rational | None:
+        """``e`` as a SymPy Rational when it is rational, else None."""
+        s = self.to_sympy(e)
+        return s if s.is_Rational else None
+
+    def show(self, e) -> str:
+        return str(self.to_sympy(e))
+
+
+def enclose(expr: sympy.Expr, prec: int = 64):
+    """Rigorous mpmath interval for a real algebraic SymPy expression built
+    from rationals with ``+``, ``*`` and powers (integer or rational exponent
+    of a positive base)."""
+    saved = mpmath.iv.prec
+    mpmath.iv.prec = prec
+    try:
+        return _enclose(sympy.sympify(expr))
+    finally:
+        mpmath.iv.prec = saved
+
+
+def _enclose(e):
+    iv = mpmath.iv
+    if e.is_Integer:
+        return iv.mpf(int(e))
+    if e.is_Rational:
+        return iv.mpf(int(e.p)) / iv.mpf(int(e.q))
+    if e.is_Add:
+        return sum((_enclose(a) for a in e.args), iv.mpf(0))
+    if e.is_Mul:
+        out = iv.mpf(1)
+        for a in e.args:
+            out = out * _enclose(a)
+        return out
+    if e.is_Pow and e.exp.is_Rational:
+        base = _enclose(e.base)
+        if e.exp.is_Integer:
+            k = int(e.exp)
+            return base ** k if k >= 0 else iv.mpf(1) / base ** (-k)
+        if not base.a > 0:
+            raise FieldError(f"cannot enclose {e}: base not provably positive")
+        root = iv.exp(iv.log(base) * iv.mpf(int(e.exp.p)) / iv.mpf(int(e.exp.q)))
+        if e.exp == sympy.Rational(1, 2):
+            root = iv.sqrt(base)
+        return root
+    raise FieldError(f"cannot enclose {e}")

@@ -1,0 +1,427 @@
+"""Networks declared as networkx directed graphs.
+
+Node attributes: ``activation`` (spec string, hidden nodes only) and ``bias``
+(True for a trainable bias). Edge attributes: ``fixed`` (a number: the edge
+weight is a constant) or ``tie`` (a key: every edge with the same key shares
+one parameter named by the key). Every other edge is a free parameter named
+``"src -> dst"``; the bias of node ``h`` is the parameter ``"b:h"``.
+
+>>> import networkx as nx
+>>> g = nx.DiGraph([("x1", "h"), ("h", "y")])
+>>> net = Network(g, inputs=["x1"], outputs=["y"])
+>>> net.parameters
+('x1 -> h', 'h -> y')
+>>> dense([2, 3, 1]).parameters[:2]
+('x1 -> h1_1', 'x2 -> h1_1')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+import sympy
+
+from .activations import Activation, ActivationError, activation
+from .numbers import NumberError, parse_number
+
+
+class NetworkError(ValueError):
+    """An invalid network: the message names the node, edge or key."""
+
+
+def edge_name(src: str, dst: str) -> str:
+    return f"{src} -> {dst}"
+
+
+def bias_name(node: str) -> str:
+    return f"b:{node}"
+
+
+def parse_edge(text: str) -> tuple[str, str]:
+    """``"a->b"`` or ``"a -> b"`` to ``("a", "b")``."""
+    if not isinstance(text, str) or text.count("->") != 1:
+        raise NetworkError(f"edge {text!r} must be written 'src -> dst'")
+    a, b = (s.strip() for s in text.split("->"))
+    if not a or not b:
+        raise NetworkError(f"edge {text!r} must be written 'src -> dst'")
+    return a, b
+
+
+@dataclass(frozen=True)
+class Slot:
+    """How one edge weight or bias is set: a parameter index or a constant."""
+    param: int | None
+    const: sympy.Expr | None = None
+
+
+class Network:
+    """A validated feed-forward network on a networkx DiGraph."""
+
+    def __init__(self, graph: nx.DiGraph, inputs, outputs, default_activation="linear"):
+        self.inputs = tuple(inputs)
+        self.outputs = tuple(outputs)
+        g = nx.DiGraph()
+        g.add_nodes_from(graph.nodes(data=True))
+        g.add_edges_from(graph.edges(data=True))
+        self.graph = g
+        self._validate(default_activation)
+
+    # -- validation --------------------------------------------------------
+    def _validate(self, default_activation):
+        g, ins, outs = self.graph, self.inputs, self.outputs
+        for role, names in (("inputs", ins), ("outputs", outs)):
+            if not names:
+                raise NetworkError(f"{role}: at least one node is needed")
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise NetworkError(f"{role}: node {dup[0]!r} is listed twice")
+        both = set(ins) & set(outs)
+        if both:
+            raise NetworkError(f"node {sorted(both)[0]!r} is both an input and an output")
+        for n in (*ins, *outs):
+            if n not in g or g.degree(n) == 0:
+                raise NetworkError(f"node {n!r} is on no edge")
+        for n in g.nodes:
+            if g.degree(n) == 0:
+                raise NetworkError(f"node {n!r} is on no edge")
+        for u, v in g.edges:
+            if u == v:
+                raise NetworkError(f"edge {edge_name(u, v)!r} is a self-loop")
+            if v in ins:
+                raise NetworkError(f"edge {edge_name(u, v)!r} goes into input {v!r}")
+            if u in outs:
+                raise NetworkError(f"edge {edge_name(u, v)!r} leaves output {u!r}")
+        if not nx.is_directed_acyclic_graph(g):
+            cycle = nx.find_cycle(g)
+            raise NetworkError("the graph has a cycle: " + ", ".join(edge_name(u, v) for u, v, *_ in cycle))
+        try:
+            default = activation(default_activation)
+        except ActivationError as exc:
+            raise NetworkError(f"default activation: {exc}") from None
+        for n, data in g.nodes(data=True):
+            spec = data.get("activation")
+            if n in ins or n in outs:
+                if spec is not None and n in ins:
+                    raise NetworkError(f"node {n!r}: an input has no activation")
+                if spec is not None and activation_of(spec, n).kind != "linear":
+                    raise NetworkError(f"node {n!r}: output nodes are linear")
+                data["activation"] = None
+            else:
+                data["activation"] = default if spec is None else activation_of(spec, n)
+            bias = data.get("bias", False)
+            if bias not in (True, False):
+                raise NetworkError(f"node {n!r}: bias must be true or false")
+            if bias and n in ins:
+                raise NetworkError(f"node {n!r}: an input cannot have a bias")
+            data["bias"] = bool(bias)
+        ties: dict[str, list] = {}
+        for u, v, data in g.edges(data=True):
+            if "fixed" in data and data["fixed"] is not None:
+                if data.get("tie") is not None:
+                    raise NetworkError(f"edge {edge_name(u, v)!r} is both fixed and tied")
+                try:
+                    data["fixed"] = parse_number(data["fixed"])
+                except NumberError as exc:
+                    raise NetworkError(f"edge {edge_name(u, v)!r}: fixed weight: {exc}") from None
+            else:
+                data["fixed"] = None
+            if data.get("tie") is not None:
+                key = data["tie"]
+                if not isinstance(key, str) or not key.strip():
+                    raise NetworkError(f"edge {edge_name(u, v)!r}: tie key must be a non-empty string")
+                ties.setdefault(key, []).append((u, v))
+            else:
+                data["tie"] = None
+        names = {edge_name(u, v) for u, v in g.edges} | {bias_name(n) for n in g.nodes}
+        for key, members in ties.items():
+            if key in names or "->" in key:
+                raise NetworkError(f"tie key {key!r} collides with an edge or bias name")
+
+    # -- structure -----------------------------------------------------------
+    @cached_property
+    def hidden(self) -> tuple[str, ...]:
+        io = set(self.inputs) | set(self.outputs)
+        return tuple(n for n in self.topological_order if n not in io)
+
+    @cached_property
+    def topological_order(self) -> tuple[str, ...]:
+        order = {n: i for i, n in enumerate(self.graph.nodes)}
+        return tuple(nx.lexicographical_topological_sort(self.graph, key=order.__getitem__))
+
+    def activation(self, node) -> Activation | None:
+        return self.graph.nodes[node]["activation"]
+
+    def has_bias(self, node) -> bool:
+        return self.graph.nodes[node]["bias"]
+
+    @cached_property
+    def edges(self) -> tuple[tuple[str, str], ...]:
+        """Edges in declaration order (the ``order`` edge attribute when every
+        edge has one, as claim files and builders set it), else graph order."""
+        es = list(self.graph.edges(data="order"))
+        if all(o is not None for *_, o in es):
+            es.sort(key=lambda e: e[2])
+        return tuple((u, v) for u, v, _ in es)
+
+    @cached_property
+    def parameters(self) -> tuple[str, ...]:
+        """Parameter names: edges (and tie keys) in edge order, then biases."""
+        names: list[str] = []
+        for u, v in self.edges:
+            d = self.graph.edges[u, v]
+            if d["fixed"] is not None:
+                continue
+            name = d["tie"] or edge_name(u, v)
+            if name not in names:
+                names.append(name)
+        names += [bias_name(n) for n in self.topological_order if self.has_bias(n)]
+        return tuple(names)
+
+    @cached_property
+    def param_index(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.parameters)}
+
+    def edge_slot(self, u, v) -> Slot:
+        d = self.graph.edges[u, v]
+        if d["fixed"] is not None:
+            return Slot(None, d["fixed"])
+        return Slot(self.param_index[d["tie"] or edge_name(u, v)])
+
+    def bias_slot(self, node) -> Slot | None:
+        return Slot(self.param_index[bias_name(node)]) if self.has_bias(node) else None
+
+    def param_edges(self, param: str) -> list[tuple[str, str]]:
+        """The edges a parameter controls (one unless tied; none for a bias)."""
+        return [(u, v) for u, v in self.edges if self.graph.edges[u, v]["fixed"] is None
+                and (self.graph.edges[u, v]["tie"] or edge_name(u, v)) == param]
+
+    @property
+    def tied(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list] = {}
+        for u, v in self.edges:
+            if self.graph.edges[u, v]["tie"] is not None:
+                out.setdefault(self.graph.edges[u, v]["tie"], []).append((u, v))
+        return out
+
+    @property
+    def fixed(self) -> dict[tuple[str, str], sympy.Expr]:
+        return {(u, v): self.graph.edges[u, v]["fixed"] for u, v in self.edges
+                if self.graph.edges[u, v]["fixed"] is not None}
+
+    def numbers(self) -> list[sympy.Expr]:
+        """Every constant of the network (fixed weights, activation params)."""
+        acts = [a for n in self.hidden for a in self.activation(n).params]
+        return list(self.fixed.values()) + acts
+
+    def __repr__(self):
+        return (f"Network({len(self.inputs)} inputs, {len(self.hidden)} hidden, "
+                f"{len(self.outputs)} outputs, {len(self.parameters)} parameters)")
+
+    # -- conversions ---------------------------------------------------------
+    def to_table(self) -> dict:
+        """The ``[network]`` table of a claim file."""
+        acts = {n: self.activation(n) for n in self.hidden}
+        kinds = [a.spec for a in acts.values()]
+        default = max(set(kinds), key=kinds.count) if kinds else "linear"
+        table = {
+            "inputs": list(self.inputs), "outputs": list(self.outputs), "activation": default,
+            "edges": [edge_name(u, v) for u, v in self.edges],
+            "biases": [n for n in self.topological_order if self.has_bias(n)],
+        }
+        over = {n: a.spec for n, a in acts.items() if a.spec != default}
+        if over:
+            table["activations"] = over
+        if self.fixed:
+            table["fixed"] = {edge_name(u, v): str(c) for (u, v), c in self.fixed.items()}
+        if self.tied:
+            table["tied"] = {k: [edge_name(u, v) for u, v in es] for k, es in self.tied.items()}
+        return table
+
+    @classmethod
+    def from_table(cls, table: dict) -> "Network":
+        """Build from a ``[network]`` table (see the claims spec)."""
+        if not isinstance(table, dict):
+            raise NetworkError("[network] must be a table")
+        allowed = {"inputs", "outputs", "activation", "edges", "biases", "activations", "fixed", "tied"}
+        extra = sorted(set(table) - allowed)
+        if extra:
+            raise NetworkError(f"network.{extra[0]}: unknown key")
+        for key in ("inputs", "outputs", "edges"):
+            if key not in table:
+                raise NetworkError(f"network.{key}: missing")
+            if not isinstance(table[key], list) or not all(isinstance(x, str) for x in table[key]):
+                raise NetworkError(f"network.{key}: must be a list of strings")
+        g = nx.DiGraph()
+        for n in (*table["inputs"], *table["outputs"]):
+            g.add_node(n)
+        for i, text in enumerate(table["edges"]):
+            try:
+                u, v = parse_edge(text)
+            except NetworkError as exc:
+                raise NetworkError(f"network.edges: {exc}") from None
+            if g.has_edge(u, v):
+                raise NetworkError(f"network.edges: edge {edge_name(u, v)!r} is listed twice")
+            g.add_edge(u, v, order=i)
+        biases = table.get("biases", [])
+        if not isinstance(biases, list) or not all(isinstance(x, str) for x in biases):
+            raise NetworkError("network.biases: must be a list of node names")
+        for n in biases:
+            if n not in g:
+                raise NetworkError(f"network.biases: unknown node {n!r}")
+            g.nodes[n]["bias"] = True
+        for n, spec in _table(table, "activations").items():
+            if n not in g:
+                raise NetworkError(f"network.activations: unknown node {n!r}")
+            g.nodes[n]["activation"] = spec
+        for text, value in _table(table, "fixed").items():
+            u, v = _known_edge(g, text, "network.fixed")
+            g.edges[u, v]["fixed"] = value
+        seen: dict[tuple, str] = {}
+        for key, members in _table(table, "tied").items():
+            if not isinstance(members, list) or len(members) < 1:
+                raise NetworkError(f"network.tied.{key}: must be a list of edges")
+            for text in members:
+                u, v = _known_edge(g, text, f"network.tied.{key}")
+                if (u, v) in seen:
+                    raise NetworkError(f"network.tied: edge {edge_name(u, v)!r} is in both {seen[u, v]!r} and {key!r}")
+                if "fixed" in g.edges[u, v]:
+                    raise NetworkError(f"network.tied.{key}: edge {edge_name(u, v)!r} is also fixed")
+                seen[u, v] = key
+                g.edges[u, v]["tie"] = key
+        return cls(g, table["inputs"], table["outputs"], table.get("activation", "linear"))
+
+    def to_graphml(self, path):
+        g = nx.DiGraph()
+        for n in self.graph.nodes:
+            role = "input" if n in self.inputs else "output" if n in self.outputs else "hidden"
+            attrs = {"role": role, "bias": self.has_bias(n),
+                     "order": self.inputs.index(n) if role == "input" else
+                     self.outputs.index(n) if role == "output" else -1}
+            if role == "hidden":
+                attrs["activation"] = self.activation(n).spec
+            g.add_node(n, **attrs)
+        for i, (u, v) in enumerate(self.edges):
+            d = self.graph.edges[u, v]
+            attrs = {"order": i}
+            if d["fixed"] is not None:
+                attrs["fixed"] = str(d["fixed"])
+            if d["tie"] is not None:
+                attrs["tie"] = d["tie"]
+            g.add_edge(u, v, **attrs)
+        nx.write_graphml(g, path)
+
+    @classmethod
+    def from_graphml(cls, path) -> "Network":
+        g = nx.read_graphml(path)
+        ins = sorted((n for n, d in g.nodes(data=True) if d.get("role") == "input"), key=lambda n: g.nodes[n]["order"])
+        outs = sorted((n for n, d in g.nodes(data=True) if d.get("role") == "output"), key=lambda n: g.nodes[n]["order"])
+        for n, d in g.nodes(data=True):
+            for k in ("role", "order"):
+                d.pop(k, None)
+        return cls(g, ins, outs)
+
+
+def activation_of(spec, node) -> Activation:
+    try:
+        return activation(spec)
+    except ActivationError as exc:
+        raise NetworkError(f"node {node!r}: {exc}") from None
+
+
+def _table(table, key) -> dict:
+    value = table.get(key, {})
+    if not isinstance(value, dict):
+        raise NetworkError(f"network.{key}: must be a table")
+    return value
+
+
+def _known_edge(g, text, where) -> tuple[str, str]:
+    try:
+        u, v = parse_edge(text)
+    except NetworkError as exc:
+        raise NetworkError(f"{where}: {exc}") from None
+    if not g.has_edge(u, v):
+        raise NetworkError(f"{where}: edge {edge_name(u, v)!r} is not in network.edges")
+    return u, v
+
+
+# -- builders -----------------------------------------------------------------
+
+def _names(prefix, count):
+    return [f"{prefix}{i + 1}" for i in range(count)]
+
+
+def masked(masks, activation="linear", biases=False) -> Network:
+    """A layered network from 0/1 masks: ``masks[l][i][j] = 1`` connects node j
+    of layer l to node i of layer l+1 (layer 0 = inputs ``x1..``, last =
+    outputs ``y1..``, hidden layer l nodes ``h{l}_{i}``).
+
+    >>> masked([[[1, 0], [0, 1]], [[1, 1]]]).parameters
+    ('x1 -> h1_1', 'x2 -> h1_2', 'h1_1 -> y1', 'h1_2 -> y1')
+    """
+    sizes = [len(masks[0][0])] + [len(m) for m in masks]
+    layers = [_names("x", sizes[0])] + [[f"h{l}_{i + 1}" for i in range(s)] for l, s in enumerate(sizes[1:-1], 1)] \
+        + [_names("y", sizes[-1])]
+    g = nx.DiGraph()
+    for l, mask in enumerate(masks):
+        if len(mask) != sizes[l + 1] or any(len(row) != sizes[l] for row in mask):
+            raise NetworkError(f"mask {l}: shape does not match the layer sizes {sizes}")
+        for i, row in enumerate(mask):
+            for j, bit in enumerate(row):
+                if bit:
+                    g.add_edge(layers[l][j], layers[l + 1][i], order=g.number_of_edges())
+    if biases:
+        for layer in layers[1:-1]:
+            for n in layer:
+                if n in g:
+                    g.nodes[n]["bias"] = True
+    for n in layers[0] + layers[-1]:
+        g.add_node(n)
+    return Network(g, layers[0], layers[-1], activation)
+
+
+def dense(sizes, activation="linear", biases=False) -> Network:
+    """A fully connected network with layer ``sizes`` (inputs first)."""
+    return masked([[[1] * sizes[l] for _ in range(sizes[l + 1])] for l in range(len(sizes) - 1)],
+                  activation, biases)
+
+
+def sparse_dense(patterns, d_x, d_y, activation="linear", biases=False) -> Network:
+    """Two-layer net: hidden node i sees the inputs in ``patterns[i]``
+    (0-based indices) and feeds every output."""
+    first = [[1 if j in set(p) else 0 for j in range(d_x)] for p in patterns]
+    return masked([first, [[1] * len(patterns) for _ in range(d_y)]], activation, biases)
+
+
+def conv_matrix_entries(d, k, mode):
+    """Entries (row, col, kernel index 0-based) of the 1-D convolution matrix
+    f(w) of the first paper (stride 1) for input length d and kernel size k."""
+    mode = mode.upper()
+    if mode == "FULL":
+        rows, offset = d + k - 1, k - 1
+    elif mode == "SAME":
+        rows, offset = d, 0
+    elif mode == "VALID":
+        if d < k:
+            raise NetworkError(f"VALID mode needs d >= kernel size ({d} < {k})")
+        rows, offset = d - k + 1, 0
+    else:
+        raise NetworkError(f"unknown convolution mode {mode!r} (FULL, SAME or VALID)")
+    return [(r, c, c - r + offset) for r in range(rows) for c in range(d) if 0 <= c - r + offset < k]
+
+
+def conv1d(d, kernel_size, mode, channels=1, d_y=1, activation="linear") -> Network:
+    """One-hidden-layer 1-D CNN: channel j applies a tied kernel ``k{j}_{i}``
+    to the input in FULL, SAME or VALID mode; a dense layer maps every hidden
+    node to ``d_y`` outputs."""
+    xs, ys = _names("x", d), _names("y", d_y)
+    g = nx.DiGraph()
+    g.add_nodes_from(xs)
+    for ch in range(1, channels + 1):
+        for r, c, i in conv_matrix_entries(d, kernel_size, mode):
+            h = f"c{ch}_{r + 1}"
+            g.add_edge(xs[c], h, tie=f"k{ch}_{i + 1}", order=g.number_of_edges())
+            for y in ys:
+                g.add_edge(h, y, order=g.number_of_edges())
+    return Network(g, xs, ys, activation)
