@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import mpmath
 import sympy
@@ -138,24 +138,20 @@ class Activation:
         not algebraic and :class:`NonSmooth` at a kink."""
         poly = self.polynomial_coefficients
         if poly is not None:
-            return _poly_taylor([F(c) for c in poly], x0, order, F)
+            return _poly_taylor(_in_field(poly, F), x0, order, F)
         slopes = self.slopes
         if slopes is not None:
             s = F.sign(x0)
             if s == 0 and order >= 1:
                 raise NonSmooth(f"{self.spec} is not differentiable at 0")
-            slope = F(slopes[1] if s > 0 else slopes[0])
+            slope = _in_field(slopes, F)[1 if s > 0 else 0]
             return ([slope * x0, slope] + [F.zero] * order)[: order + 1]
         if self.kind == "elu" and F.sign(x0) > 0:
             return ([x0, F.one] + [F.zero] * order)[: order + 1]
         if F.is_zero(x0):
-            try:
-                ders = self.derivatives_at_zero(order)
-            except NonSmooth:
-                raise
-            coeffs = [d / sympy.factorial(k) for k, d in enumerate(ders)]
+            coeffs = _taylor_at_zero(self, order)
             if all(c.is_Rational for c in coeffs):
-                return [F(c) for c in coeffs]
+                return _in_field(coeffs, F)
             raise NotExact(f"{self.spec}: a derivative at 0 is not rational")
         raise NotExact(f"{self.spec}({F.show(x0)}) is transcendental")
 
@@ -173,6 +169,16 @@ class Activation:
             return ([slope * x0, slope] + [mpmath.mpf(0)] * order)[: order + 1]
         f = _MP_FUNCS[self.kind](self)
         return [c for c in mpmath.taylor(f, x0, order)]
+
+
+@lru_cache(maxsize=None)
+def _taylor_at_zero(act: "Activation", order: int) -> tuple:
+    return tuple(d / sympy.factorial(k) for k, d in enumerate(act.derivatives_at_zero(order)))
+
+
+@lru_cache(maxsize=4096)
+def _in_field(numbers: tuple, F) -> list:
+    return [F(c) for c in numbers]
 
 
 def _poly_taylor(coeffs: list, x0, order: int, F) -> list:
