@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 from sympy.polys.matrices import DomainMatrix
+from sympy.polys.polyerrors import CoercionFailed
 
 from .activations import Activation
 from .fields import Field
@@ -192,6 +193,18 @@ class Loss:
         """The same loss over a field that also holds ``numbers``."""
         return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, extra_numbers=numbers)
 
+    def holding(self, *points) -> "Loss":
+        """This loss, or the same loss over a larger field, so that every
+        coordinate of ``points`` (mappings or sequences of numbers) is exact."""
+        nums = [_number(v, "point") for p in points for v in (p.values() if isinstance(p, dict) else p)
+                if not self.field.domain.of_type(v)]
+        try:
+            for x in nums:
+                self.field(x)
+            return self
+        except CoercionFailed:
+            return self.extended(nums)
+
     def __repr__(self):
         return f"Loss({self.network!r}, n={self.n}, field={self.field.domain})"
 
@@ -214,6 +227,9 @@ class Loss:
             if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
                 try:
                     v = self.field(_number(v, f"point.{name}"))
+                except CoercionFailed:
+                    raise PointError(f"point.{name}: {v} is not in the field {self.field.domain} of this loss "
+                                     "(use loss.holding(point))") from None
                 except (CompileError, ValueError, TypeError) as exc:
                     raise PointError(f"point.{name}: {exc}") from None
             out.append(v)

@@ -418,10 +418,12 @@ def conv1d(d, kernel_size, mode, channels=1, d_y=1, activation="linear") -> Netw
     xs, ys = _names("x", d), _names("y", d_y)
     g = nx.DiGraph()
     g.add_nodes_from(xs)
+    entries = conv_matrix_entries(d, kernel_size, mode)
     for ch in range(1, channels + 1):
-        for r, c, i in conv_matrix_entries(d, kernel_size, mode):
-            h = f"c{ch}_{r + 1}"
-            g.add_edge(xs[c], h, tie=f"k{ch}_{i + 1}", order=g.number_of_edges())
-            for y in ys:
-                g.add_edge(h, y, order=g.number_of_edges())
+        for r, c, i in entries:
+            g.add_edge(xs[c], f"c{ch}_{r + 1}", tie=f"k{ch}_{i + 1}", order=g.number_of_edges())
+    hidden = [f"c{ch}_{r + 1}" for ch in range(1, channels + 1) for r in sorted({r for r, _, _ in entries})]
+    for y in ys:
+        for h in hidden:
+            g.add_edge(h, y, order=g.number_of_edges())
     return Network(g, xs, ys, activation)

@@ -13,7 +13,8 @@ changes:
 A node with a bias and no inputs still feeds sigma(b) forward, so it is kept
 (the bias exception). Inputs and outputs are never removed: an input that
 reaches no output and an output that no input or bias node reaches are
-reported as useless.
+reported as useless and left out of the effective sub-network (drop their
+rows of X and Y to compile it).
 
 >>> from losscert.network import masked
 >>> net = masked([[[1, 0], [0, 0]], [[1, 1]]])   # h1_2 has no inputs
@@ -95,9 +96,16 @@ def effective(network: Network) -> tuple[Network | None, PruneReport]:
         for _, v in list(g.out_edges(n)):
             report.removed.append(Removal("edge", edge_name(n, v), "input reaches no output"))
             g.remove_edge(n, v)
-    if any(g.degree(n) == 0 for n in (*network.inputs, *network.outputs)):
+    for n in report.useless_outputs:
+        for u, _ in list(g.in_edges(n)):
+            report.removed.append(Removal("edge", edge_name(u, n), "output reached by no input or bias node"))
+            g.remove_edge(u, n)
+    ins = [n for n in network.inputs if g.degree(n)]
+    outs = [n for n in network.outputs if g.degree(n)]
+    g.remove_nodes_from([n for n in list(g) if not g.degree(n)])
+    if not ins or not outs:
         return None, report
-    return Network(g, network.inputs, network.outputs), report
+    return Network(g, ins, outs), report
 
 
 def _remove(g: nx.DiGraph, node, rule, report: PruneReport):

@@ -101,8 +101,8 @@ def candidate_curves(loss: Loss, theta) -> list[Curve]:
         return all(net.graph.edges[e]["fixed"] is None and net.graph.edges[e]["tie"] is None for e in edges)
 
     def value(e):
-        fixed = net.graph.edges[e]["fixed"]
-        return theta[idx[edge_name(*e)]] if fixed is None else F(fixed)
+        d = net.graph.edges[e]
+        return F(d["fixed"]) if d["fixed"] is not None else theta[idx[d["tie"] or edge_name(*e)]]
 
     for h in net.hidden:
         ins = list(net.graph.in_edges(h))
@@ -115,10 +115,10 @@ def candidate_curves(loss: Loss, theta) -> list[Curve]:
             curve = Curve("rescaling", h, in_params, out_params)
             if any(curve.tangent(theta, F)):
                 curves.append(curve)
-        if in_params and all(net.graph.edges[e]["tie"] is None and not value(e) for e in outs):
+        # a zero weight silences the edge whether or not its parameter is shared
+        if in_params and all(not value(e) for e in outs):
             curves += [Curve("dead-out", h, [p], []) for p in in_params]
-        in_zero = all(net.graph.edges[e]["tie"] is None and not value(e) for e in ins) \
-            and (not net.has_bias(h) or not theta[idx[bias_name(h)]])
+        in_zero = all(not value(e) for e in ins) and (not net.has_bias(h) or not theta[idx[bias_name(h)]])
         if in_zero and untied(outs) and act.properties["zero_at_zero"]:
             curves += [Curve("dead-in", h, [idx[edge_name(*e)]], []) for e in outs]
     return curves

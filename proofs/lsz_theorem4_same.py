@@ -1,0 +1,27 @@
+"""lin-sun-zhang, Theorem 4 (SAME mode, p1 = 1): a spurious valley.
+
+L(U, w) = 1/2 || U f_S(w) I_2 - diag(1, 4) ||^2 with f_S(w) = [[w1, w2], [0, w1]].
+The set T0 = {w1 = u1 = 0, w2 = a, u3 = 4/a} sits at loss 1/2 while the
+global minimum is 0. The kernel confirms the loss values, criticality and
+that T0's points are not strict minima (the hidden node fed only by w1 is
+silent, so its outgoing weights move freely). Whether they are local minima
+is beyond the order-four test (the quartic form vanishes on the 3-dimensional
+Hessian kernel); the paper's inequality argument is not checked here.
+"""
+from losscert import compile_loss, conv1d
+from losscert.proof import Proof
+
+net = conv1d(2, 2, "SAME", channels=1, d_y=2)       # hidden c1_1 = w1 x1 + w2 x2, c1_2 = w1 x2
+loss = compile_loss(net, [[1, 0], [0, 1]], [[1, 0], [0, 4]])
+PROOF = Proof("Theorem 4: SAME-mode CNN with one channel has a spurious valley",
+              source="lin-sun-zhang-sparse-landscape: Theorem 4 (proof, SAME mode)")
+for a in (1, 2):
+    t0 = {"k1_1": 0, "k1_2": a, "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": f"4/{a}", "c1_2 -> y2": 0}
+    PROOF.loss_value(loss, t0, "1/2", text=f"a = {a}: the point of T0 has loss 1/2")
+    PROOF.critical_point(loss, t0, text=f"a = {a}: it is a critical point")
+    PROOF.strict_local_minimum(loss, t0, expect="refuted", text=f"a = {a}: it is a strict local minimum")
+    PROOF.local_minimum(loss, t0, expect="inconclusive", text=f"a = {a}: it is a local minimum",
+                        note="paper: yes (by an inequality); order-four test undecided")
+    PROOF.not_global(loss, t0, {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0,
+                                "c1_1 -> y2": 0, "c1_2 -> y2": 4},
+                     text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")

@@ -1,0 +1,167 @@
+"""Scripted proofs: a script proposes, the kernel decides.
+
+A proof script in ``proofs/`` builds a :class:`Proof` (module-level name
+``PROOF``, or several in ``PROOFS``): a named sequence of statements, each a
+kernel rule applied to what the script computed (a point, a witness, a
+matrix). Nothing in this API accepts a verdict: :func:`run` calls the kernel
+for every statement.
+
+>>> from losscert import dense, compile_loss
+>>> loss = compile_loss(dense([1, 1, 1]), [[1]], [[1]])
+>>> proof = Proof("a saddle", source="example")
+>>> proof.saddle(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0})
+>>> [r["verdict"] for r in run(proof)["statements"]]
+['verified']
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import kernel
+from .numbers import parse_number
+from .kernel import algebra
+
+
+@dataclass
+class Statement:
+    text: str
+    rule: str
+    args: tuple
+    expect: str
+    note: str = ""
+
+
+RULES = {
+    "critical_point": kernel.critical_point, "local_minimum": kernel.local_minimum,
+    "strict_local_minimum": kernel.strict_local_minimum, "saddle": kernel.saddle,
+    "not_global": kernel.not_global, "spurious_local_minimum": kernel.spurious_local_minimum,
+    "loss_value": kernel.loss_value, "effective": kernel.effective,
+    "rank": algebra.rank_is, "identity": algebra.identity,
+}
+
+
+@dataclass
+class Proof:
+    name: str
+    source: str
+    statements: list = field(default_factory=list)
+
+    def _add(self, rule, args, expect, text, note):
+        if expect not in kernel.STATUSES:
+            raise ValueError(f"expect must be one of {kernel.STATUSES}")
+        self.statements.append(Statement(text or rule.replace("_", " "), rule, args, expect, note))
+
+    # -- statements about a point of a loss -------------------------------------
+    def _at(self, rule, loss, points, expect, text, note, extra=()):
+        loss = loss.holding(*points, list(extra))
+        self._add(rule, (loss, *(loss.point(p) for p in points), *(loss.field(x) for x in extra)),
+                  expect, text, note)
+
+    def critical_point(self, loss, point, expect="verified", text=None, note=""):
+        self._at("critical_point", loss, [point], expect, text, note)
+
+    def local_minimum(self, loss, point, expect="verified", text=None, note=""):
+        self._at("local_minimum", loss, [point], expect, text, note)
+
+    def strict_local_minimum(self, loss, point, expect="verified", text=None, note=""):
+        self._at("strict_local_minimum", loss, [point], expect, text, note)
+
+    def saddle(self, loss, point, expect="verified", text=None, note=""):
+        self._at("saddle", loss, [point], expect, text, note)
+
+    def not_global(self, loss, point, better, expect="verified", text=None, note=""):
+        self._at("not_global", loss, [point, better], expect, text, note)
+
+    def spurious_local_minimum(self, loss, point, better, expect="verified", text=None, note=""):
+        self._at("spurious_local_minimum", loss, [point, better], expect, text, note)
+
+    def loss_value(self, loss, point, value, expect="verified", text=None, note=""):
+        self._at("loss_value", loss, [point], expect, text, note, extra=[parse_number(value)])
+
+    # -- structural and algebraic statements -----------------------------------
+    def effective(self, network, expect="verified", text=None, note=""):
+        self._add("effective", (network,), expect, text, note)
+
+    def rank(self, matrix, claimed, expect="verified", text=None, note=""):
+        self._add("rank", (matrix, claimed), expect, text, note)
+
+    def identity(self, lhs, rhs, expect="verified", text=None, note=""):
+        self._add("identity", (lhs, rhs), expect, text, note)
+
+
+def run(proof: Proof) -> dict:
+    """Decide every statement with the kernel."""
+    out = []
+    for st in proof.statements:
+        try:
+            v = RULES[st.rule](*st.args)
+        except AssertionError as exc:     # a kernel self-check failed: never a verdict
+            v = kernel.Verdict(kernel.INCONCLUSIVE, f"internal self-check failed: {exc}")
+        out.append({"statement": st.text, "rule": st.rule, "verdict": v.status, "expect": st.expect,
+                    "reason": v.reason, "evidence": v.evidence, "note": st.note})
+    return {"name": proof.name, "source": proof.source, "statements": out}
+
+
+def load_proofs(path: Path) -> list[Proof]:
+    """Import one proof script and return its proofs."""
+    name = f"losscert_proof_{path.stem.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    proofs = list(getattr(module, "PROOFS", [])) + ([module.PROOF] if hasattr(module, "PROOF") else [])
+    if not proofs or not all(isinstance(p, Proof) for p in proofs):
+        raise ValueError(f"{path}: defines no PROOF (a losscert.proof.Proof)")
+    return proofs
+
+
+def discover(paths) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        out += sorted(x for x in p.glob("*.py") if not x.name.startswith("_")) if p.is_dir() else [p]
+    return out
+
+
+def run_cli(args) -> int:
+    results, failed = [], False
+    for path in discover(args.paths):
+        t0 = time.time()
+        try:
+            proofs = load_proofs(path)
+        except Exception as exc:   # a broken script: one line, then go on
+            print(f"{path}: cannot load: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        for proof in proofs:
+            res = run(proof)
+            res["seconds"] = round(time.time() - t0, 2)
+            results.append(res)
+            failed |= any(s["verdict"] != s["expect"] for s in res["statements"])
+    if args.errata:
+        print("| source | statement | the paper | checked verdict | reason |\n|---|---|---|---|---|")
+        for r in results:
+            for s in r["statements"]:
+                if s["note"]:
+                    print(f"| {r['source']} | {s['statement']} | {s['note']} | {s['verdict']} | {s['reason']} |")
+        return 1 if failed else 0
+    if args.json:
+        print(json.dumps({"proofs": [{k: r[k] for k in ("name", "source", "statements")} for r in results]},
+                         indent=2))
+    else:
+        for r in results:
+            print(f"{r['name']}  [{r['source']}]")
+            for s in r["statements"]:
+                mark = "ok " if s["verdict"] == s["expect"] else "BAD"
+                print(f"  {mark} {s['statement']}: {s['verdict']} (expect {s['expect']})")
+        n = sum(len(r["statements"]) for r in results)
+        bad = sum(s["verdict"] != s["expect"] for r in results for s in r["statements"])
+        print(f"{len(results)} proofs, {n} statements, {n - bad} as expected, {bad} not")
+    if args.report:
+        from .report import write_report
+        write_report(results, args.report)
+    return 1 if failed else 0

@@ -1,0 +1,33 @@
+"""Every proof script under proofs/ runs as test items: one per statement."""
+from pathlib import Path
+
+import pytest
+
+from losscert import kernel
+from losscert.proof import Proof, discover, load_proofs, run
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = discover([ROOT / "proofs"])
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+def test_proof_script(script):
+    for proof in load_proofs(script):
+        res = run(proof)
+        assert res["source"].split(":")[0] in {p.stem for p in (ROOT.parent / "shared" / "papers").glob("*.txt")} \
+            or not (ROOT.parent / "shared").exists()
+        bad = [(s["statement"], s["verdict"], s["expect"], s["reason"]) for s in res["statements"]
+               if s["verdict"] != s["expect"]]
+        assert not bad
+
+
+def test_a_script_cannot_set_a_verdict():
+    from losscert import compile_loss, dense
+    loss = compile_loss(dense([1, 1, 1]), [[1]], [[1]])
+    proof = Proof("bogus", source="test")
+    proof.local_minimum(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0})      # a saddle
+    proof.rank([[1, 2], [2, 4]], 2)                                     # rank 1
+    proof.identity("(a + b)**2", "a**2 + b**2")                         # not an identity
+    assert [s["verdict"] for s in run(proof)["statements"]] == [kernel.REFUTED] * 3
+    with pytest.raises(TypeError):
+        proof.local_minimum(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0}, verdict="verified")
