@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import kernel
 from .numbers import parse_number
-from .kernel import algebra
+from .kernel import algebra, paths
 
 
 @dataclass
@@ -41,7 +41,8 @@ RULES = {
     "strict_local_minimum": kernel.strict_local_minimum, "saddle": kernel.saddle,
     "not_global": kernel.not_global, "spurious_local_minimum": kernel.spurious_local_minimum,
     "loss_value": kernel.loss_value, "effective": kernel.effective,
-    "rank": algebra.rank_is, "identity": algebra.identity,
+    "rank": algebra.rank_is, "identity": algebra.identity, "inequality": algebra.inequality,
+    "non_increasing": paths.non_increasing,
 }
 
 
@@ -92,6 +93,15 @@ class Proof:
 
     def identity(self, lhs, rhs, expect="verified", text=None, note=""):
         self._add("identity", (lhs, rhs), expect, text, note)
+
+    def inequality(self, lhs, rhs, certificate=(), counterexample=None, expect="verified", text=None, note=""):
+        """lhs >= rhs, from a sum-of-squares certificate [(c, s), ...] or refuted by a counterexample."""
+        self._add("inequality", (lhs, rhs, tuple(certificate), counterexample), expect, text, note)
+
+    def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
+        """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""
+        loss = loss.holding(*path)
+        self._add("non_increasing", (loss, [loss.point(c) for c in path], a, b), expect, text, note)
 
 
 def run(proof: Proof) -> dict:

@@ -36,3 +36,35 @@ def identity(lhs, rhs) -> Verdict:
         return Verdict(VERIFIED, "identity: lhs - rhs expands to 0", ev)
     ev["difference"] = str(num)
     return Verdict(REFUTED, "not an identity: lhs - rhs expands to a non-zero expression", ev)
+
+
+def inequality(lhs, rhs, certificate=(), counterexample=None) -> Verdict:
+    """``lhs >= rhs`` for all real values of the symbols.
+
+    Verified from a certificate ``[(c, s), ...]`` with numbers c >= 0 and
+    lhs - rhs = sum c * s**2 exactly (checked by expansion); refuted by a
+    ``counterexample`` (a mapping symbol -> number) where lhs < rhs exactly;
+    otherwise inconclusive. A certificate that does not match proves nothing.
+    """
+    from .verdict import INCONCLUSIVE
+    lhs, rhs = sympy.sympify(lhs), sympy.sympify(rhs)
+    ev = {"lhs": str(lhs), "rhs": str(rhs)}
+    if counterexample:
+        subs = {sympy.Symbol(str(k)) if not isinstance(k, sympy.Symbol) else k: sympy.nsimplify(v)
+                for k, v in counterexample.items()}
+        gap = sympy.nsimplify(sympy.expand((lhs - rhs).subs(subs)))
+        if gap.is_number and gap.is_real and bool(gap < 0):
+            ev.update({"counterexample": {str(k): str(v) for k, v in subs.items()}, "lhs - rhs": str(gap)})
+            return Verdict(REFUTED, f"lhs - rhs = {gap} < 0 at the counterexample", ev)
+    if certificate:
+        coeffs = [sympy.nsimplify(c) for c, _ in certificate]
+        if not all(c.is_number and c.is_real and bool(c >= 0) for c in coeffs):
+            return Verdict(INCONCLUSIVE, "certificate rejected: a coefficient is not a non-negative number", ev)
+        sos = sum(c * sympy.sympify(s) ** 2 for c, (_, s) in zip(coeffs, certificate))
+        rest = sympy.expand(lhs - rhs - sos)
+        ev["certificate"] = str(sos)
+        if rest == 0:
+            return Verdict(VERIFIED, "lhs - rhs is a sum of squares with non-negative weights (exact expansion)", ev)
+        ev["remainder"] = str(rest)
+        return Verdict(INCONCLUSIVE, "certificate rejected: lhs - rhs - (sum of squares) does not expand to 0", ev)
+    return Verdict(INCONCLUSIVE, "no certificate and no counterexample given", ev)

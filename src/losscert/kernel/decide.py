@@ -235,6 +235,8 @@ class Analysis:
                 self.reason = ("local minimum: on a slice transversal to the rescaling orbits the quartic "
                                "form q is positive definite on the Hessian kernel (splitting lemma)")
             else:
+                if self.is_strict is False:     # a constant-loss curve contradicts a positive quartic
+                    raise AssertionError("kernel self-check failed: positive quartic on a constant-loss curve")
                 self.is_strict = True
                 self.reason = self.strict_reason = ("strict local minimum: H is PSD, the cubic form vanishes on "
                                                     "ker H and the quartic form q is positive definite there")

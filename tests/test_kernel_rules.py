@@ -1,0 +1,77 @@
+"""Kernel rules beyond local minima: ranks, identities, inequalities, paths."""
+import sympy
+
+from losscert import compile_loss, dense, kernel
+from losscert.kernel import algebra, paths
+
+a, b, w = sympy.symbols("a b w")
+V, R, I = kernel.VERIFIED, kernel.REFUTED, kernel.INCONCLUSIVE
+
+
+def test_rank_generic_and_wrong_claims():
+    M = sympy.Matrix([[w, 1], [0, w]])
+    assert algebra.rank_is(M, 2).status == V
+    assert algebra.rank_is(M, 1).status == R
+    assert algebra.rank_is(M.subs(w, 0), 1).status == V
+    assert algebra.rank_is(sympy.zeros(2, 2), 0).status == V
+
+
+def test_identity():
+    assert algebra.identity((a + b) ** 2, a**2 + 2 * a * b + b**2).status == V
+    assert algebra.identity((a + b) ** 2, a**2 + b**2).status == R
+    assert algebra.identity(1 / (1 - a) - a / (1 - a), 1).status == V
+
+
+def test_inequality_certificates_are_checked_not_trusted():
+    lhs, rhs = a**2 + b**2, 2 * a * b
+    assert algebra.inequality(lhs, rhs, certificate=[(1, a - b)]).status == V
+    assert algebra.inequality(lhs, rhs, certificate=[(1, a + b)]).status == I      # wrong certificate
+    assert algebra.inequality(lhs, rhs, certificate=[(-1, a - b)]).status == I     # negative weight
+    assert algebra.inequality(lhs, rhs).status == I
+    assert algebra.inequality(2 * a * b, a**2 + b**2, counterexample={"a": 1, "b": 0}).status == R
+    assert algebra.inequality(lhs, rhs, counterexample={"a": 1, "b": 1}).status == I   # not a counterexample
+
+
+def test_monotone_paths():
+    loss = compile_loss(dense([1, 1, 1]), [[1]], [[1]])          # L = (u w - 1)^2 / 2
+    F = loss.field
+    start = loss.point([0, 0])
+    # straight to (1, 1): L(t) = (t^2 - 1)^2 / 2 decreases on [0, 1]
+    assert paths.non_increasing(loss, [start, loss.point([1, 1])]).status == V
+    # continuing to t = 2 overshoots: refuted
+    assert paths.non_increasing(loss, [start, loss.point([1, 1])], 0, 2).status == R
+    # a constant path
+    assert paths.non_increasing(loss, [start, loss.point([0, 1])]).status == V
+    tanh = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[1]])
+    assert paths.non_increasing(tanh, [tanh.point([0, 0]), tanh.point([1, 1])]).status == I
+    assert F.is_rational
+
+
+def test_activation_registry():
+    from losscert.activations import NonSmooth, NotExact, activation
+    assert activation("tanh").derivatives_at_zero(5) == [0, 1, 0, -2, 0, 16]
+    assert activation("sigmoid").derivatives_at_zero(3) == [sympy.Rational(1, 2), sympy.Rational(1, 4), 0,
+                                                             -sympy.Rational(1, 8)]
+    assert activation("swish").derivatives_at_zero(2) == [0, sympy.Rational(1, 2), sympy.Rational(1, 2)]
+    assert activation("softplus").derivatives_at_zero(1)[0] == sympy.log(2)
+    props = {name: activation(name).properties for name in
+             ("linear", "relu", "leaky_relu(1/10)", "tanh", "sigmoid", "shifted_sigmoid", "softplus", "swish",
+              "elu", "poly(0, 1, 1)")}
+    assert [n for n, p in props.items() if p["positively_homogeneous"]] == ["linear", "relu", "leaky_relu(1/10)"]
+    assert [n for n, p in props.items() if p["odd"]] == ["linear", "tanh", "shifted_sigmoid"]
+    assert [n for n, p in props.items() if not p["zero_at_zero"]] == ["sigmoid", "softplus"]
+    assert not props["relu"]["analytic"] and props["tanh"]["analytic"] and props["relu"]["piecewise_linear"]
+    from losscert.fields import Field
+    F = Field()
+    try:
+        activation("relu").taylor(F.zero, 1, F)
+        raise AssertionError("relu has a kink at 0")
+    except NonSmooth:
+        pass
+    try:
+        activation("tanh").taylor(F(1), 0, F)
+        raise AssertionError("tanh(1) is transcendental")
+    except NotExact:
+        pass
+    assert activation("poly(1, 2, 3)").taylor(F(2), 2, F) == [F(17), F(14), F(3)]
+    assert activation("leaky_relu(0.1)").taylor(F(-2), 1, F) == [F(sympy.Rational(-1, 5)), F(sympy.Rational(1, 10))]
