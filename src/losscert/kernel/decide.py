@@ -32,6 +32,7 @@ from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
+MAX_FORM_VARIABLES = 6   # kernel dimension up to which the cubic/quartic forms are decided
 
 
 def _vec(F: Field, v) -> list[str]:
@@ -153,6 +154,8 @@ class Analysis:
             return
         self.evidence["kernel_basis"] = [_named(loss, F, k) for k in kernel[:10]]
         self._symmetries()
+        if self.is_min and self.is_strict is False:
+            return                      # both questions are settled (zero loss, constant-loss curve)
         self._higher_order()
 
     def _symmetries(self):
@@ -194,6 +197,11 @@ class Analysis:
             Kp = K
         mp = len(Kp)
         self.evidence["slice_kernel_dimension"] = mp
+        if mp > MAX_FORM_VARIABLES:
+            self.reason = self.reason or (f"the Hessian kernel left after the orbits has dimension {mp}; the "
+                                          f"order-four test handles at most {MAX_FORM_VARIABLES}")
+            self.strict_reason = self.strict_reason or self.reason
+            return
         R, *cs = ring(",".join(f"c{i + 1}" for i in range(mp)), F.domain)
         z = [sum((c * k[j] for c, k in zip(cs, Kp)), R.zero) for j in range(len(theta))]
         jet = loss.taylor(theta, [z], 4, ring_zero=R.zero, base=_constant_term(R, F))

@@ -4,6 +4,10 @@
   fixed or tied incident edge): incoming weights and bias times c, outgoing
   weights divided by c, c > 0. A global symmetry of the loss (a group
   action), so its orbit through a critical point consists of critical points.
+- ``mixing`` of linear hidden neurons j, k with in(k) <= in(j) and
+  out(j) <= out(k): incoming weights of j += c * those of k, outgoing weights
+  of k -= c * those of j (the one-parameter subgroups of GL(p) acting on a
+  group of neurons with one pattern); also a global symmetry.
 - ``dead-out`` / ``dead-in`` translations: a neuron whose outgoing weights
   are all zero leaves its incoming weights free; a neuron with sigma(0) = 0
   whose incoming weights (and bias) are all zero leaves its outgoing weights
@@ -28,14 +32,16 @@ from ..network import bias_name, edge_name
 
 @dataclass
 class Curve:
-    kind: str            # "rescaling", "dead-out", "dead-in"
+    kind: str            # "rescaling", "mixing", "dead-out", "dead-in"
     neuron: str
-    up: list             # parameter indices multiplied by c (rescaling) or moved by +c
-    down: list           # parameter indices divided by c (rescaling)
+    up: list             # rescaling: indices times c; dead-*: indices moved by +c
+    down: list           # rescaling: indices divided by c
+    shift: list = None   # mixing: (target index, source index, sign): target += sign * c * theta[source]
 
     @property
     def group_action(self) -> bool:
-        return self.kind == "rescaling"
+        """A one-parameter group of linear maps preserving L everywhere."""
+        return self.kind in ("rescaling", "mixing")
 
     def tangent(self, theta, F) -> list:
         t = [F.zero] * len(theta)
@@ -43,10 +49,14 @@ class Curve:
             t[i] = theta[i] if self.kind == "rescaling" else F.one
         for i in self.down:
             t[i] = -theta[i]
+        for target, source, sign in self.shift or ():
+            t[target] = t[target] + (theta[source] if sign > 0 else -theta[source])
         return t
 
     def at(self, theta, c, F) -> list:
         """The point of the curve at parameter c (c > 0 for rescalings)."""
+        if self.kind == "mixing":
+            return [a + c * b for a, b in zip(theta, self.tangent(theta, F))]
         out = list(theta)
         for i in self.up:
             out[i] = theta[i] * c if self.kind == "rescaling" else theta[i] + c
@@ -57,6 +67,10 @@ class Curve:
     def describe(self) -> str:
         if self.kind == "rescaling":
             return f"rescale neuron {self.neuron}: incoming weights and bias * c, outgoing weights / c (c > 0)"
+        if self.kind == "mixing":
+            j, k = self.neuron
+            return (f"mix linear neurons: incoming weights of {j} += c * those of {k}, "
+                    f"outgoing weights of {k} -= c * those of {j}")
         if self.kind == "dead-out":
             return f"neuron {self.neuron} has zero outgoing weights: its incoming weights move freely"
         return f"neuron {self.neuron} outputs sigma(0) = 0: its outgoing weights move freely"
@@ -121,7 +135,33 @@ def candidate_curves(loss: Loss, theta) -> list[Curve]:
         in_zero = all(not value(e) for e in ins) and (not net.has_bias(h) or not theta[idx[bias_name(h)]])
         if in_zero and untied(outs) and act.properties["zero_at_zero"]:
             curves += [Curve("dead-in", h, [idx[edge_name(*e)]], []) for e in outs]
+    curves += _mixing_curves(net, theta, F, untied)
     return curves
+
+
+def _mixing_curves(net, theta, F, untied) -> list[Curve]:
+    """For linear hidden neurons j != k with in(k) <= in(j), out(j) <= out(k)
+    (and a bias on j if k has one), all incident edges free: the group
+    W -> (I + cE_jk) W, U -> U (I - cE_jk) preserves the network function."""
+    idx = net.param_index
+    linear = [h for h in net.hidden if net.activation(h).kind == "linear"
+              and untied(list(net.graph.in_edges(h)) + list(net.graph.out_edges(h)))]
+    preds = {h: set(net.graph.predecessors(h)) for h in linear}
+    succs = {h: set(net.graph.successors(h)) for h in linear}
+    out = []
+    for j in linear:
+        for k in linear:
+            if j == k or not preds[k] <= preds[j] or not succs[j] <= succs[k] \
+                    or (net.has_bias(k) and not net.has_bias(j)):
+                continue
+            shift = [(idx[edge_name(x, j)], idx[edge_name(x, k)], 1) for x in preds[k]]
+            if net.has_bias(k):
+                shift.append((idx[bias_name(j)], idx[bias_name(k)], 1))
+            shift += [(idx[edge_name(k, y)], idx[edge_name(j, y)], -1) for y in succs[j]]
+            curve = Curve("mixing", (j, k), [], [], shift)
+            if any(curve.tangent(theta, F)):
+                out.append(curve)
+    return out
 
 
 def check_constant(loss: Loss, theta, curve: Curve) -> dict | None:
@@ -132,15 +172,16 @@ def check_constant(loss: Loss, theta, curve: Curve) -> dict | None:
     if curve.kind == "rescaling":
         count = 2 * D + 1 if D is not None else 3
         params = [F(sympy.Integer(k + 2)) for k in range(count)]
-    else:
+    else:                           # straight lines: theta + c * tangent
         count = D + 1 if D is not None else 3
         params = [F(sympy.Integer(k + 1)) for k in range(count)]
     for c in params:
         if loss.value(curve.at(theta, c, F)) != L0:
             return None
     if D is None:
-        how = ("identity by positive homogeneity of the activation" if curve.kind == "rescaling" else
-               "identity: the moving weights multiply a zero weight or a zero output") + \
+        how = {"rescaling": "identity by positive homogeneity of the activation",
+               "mixing": "identity by linearity of the mixed neurons"}.get(
+            curve.kind, "identity: the moving weights multiply a zero weight or a zero output") + \
             f"; checked exactly at {count} points"
     elif curve.kind == "rescaling":
         how = (f"L(curve(c)) * c^{D} is a polynomial of degree <= {2 * D} in c; it equals L(theta) * c^{D} "
