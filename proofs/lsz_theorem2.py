@@ -31,7 +31,8 @@ PROOF = Proof("Theorem 2: spurious minimum of a sparse-dense linear network",
               source="lin-sun-zhang-sparse-landscape: Theorem 2")
 PROOF.loss_value(loss, point, "221/360", text="L(theta) = 221/360")
 PROOF.critical_point(loss, point, text="1) the gradient is zero")
-PROOF.local_minimum(loss, point, text="2)-3) theta is a local minimum")
+PROOF.hessian_psd(loss, point, text="2) the Hessian (Eq. (4)) is positive semidefinite")
+PROOF.local_minimum(loss, point, text="3) theta is a local minimum")
 PROOF.strict_local_minimum(loss, point, expect="refuted", text="3) theta is a strict local minimum",
                            note="paper: strict; the rescaling orbit through theta has constant loss")
 PROOF.loss_value(loss, witness, "1647337/2880000", text="4) L(theta') = 1647337/2880000 (< 0.572)")

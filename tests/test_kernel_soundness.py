@@ -142,3 +142,70 @@ def _assert_no_nearby_descent(loss, theta):
     for _ in range(200):
         pt = [b + mpmath.mpf(rng.uniform(-1e-3, 1e-3)) for b in base]
         assert loss.mp_value(pt) >= L0 - mpmath.mpf(10) ** -25
+
+
+# -- mixing symmetries (GL(p) of neurons with one pattern) ----------------------
+
+def _two_neuron_net(act="linear", second_out=("y1", "y2")):
+    from cases import _net
+    edges = [("x1", "h1"), ("x2", "h1"), ("x1", "h2"), ("x2", "h2"), ("h1", "y1"), ("h1", "y2")]
+    edges += [("h2", y) for y in second_out]
+    return _net(edges, ["x1", "x2"], ["y1", "y2"], acts={"h1": act, "h2": act})
+
+
+def test_mixing_curves_exist_only_for_linear_neurons_with_matching_patterns():
+    from losscert import compile_loss
+    from losscert.kernel.symmetry import candidate_curves
+    X, Y = [[1, 0, 1], [0, 1, 1]], [[1, 2, 3], [2, 1, 0]]
+    pt = {"x1 -> h1": 1, "x2 -> h1": 2, "x1 -> h2": 3, "x2 -> h2": 1, "h1 -> y1": 1, "h1 -> y2": 1,
+          "h2 -> y1": 2, "h2 -> y2": 1}
+    lin = compile_loss(_two_neuron_net(), X, Y)
+    assert {c.kind for c in candidate_curves(lin, lin.point(pt))} == {"rescaling", "mixing"}
+    relu = compile_loss(_two_neuron_net("relu"), X, Y)
+    assert {c.kind for c in candidate_curves(relu, relu.point(pt))} == {"rescaling"}
+    partial = compile_loss(_two_neuron_net(second_out=("y1",)), X, Y)
+    pt2 = {k: v for k, v in pt.items() if k != "h2 -> y2"}
+    kinds = [(c.kind, c.neuron) for c in candidate_curves(partial, partial.point(pt2))]
+    assert ("mixing", ("h1", "h2")) not in kinds      # out(h1) is not inside out(h2)
+    assert ("mixing", ("h2", "h1")) in kinds          # out(h2) = {y1} is inside out(h1)
+
+
+def test_a_wrong_symmetry_is_caught_by_the_exact_constancy_check():
+    from losscert import compile_loss
+    from losscert.kernel.symmetry import Curve, check_constant
+    net = _two_neuron_net(second_out=("y1",))
+    loss = compile_loss(net, [[1, 0, 1], [0, 1, 1]], [[1, 2, 3], [2, 1, 0]])
+    pt = loss.point({"x1 -> h1": 1, "x2 -> h1": 2, "x1 -> h2": 3, "x2 -> h2": 1, "h1 -> y1": 1,
+                     "h1 -> y2": 1, "h2 -> y1": 2})
+    idx = net.param_index
+    # claims h1 += c h2 on inputs and h2 -= c h1 on outputs, but h2 has no edge to y2
+    bogus = Curve("mixing", ("h1", "h2"), [], [], [(idx["x1 -> h1"], idx["x1 -> h2"], 1),
+                                                   (idx["x2 -> h1"], idx["x2 -> h2"], 1),
+                                                   (idx["h2 -> y1"], idx["h1 -> y1"], -1)])
+    assert check_constant(loss, pt, bogus) is None
+
+
+def test_over_parameterised_pattern_group_is_a_morse_bott_minimum():
+    """Two linear neurons on one pattern at the least-squares fit U W = Y X^T (X X^T)^-1
+    of a target outside the row space of X: loss > 0, and the Hessian kernel is
+    the 4-dimensional GL(2) orbit (rescalings and mixings): a non-strict local minimum."""
+    from losscert import compile_loss
+    net = _two_neuron_net()
+    loss = compile_loss(net, [[1, 0, 1], [0, 1, 1]], [[3, 0, 4], [0, 2, 1]])
+    pt = {"x1 -> h1": 1, "x2 -> h1": 0, "x1 -> h2": 0, "x2 -> h2": 1, "h1 -> y1": "10/3", "h1 -> y2": "-1/3",
+          "h2 -> y1": "1/3", "h2 -> y2": "5/3"}
+    theta = loss.point(pt)
+    v = kernel.local_minimum(loss, theta)
+    assert v.status == V and "Morse-Bott" in v.reason and v.evidence["inertia"]["zero"] == 4
+    assert loss.value(theta) != 0
+    assert kernel.strict_local_minimum(loss, theta).status == R
+    # without the mixing generators the rescalings alone leave a 2-dimensional kernel
+    kinds = {c["curve"].split(" ")[0] for c in v.evidence["constant_loss_curves"]}
+    assert kinds == {"rescale", "mix"}
+
+
+@pytest.mark.parametrize("name, expected", [("pd_minimum", V), ("x2_plus_y4", V), ("saddle_at_origin", R),
+                                            ("orbits_fill_kernel", V)])
+def test_hessian_psd_step(name, expected):
+    loss, point = getattr(cases, name)()
+    assert kernel.hessian_psd(loss, loss.point(point)).status == expected

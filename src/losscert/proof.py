@@ -37,7 +37,8 @@ class Statement:
 
 
 RULES = {
-    "critical_point": kernel.critical_point, "local_minimum": kernel.local_minimum,
+    "critical_point": kernel.critical_point, "hessian_psd": kernel.hessian_psd,
+    "local_minimum": kernel.local_minimum,
     "strict_local_minimum": kernel.strict_local_minimum, "saddle": kernel.saddle,
     "not_global": kernel.not_global, "spurious_local_minimum": kernel.spurious_local_minimum,
     "loss_value": kernel.loss_value, "effective": kernel.effective,
@@ -65,6 +66,9 @@ class Proof:
 
     def critical_point(self, loss, point, expect="verified", text=None, note=""):
         self._at("critical_point", loss, [point], expect, text, note)
+
+    def hessian_psd(self, loss, point, expect="verified", text=None, note=""):
+        self._at("hessian_psd", loss, [point], expect, text, note)
 
     def local_minimum(self, loss, point, expect="verified", text=None, note=""):
         self._at("local_minimum", loss, [point], expect, text, note)

@@ -4,10 +4,10 @@ Proof scripts and claim files propose points, directions and witnesses; the
 functions here check them with exact arithmetic and return a
 :class:`Verdict` with evidence.
 """
-from .decide import (analyse, critical_point, effective, local_minimum, loss_value, not_global, saddle,
+from .decide import (analyse, critical_point, effective, hessian_psd, local_minimum, loss_value, not_global, saddle,
                      spurious_local_minimum, strict_local_minimum)
 from .verdict import INCONCLUSIVE, REFUTED, STATUSES, VERIFIED, Verdict
 
 __all__ = ["Verdict", "VERIFIED", "REFUTED", "INCONCLUSIVE", "STATUSES", "analyse", "critical_point",
-           "effective", "local_minimum", "loss_value", "not_global", "saddle", "spurious_local_minimum",
+           "effective", "hessian_psd", "local_minimum", "loss_value", "not_global", "saddle", "spurious_local_minimum",
            "strict_local_minimum"]

@@ -318,6 +318,28 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     return Verdict(REFUTED, f"L(point) = {F.show(L)}, not {F.show(value)}", ev)
 
 
+def hessian_psd(loss: Loss, theta) -> Verdict:
+    """The Hessian at theta is positive semidefinite (any point, critical or not)."""
+    F = loss.field
+    try:
+        H = loss.hessian(theta)
+    except (NotExact, NonSmooth) as exc:
+        return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
+    kernel, pivots = linalg.nullspace(H, F)
+    v = linalg.negative_direction(H.extract(pivots, pivots), F)
+    if v is not None:
+        d = [F.zero] * len(theta)
+        for i, p in enumerate(pivots):
+            d[p] = v[i]
+        q = linalg.quad(H, d, F)
+        if F.sign(q) >= 0:
+            raise AssertionError("kernel self-check failed: negative-curvature direction")
+        return Verdict(REFUTED, f"v^T H v = {F.show(q)} < 0", {"direction": _named(loss, F, d)})
+    return Verdict(VERIFIED, f"H is PSD with rank {len(pivots)} (exact block elimination on the pivots)",
+                   {"inertia": {"positive": len(pivots), "negative": 0, "zero": len(kernel)},
+                    "kernel_basis": [_named(loss, F, k) for k in kernel[:10]]})
+
+
 def local_minimum(loss: Loss, theta) -> Verdict:
     a = analyse(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_min]
