@@ -143,8 +143,7 @@ def load(path) -> ClaimFile:
                 arg = {"value": loss.field(arg["value"])}
             claims.append(Claim(kind, expect, arg))
     except (CompileError, PointError, FieldError) as exc:
-        raise _err(path, str(exc).replace("point: ", "point.", 1) if str(exc).startswith("point: ") else str(exc)) \
-            from None
+        raise _err(path, str(exc)) from None
     return ClaimFile(path, title, network, loss, point, claims)
 
 

@@ -27,7 +27,7 @@ from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field
 from . import linalg
-from .forms import evaluate, nonzero_point, positivity
+from .forms import nonzero_point, positivity
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
@@ -130,16 +130,11 @@ class Analysis:
         H = loss.hessian(theta)
         self.hessian = H
         P = len(theta)
-        kernel, pivots = linalg.nullspace(H, F)
+        kernel, pivots, d = linalg.psd_certificate(H, F)
         self.pivots, self.kernel = pivots, kernel
         if P <= SHOW_MATRIX_UP_TO:
             self.evidence["hessian"] = [_vec(F, r) for r in H.to_list()]
-        S = H.extract(pivots, pivots)
-        v = linalg.negative_direction(S, F)
-        if v is not None:
-            d = [F.zero] * P
-            for i, p in enumerate(pivots):
-                d[p] = v[i]
+        if d is not None:
             if P <= 200:
                 self.evidence["inertia"] = dict(zip(("positive", "negative", "zero"), linalg.inertia(H, F)))
             self._not_min("the Hessian has a direction of negative curvature",
@@ -168,7 +163,7 @@ class Analysis:
             if proof is None:
                 continue
             if any(linalg.matvec(H, t, F)):
-                raise AssertionError(f"kernel self-check failed: tangent of a constant-loss curve not in ker H")
+                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
             curves.append({**proof, "tangent": _named(loss, F, t)})
             if curve.group_action:
                 trial = self.orbit_tangents + [t]
@@ -325,12 +320,8 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
         H = loss.hessian(theta)
     except (NotExact, NonSmooth) as exc:
         return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
-    kernel, pivots = linalg.nullspace(H, F)
-    v = linalg.negative_direction(H.extract(pivots, pivots), F)
-    if v is not None:
-        d = [F.zero] * len(theta)
-        for i, p in enumerate(pivots):
-            d[p] = v[i]
+    kernel, pivots, d = linalg.psd_certificate(H, F)
+    if d is not None:
         q = linalg.quad(H, d, F)
         if F.sign(q) >= 0:
             raise AssertionError("kernel self-check failed: negative-curvature direction")
@@ -366,9 +357,7 @@ def saddle(loss: Loss, theta) -> Verdict:
     if up is None:
         return Verdict(INCONCLUSIVE, "not a local minimum, but no direction of increase was found "
                        "(H is negative semidefinite)", a.evidence)
-    d = [F.zero] * len(theta)
-    for i, p in enumerate(a.pivots):
-        d[p] = up[i]
+    d = linalg.embed(up, a.pivots, len(theta), F)
     coeffs = loss.taylor(theta, [d], 2)
     if F.sign(coeffs[2]) <= 0:
         raise AssertionError("kernel self-check failed: ascent direction")

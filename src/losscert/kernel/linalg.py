@@ -112,6 +112,23 @@ def negative_direction(S: DomainMatrix, F: Field):
     return _sharpen(S, top + y, F)
 
 
+def embed(v, pivots, n: int, F: Field) -> list:
+    """A vector on the pivot coordinates as a vector of length n."""
+    out = [F.zero] * n
+    for x, p in zip(v, pivots):
+        out[p] = x
+    return out
+
+
+def psd_certificate(H: DomainMatrix, F: Field):
+    """(kernel basis, pivot columns, d): d is None when the symmetric H is
+    positive semidefinite, else a vector with d^T H d < 0. H is PSD iff its
+    principal block on a basis of its column space is positive definite."""
+    kernel, pivots = nullspace(H, F)
+    v = negative_direction(H.extract(pivots, pivots), F)
+    return kernel, pivots, None if v is None else embed(v, pivots, H.shape[0], F)
+
+
 def inertia(S: DomainMatrix, F: Field) -> tuple[int, int, int]:
     """(positive, negative, zero) eigenvalue counts of a symmetric matrix,
     exactly: Descartes' rule of signs is exact on the characteristic
