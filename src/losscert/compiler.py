@@ -260,6 +260,9 @@ class Loss:
                 acc = [alg.add(a, theta[st.bias]) for a in acc]
             if st.activation is None:
                 vals[st.slot] = acc
+            elif st.activation.kind == "linear":
+                vals[st.slot] = acc
+                dact[st.slot] = [alg.lift(self.field.one)] * n if derivatives else None
             else:
                 pairs = [alg.activate(st.activation, a, derivatives) for a in acc]
                 vals[st.slot] = [v for v, _ in pairs]

@@ -155,8 +155,7 @@ class Analysis:
 
     def _symmetries(self):
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
-        self.orbit_tangents = []
-        curves = []
+        curves, orbit = [], []
         for curve in candidate_curves(loss, theta):
             t = curve.tangent(theta, F)
             proof = check_constant(loss, theta, curve)
@@ -166,9 +165,12 @@ class Analysis:
                 raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
             curves.append({**proof, "tangent": _named(loss, F, t)})
             if curve.group_action:
-                trial = self.orbit_tangents + [t]
-                if linalg.rank(linalg.matrix(trial, F)) == len(trial):
-                    self.orbit_tangents = trial
+                orbit.append(t)
+        # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
+        self.orbit_tangents = []
+        if orbit:
+            _, cols = linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F).rref()
+            self.orbit_tangents = [orbit[c] for c in cols]
         if curves:
             self.evidence["constant_loss_curves"] = curves
             self.is_strict = False
