@@ -14,12 +14,18 @@ def test_rank_generic_and_wrong_claims():
     assert algebra.rank_is(M, 1).status == R
     assert algebra.rank_is(M.subs(w, 0), 1).status == V
     assert algebra.rank_is(sympy.zeros(2, 2), 0).status == V
+    assert algebra.rank_is(sympy.Matrix([[sympy.sin(w) ** 2 + sympy.cos(w) ** 2 - 1]]), 1).status == I
 
 
 def test_identity():
     assert algebra.identity((a + b) ** 2, a**2 + 2 * a * b + b**2).status == V
     assert algebra.identity((a + b) ** 2, a**2 + b**2).status == R
     assert algebra.identity(1 / (1 - a) - a / (1 - a), 1).status == V
+    # true identities that expansion does not reduce must never be refuted
+    assert algebra.identity(sympy.sin(a) ** 2 + sympy.cos(a) ** 2, 1).status == I
+    assert algebra.identity(sympy.sqrt(3 + 2 * sympy.sqrt(2)), 1 + sympy.sqrt(2)).status == V
+    assert algebra.identity(sympy.sqrt(3 + 2 * sympy.sqrt(2)) * a, (1 + sympy.sqrt(2)) * a).status == V
+    assert algebra.identity(sympy.sqrt(2) * a, a).status == R
 
 
 def test_inequality_certificates_are_checked_not_trusted():
@@ -30,6 +36,14 @@ def test_inequality_certificates_are_checked_not_trusted():
     assert algebra.inequality(lhs, rhs).status == I
     assert algebra.inequality(2 * a * b, a**2 + b**2, counterexample={"a": 1, "b": 0}).status == R
     assert algebra.inequality(lhs, rhs, counterexample={"a": 1, "b": 1}).status == I   # not a counterexample
+
+
+def test_numeric_inequalities_are_decided_exactly():
+    assert algebra.inequality(sympy.sqrt(2), sympy.Rational(141, 100)).status == V
+    assert algebra.inequality(sympy.sqrt(2), sympy.Rational(142, 100)).status == R
+    assert algebra.inequality(3, 3, strict=True).status == R
+    assert algebra.inequality(3, 3).status == V
+    assert algebra.inequality(a, 0, strict=True).status == I
 
 
 def test_monotone_paths():

@@ -1,7 +1,7 @@
 """Scripted proofs: a script proposes, the kernel decides.
 
 A proof script in ``proofs/`` builds a :class:`Proof` (module-level name
-``PROOF``, or several in ``PROOFS``): a named sequence of statements, each a
+``PROOF``, or a list ``PROOFS``, which then holds all of them): a named sequence of statements, each a
 kernel rule applied to what the script computed (a point, a witness, a
 matrix). Nothing in this API accepts a verdict: :func:`run` calls the kernel
 for every statement.
@@ -98,9 +98,11 @@ class Proof:
     def identity(self, lhs, rhs, expect="verified", text=None, note=""):
         self._add("identity", (lhs, rhs), expect, text, note)
 
-    def inequality(self, lhs, rhs, certificate=(), counterexample=None, expect="verified", text=None, note=""):
-        """lhs >= rhs, from a sum-of-squares certificate [(c, s), ...] or refuted by a counterexample."""
-        self._add("inequality", (lhs, rhs, tuple(certificate), counterexample), expect, text, note)
+    def inequality(self, lhs, rhs, certificate=(), counterexample=None, strict=False, expect="verified", text=None,
+                   note=""):
+        """lhs >= rhs (> if strict), from a sum-of-squares certificate [(c, s), ...], by exact sign for
+        numbers, or refuted by a counterexample."""
+        self._add("inequality", (lhs, rhs, tuple(certificate), counterexample, strict), expect, text, note)
 
     def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
         """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""
@@ -116,6 +118,8 @@ def run(proof: Proof) -> dict:
             v = RULES[st.rule](*st.args)
         except AssertionError as exc:     # a kernel self-check failed: never a verdict
             v = kernel.Verdict(kernel.INCONCLUSIVE, f"internal self-check failed: {exc}")
+        except Exception as exc:          # a statement the kernel cannot read: never a verdict
+            v = kernel.Verdict(kernel.INCONCLUSIVE, f"could not be checked: {type(exc).__name__}: {exc}")
         out.append({"statement": st.text, "rule": st.rule, "verdict": v.status, "expect": st.expect,
                     "reason": v.reason, "evidence": v.evidence, "note": st.note})
     return {"name": proof.name, "source": proof.source, "statements": out}
@@ -128,7 +132,7 @@ def load_proofs(path: Path) -> list[Proof]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    proofs = list(getattr(module, "PROOFS", [])) + ([module.PROOF] if hasattr(module, "PROOF") else [])
+    proofs = list(module.PROOFS) if hasattr(module, "PROOFS") else [module.PROOF] if hasattr(module, "PROOF") else []
     if not proofs or not all(isinstance(p, Proof) for p in proofs):
         raise ValueError(f"{path}: defines no PROOF (a losscert.proof.Proof)")
     return proofs
