@@ -34,8 +34,8 @@ PROOF.critical_point(loss, point, text="1) the gradient is zero")
 PROOF.hessian_psd(loss, point, text="2) the Hessian (Eq. (4)) is positive semidefinite")
 PROOF.local_minimum(loss, point, text="3) theta is a local minimum")
 PROOF.strict_local_minimum(loss, point, expect="refuted", text="3) theta is a strict local minimum",
-                           note="paper: strict; the rescaling orbit through theta has constant loss")
+                           note="paper: a strict local minimizer (its Case 2 tests straight lines only)")
 PROOF.loss_value(loss, witness, "1647337/2880000", text="4) L(theta') = 1647337/2880000 (< 0.572)")
 PROOF.spurious_local_minimum(loss, point, witness, text="theta is a spurious local minimum")
 PROOF.critical_point(printed, point, expect="refuted", text="with Y = A1 Z1 + A1 Z2 as printed, theta is critical",
-                     note="the printed Y is a typo for A1 Z1 + A2 Z2")
+                     note="paper: Y = A1 Z1 + A1 Z2 (as printed); only A1 Z1 + A2 Z2 fits its numbers")

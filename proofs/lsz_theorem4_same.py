@@ -21,7 +21,7 @@ for a in (1, 2):
     PROOF.critical_point(loss, t0, text=f"a = {a}: it is a critical point")
     PROOF.strict_local_minimum(loss, t0, expect="refuted", text=f"a = {a}: it is a strict local minimum")
     PROOF.local_minimum(loss, t0, expect="inconclusive", text=f"a = {a}: it is a local minimum",
-                        note="paper: yes (by an inequality); order-four test undecided")
+                        note="paper: yes, by an inequality argument, not checked here")
     PROOF.not_global(loss, t0, {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0,
                                 "c1_1 -> y2": 0, "c1_2 -> y2": 4},
                      text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")

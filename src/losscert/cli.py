@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
     p.add_argument("--errata", action="store_true",
-                   help="print a Markdown table of the statements where a paper and the checked truth differ")
+                   help="print a Markdown table of the statements whose note starts with 'paper:' (what a paper says)")
     p.set_defaults(run=_prove)
     args = parser.parse_args(argv)
     try:

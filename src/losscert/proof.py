@@ -164,8 +164,9 @@ def run_cli(args) -> int:
         print("| source | statement | the paper | checked verdict | reason |\n|---|---|---|---|---|")
         for r in results:
             for s in r["statements"]:
-                if s["note"]:
-                    print(f"| {r['source']} | {s['statement']} | {s['note']} | {s['verdict']} | {s['reason']} |")
+                if s["note"].startswith("paper:"):
+                    said = s["note"][len("paper:"):].strip()
+                    print(f"| {r['source']} | {s['statement']} | {said} | {s['verdict']} | {s['reason']} |")
         return 1 if failed else 0
     if args.json:
         print(json.dumps({"proofs": [{k: r[k] for k in ("name", "source", "statements")} for r in results]},
