@@ -89,3 +89,13 @@ def test_activation_registry():
         pass
     assert activation("poly(1, 2, 3)").taylor(F(2), 2, F) == [F(17), F(14), F(3)]
     assert activation("leaky_relu(0.1)").taylor(F(-2), 1, F) == [F(sympy.Rational(-1, 5)), F(sympy.Rational(1, 10))]
+
+
+def test_guarded_turns_failures_into_inconclusive():
+    def broken(*_):
+        raise ZeroDivisionError("boom")
+
+    def self_check(*_):
+        raise AssertionError("inconsistent")
+    assert kernel.guarded(broken).status == I and "boom" in kernel.guarded(broken).reason
+    assert kernel.guarded(self_check).status == I

@@ -168,19 +168,16 @@ def _numbers(path, where, table, network) -> dict:
 def decide(cf: ClaimFile, claim: Claim) -> kernel.Verdict:
     """The kernel's verdict on one claim."""
     k, loss, pt = claim.kind, cf.loss, cf.point
-    try:
-        if k == "effective":
-            return kernel.effective(cf.network)
-        if k == "loss_value":
-            return kernel.loss_value(loss, pt, claim.args["value"])
-        if k in ("not_global", "spurious_local_minimum"):
-            return getattr(kernel, k)(loss, pt, claim.args["better"])
-        if k == "local_minimum_near":
-            return kernel.Verdict(kernel.INCONCLUSIVE, "local_minimum_near needs the interval-arithmetic "
-                                  "certificates, which are not built yet")
-        return getattr(kernel, k)(loss, pt)
-    except AssertionError as exc:   # a kernel self-check: never a verdict
-        return kernel.Verdict(kernel.INCONCLUSIVE, f"internal self-check failed: {exc}")
+    if k == "effective":
+        return kernel.guarded(kernel.effective, cf.network)
+    if k == "loss_value":
+        return kernel.guarded(kernel.loss_value, loss, pt, claim.args["value"])
+    if k in ("not_global", "spurious_local_minimum"):
+        return kernel.guarded(getattr(kernel, k), loss, pt, claim.args["better"])
+    if k == "local_minimum_near":
+        return kernel.Verdict(kernel.INCONCLUSIVE, "local_minimum_near needs the interval-arithmetic "
+                              "certificates, which are not built yet")
+    return kernel.guarded(getattr(kernel, k), loss, pt)
 
 
 def check(path) -> dict:

@@ -114,12 +114,7 @@ def run(proof: Proof) -> dict:
     """Decide every statement with the kernel."""
     out = []
     for st in proof.statements:
-        try:
-            v = RULES[st.rule](*st.args)
-        except AssertionError as exc:     # a kernel self-check failed: never a verdict
-            v = kernel.Verdict(kernel.INCONCLUSIVE, f"internal self-check failed: {exc}")
-        except Exception as exc:          # a statement the kernel cannot read: never a verdict
-            v = kernel.Verdict(kernel.INCONCLUSIVE, f"could not be checked: {type(exc).__name__}: {exc}")
+        v = kernel.guarded(RULES[st.rule], *st.args)
         out.append({"statement": st.text, "rule": st.rule, "verdict": v.status, "expect": st.expect,
                     "reason": v.reason, "evidence": v.evidence, "note": st.note})
     return {"name": proof.name, "source": proof.source, "statements": out}

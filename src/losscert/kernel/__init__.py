@@ -6,8 +6,8 @@ functions here check them with exact arithmetic and return a
 """
 from .decide import (analyse, critical_point, effective, hessian_psd, local_minimum, loss_value, not_global, saddle,
                      spurious_local_minimum, strict_local_minimum)
-from .verdict import INCONCLUSIVE, REFUTED, STATUSES, VERIFIED, Verdict
+from .verdict import INCONCLUSIVE, REFUTED, STATUSES, VERIFIED, Verdict, guarded
 
-__all__ = ["Verdict", "VERIFIED", "REFUTED", "INCONCLUSIVE", "STATUSES", "analyse", "critical_point",
+__all__ = ["Verdict", "guarded", "VERIFIED", "REFUTED", "INCONCLUSIVE", "STATUSES", "analyse", "critical_point",
            "effective", "hessian_psd", "local_minimum", "loss_value", "not_global", "saddle", "spurious_local_minimum",
            "strict_local_minimum"]

@@ -17,3 +17,14 @@ class Verdict:
 
     def as_dict(self) -> dict:
         return {"verdict": self.status, "reason": self.reason, "evidence": self.evidence}
+
+
+def guarded(rule, *args) -> Verdict:
+    """Apply a kernel rule; a failed self-check or an input the rule cannot
+    read gives ``inconclusive`` with the reason, never a verdict."""
+    try:
+        return rule(*args)
+    except AssertionError as exc:
+        return Verdict(INCONCLUSIVE, f"internal self-check failed: {exc}")
+    except Exception as exc:  # noqa: BLE001 - any failure must end as inconclusive, not a traceback
+        return Verdict(INCONCLUSIVE, f"could not be checked: {type(exc).__name__}: {exc}")
