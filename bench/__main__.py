@@ -3,7 +3,10 @@ linear networks with a constructed rational local minimum, against the naive
 SymPy route (one expression, sympy.hessian, substitution,
 is_positive_semidefinite) where that finishes, in the same process.
 
-    python -m bench [--sizes 4,8,16] [--naive-up-to 24] [--seed 0]
+    python -m bench [--sizes 1,2,4] [--naive-up-to 30] [--seed 0]
+
+"peak MiB" is the process's peak resident memory so far (it includes the
+instance construction and any naive runs before that line).
 
 Construction: random rational theta; Y = F(theta) + E with E in the left
 null space of the Jacobian (so the gradient vanishes), scaled down until the
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import platform
 import random
+import resource
 import time
 
 import sympy
@@ -93,12 +97,13 @@ def main():
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}, "
           f"sympy {sympy.__version__}, ground types {__import__('sympy.external.gmpy', fromlist=['x']).GROUND_TYPES}")
-    print(f"{'params':>6} {'ours (s)':>9} {'verdict':>9} {'naive (s)':>10} {'ratio':>7}")
+    print(f"{'params':>6} {'ours (s)':>9} {'verdict':>9} {'peak MiB':>9} {'naive (s)':>10} {'ratio':>7}")
     for h in map(int, args.sizes.split(",")):
         net, X, Y, theta = instance(h, args.seed)
         P = len(net.parameters)
         t, status = ours(net, X, Y, theta)
-        line = f"{P:>6} {t:>9.3f} {status:>9}"
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024     # whole process so far, Linux KiB
+        line = f"{P:>6} {t:>9.3f} {status:>9} {peak:>9.0f}"
         if P <= args.naive_up_to:
             tn, res = naive(net, X, Y, theta)
             line += f" {tn:>10.3f} {tn / t:>7.0f}x  ({res})"

@@ -31,3 +31,25 @@ def test_a_script_cannot_set_a_verdict():
     assert [s["verdict"] for s in run(proof)["statements"]] == [kernel.REFUTED] * 3
     with pytest.raises(TypeError):
         proof.local_minimum(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0}, verdict="verified")
+
+
+def test_markdown_report_and_errata(tmp_path, capsys):
+    from losscert.cli import main
+    report = tmp_path / "r.md"
+    assert main(["prove", str(ROOT / "proofs" / "lsz_theorem2.py"), "--report", str(report)]) == 0
+    text = report.read_text()
+    assert "| 3) theta is a strict local minimum | refuted | refuted |" in text
+    assert r"\frac{221}{360}" in text and r"\left[\begin{matrix}" in text
+    capsys.readouterr()
+    assert main(["prove", str(ROOT / "proofs" / "lsz_theorem2.py"), "--errata"]) == 0
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("| lin-sun-zhang")]
+    assert len(rows) == 2 and all("refuted" in r for r in rows)
+
+
+def test_a_broken_script_is_one_line_and_exit_1(tmp_path, capsys):
+    from losscert.cli import main
+    bad = tmp_path / "bad.py"
+    bad.write_text("raise RuntimeError('nope')\n")
+    assert main(["prove", str(bad)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot load" in err[0] and "nope" in err[0]
