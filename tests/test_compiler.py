@@ -136,3 +136,22 @@ def test_bad_data_shapes_are_clear_errors():
         compile_loss(net, [[1, 2], [3, 4]], [[1]])
     with pytest.raises(CompileError, match=r"data.X\[1\]\[2\]"):
         compile_loss(net, [[1, "nan"], [3, 4]], [[1, 2]])
+
+
+def test_high_precision_evaluators_match_sympy_for_tanh():
+    import mpmath
+    from losscert import dense
+    loss = compile_loss(dense([2, 2, 1], activation="tanh", biases=True), [[1, 2, "1/2"], [0, -1, 3]], [[1, 0, 2]])
+    pt = [sympy.Rational(k - 3, 4) for k in range(len(loss.params))]
+    with mpmath.workdps(50):
+        theta = [mpmath.mpf(int(p.p)) / int(p.q) for p in pt]
+        expr, syms = loss.expression(), loss.symbols()
+        subs = dict(zip(syms, pt))
+        exact = lambda e: mpmath.mpf(str(sympy.N(e.subs(subs), 60)))  # noqa: E731
+        assert abs(loss.mp_value(theta) - exact(expr)) < mpmath.mpf(10) ** -45
+        for g, s in zip(loss.mp_gradient(theta), syms):
+            assert abs(g - exact(sympy.diff(expr, s))) < mpmath.mpf(10) ** -45
+        H = loss.mp_hessian(theta)
+        for i in (0, 3, len(syms) - 1):
+            for j in (1, 4, len(syms) - 2):
+                assert abs(H[i, j] - exact(sympy.diff(expr, syms[i], syms[j]))) < mpmath.mpf(10) ** -45

@@ -132,20 +132,38 @@ class JetAlgebra:
     def compose(self, coeffs, a):
         """sum_j coeffs[j] * (a - a0)^j, truncated (Horner)."""
         delta = [self.rzero] + list(a[1:])
-        out = self.lift(coeffs[-1])
+        out = [self.rzero + coeffs[-1]] + [self.rzero] * self.order     # coefficients are ring elements
         for c in reversed(coeffs[:-1]):
             out = self.mul(out, delta)
             out[0] = out[0] + c
         return out
 
+    def coefficients(self, act, x0, order):
+        return act.taylor(x0, order, self.F)
+
     def activate(self, act, a, derivative):
         n = self.order
-        c = act.taylor(self.base(a[0]), n + (1 if derivative else 0), self.F)
+        c = self.coefficients(act, self.base(a[0]), n + (1 if derivative else 0))
         value = self.compose(c[: n + 1], a)
         if not derivative:
             return value, None
         dc = [c[j + 1] * (j + 1) for j in range(n + 1)]
         return value, self.compose(dc, a)
+
+
+class MPJetAlgebra(JetAlgebra):
+    """Truncated power series with mpmath coefficients (high precision)."""
+    def __init__(self, F: Field, order: int):
+        super().__init__(F, order, ring_zero=mpmath.mpf(0))
+
+    def lift(self, c):
+        return [_to_mp(self.F, c)] + [self.rzero] * self.order
+
+    def const(self, c):
+        return _to_mp(self.F, c)
+
+    def coefficients(self, act, x0, order):
+        return act.mp_taylor(x0, order)
 
 
 # --------------------------------------------------------------------------
@@ -337,6 +355,29 @@ class Loss:
         alg = MPAlgebra(self.field)
         vals, _ = self._forward(theta_mp, alg, False)
         return self._loss_from_residuals(self._residuals(vals, alg), alg)
+
+    def mp_gradient(self, theta_mp) -> list:
+        """High-precision gradient at mpmath coordinates (not rigorous)."""
+        alg = MPAlgebra(self.field)
+        vals, dact = self._forward(theta_mp, alg, True)
+        two_s = _to_mp(self.field, self.scale) * 2
+        seeds = [[r * two_s for r in row] for row in self._residuals(vals, alg)]
+        return self._backward(theta_mp, vals, dact, seeds, alg)
+
+    def mp_hessian(self, theta_mp) -> mpmath.matrix:
+        """High-precision Hessian, column by column from first-order jets of
+        the gradient (not rigorous)."""
+        P = len(self.params)
+        H = mpmath.matrix(P, P)
+        for p in range(P):
+            alg = MPJetAlgebra(self.field, 1)
+            th = [[t, mpmath.mpf(1 if q == p else 0)] for q, t in enumerate(theta_mp)]
+            vals, dact = self._forward(th, alg, True)
+            two_s = _to_mp(self.field, self.scale) * 2
+            seeds = [[alg.scale(r, two_s) for r in row] for row in self._residuals(vals, alg)]
+            for q, g in enumerate(self._backward(th, vals, dact, seeds, alg)):
+                H[q, p] = g[1]
+        return H
 
     def taylor(self, theta, curve, order: int, ring_zero=None, base=None) -> list:
         """Coefficients of L(theta + t d1 + t^2 d2 + ...) up to t^order, for
