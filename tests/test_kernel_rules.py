@@ -99,3 +99,14 @@ def test_guarded_turns_failures_into_inconclusive():
         raise AssertionError("inconsistent")
     assert kernel.guarded(broken).status == I and "boom" in kernel.guarded(broken).reason
     assert kernel.guarded(self_check).status == I
+
+
+def test_assumption_2_arithmetic_derivative_orders():
+    from losscert.kernel.assumptions import arithmetic_derivatives
+    assert arithmetic_derivatives("tanh", 4).evidence["progression"] == [1, 3, 5, 7]
+    assert arithmetic_derivatives("softplus", 3).status == V
+    assert arithmetic_derivatives("poly(0, 1, 1)", 2).status == V            # orders 1, 2
+    assert arithmetic_derivatives("poly(0, 0, 1)", 2).status == R            # only order 2
+    assert arithmetic_derivatives("linear", 3).status == R
+    assert arithmetic_derivatives("relu", 2).status == R                     # not analytic
+    assert arithmetic_derivatives("tanh", 30, max_order=12).status == I      # cannot decide from 12 orders

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import kernel
 from .numbers import parse_number
-from .kernel import algebra, paths
+from .kernel import algebra, assumptions, paths
 
 
 @dataclass
@@ -43,7 +43,7 @@ RULES = {
     "not_global": kernel.not_global, "spurious_local_minimum": kernel.spurious_local_minimum,
     "loss_value": kernel.loss_value, "effective": kernel.effective,
     "rank": algebra.rank_is, "identity": algebra.identity, "inequality": algebra.inequality,
-    "non_increasing": paths.non_increasing,
+    "non_increasing": paths.non_increasing, "arithmetic_derivatives": assumptions.arithmetic_derivatives,
 }
 
 
@@ -103,6 +103,10 @@ class Proof:
         """lhs >= rhs (> if strict), from a sum-of-squares certificate [(c, s), ...], by exact sign for
         numbers, or refuted by a counterexample."""
         self._add("inequality", (lhs, rhs, tuple(certificate), counterexample, strict), expect, text, note)
+
+    def arithmetic_derivatives(self, act, n, max_order=24, expect="verified", text=None, note=""):
+        """Assumption 2: n non-vanishing derivative orders at 0 in arithmetic progression."""
+        self._add("arithmetic_derivatives", (act, n, max_order), expect, text, note)
 
     def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
         """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""
