@@ -343,12 +343,24 @@ class Loss:
         vals, _ = self._forward(theta, alg, False)
         return self._loss_from_residuals(self._residuals(vals, alg), alg)
 
-    def gradient(self, theta) -> list:
-        alg = FieldAlgebra(self.field)
+    def _gradient_in(self, theta, alg) -> list:
+        """grad L at theta, computed in the algebra ``alg`` (theta's elements are alg's)."""
         vals, dact = self._forward(theta, alg, True)
-        two_s = self.scale * 2
-        seeds = [[r * two_s for r in row] for row in self._residuals(vals, alg)]
+        two_s = alg.const(self.scale * 2)
+        seeds = [[alg.scale(r, two_s) for r in row] for row in self._residuals(vals, alg)]
         return self._backward(theta, vals, dact, seeds, alg)
+
+    def _hessian_columns(self, theta, alg) -> list[list]:
+        """Hessian columns from first-order jets of the gradient (alg: a jet algebra of order 1)."""
+        one = alg.lift(self.field.one)[0]
+        cols = []
+        for p in range(len(theta)):
+            th = [[alg.rzero + t, one if q == p else alg.rzero] for q, t in enumerate(theta)]
+            cols.append([g[1] for g in self._gradient_in(th, alg)])
+        return cols
+
+    def gradient(self, theta) -> list:
+        return self._gradient_in(theta, FieldAlgebra(self.field))
 
     def mp_value(self, theta_mp):
         """High-precision value at mpmath coordinates (not rigorous)."""
@@ -358,26 +370,12 @@ class Loss:
 
     def mp_gradient(self, theta_mp) -> list:
         """High-precision gradient at mpmath coordinates (not rigorous)."""
-        alg = MPAlgebra(self.field)
-        vals, dact = self._forward(theta_mp, alg, True)
-        two_s = _to_mp(self.field, self.scale) * 2
-        seeds = [[r * two_s for r in row] for row in self._residuals(vals, alg)]
-        return self._backward(theta_mp, vals, dact, seeds, alg)
+        return self._gradient_in(theta_mp, MPAlgebra(self.field))
 
     def mp_hessian(self, theta_mp) -> mpmath.matrix:
-        """High-precision Hessian, column by column from first-order jets of
-        the gradient (not rigorous)."""
-        P = len(self.params)
-        H = mpmath.matrix(P, P)
-        for p in range(P):
-            alg = MPJetAlgebra(self.field, 1)
-            th = [[t, mpmath.mpf(1 if q == p else 0)] for q, t in enumerate(theta_mp)]
-            vals, dact = self._forward(th, alg, True)
-            two_s = _to_mp(self.field, self.scale) * 2
-            seeds = [[alg.scale(r, two_s) for r in row] for row in self._residuals(vals, alg)]
-            for q, g in enumerate(self._backward(th, vals, dact, seeds, alg)):
-                H[q, p] = g[1]
-        return H
+        """High-precision Hessian from first-order jets of the gradient (not rigorous)."""
+        cols = self._hessian_columns(theta_mp, MPJetAlgebra(self.field, 1))
+        return mpmath.matrix([[cols[j][i] for j in range(len(cols))] for i in range(len(cols))])
 
     def taylor(self, theta, curve, order: int, ring_zero=None, base=None) -> list:
         """Coefficients of L(theta + t d1 + t^2 d2 + ...) up to t^order, for
@@ -391,11 +389,7 @@ class Loss:
     def gradient_taylor(self, theta, curve, order: int, ring_zero=None, base=None) -> list[list]:
         """Per parameter, the coefficients of grad L along the curve."""
         alg = JetAlgebra(self.field, order, ring_zero, base)
-        th = self._curve(theta, curve, alg)
-        vals, dact = self._forward(th, alg, True)
-        two_s = self.scale * 2
-        seeds = [[alg.scale(r, two_s) for r in row] for row in self._residuals(vals, alg)]
-        return self._backward(th, vals, dact, seeds, alg)
+        return self._gradient_in(self._curve(theta, curve, alg), alg)
 
     def _curve(self, theta, curve, alg):
         out = []
@@ -508,11 +502,7 @@ class Loss:
         """The Hessian column by column from first-order jets of the gradient
         (slow; the reference the structural :meth:`hessian` is tested against)."""
         F, P = self.field, len(self.params)
-        cols = []
-        for p in range(P):
-            e = [F.zero] * P
-            e[p] = F.one
-            cols.append([g[1] for g in self.gradient_taylor(theta, [e], 1)])
+        cols = self._hessian_columns(theta, JetAlgebra(F, 1))
         return DomainMatrix([[cols[j][i] for j in range(P)] for i in range(P)], (P, P), F.domain)
 
     # -- symbolic and high precision ---------------------------------------

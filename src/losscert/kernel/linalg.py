@@ -30,10 +30,6 @@ def column(v, F: Field) -> DomainMatrix:
     return DomainMatrix([[x] for x in v], (len(v), 1), F.domain).to_dense()
 
 
-def entries(M: DomainMatrix) -> list[list]:
-    return M.to_list()
-
-
 def matvec(M: DomainMatrix, v, F: Field) -> list:
     return [r[0] for r in (M * column(v, F)).to_list()]
 
@@ -68,10 +64,6 @@ def nullspace(M: DomainMatrix, F: Field) -> tuple[list[list], list[int]]:
             v[p] = -rows[i][j]
         basis.append(v)
     return basis, list(pivots)
-
-
-def rank(M: DomainMatrix) -> int:
-    return len(M.rref()[1])
 
 
 def _sharpen(S: DomainMatrix, v, F: Field):

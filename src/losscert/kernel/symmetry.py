@@ -78,32 +78,18 @@ class Curve:
 
 def polynomial_degree(loss: Loss) -> int | None:
     """Degree of L as a polynomial in the parameters, or None if it is not one."""
-    net = loss.network
-    deg = {n: 0 for n in net.inputs}
+    deg = [0] * loss.n_slots                     # inputs (the first slots) have degree 0
     for st in loss.steps:
-        name = st.name
-        inner = max([(1 if p is not None else 0) + deg[_src_name(loss, src)] for src, p, _ in st.terms]
+        inner = max([(1 if p is not None else 0) + deg[src] for src, p, _ in st.terms]
                     + ([1] if st.bias is not None else []))
         act = st.activation
         if act is None:
-            deg[name] = inner
+            deg[st.slot] = inner
         elif act.polynomial_coefficients is not None:
-            deg[name] = inner * (len(act.polynomial_coefficients) - 1)
+            deg[st.slot] = inner * (len(act.polynomial_coefficients) - 1)
         else:
             return None
-    return 2 * max(deg[o] for o in net.outputs)
-
-
-def _src_name(loss, slot):
-    return _slot_names(loss)[slot]
-
-
-def _slot_names(loss):
-    names = getattr(loss, "_slot_name_cache", None)
-    if names is None:
-        names = list(loss.network.inputs) + [st.name for st in loss.steps]
-        loss._slot_name_cache = names
-    return names
+    return 2 * max(deg[o] for o in loss.output_slots)
 
 
 def candidate_curves(loss: Loss, theta) -> list[Curve]:
