@@ -17,7 +17,7 @@ reported as useless and left out of the effective sub-network (drop their
 rows of X and Y to compile it).
 
 >>> from losscert.network import masked
->>> net = masked([[[1, 0], [0, 0]], [[1, 1]]])   # h1_2 has no inputs
+>>> net = masked([[[1, 1], [0, 0]], [[1, 1]]])   # h1_2 has no inputs
 >>> eff, report = effective(net)
 >>> [(r.name, r.rule) for r in report.removed if r.kind == "node"]
 [('h1_2', 'zero in-degree')]
