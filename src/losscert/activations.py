@@ -171,6 +171,39 @@ class Activation:
         return [c for c in mpmath.taylor(f, x0, order)]
 
 
+    # -- rigorous (Arb balls) ------------------------------------------------
+    def arb_taylor(self, x, order: int) -> list:
+        """Taylor coefficients at a ball ``x``, each a ball containing the
+        coefficient at every point of ``x`` (python-flint's Arb series).
+        Raises :class:`NonSmooth` when ``x`` meets a kink and derivatives
+        are asked for."""
+        from flint import arb, arb_series
+        poly = self.polynomial_coefficients
+        if poly is not None:
+            from .intervals import to_arb
+            return _poly_taylor([to_arb(c) for c in poly], x, order, None)
+        zero = arb(0)
+        if self.slopes is not None or self.kind == "elu":
+            side = 1 if x > 0 else -1 if x < 0 else 0
+            if side == 0 and order >= 1:
+                raise NonSmooth(f"{self.spec} has a kink inside {x}")
+            if side >= 0:
+                right = ([x, arb(1)] + [zero] * order)[: order + 1]
+                if side:
+                    return right
+        if self.slopes is not None:
+            from .intervals import to_arb
+            slope = to_arb(self.slopes[0])
+            left = ([slope * x, slope] + [zero] * order)[: order + 1]
+            return left if side < 0 else [left[0].union(right[0])]
+        f = _ARB_SERIES[self.kind](self)
+        coeffs = f(arb_series([x, 1], prec=order + 1)).coeffs()
+        coeffs = (list(coeffs) + [zero] * (order + 1))[: order + 1]
+        if self.kind == "elu" and side == 0:
+            return [coeffs[0].union(right[0])]
+        return coeffs
+
+
 @lru_cache(maxsize=None)
 def _taylor_at_zero(act: "Activation", order: int) -> tuple:
     return tuple(d / sympy.factorial(k) for k, d in enumerate(act.derivatives_at_zero(order)))
@@ -208,6 +241,25 @@ _MP_FUNCS = {
     "swish": lambda a: (lambda x: x / (1 + mpmath.exp(-x))),
     "elu": lambda a: (lambda x: x if x > 0 else _mp(a.params[0]) * (mpmath.exp(x) - 1)),
 }
+
+
+def _arb_sigmoid(s):
+    return 1 / (1 + (-s).exp())
+
+
+_ARB_SERIES = {
+    "tanh": lambda a: (lambda s: 1 - 2 / (1 + (2 * s).exp())),
+    "sigmoid": lambda a: _arb_sigmoid,
+    "shifted_sigmoid": lambda a: (lambda s: _arb_sigmoid(s) - 0.5),
+    "softplus": lambda a: (lambda s: (1 + s.exp()).log()),
+    "swish": lambda a: (lambda s: s * _arb_sigmoid(s)),
+    "elu": lambda a: (lambda s: _elu_left(a, s)),
+}
+
+
+def _elu_left(act, s):
+    from .intervals import to_arb
+    return to_arb(act.params[0]) * (s.exp() - 1)
 
 
 def _mp(c: sympy.Expr):

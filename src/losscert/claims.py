@@ -23,6 +23,7 @@ KINDS = ("critical_point", "local_minimum", "strict_local_minimum", "saddle", "n
 NEEDS = {"not_global": "better", "spurious_local_minimum": "better", "loss_value": "value",
          "local_minimum_near": "radius"}
 TOP_KEYS = {"title", "scale", "network", "data", "point", "claim"}
+OPTIONAL = {"local_minimum_near": {"digits"}}   # decimal digits of the interval arithmetic (default 30)
 
 
 class ClaimFileError(ValueError):
@@ -90,7 +91,7 @@ def load(path) -> ClaimFile:
         expect = c.get("expect", "verified")
         if expect not in kernel.STATUSES:
             raise _err(path, f"{where}.expect: {expect!r} must be one of {', '.join(kernel.STATUSES)}")
-        allowed = {"kind", "expect", "note"} | ({NEEDS[kind]} if kind in NEEDS else set())
+        allowed = {"kind", "expect", "note"} | ({NEEDS[kind]} if kind in NEEDS else set()) | OPTIONAL.get(kind, set())
         unknown = sorted(set(c) - allowed)
         if unknown:
             raise _err(path, f"{where}.{unknown[0]}: unknown key for kind {kind}")
@@ -130,6 +131,11 @@ def load(path) -> ClaimFile:
             if kind == "local_minimum_near" and not arg[key] > 0:
                 raise _err(path, f"{where}.radius: must be positive")
             numbers.append(arg[key])
+        if kind == "local_minimum_near":
+            digits = c.get("digits", kernel.rigorous.DEFAULT_DIGITS)
+            if not isinstance(digits, int) or isinstance(digits, bool) or not 10 <= digits <= 1000:
+                raise _err(path, f"{where}.digits: must be an integer from 10 to 1000")
+            arg["digits"] = digits
         converted.append((kind, expect, arg))
     scale = doc.get("scale", "1/2")
     try:
@@ -141,6 +147,8 @@ def load(path) -> ClaimFile:
                 arg = {"better": loss.point(arg["better"])}
             elif "value" in arg:
                 arg = {"value": loss.field(arg["value"])}
+            elif "radius" in arg:
+                arg = {"radius": loss.field(arg["radius"]), "digits": arg["digits"]}
             claims.append(Claim(kind, expect, arg))
     except (CompileError, PointError, FieldError) as exc:
         raise _err(path, str(exc)) from None
@@ -175,8 +183,7 @@ def decide(cf: ClaimFile, claim: Claim) -> kernel.Verdict:
     if k in ("not_global", "spurious_local_minimum"):
         return kernel.guarded(getattr(kernel, k), loss, pt, claim.args["better"])
     if k == "local_minimum_near":
-        return kernel.Verdict(kernel.INCONCLUSIVE, "local_minimum_near needs the interval-arithmetic "
-                              "certificates, which are not built yet")
+        return kernel.guarded(kernel.local_minimum_near, loss, pt, claim.args["radius"], claim.args["digits"])
     return kernel.guarded(getattr(kernel, k), loss, pt)
 
 

@@ -377,6 +377,25 @@ class Loss:
         cols = self._hessian_columns(theta_mp, MPJetAlgebra(self.field, 1))
         return mpmath.matrix([[cols[j][i] for j in range(len(cols))] for i in range(len(cols))])
 
+    def iv_value(self, box):
+        """A ball containing L on the box (one Arb ball per parameter; the
+        caller sets the precision with :func:`losscert.intervals.precision`)."""
+        from .intervals import ArbAlgebra
+        alg = ArbAlgebra(self.field)
+        vals, _ = self._forward(box, alg, False)
+        return self._loss_from_residuals(self._residuals(vals, alg), alg)
+
+    def iv_gradient(self, box) -> list:
+        """Balls containing each gradient entry on the box (rigorous)."""
+        from .intervals import ArbAlgebra
+        return self._gradient_in(box, ArbAlgebra(self.field))
+
+    def iv_hessian(self, box) -> list[list]:
+        """Balls containing each Hessian entry on the box (rigorous), as rows."""
+        from .intervals import ArbJetAlgebra
+        cols = self._hessian_columns(box, ArbJetAlgebra(self.field, 1))
+        return [[cols[j][i] for j in range(len(cols))] for i in range(len(cols))]
+
     def taylor(self, theta, curve, order: int, ring_zero=None, base=None) -> list:
         """Coefficients of L(theta + t d1 + t^2 d2 + ...) up to t^order, for
         ``curve = [d1, d2, ...]`` (vectors over the field, or over a

@@ -26,7 +26,7 @@ from sympy.polys.rings import ring
 from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field
-from . import linalg
+from . import linalg, rigorous
 from .forms import nonzero_point, positivity
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
@@ -95,7 +95,7 @@ class Analysis:
         try:
             self.L0 = loss.value(theta)
         except NotExact as exc:
-            self.reason = f"exact evaluation impossible ({exc}); needs rigorous interval arithmetic"
+            self._rigorous(exc)
             return
         self.evidence["loss"] = F.show(self.L0)
         if not self.L0:
@@ -107,8 +107,28 @@ class Analysis:
             self.reason = self.reason or f"the loss is not twice differentiable here ({exc})"
             self.strict_reason = self.strict_reason or self.reason
         except NotExact as exc:
-            self.reason = self.reason or f"exact evaluation impossible ({exc}); needs rigorous interval arithmetic"
+            if self.is_min is None:
+                self._rigorous(exc)
+            self.reason = self.reason or f"exact evaluation impossible ({exc})"
             self.strict_reason = self.strict_reason or self.reason
+
+    def _rigorous(self, exc):
+        """Transcendental values: only refutations are possible at a point
+        (a provably non-zero gradient, or v^T H v < 0, rule out a minimum)."""
+        loss, theta = self.loss, self.theta
+        ev = rigorous.nonzero_gradient(loss, theta)
+        if ev:
+            self.critical = False
+            self._not_min("not a critical point: a gradient entry is provably non-zero (Arb enclosure)", ev)
+            return
+        ev = rigorous.negative_curvature(loss, theta)
+        if ev:
+            self._not_min("v^T H v < 0 (Arb enclosure): not a local minimum, whether or not the gradient "
+                          "vanishes", ev)
+            return
+        self.reason = self.strict_reason = (
+            f"exact evaluation impossible ({exc}); intervals cannot prove a gradient exactly zero "
+            "(local_minimum_near proves a minimum nearby)")
 
     # -- steps ----------------------------------------------------------------
     def _not_min(self, reason, evidence):
@@ -296,7 +316,9 @@ def critical_point(loss: Loss, theta) -> Verdict:
     F = loss.field
     try:
         g = loss.gradient(theta)
-    except (NotExact, NonSmooth) as exc:
+    except NotExact:
+        return rigorous.critical_point(loss, theta)
+    except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact gradient is not available: {exc}")
     if any(g):
         return Verdict(REFUTED, "a gradient entry is not zero", {"gradient": _named(loss, F, g)})
@@ -307,8 +329,8 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     F = loss.field
     try:
         L = loss.value(theta)
-    except NotExact as exc:
-        return Verdict(INCONCLUSIVE, f"exact evaluation impossible: {exc}")
+    except NotExact:
+        return rigorous.loss_value(loss, theta, value)
     ev = {"loss": F.show(L), "claimed": F.show(value)}
     if L == value:
         return Verdict(VERIFIED, f"L(point) = {F.show(L)} exactly", ev)
@@ -320,7 +342,12 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
     F = loss.field
     try:
         H = loss.hessian(theta)
-    except (NotExact, NonSmooth) as exc:
+    except NotExact as exc:
+        ev = rigorous.negative_curvature(loss, theta)
+        if ev:
+            return Verdict(REFUTED, "v^T H v < 0 (Arb enclosure)", ev)
+        return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
+    except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
     kernel, pivots, d = linalg.psd_certificate(H, F)
     if d is not None:
@@ -351,8 +378,9 @@ def saddle(loss: Loss, theta) -> Verdict:
         return Verdict(REFUTED, "proven local minimum: " + a.reason, a.evidence)
     if a.critical is False:
         return Verdict(REFUTED, "not a critical point", a.evidence)
-    if a.is_min is None:
-        return Verdict(INCONCLUSIVE, a.reason, a.evidence)
+    if a.is_min is None or a.hessian is None:
+        return Verdict(INCONCLUSIVE, a.reason if a.is_min is None else
+                       "not a local minimum, but criticality cannot be proven by intervals", a.evidence)
     F, H = a.F, a.hessian
     S = H.extract(a.pivots, a.pivots)
     up = linalg.negative_direction(-S, F) if a.pivots else None
@@ -373,8 +401,8 @@ def not_global(loss: Loss, theta, better) -> Verdict:
     F = loss.field
     try:
         L0, L1 = loss.value(theta), loss.value(better)
-    except NotExact as exc:
-        return Verdict(INCONCLUSIVE, f"exact evaluation impossible: {exc}")
+    except NotExact:
+        return rigorous.compare_losses(loss, theta, better)
     ev = {"loss": F.show(L0), "loss_at_better": F.show(L1)}
     if not L0:
         return Verdict(REFUTED, "L(point) = 0 is the global minimum of a squared loss", ev)

@@ -1,0 +1,343 @@
+"""Rigorous decisions from interval enclosures (transcendental activations).
+
+Every enclosure is an Arb ball computed by :mod:`losscert.intervals`; a
+verdict is given only when the balls separate what must be separated.
+
+``local_minimum_near(loss, theta, r)`` proves that a strict local minimum
+lies in the sup-norm ball of radius r around theta:
+
+1. (proposal, not trusted) Newton's method on the gradient from theta finds
+   an approximate critical point c, rounded to a decimal;
+2. on a box B' = c +/- rho inside the ball, the Krawczyk operator
+   K = c - Y g(c) + (I - Y H(B'))(B' - c), with g(c) and H(B') enclosed and
+   Y ~ H(c)^-1, lies inside B': B' holds exactly one critical point;
+3. the Hessian is positive definite on all of B': with Hc the rational
+   midpoint matrix and |H - Hc| <= Delta entrywise on B', Hc - mu I is
+   positive definite by exact elimination, mu = max row sum of Delta >= ||H - Hc||_2.
+
+A C^2 function whose Hessian is positive definite on a convex box, with a
+critical point in it, has a strict local minimum there. The claim is
+refuted when the whole ball provably holds no point that could be a local
+minimum (a gradient entry or a curvature v^T H v < 0 excludes each piece
+of a subdivision).
+
+>>> from losscert.network import dense
+>>> from losscert.compiler import compile_loss
+>>> loss = compile_loss(dense([1, 1, 1], activation="tanh"), X=[[1, 2]], Y=[[1, "3/2"]])
+>>> theta = loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"})
+>>> local_minimum_near(loss, theta, "1/10").status     # the minimum: w = atanh(1/sqrt(3)), v = sqrt(3)
+'verified'
+>>> local_minimum_near(loss, theta, "1/1000").status    # too far from theta
+'refuted'
+"""
+from __future__ import annotations
+
+import sympy
+from sympy import QQ
+from sympy.polys.matrices import DomainMatrix
+
+from ..activations import NonSmooth
+from ..compiler import Loss
+from ..fields import Field
+from ..numbers import parse_number
+from .. import intervals as iv
+from . import linalg
+from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
+
+DEFAULT_DIGITS = 30
+PRECISION_LADDER = (20, 40, 80, 160, 320)     # digits tried when comparing enclosures
+MAX_BOXES = 256                               # subdivision budget of a refutation
+
+
+# -- point enclosures (loss_value, not_global, critical_point) ----------------
+
+def _separated(loss: Loss, points, test):
+    """Enclose L at ``points`` at increasing precision until ``test`` (on the
+    balls) answers True/False; returns (answer, balls, digits)."""
+    for digits in PRECISION_LADDER:
+        with iv.precision(digits):
+            balls = [loss.iv_value(iv.box(loss.field, p, 0)) for p in points]
+            answer = test(*balls)
+        if answer is not None:
+            return answer, balls, digits
+    return None, balls, digits
+
+
+def compare_losses(loss: Loss, theta, better) -> Verdict:
+    """not_global by enclosures: L(better) < L(theta) when the balls separate."""
+    def test(l0, l1):
+        return True if l1 < l0 else False if l1 > l0 else None
+    answer, (l0, l1), digits = _separated(loss, [theta, better], test)
+    ev = {"loss_enclosure": iv.show(l0), "loss_at_better_enclosure": iv.show(l1), "precision_digits": digits}
+    if answer is None:
+        return Verdict(INCONCLUSIVE, f"the enclosures of L(point) and L(better) overlap at {digits} digits", ev)
+    if answer:
+        return Verdict(VERIFIED, f"L(better) in {iv.show(l1, 8)} < L(point) in {iv.show(l0, 8)} (Arb enclosures)", ev)
+    return Verdict(REFUTED, f"L(better) in {iv.show(l1, 8)} > L(point) in {iv.show(l0, 8)} (Arb enclosures)", ev)
+
+
+def loss_value(loss: Loss, theta, value) -> Verdict:
+    """loss_value by enclosures: refuted when the claimed value lies outside."""
+    F = loss.field
+
+    def test(l0):
+        v = iv.field_to_arb(F, value)
+        return False if (l0 < v or l0 > v) else None
+    answer, (l0,), digits = _separated(loss, [theta], test)
+    ev = {"loss_enclosure": iv.show(l0), "claimed": F.show(value), "precision_digits": digits}
+    if answer is None:
+        return Verdict(INCONCLUSIVE, f"the claimed value lies in the enclosure {iv.show(l0, 8)}; "
+                       "exact equality with a transcendental value cannot be proven by intervals", ev)
+    return Verdict(REFUTED, f"L(point) in {iv.show(l0, 8)}, which excludes {F.show(value)}", ev)
+
+
+def nonzero_gradient(loss: Loss, theta) -> dict | None:
+    """Evidence that some gradient entry is provably non-zero, else None."""
+    for digits in PRECISION_LADDER[:3]:
+        with iv.precision(digits):
+            g = loss.iv_gradient(iv.box(loss.field, theta, 0))
+            hits = {p: iv.show(x) for p, x in zip(loss.params, g) if iv.sign(x)}
+        if hits:
+            return {"gradient_enclosures": hits, "precision_digits": digits}
+    return None
+
+
+def critical_point(loss: Loss, theta) -> Verdict:
+    ev = nonzero_gradient(loss, theta)
+    if ev:
+        return Verdict(REFUTED, "a gradient entry is provably non-zero (Arb enclosure excludes 0)", ev)
+    with iv.precision(DEFAULT_DIGITS):
+        if all(iv.sign(x) == 0 for x in loss.iv_gradient(iv.box(loss.field, theta, 0))):
+            return Verdict(VERIFIED, "every gradient entry is an exact Arb zero (radius 0): the gradient is 0",
+                           {"gradient": "0 (exact balls)"})
+    return Verdict(INCONCLUSIVE, "every gradient enclosure contains 0; an exact zero cannot be proven by "
+                   "intervals (use local_minimum_near)")
+
+
+def negative_curvature(loss: Loss, theta) -> dict | None:
+    """Evidence of v^T H v < 0 at theta (so theta is no local minimum, critical or not)."""
+    with iv.precision(DEFAULT_DIGITS):
+        H = loss.iv_hessian(iv.box(loss.field, theta, 0))
+        v = _lowest_direction(H)
+        if v is None:
+            return None
+        q = _quad(H, v)
+        if q < 0:
+            return {"direction": {p: str(x) for p, x in zip(loss.params, v) if x},
+                    "vT_H_v_enclosure": iv.show(q), "precision_digits": DEFAULT_DIGITS}
+    return None
+
+
+# -- local_minimum_near -------------------------------------------------------
+
+def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS) -> Verdict:
+    """A strict local minimum lies within ``radius`` (sup norm) of theta (see module docstring)."""
+    F = loss.field
+    if isinstance(radius, str):
+        radius = parse_number(radius)
+    try:
+        with iv.precision(digits):
+            r_lo = r_hi = F.rational(F(radius))
+            if r_lo is None:
+                r_ball = iv.field_to_arb(F, F(radius))
+                r_lo, r_hi = iv.lower(r_ball), iv.upper(r_ball)
+            theta_q, err = _rational_point(F, theta, digits)
+            if r_lo - err <= 0:
+                return Verdict(INCONCLUSIVE, "the radius must be positive")
+            return _near(loss, theta_q, r_lo - err, r_hi + err, digits)
+    except NonSmooth as exc:
+        return Verdict(INCONCLUSIVE, f"the loss is not twice differentiable on the box ({exc})")
+
+
+def _rational_point(F: Field, theta, digits) -> tuple[list, sympy.Rational]:
+    """Rational coordinates near theta and a bound on the distance (0 when
+    theta is rational); balls are then taken around the rational point."""
+    out, err = [], sympy.Integer(0)
+    for t in theta:
+        q = F.rational(t)
+        if q is None:
+            q = _decimal(F.to_sympy(t), digits + 5)
+            err = max(err, iv.upper(abs(iv.field_to_arb(F, t) - iv.exact(q))))
+        out.append(sympy.Rational(q))
+    return out, err
+
+
+def _near(loss: Loss, theta_q, r_inner, r_outer, digits) -> Verdict:
+    """Verify inside the ball of radius r_inner, refute on the ball of radius r_outer."""
+    center = _newton(loss, theta_q, digits)
+    dist = max((abs(a - b) for a, b in zip(center, theta_q)), default=sympy.Integer(0))
+    if dist >= r_inner:
+        center, dist = theta_q, sympy.Integer(0)
+    room = r_inner - dist
+    tries = []
+    for k in (digits // 2, digits // 4, 3 * digits // 4):
+        rho = sympy.Rational(1, 10 ** k)
+        if rho <= room and rho not in tries:
+            tries.append(rho)
+    if not tries:
+        tries.append(room)
+    last = ""
+    for rho in tries:
+        ok, ev = _certify(loss, center, rho, digits)
+        if ok:
+            ev["distance_from_point"] = _dec(dist)
+            return Verdict(VERIFIED, f"exactly one critical point in the box center +/- {_dec(rho)} "
+                           f"(Krawczyk), where the Hessian is positive definite: a strict local minimum "
+                           f"within {_dec(dist + rho)} of the point", ev)
+        last = ev.get("failed", last)
+    absent = _absent(loss, theta_q, r_outer)
+    if absent is not None:
+        return Verdict(REFUTED, "no point of the ball can be a local minimum: " + absent["why"], absent)
+    return Verdict(INCONCLUSIVE, f"no certificate at {digits} digits ({last}); "
+                   "neither could the ball be excluded", {"center_tried": {p: _dec(x, 20) for p, x in
+                                                                           zip(loss.params, center)}})
+
+
+def _newton(loss: Loss, start, digits) -> list:
+    """Approximate critical point, rounded to decimals (a proposal: nothing here is trusted)."""
+    from flint import arb_mat
+    x, previous = list(start), None
+    for _ in range(40):
+        balls = [iv.exact(t) for t in x]
+        try:
+            g = loss.iv_gradient(balls)
+            H = loss.iv_hessian(balls)
+            step = arb_mat([[h.mid() for h in row] for row in H]).solve(arb_mat([[e.mid()] for e in g]))
+        except (ZeroDivisionError, ValueError, NonSmooth):
+            break
+        s = [iv._rational(step[i, 0].mid()) for i in range(len(x))]
+        size = max((abs(v) for v in s), default=0)
+        if previous is not None and size > previous:
+            break                                   # not converging: keep the last iterate
+        x, previous = [a - b for a, b in zip(x, s)], size
+        if size < sympy.Rational(1, 10 ** digits):
+            break
+    return [_decimal(t, digits + 5) for t in x]
+
+
+def _decimal(q, digits) -> sympy.Rational:
+    """q rounded to ``digits`` significant decimal digits, as an exact rational."""
+    return sympy.Rational(str(sympy.Float(q, digits)))
+
+
+def _dec(q, digits: int = 6) -> str:
+    return str(sympy.Float(q, digits)) if q else "0"
+
+
+def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
+    from flint import arb, arb_mat, fmpq
+    P = len(center)
+    c = [iv.exact(t) for t in center]
+    r = arb(0, fmpq(int(rho.p), int(rho.q)))
+    box = [t + r for t in c]
+    g = loss.iv_gradient(c)
+    H = loss.iv_hessian(box)
+    ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
+          "box_radius": _dec(rho),
+          "precision_digits": digits}
+    # Hessian positive definite on the box
+    mu, Hc = _perturbation_bound(H)
+    kernel, pivots, d = linalg.psd_certificate(DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in
+                                                             _shift(Hc, mu)], (P, P), QQ), Field())
+    if d is not None or kernel:
+        return False, {"failed": "the Hessian enclosure on the box is not provably positive definite"}
+    ev["hessian"] = (f"Hc - mu I is positive definite (exact elimination), mu <= {iv.upper_text(iv.exact(mu))} bounds "
+                     "||H - Hc||_2 for every H on the box (max row sum of |H - Hc|): lambda_min(H) > 0")
+    # Krawczyk: K(B') - c inside (-rho, rho)
+    try:
+        Y = arb_mat([[h.mid() for h in row] for row in H]).inv()
+    except ZeroDivisionError:
+        return False, {"failed": "the midpoint Hessian is singular"}
+    Y = arb_mat([[Y[i, j].mid() for j in range(P)] for i in range(P)])
+    Hm = arb_mat(H)
+    M = arb_mat([[1 if i == j else 0 for j in range(P)] for i in range(P)]) - Y * Hm
+    K = -(Y * arb_mat([[e] for e in g])) + M * arb_mat([[r] for _ in range(P)])
+    worst = max((K[i, 0].abs_upper() for i in range(P)), key=iv.upper, default=arb(0))
+    if not worst < arb(fmpq(int(rho.p), int(rho.q))):
+        return False, {"failed": f"the Krawczyk image is not inside the box (max |K - c| <= {iv.upper_text(worst)})"}
+    ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {rho}: K(box) lies inside the box"
+    ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
+    ev["gradient_at_center"] = f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"
+    return True, ev
+
+
+def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
+    """Rational symmetric midpoint Hc (upper triangle of H) and mu >= max row sum of |H - Hc|."""
+    P = len(H)
+    Hc = [[None] * P for _ in range(P)]
+    rows = [sympy.Integer(0)] * P
+    for i in range(P):
+        for j in range(i, P):
+            m = iv._rational(H[i][j].mid())
+            Hc[i][j] = Hc[j][i] = m
+            dev = iv.upper((H[i][j] - iv.exact(m)).abs_upper())
+            rows[i] += dev
+            if j != i:
+                rows[j] += dev
+    return max(rows, default=sympy.Integer(0)), Hc
+
+
+def _shift(Hc, mu) -> list:
+    return [[h - mu if i == j else h for j, h in enumerate(row)] for i, row in enumerate(Hc)]
+
+
+def _lowest_direction(H):
+    """An approximate eigenvector of the smallest eigenvalue of mid(H), if negative (a proposal)."""
+    import mpmath
+    P = len(H)
+    if not P:
+        return None
+    A = mpmath.matrix([[float(H[i][j].mid()) for j in range(P)] for i in range(P)])
+    A = (A + A.T) / 2
+    E, Q = mpmath.eigsy(A)
+    k = min(range(P), key=lambda i: E[i])
+    if E[k] >= 0:
+        return None
+    return [sympy.Rational(round(float(Q[i, k]) * 2 ** 20), 2 ** 20) for i in range(P)]
+
+
+def _quad(H, v):
+    from flint import arb
+    total = arb(0)
+    for i, vi in enumerate(v):
+        if vi:
+            for j, vj in enumerate(v):
+                if vj:
+                    total += iv.exact(vi * vj) * H[i][j]
+    return total
+
+
+def _absent(loss: Loss, theta_q, radius) -> dict | None:
+    """Subdivide the ball; each piece excluded by a gradient entry or v^T H v < 0."""
+    from flint import arb, fmpq
+    c = [iv.exact(t) for t in theta_q]
+    v = _lowest_direction(loss.iv_hessian(c))
+    queue = [[t + arb(0, fmpq(int(radius.p), int(radius.q))) for t in c]]
+    used, reasons = 0, set()
+    while queue:
+        if used >= MAX_BOXES:
+            return None
+        b = queue.pop()
+        used += 1
+        g = loss.iv_gradient(b)
+        if any(iv.sign(x) for x in g):
+            reasons.add("gradient")
+            continue
+        if v is not None and _quad(loss.iv_hessian(b), v) < 0:
+            reasons.add("curvature")
+            continue
+        k = max(range(len(b)), key=lambda i: iv.upper(b[i].rad()))
+        mid, rad = b[k].mid(), b[k].rad()
+        half = arb(0, rad / 2)
+        for shift in (-1, 1):
+            piece = list(b)
+            piece[k] = mid + shift * rad / 2 + half
+            queue.append(piece)
+    why = {"gradient": "a gradient entry's enclosure excludes 0",
+           "curvature": "v^T H v < 0 on the piece"}
+    ev = {"why": f"the ball is covered by {used} box(es), on each of which " +
+                 " or ".join(why[k] for k in sorted(reasons)),
+          "boxes": used, "radius": str(radius)}
+    if v is not None and "curvature" in reasons:
+        ev["direction"] = {p: str(x) for p, x in zip(loss.params, v) if x}
+    return ev
