@@ -91,6 +91,11 @@ def upper(x) -> sympy.Rational:
     return _rational(x.mid()) + _rational(x.rad())
 
 
+def mid(x) -> sympy.Rational:
+    """The midpoint of the ball ``x``, exactly."""
+    return _rational(x.mid())
+
+
 def _rational(point) -> sympy.Rational:
     man, exp = point.man_exp()
     man, exp = int(man), int(exp)

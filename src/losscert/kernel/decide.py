@@ -54,7 +54,10 @@ def _exact_drop(loss: Loss, theta, curve_dirs, L0) -> dict | None:
         for d in curve_dirs:
             tp = tp * t
             pt = [a + tp * b for a, b in zip(pt, d)]
-        val = loss.value(pt)
+        try:
+            val = loss.value(pt)
+        except NotExact:            # off the point, values may be transcendental
+            return None
         if F.compare(val, L0) < 0:
             return {"t": F.show(t), "loss_at_t": F.show(val)}
     return None

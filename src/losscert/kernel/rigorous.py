@@ -82,12 +82,14 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
 
     def test(l0):
         v = iv.field_to_arb(F, value)
-        return False if (l0 < v or l0 > v) else None
+        return False if (l0 < v or l0 > v) else True if (l0.is_exact() and l0 == v) else None
     answer, (l0,), digits = _separated(loss, [theta], test)
     ev = {"loss_enclosure": iv.show(l0), "claimed": F.show(value), "precision_digits": digits}
     if answer is None:
         return Verdict(INCONCLUSIVE, f"the claimed value lies in the enclosure {iv.show(l0, 8)}; "
                        "exact equality with a transcendental value cannot be proven by intervals", ev)
+    if answer:
+        return Verdict(VERIFIED, f"L(point) is the exact ball {iv.show(l0)} (radius 0)", ev)
     return Verdict(REFUTED, f"L(point) in {iv.show(l0, 8)}, which excludes {F.show(value)}", ev)
 
 
@@ -205,7 +207,7 @@ def _newton(loss: Loss, start, digits) -> list:
             step = arb_mat([[h.mid() for h in row] for row in H]).solve(arb_mat([[e.mid()] for e in g]))
         except (ZeroDivisionError, ValueError, NonSmooth):
             break
-        s = [iv._rational(step[i, 0].mid()) for i in range(len(x))]
+        s = [iv.mid(step[i, 0]) for i in range(len(x))]
         size = max((abs(v) for v in s), default=0)
         if previous is not None and size > previous:
             break                                   # not converging: keep the last iterate
@@ -268,7 +270,7 @@ def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
     rows = [sympy.Integer(0)] * P
     for i in range(P):
         for j in range(i, P):
-            m = iv._rational(H[i][j].mid())
+            m = iv.mid(H[i][j])
             Hc[i][j] = Hc[j][i] = m
             dev = iv.upper((H[i][j] - iv.exact(m)).abs_upper())
             rows[i] += dev
