@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 import cases
 from losscert import compile_loss, dense, intervals, kernel
 from losscert.claims import load
-from losscert.kernel import rigorous
 from test_compiler import random_network
 
 ROOT = Path(__file__).resolve().parents[1]

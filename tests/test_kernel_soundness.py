@@ -80,8 +80,14 @@ def test_transcendental_activation_is_inconclusive_not_verified():
     net = _net([("x", "h"), ("h", "y")], ["x"], ["y"], acts={"h": "tanh"})
     loss = compile_loss(net, [[1]], [[0]])
     theta = loss.point({"x -> h": 1, "h -> y": 0})
-    for f in (kernel.critical_point, kernel.local_minimum, kernel.strict_local_minimum):
-        assert f(loss, theta).status == I
+    # L = (v tanh w)^2 / 2 at v = 0: every gradient ball is an exact Arb zero, a proof
+    assert kernel.critical_point(loss, theta).status == V
+    # a global minimum (L = 0) that is not strict (w is free); tanh(1) is transcendental
+    assert kernel.local_minimum(loss, theta).status in (I, V)
+    assert kernel.strict_local_minimum(loss, theta).status in (I, R)
+    moved = loss.point({"x -> h": 1, "h -> y": "1/2"})
+    assert kernel.critical_point(loss, moved).status == R        # by an enclosure excluding 0
+    assert kernel.local_minimum(loss, moved).status == R
 
 
 # -- mutations ------------------------------------------------------------------

@@ -44,6 +44,9 @@ RULES = {
     "loss_value": kernel.loss_value, "effective": kernel.effective,
     "rank": algebra.rank_is, "identity": algebra.identity, "inequality": algebra.inequality,
     "non_increasing": paths.non_increasing, "arithmetic_derivatives": assumptions.arithmetic_derivatives,
+    "local_minimum_near": kernel.local_minimum_near,
+    "narrow_basin_conditions": assumptions.narrow_basin_conditions,
+    "narrow_basin_target": assumptions.narrow_basin_target,
 }
 
 
@@ -59,9 +62,9 @@ class Proof:
         self.statements.append(Statement(text or rule.replace("_", " "), rule, args, expect, note))
 
     # -- statements about a point of a loss -------------------------------------
-    def _at(self, rule, loss, points, expect, text, note, extra=()):
+    def _at(self, rule, loss, points, expect, text, note, extra=(), options=()):
         loss = loss.holding(*points, list(extra))
-        self._add(rule, (loss, *(loss.point(p) for p in points), *(loss.field(x) for x in extra)),
+        self._add(rule, (loss, *(loss.point(p) for p in points), *(loss.field(x) for x in extra), *options),
                   expect, text, note)
 
     def critical_point(self, loss, point, expect="verified", text=None, note=""):
@@ -88,6 +91,11 @@ class Proof:
     def loss_value(self, loss, point, value, expect="verified", text=None, note=""):
         self._at("loss_value", loss, [point], expect, text, note, extra=[parse_number(value)])
 
+    def local_minimum_near(self, loss, point, radius, digits=30, expect="verified", text=None, note=""):
+        """A strict local minimum within ``radius`` (sup norm), proven with Arb intervals at ``digits``."""
+        self._at("local_minimum_near", loss, [point], expect, text, note, extra=[parse_number(radius)],
+                 options=(digits,))
+
     # -- structural and algebraic statements -----------------------------------
     def effective(self, network, expect="verified", text=None, note=""):
         self._add("effective", (network,), expect, text, note)
@@ -107,6 +115,14 @@ class Proof:
     def arithmetic_derivatives(self, act, n, max_order=24, expect="verified", text=None, note=""):
         """Assumption 2: n non-vanishing derivative orders at 0 in arithmetic progression."""
         self._add("arithmetic_derivatives", (act, n, max_order), expect, text, note)
+
+    def narrow_basin_conditions(self, act, x, ws, w0, digits=30, expect="verified", text=None, note=""):
+        """li-ding-sun Proposition 4 (1)-(3) for hidden weights ws and the extra weight w0."""
+        self._add("narrow_basin_conditions", (act, x, ws, w0, digits), expect, text, note)
+
+    def narrow_basin_target(self, act, x, w, M, printed, places, expect="verified", text=None, note=""):
+        """The printed output data of Proposition 4's construction, to ``places`` decimals."""
+        self._add("narrow_basin_target", (act, x, w, M, printed, places), expect, text, note)
 
     def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
         """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""

@@ -259,6 +259,7 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
         return False, {"failed": f"the Krawczyk image is not inside the box (max |K - c| <= {iv.upper_text(worst)})"}
     ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {rho}: K(box) lies inside the box"
     ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
+    ev["loss_enclosure_on_box"] = iv.show(loss.iv_value(box))        # holds the minimum's loss
     ev["gradient_at_center"] = f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"
     return True, ev
 
