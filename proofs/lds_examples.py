@@ -22,7 +22,9 @@ PROOF = Proof("Example 1, Lemma 1 and Theorem 5", source="li-ding-sun-benefit-of
 
 a1, a2, t, p, w1, w2, x1, x2 = sp.symbols("a1 a2 t p w1 w2 x1 x2", positive=True)
 Zp = sp.Matrix([[a1 ** p, a2 ** p], [t ** p * a1 ** p, t ** p * a2 ** p]])
-PROOF.identity(Zp.det(), 0, text="Example 1: det sigma(WX) = 0 identically for sigma(z) = z^p (symbolic p)")
+PROOF.identity(Zp[0, 0] * Zp[1, 1], Zp[0, 1] * Zp[1, 0],
+               text="Example 1: det sigma(WX) = 0 identically for sigma(z) = z^p (symbolic p): the diagonal "
+                    "products agree")
 cube, quad = activation("poly(0, 0, 0, 1)"), activation("poly(0, 1, 1)")
 WX = sp.Matrix([[w1 * x1, w1 * x2], [w2 * x1, w2 * x2]])
 PROOF.rank(WX.applyfunc(cube), 1, text="Example 1: sigma(WX) has generic rank 1 for sigma(z) = z^3")
@@ -39,7 +41,7 @@ d = orders[1] - orders[0]
 factored = sp.Mul(*[ders[l] for l in orders]) * sp.Mul(*[zm ** orders[0] for zm in z]) * \
     sp.Mul(*[z[j] ** d - z[i] ** d for i in range(3) for j in range(i + 1, 3)])
 lemma.identity(orders, [1, 3, 5], text="tanh: non-vanishing derivative orders at 0 up to 5 are 1, 3, 5")
-lemma.identity(A.det(), factored, text="det A = prod sigma^(l)(0) * prod z^l0 * prod (z_j^d - z_i^d)")
+lemma.determinant(A, factored, text="det A = prod sigma^(l)(0) * prod z^l0 * prod (z_j^d - z_i^d)")
 lemma.rank(A.subs(dict(zip(z, (1, 2, 3)))), 3, text="A is non-singular at z = (1, 2, 3)")
 PROOFS.append(lemma)
 

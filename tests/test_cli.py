@@ -74,6 +74,12 @@ MALFORMED = [
                                                'edges = ["x -> h", "h -> y"]\nactivation = "gelu"'),
      "unknown activation"),
     ("title = 3\n" + GOOD.split("\n", 2)[2], "title: must be a string"),
+    (GOOD.replace('kind = "local_minimum"', 'kind = "local_minimum_near"\nradius = "1/10"\ndigits = 3'),
+     "claim[1].digits: must be an integer from 10 to 1000"),
+    (GOOD.replace('kind = "local_minimum"', 'kind = "local_minimum_near"\nradius = "-1"'),
+     "claim[1].radius: must be positive"),
+    (GOOD.replace('kind = "local_minimum"', 'kind = "local_minimum"\ndigits = 30'),
+     "claim[1].digits: unknown key for kind local_minimum"),
 ]
 
 

@@ -110,3 +110,51 @@ def test_assumption_2_arithmetic_derivative_orders():
     assert arithmetic_derivatives("linear", 3).status == R
     assert arithmetic_derivatives("relu", 2).status == R                     # not analytic
     assert arithmetic_derivatives("tanh", 30, max_order=12).status == I      # cannot decide from 12 orders
+
+
+# -- assumptions and Proposition 4 -------------------------------------------------------------
+
+def test_lsz_assumption1_cases():
+    from losscert import sparse_dense
+    from losscert.kernel import assumptions as A
+    net = sparse_dense([(0, 1), (1, 2)], d_x=3, d_y=1)
+    good = [[1, 2, -3], [1, "sqrt(2)", 3], [2, -3, 5]]
+    assert A.lsz_assumption1(net, good).status == "verified"
+    assert A.lsz_assumption1(net, [[1, "sqrt(4)", -2], [1, 2, 3], [2, -3, 5]]).status == "refuted"   # |2| = |-2|
+    assert A.lsz_assumption1(net, [[1], [1], [1]]).status == "verified"                            # one sample
+
+
+def test_lds_assumption1_cases():
+    from losscert import dense
+    from losscert.kernel import assumptions as A
+    assert A.lds_assumption1(dense([1, 3, 1]), [[1, 2, 3]]).status == "verified"
+    assert A.lds_assumption1(dense([1, 2, 1]), [[1, 2, 3]]).status == "refuted"              # d_H = 2 < 3
+    assert A.lds_assumption1(dense([1, 3, 1]), [[1, 2, "4/2"]]).status == "refuted"          # equal samples
+
+
+def test_narrow_basin_conditions_exact_and_balls():
+    from losscert.kernel import assumptions as A
+    assert A.narrow_basin_conditions("poly(1, 1, 1)", [1, 2, 3], [0], 1).status == "verified"
+    assert A.narrow_basin_conditions("poly(1, 1, 1)", [1, 2, 3], [0], 0).status == "refuted"   # z0 = z
+    v = A.narrow_basin_conditions("softplus", [1, 2, 3], [0], "1/10")
+    assert v.status == "verified" and v.evidence["arithmetic"] == "Arb balls"
+    # z0 = sigma(0 x) = z exactly, but with balls that cannot be shown: never "verified"
+    assert A.narrow_basin_conditions("softplus", [1, 2, 3], ["1/3"], "1/3").status != "verified"
+    assert A.narrow_basin_conditions("softplus", [1, 2, 3, 4], [0], "1/10").status == "verified"   # N = 4
+
+
+def test_narrow_basin_target_rounding():
+    from losscert.kernel import assumptions as A
+    x = ["0.1", 2, 3]
+    assert A.narrow_basin_target("swish", x, 1, 100, ["-99.9475", "-1.1766", "6.5060"], 4).status == "verified"
+    assert A.narrow_basin_target("swish", x, 1, 100, ["-99.9475", "-1.1766", "6.5059"], 4).status == "refuted"
+    assert A.narrow_basin_target("poly(1, 1, 1)", [1, 2, 3], 0, 10, [-9, 21, -9], 0).status == "verified"
+
+
+def test_determinant_rule():
+    import sympy as sp
+    from losscert.kernel.algebra import determinant_is
+    a, b = sp.symbols("a b")
+    assert determinant_is(sp.Matrix([[1, a], [1, b]]), b - a).status == "verified"
+    assert determinant_is(sp.Matrix([[1, a], [1, b]]), a - b).status == "refuted"
+    assert determinant_is(sp.Matrix([[1, 2], [2, 4]]), 0).status == "verified"

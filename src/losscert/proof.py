@@ -42,11 +42,12 @@ RULES = {
     "strict_local_minimum": kernel.strict_local_minimum, "saddle": kernel.saddle,
     "not_global": kernel.not_global, "spurious_local_minimum": kernel.spurious_local_minimum,
     "loss_value": kernel.loss_value, "effective": kernel.effective,
-    "rank": algebra.rank_is, "identity": algebra.identity, "inequality": algebra.inequality,
+    "rank": algebra.rank_is, "identity": algebra.identity, "determinant": algebra.determinant_is, "inequality": algebra.inequality,
     "non_increasing": paths.non_increasing, "arithmetic_derivatives": assumptions.arithmetic_derivatives,
     "local_minimum_near": kernel.local_minimum_near,
     "narrow_basin_conditions": assumptions.narrow_basin_conditions,
     "narrow_basin_target": assumptions.narrow_basin_target,
+    "lsz_assumption1": assumptions.lsz_assumption1, "lds_assumption1": assumptions.lds_assumption1,
 }
 
 
@@ -106,6 +107,10 @@ class Proof:
     def identity(self, lhs, rhs, expect="verified", text=None, note=""):
         self._add("identity", (lhs, rhs), expect, text, note)
 
+    def determinant(self, matrix, claimed, expect="verified", text=None, note=""):
+        """det(matrix) == claimed identically (the kernel computes the determinant)."""
+        self._add("determinant", (matrix, claimed), expect, text, note)
+
     def inequality(self, lhs, rhs, certificate=(), counterexample=None, strict=False, expect="verified", text=None,
                    note=""):
         """lhs >= rhs (> if strict), from a sum-of-squares certificate [(c, s), ...], by exact sign for
@@ -123,6 +128,14 @@ class Proof:
     def narrow_basin_target(self, act, x, w, M, printed, places, expect="verified", text=None, note=""):
         """The printed output data of Proposition 4's construction, to ``places`` decimals."""
         self._add("narrow_basin_target", (act, x, w, M, printed, places), expect, text, note)
+
+    def lsz_assumption1(self, network, X, expect="verified", text=None, note=""):
+        """lin-sun-zhang Assumption 1 (distinct non-zero features per input; no empty neuron)."""
+        self._add("lsz_assumption1", (network, X), expect, text, note)
+
+    def lds_assumption1(self, network, X, expect="verified", text=None, note=""):
+        """li-ding-sun Assumption 1 (distinct non-zero samples; last hidden width >= N)."""
+        self._add("lds_assumption1", (network, X), expect, text, note)
 
     def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
         """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""

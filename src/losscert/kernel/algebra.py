@@ -4,7 +4,9 @@
   functions of symbols, over the field of rational functions (the *generic*
   rank; an identity in the symbols, no sampling);
 - :func:`identity`: ``lhs == rhs`` as an identity of rational functions,
-  decided by exact expansion.
+  decided by exact expansion;
+- :func:`determinant_is`: a determinant, computed here, equals a claimed
+  expression (an identity).
 """
 from __future__ import annotations
 
@@ -110,3 +112,16 @@ def inequality(lhs, rhs, certificate=(), counterexample=None, strict=False) -> V
         ev["remainder"] = str(rest)
         return Verdict(INCONCLUSIVE, "certificate rejected: lhs - rhs - (sum of squares) does not expand to 0", ev)
     return Verdict(INCONCLUSIVE, "no certificate and no counterexample given", ev)
+
+
+def determinant_is(matrix, claimed) -> Verdict:
+    """det(matrix) == claimed as an identity (the determinant is computed
+    here, exactly, over the polynomial ring of the entries' symbols)."""
+    from .verdict import INCONCLUSIVE
+    dM = DomainMatrix.from_Matrix(sympy.Matrix(matrix))
+    if dM.domain.is_EX:
+        return Verdict(INCONCLUSIVE, "entries are not polynomials over an exact field", {})
+    det = dM.domain.to_sympy(dM.det())
+    v = identity(det, claimed)
+    return Verdict(v.status, f"det = {det if len(str(det)) < 80 else '(expanded, see evidence)'}: {v.reason}",
+                   {"determinant": str(det), **v.evidence})

@@ -6,6 +6,8 @@ l_1 < ... < l_n in arithmetic progression with sigma^(l_i)(0) != 0.
 :func:`narrow_basin_conditions` decides the three conditions of
 li-ding-sun Proposition 4 (exactly, or rigorously by Arb determinants), and
 :func:`narrow_basin_target` checks printed output data of its construction.
+:func:`lsz_assumption1` and :func:`lds_assumption1` check the papers'
+assumptions on data and architecture, exactly.
 """
 from __future__ import annotations
 
@@ -195,3 +197,65 @@ def basin_target(act, x, w, M):
         raise ValueError("the sign of a^T z'' is not decided")
     M = iv.exact(parse_number(M))
     return [s * zi - M * ai for zi, ai in zip(z, a)], a, s
+
+
+# -- assumptions on data and architecture ---------------------------------------------------
+
+def _data(X) -> tuple[list[list], Field]:
+    rows = [[parse_number(v) for v in r] for r in X]
+    return rows, Field.for_numbers([v for r in rows for v in r])
+
+
+def _abs_equal(F: Field, a, b) -> bool:
+    return F.is_zero(F(a) - F(b)) or F.is_zero(F(a) + F(b))
+
+
+def lsz_assumption1(network, X) -> Verdict:
+    """lin-sun-zhang Assumption 1: (1) in every input row k of X the entries
+    are non-zero and of pairwise different absolute values; (2) no hidden
+    neuron has all its incoming weights pruned (a bias alone does not count)."""
+    rows, F = _data(X)
+    problems = []
+    for k, (name, row) in enumerate(zip(network.inputs, rows), 1):
+        zeros = [j + 1 for j, v in enumerate(row) if F.is_zero(F(v))]
+        if zeros:
+            problems.append(f"(1) input {name}: sample {zeros[0]} is 0")
+            continue
+        clash = next(((i + 1, j + 1) for i in range(len(row)) for j in range(i + 1, len(row))
+                      if _abs_equal(F, row[i], row[j])), None)
+        if clash:
+            problems.append(f"(1) input {name}: samples {clash[0]} and {clash[1]} have equal |x|")
+    empty = [h for h in network.hidden if network.graph.in_degree(h) == 0]
+    problems += [f"(2) hidden neuron {h} has every incoming weight pruned" for h in empty]
+    ev = {"inputs": list(network.inputs), "samples": len(rows[0]) if rows else 0, "failures": problems}
+    if problems:
+        return Verdict(REFUTED, problems[0], ev)
+    return Verdict(VERIFIED, "every input row has non-zero entries of distinct absolute values, "
+                   "and every hidden neuron has an incoming weight (exact)", ev)
+
+
+def lds_assumption1(network, X) -> Verdict:
+    """li-ding-sun Assumption 1 for a network and data: A1 the samples
+    (columns of X) are non-zero and pairwise different; A2 the square loss is
+    convex in the output (always, for losscert's loss); A3 the last hidden
+    layer (hidden neurons feeding an output) has at least N neurons; A4 the
+    activations are continuous (all of losscert's are)."""
+    rows, F = _data(X)
+    n = len(rows[0]) if rows else 0
+    cols = [[F(r[j]) for r in rows] for j in range(n)]
+    problems = []
+    zero = next((j + 1 for j, c in enumerate(cols) if all(F.is_zero(v) for v in c)), None)
+    if zero:
+        problems.append(f"A1: sample {zero} is the zero vector")
+    same = next(((i + 1, j + 1) for i in range(n) for j in range(i + 1, n)
+                 if all(F.is_zero(a - b) for a, b in zip(cols[i], cols[j]))), None)
+    if same:
+        problems.append(f"A1: samples {same[0]} and {same[1]} are equal")
+    last = sorted({u for o in network.outputs for u, _ in network.graph.in_edges(o) if u in network.hidden})
+    if len(last) < n:
+        problems.append(f"A3: the last hidden layer has {len(last)} neurons, fewer than N = {n} samples")
+    ev = {"samples": n, "last_hidden_layer": last, "failures": problems,
+          "A2": "holds: the square loss is convex in the output", "A4": "holds: every activation is continuous"}
+    if problems:
+        return Verdict(REFUTED, problems[0], ev)
+    return Verdict(VERIFIED, f"A1-A4 hold: {n} distinct non-zero samples, last hidden width {len(last)} >= {n}", ev)
