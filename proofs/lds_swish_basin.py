@@ -45,4 +45,6 @@ printed = compile_loss(net, [x], [["-99.9475", "-1.1766", "6.5060"]], scale=1)
 PROOF.local_minimum_near(printed, at_one, "1/100",
                          text="with the paper's 4-decimal y: a strict local minimum within 0.01 of (1, 1)")
 PROOF.critical_point(printed, at_one, expect="refuted",
-                     text="with the paper's 4-decimal y, (1, 1) itself is not critical")
+                     text="with the paper's 4-decimal y, (1, 1) itself is not critical",
+                     note="paper: (v, w) = (1, 1) is the strict local minimum for its printed y (true only "
+                          "for the unrounded y; for the printed one the minimum is 6e-6 away, proven above)")

@@ -215,3 +215,31 @@ def test_over_parameterised_pattern_group_is_a_morse_bott_minimum():
 def test_hessian_psd_step(name, expected):
     loss, point = getattr(cases, name)()
     assert kernel.hessian_psd(loss, loss.point(point)).status == expected
+
+
+# -- fast and reference paths give the same certificates ------------------------------------
+
+@pytest.mark.parametrize("seed", range(8))
+def test_structural_hessian_and_reference_give_identical_verdicts(seed, monkeypatch):
+    """The whole certificate (critical point, PSD test, kernel, symmetries,
+    higher-order forms) run once with the structural Hessian and once with
+    the slow jet-based reference Hessian: same verdicts, same reasons."""
+    import random
+
+    from bench.__main__ import instance
+    from losscert import compile_loss
+    from losscert.compiler import Loss
+    from test_intervals import critical_instance
+    if seed % 2:
+        net, X, Y, theta = instance(1 + seed % 3, seed)
+        loss = compile_loss(net, X, Y)
+        th = loss.point(theta)
+    else:
+        loss, th = critical_instance(seed + random.Random(seed).randint(0, 50))
+    rules = (kernel.local_minimum, kernel.strict_local_minimum, kernel.saddle, kernel.hessian_psd)
+    fast = [(r(loss, th).status, r(loss, th).reason) for r in rules]
+    kernel.decide._CACHE.clear()
+    monkeypatch.setattr(Loss, "hessian", Loss.hessian_reference)
+    slow = [(r(loss, th).status, r(loss, th).reason) for r in rules]
+    kernel.decide._CACHE.clear()
+    assert fast == slow
