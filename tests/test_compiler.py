@@ -155,3 +155,24 @@ def test_high_precision_evaluators_match_sympy_for_tanh():
         for i in (0, 3, len(syms) - 1):
             for j in (1, 4, len(syms) - 2):
                 assert abs(H[i, j] - exact(sympy.diff(expr, syms[i], syms[j]))) < mpmath.mpf(10) ** -45
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_values_nearby_equal_full_evaluation(seed):
+    """The incremental evaluator (used by the symmetry checks) equals value()."""
+    rng = random.Random(seed)
+    net, point, X, Y = random_network(rng)
+    loss = compile_loss(net, X, Y)
+    theta = loss.point(point)
+    F = loss.field
+    exact_ok = []
+    for _ in range(6):
+        pt = list(theta)
+        for p in rng.sample(range(len(pt)), rng.randint(0, min(3, len(pt)))):
+            pt[p] = pt[p] + F(sympy.Rational(rng.randint(-3, 3), rng.randint(1, 3)))
+        try:
+            exact_ok.append((pt, loss.value(pt)))
+        except ArithmeticError:          # tanh off zero has no exact value
+            continue
+    got = loss.values_nearby(theta, [pt for pt, _ in exact_ok])
+    assert got == [v for _, v in exact_ok]

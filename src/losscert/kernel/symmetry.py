@@ -161,9 +161,9 @@ def check_constant(loss: Loss, theta, curve: Curve) -> dict | None:
     else:                           # straight lines: theta + c * tangent
         count = D + 1 if D is not None else 3
         params = [F(sympy.Integer(k + 1)) for k in range(count)]
-    for c in params:
-        if loss.value(curve.at(theta, c, F)) != L0:
-            return None
+    values = loss.values_nearby(theta, [curve.at(theta, c, F) for c in params])
+    if any(v != L0 for v in values):
+        return None
     if D is None:
         how = {"rescaling": "identity by positive homogeneity of the activation",
                "mixing": "identity by linearity of the mixed neurons"}.get(
