@@ -55,6 +55,9 @@ def main(argv=None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:             # output piped into `head` and the like
+        sys.stdout = None
+        return 141                      # the shell's code for a closed pipe
 
 
 if __name__ == "__main__":

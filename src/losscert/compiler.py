@@ -343,52 +343,15 @@ class Loss:
         vals, _ = self._forward(theta, alg, False)
         return self._loss_from_residuals(self._residuals(vals, alg), alg)
 
+    def nearby(self, theta) -> "Nearby":
+        """An evaluator of L at points that differ from theta in few
+        parameters (see :class:`Nearby`)."""
+        return Nearby(self, theta)
+
     def values_nearby(self, theta, points) -> list:
-        """Exact L at several points that differ from theta in few parameters:
-        one full pass at theta, then per point only the nodes downstream of
-        the changed parameters, by exact deltas of their pre-activations
-        (equal to :meth:`value` at each point, much cheaper on wide nets)."""
-        F, n = self.field, self.n
-        pre, vals = {}, {}
-        for i in range(self.n_inputs):
-            vals[i] = self.X[i]
-        for st in self.steps:                     # the base pass, keeping pre-activations
-            acc = [F.zero] * n
-            for src, p, c in st.terms:
-                w = theta[p] if p is not None else c
-                acc = [a + w * x for a, x in zip(acc, vals[src])]
-            if st.bias is not None:
-                acc = [a + theta[st.bias] for a in acc]
-            pre[st.slot] = acc
-            vals[st.slot] = self._activate_exact(st, acc)
-        square = {s: sum(((f - y) * (f - y) for f, y in zip(vals[s], yrow)), F.zero)
-                  for s, yrow in zip(self.output_slots, self.Y)}
-        total = sum(square.values(), F.zero)
-        out = []
-        for pt in points:
-            changed = {p: v for p, (v, t) in enumerate(zip(pt, theta)) if v != t}
-            new = {}
-            for st in self.steps:
-                delta = None
-                for src, p, c in st.terms:
-                    if (p is None or p not in changed) and src not in new:
-                        continue
-                    w0 = theta[p] if p is not None else c
-                    w1 = changed.get(p, w0) if p is not None else c
-                    x0, x1 = vals[src], new.get(src, vals[src])
-                    d = [w1 * b - w0 * a for a, b in zip(x0, x1)]
-                    delta = d if delta is None else [u + v for u, v in zip(delta, d)]
-                if st.bias is not None and st.bias in changed:
-                    d = changed[st.bias] - theta[st.bias]
-                    delta = [d] * n if delta is None else [u + d for u in delta]
-                if delta is not None:
-                    new[st.slot] = self._activate_exact(st, [a + d for a, d in zip(pre[st.slot], delta)])
-            value = total
-            for s, yrow in zip(self.output_slots, self.Y):
-                if s in new:
-                    value += sum(((f - y) * (f - y) for f, y in zip(new[s], yrow)), F.zero) - square[s]
-            out.append(value * self.scale)
-        return out
+        """Exact L at each point (equal to :meth:`value`; cheap when each point
+        differs from theta in few parameters)."""
+        return self.nearby(theta).values(points)
 
     def _activate_exact(self, st, acc):
         if st.activation is None or st.activation.kind == "linear":
@@ -598,6 +561,61 @@ class Loss:
 
     def to_mp(self, theta) -> list:
         return [_to_mp(self.field, t) for t in theta]
+
+
+class Nearby:
+    """One exact pass at theta, keeping pre-activations; then L at a nearby
+    point recomputes only the nodes downstream of its changed parameters, by
+    exact deltas of their pre-activations. ``value`` is L(theta)."""
+
+    def __init__(self, loss: Loss, theta):
+        F, n = loss.field, loss.n
+        self.loss, self.theta = loss, theta
+        self.pre, self.vals = {}, {i: loss.X[i] for i in range(loss.n_inputs)}
+        for st in loss.steps:
+            acc = [F.zero] * n
+            for src, p, c in st.terms:
+                w = theta[p] if p is not None else c
+                acc = [a + w * x for a, x in zip(acc, self.vals[src])]
+            if st.bias is not None:
+                acc = [a + theta[st.bias] for a in acc]
+            self.pre[st.slot] = acc
+            self.vals[st.slot] = loss._activate_exact(st, acc)
+        self.square = {s: self._squares(s, self.vals[s]) for s in loss.output_slots}
+        self.total = sum(self.square.values(), F.zero)
+        self.value = self.total * loss.scale
+
+    def _squares(self, slot, row):
+        y = self.loss.Y[self.loss.output_slots.index(slot)]
+        return sum(((f - t) * (f - t) for f, t in zip(row, y)), self.loss.field.zero)
+
+    def values(self, points) -> list:
+        loss, theta, n = self.loss, self.theta, self.loss.n
+        out = []
+        for pt in points:
+            changed = {p: v for p, (v, t) in enumerate(zip(pt, theta)) if v != t}
+            new = {}
+            for st in loss.steps:
+                delta = None
+                for src, p, c in st.terms:
+                    if (p is None or p not in changed) and src not in new:
+                        continue
+                    w0 = theta[p] if p is not None else c
+                    w1 = changed.get(p, w0) if p is not None else c
+                    x0, x1 = self.vals[src], new.get(src, self.vals[src])
+                    d = [w1 * b - w0 * a for a, b in zip(x0, x1)]
+                    delta = d if delta is None else [u + v for u, v in zip(delta, d)]
+                if st.bias is not None and st.bias in changed:
+                    d = changed[st.bias] - theta[st.bias]
+                    delta = [d] * n if delta is None else [u + d for u in delta]
+                if delta is not None:
+                    new[st.slot] = loss._activate_exact(st, [a + d for a, d in zip(self.pre[st.slot], delta)])
+            total = self.total
+            for s in loss.output_slots:
+                if s in new:
+                    total += self._squares(s, new[s]) - self.square[s]
+            out.append(total * loss.scale)
+        return out
 
 
 def _to_mp(F: Field, x):

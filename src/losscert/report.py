@@ -22,7 +22,8 @@ def write_report(results, path) -> None:
         lines.append("")
         for s in r["statements"]:
             ev = s["evidence"]
-            shown = {k: ev[k] for k in ("hessian", "quartic_form_on_kernel", "cubic_form_on_kernel", "loss")
+            shown = {k: ev[k] for k in ("hessian", "quartic_form_on_kernel", "cubic_form_on_kernel", "loss",
+                                        "box_radius", "krawczyk", "loss_enclosure_on_box", "precision_digits")
                      if k in ev}
             if shown or s["note"]:
                 lines += [f"**{s['statement']}**: {s['reason']}", ""]

@@ -178,21 +178,25 @@ class Analysis:
 
     def _symmetries(self):
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
-        curves, orbit = [], []
+        curves, orbit, tangents = [], [], []
+        nearby = loss.nearby(theta)
         for curve in candidate_curves(loss, theta):
             t = curve.tangent(theta, F)
-            proof = check_constant(loss, theta, curve)
+            proof = check_constant(loss, theta, curve, nearby)
             if proof is None:
                 continue
-            if any(linalg.matvec(H, t, F)):
-                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+            tangents.append(t)
             curves.append({**proof, "tangent": _named(loss, F, t)})
             if curve.group_action:
                 orbit.append(t)
+        if tangents:            # one product H [t_1 ... t_s] for all the self-checks
+            T = linalg.matrix([[t[i] for t in tangents] for i in range(len(theta))], F)
+            if any(x for row in (H * T).to_list() for x in row):
+                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
         self.orbit_tangents = []
         if orbit:
-            _, cols = linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F).rref()
+            _, cols = linalg.rref(linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F))
             self.orbit_tangents = [orbit[c] for c in cols]
         if curves:
             self.evidence["constant_loss_curves"] = curves

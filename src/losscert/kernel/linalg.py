@@ -47,7 +47,7 @@ def quad(S: DomainMatrix, v, F: Field):
     return dot(v, matvec(S, v, F), F)
 
 
-def _rref(M: DomainMatrix) -> tuple[list[list], tuple[int, ...]]:
+def rref(M: DomainMatrix) -> tuple[list[list], tuple[int, ...]]:
     """Rows of the reduced row echelon form and the pivot columns. Over QQ
     with FLINT ground types this is python-flint's fmpq_mat.rref (about 10x
     faster than SymPy's own on a 300 x 300 Hessian); otherwise SymPy's."""
@@ -65,7 +65,7 @@ def _rref(M: DomainMatrix) -> tuple[list[list], tuple[int, ...]]:
 def nullspace(M: DomainMatrix, F: Field) -> tuple[list[list], list[int]]:
     """An exact basis of ker M (one vector per free column of the RREF) and
     the pivot columns."""
-    rows, pivots = _rref(M)
+    rows, pivots = rref(M)
     n = M.shape[1]
     pivset = set(pivots)
     basis = []

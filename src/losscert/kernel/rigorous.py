@@ -183,7 +183,7 @@ def _near(loss: Loss, theta_q, r_inner, r_outer, digits) -> Verdict:
         ok, ev = _certify(loss, center, rho, digits)
         if ok:
             ev["distance_from_point"] = _dec(dist)
-            return Verdict(VERIFIED, f"exactly one critical point in the box center +/- {_dec(rho)} "
+            return Verdict(VERIFIED, f"exactly one critical point in the box center +/- {_exact_text(rho)} "
                            f"(Krawczyk), where the Hessian is positive definite: a strict local minimum "
                            f"within {_dec(dist + rho)} of the point", ev)
         last = ev.get("failed", last)
@@ -222,6 +222,12 @@ def _decimal(q, digits) -> sympy.Rational:
     return sympy.Rational(str(sympy.Float(q, digits)))
 
 
+def _exact_text(q: sympy.Rational) -> str:
+    """q exactly: 1e-k for powers of ten, else p/q."""
+    k = sympy.log(1 / q, 10) if q > 0 else None
+    return f"1e-{k}" if k is not None and k.is_Integer else str(q)
+
+
 def _dec(q, digits: int = 6) -> str:
     return str(sympy.Float(q, digits)) if q else "0"
 
@@ -235,7 +241,7 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     g = loss.iv_gradient(c)
     H = loss.iv_hessian(box)
     ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
-          "box_radius": _dec(rho),
+          "box_radius": _exact_text(rho),
           "precision_digits": digits}
     # Hessian positive definite on the box
     mu, Hc = _perturbation_bound(H)
@@ -257,7 +263,7 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     worst = max((K[i, 0].abs_upper() for i in range(P)), key=iv.upper, default=arb(0))
     if not worst < arb(fmpq(int(rho.p), int(rho.q))):
         return False, {"failed": f"the Krawczyk image is not inside the box (max |K - c| <= {iv.upper_text(worst)})"}
-    ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {rho}: K(box) lies inside the box"
+    ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {_exact_text(rho)}: K(box) lies inside the box"
     ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
     ev["loss_enclosure_on_box"] = iv.show(loss.iv_value(box))        # holds the minimum's loss
     ev["gradient_at_center"] = f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"

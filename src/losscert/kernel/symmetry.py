@@ -150,10 +150,12 @@ def _mixing_curves(net, theta, F, untied) -> list[Curve]:
     return out
 
 
-def check_constant(loss: Loss, theta, curve: Curve) -> dict | None:
-    """Exact evidence that L is constant on the curve, or None if it is not."""
+def check_constant(loss: Loss, theta, curve: Curve, nearby=None) -> dict | None:
+    """Exact evidence that L is constant on the curve, or None if it is not
+    (``nearby``: a ``loss.nearby(theta)`` evaluator to share between curves)."""
     F = loss.field
-    L0 = loss.value(theta)
+    nearby = nearby or loss.nearby(theta)
+    L0 = nearby.value
     D = polynomial_degree(loss)
     if curve.kind == "rescaling":
         count = 2 * D + 1 if D is not None else 3
@@ -161,7 +163,7 @@ def check_constant(loss: Loss, theta, curve: Curve) -> dict | None:
     else:                           # straight lines: theta + c * tangent
         count = D + 1 if D is not None else 3
         params = [F(sympy.Integer(k + 1)) for k in range(count)]
-    values = loss.values_nearby(theta, [curve.at(theta, c, F) for c in params])
+    values = nearby.values([curve.at(theta, c, F) for c in params])
     if any(v != L0 for v in values):
         return None
     if D is None:
