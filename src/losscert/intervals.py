@@ -12,7 +12,7 @@ encloses the loss, gradient and Hessian over the whole box.
 (True, True)
 
 Arb was chosen over mpmath's ``iv``: ``iv`` has no tanh and no Taylor
-series arithmetic, and Arb is faster (``python -m bench --intervals``
+series arithmetic, and Arb is faster (``python -m bench.intervals``
 prints the comparison). python-flint is a core dependency (SymPy uses it as
 ground types too); if it is missing, interval rules answer ``inconclusive``.
 """
@@ -122,7 +122,7 @@ def upper_text(x, digits: int = 5) -> str:
     """A decimal number >= every point of the ball ``x``."""
     q = upper(x)
     if q <= 0:
-        return "0" if q == 0 else str(sympy.Float(q, digits))
+        return str(q)                               # exact (rare: a non-positive bound)
     e = int(sympy.floor(sympy.log(q, 10))) - digits + 1
     step = sympy.Rational(10) ** e
     m = str(int(sympy.ceiling(q / step)))          # `digits` (or digits + 1) figures
@@ -130,7 +130,8 @@ def upper_text(x, digits: int = 5) -> str:
 
 
 def box(F: Field, center, radius) -> list:
-    """Balls ``center_i +/- radius`` (sup-norm box) for field-element coordinates."""
+    """Balls ``center_i +/- radius`` (sup-norm box) for field-element
+    coordinates and a rational ``radius`` (0: thin balls at the point)."""
     r = flint.arb(0, flint.fmpq(*_fraction(radius))) if radius else flint.arb(0)
     return [field_to_arb(F, c) + r for c in center]
 
