@@ -215,3 +215,16 @@ def test_without_flint_the_interval_rules_are_inconclusive(monkeypatch):
     theta = loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"})
     v = kernel.guarded(kernel.local_minimum_near, loss, theta, sympy.Rational(1, 10))
     assert v.status == INCONCLUSIVE and "python-flint" in v.reason
+
+
+def test_kink_and_transcendental_together_is_inconclusive_with_a_reason():
+    import networkx as nx
+    from losscert import Network
+    g = nx.DiGraph()
+    for i, (u, v) in enumerate([("x", "a"), ("x", "b"), ("a", "y"), ("b", "y")]):
+        g.add_edge(u, v, order=i)
+    g.nodes["a"]["activation"], g.nodes["b"]["activation"] = "relu", "tanh"
+    loss = compile_loss(Network(g, ["x"], ["y"]), [[1]], [[1]])
+    theta = loss.point({"x -> a": 0, "x -> b": 1, "a -> y": 1, "b -> y": 1})
+    v = kernel.local_minimum(loss, theta)
+    assert v.status == INCONCLUSIVE and "differentiable" in v.reason

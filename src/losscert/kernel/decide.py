@@ -119,12 +119,19 @@ class Analysis:
         """Transcendental values: only refutations are possible at a point
         (a provably non-zero gradient, or v^T H v < 0, rule out a minimum)."""
         loss, theta = self.loss, self.theta
-        ev = rigorous.nonzero_gradient(loss, theta)
+        try:
+            ev = rigorous.nonzero_gradient(loss, theta)
+        except NonSmooth as kink:
+            self.reason = self.strict_reason = f"the loss is not differentiable here ({kink})"
+            return
         if ev:
             self.critical = False
             self._not_min("not a critical point: a gradient entry is provably non-zero (Arb enclosure)", ev)
             return
-        ev = rigorous.negative_curvature(loss, theta)
+        try:
+            ev = rigorous.negative_curvature(loss, theta)
+        except NonSmooth:
+            ev = None
         if ev:
             self._not_min("v^T H v < 0 (Arb enclosure): not a local minimum, whether or not the gradient "
                           "vanishes", ev)
