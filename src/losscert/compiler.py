@@ -257,9 +257,10 @@ class Loss:
         return [sympy.Symbol(p) for p in self.params]
 
     # -- the generic pass ---------------------------------------------------
-    def _forward(self, theta, alg, derivatives: bool):
-        """Node values per slot (list over samples); pre-activations and
-        activation derivatives when ``derivatives``."""
+    def _forward(self, theta, alg, derivatives: bool, pre=None):
+        """Node values per slot (list over samples) and activation
+        derivatives when ``derivatives``; pre-activations go into the dict
+        ``pre`` (by slot) when one is given."""
         n = self.n
         vals = [None] * self.n_slots
         dact = [None] * self.n_slots
@@ -276,6 +277,8 @@ class Loss:
                     acc = [alg.add(a, alg.mul(w, x)) for a, x in zip(acc, h)]
             if st.bias is not None:
                 acc = [alg.add(a, theta[st.bias]) for a in acc]
+            if pre is not None:
+                pre[st.slot] = acc
             if st.activation is None:
                 vals[st.slot] = acc
             elif st.activation.kind == "linear":
@@ -339,7 +342,10 @@ class Loss:
         return [vals[s] for s in self.output_slots]
 
     def value(self, theta):
-        alg = FieldAlgebra(self.field)
+        return self._value_in(theta, FieldAlgebra(self.field))
+
+    def _value_in(self, theta, alg):
+        """L at theta, computed in the algebra ``alg``."""
         vals, _ = self._forward(theta, alg, False)
         return self._loss_from_residuals(self._residuals(vals, alg), alg)
 
@@ -347,16 +353,6 @@ class Loss:
         """An evaluator of L at points that differ from theta in few
         parameters (see :class:`Nearby`)."""
         return Nearby(self, theta)
-
-    def values_nearby(self, theta, points) -> list:
-        """Exact L at each point (equal to :meth:`value`; cheap when each point
-        differs from theta in few parameters)."""
-        return self.nearby(theta).values(points)
-
-    def _activate_exact(self, st, acc):
-        if st.activation is None or st.activation.kind == "linear":
-            return acc
-        return [st.activation.taylor(a, 0, self.field)[0] for a in acc]
 
     def _gradient_in(self, theta, alg) -> list:
         """grad L at theta, computed in the algebra ``alg`` (theta's elements are alg's)."""
@@ -379,9 +375,7 @@ class Loss:
 
     def mp_value(self, theta_mp):
         """High-precision value at mpmath coordinates (not rigorous)."""
-        alg = MPAlgebra(self.field)
-        vals, _ = self._forward(theta_mp, alg, False)
-        return self._loss_from_residuals(self._residuals(vals, alg), alg)
+        return self._value_in(theta_mp, MPAlgebra(self.field))
 
     def mp_gradient(self, theta_mp) -> list:
         """High-precision gradient at mpmath coordinates (not rigorous)."""
@@ -396,9 +390,7 @@ class Loss:
         """A ball containing L on the box (one Arb ball per parameter; the
         caller sets the precision with :func:`losscert.intervals.precision`)."""
         from .intervals import ArbAlgebra
-        alg = ArbAlgebra(self.field)
-        vals, _ = self._forward(box, alg, False)
-        return self._loss_from_residuals(self._residuals(vals, alg), alg)
+        return self._value_in(box, ArbAlgebra(self.field))
 
     def iv_gradient(self, box) -> list:
         """Balls containing each gradient entry on the box (rigorous)."""
@@ -569,21 +561,17 @@ class Nearby:
     exact deltas of their pre-activations. ``value`` is L(theta)."""
 
     def __init__(self, loss: Loss, theta):
-        F, n = loss.field, loss.n
-        self.loss, self.theta = loss, theta
-        self.pre, self.vals = {}, {i: loss.X[i] for i in range(loss.n_inputs)}
-        for st in loss.steps:
-            acc = [F.zero] * n
-            for src, p, c in st.terms:
-                w = theta[p] if p is not None else c
-                acc = [a + w * x for a, x in zip(acc, self.vals[src])]
-            if st.bias is not None:
-                acc = [a + theta[st.bias] for a in acc]
-            self.pre[st.slot] = acc
-            self.vals[st.slot] = loss._activate_exact(st, acc)
+        self.loss, self.theta, self.pre = loss, theta, {}
+        self.alg = FieldAlgebra(loss.field)
+        self.vals, _ = loss._forward(theta, self.alg, False, pre=self.pre)
         self.square = {s: self._squares(s, self.vals[s]) for s in loss.output_slots}
-        self.total = sum(self.square.values(), F.zero)
+        self.total = sum(self.square.values(), loss.field.zero)
         self.value = self.total * loss.scale
+
+    def _activate(self, st, acc):
+        if st.activation is None or st.activation.kind == "linear":
+            return acc
+        return [self.alg.activate(st.activation, a, False)[0] for a in acc]
 
     def _squares(self, slot, row):
         y = self.loss.Y[self.loss.output_slots.index(slot)]
@@ -609,7 +597,7 @@ class Nearby:
                     d = changed[st.bias] - theta[st.bias]
                     delta = [d] * n if delta is None else [u + d for u in delta]
                 if delta is not None:
-                    new[st.slot] = loss._activate_exact(st, [a + d for a, d in zip(self.pre[st.slot], delta)])
+                    new[st.slot] = self._activate(st, [a + d for a, d in zip(self.pre[st.slot], delta)])
             total = self.total
             for s in loss.output_slots:
                 if s in new:

@@ -11,7 +11,7 @@ import mpmath
 import sympy
 
 from . import intervals as iv
-from .activations import activation
+from .activations import _mp, activation
 from .kernel.assumptions import basin_target
 from .numbers import parse_number
 
@@ -37,10 +37,10 @@ def best_single_neuron(act, x, y, candidates) -> dict:
     network (output v sigma(w x)); the (w, v, loss) with the smallest loss,
     as 12-digit decimals (a proposal for a lower-loss witness)."""
     act = activation(act)
-    xs = [_mp(parse_number(t)) for t in x]
-    ys = [_mp(parse_number(t)) for t in y]
     best = None
     with mpmath.workdps(30):
+        xs = [_mp(parse_number(t)) for t in x]
+        ys = [_mp(parse_number(t)) for t in y]
         for w in candidates:
             w = _mp(parse_number(w))
             z = [act.mp_taylor(w * t, 0)[0] for t in xs]
@@ -53,7 +53,3 @@ def best_single_neuron(act, x, y, candidates) -> dict:
                 best = (w, v, loss)
     w, v, loss = best
     return {"w": mpmath.nstr(w, 12), "v": mpmath.nstr(v, 12), "loss": mpmath.nstr(loss, 12)}
-
-
-def _mp(q: sympy.Expr):
-    return mpmath.mpf(q.p) / q.q if q.is_Rational else mpmath.mpf(sympy.N(q, 40))
