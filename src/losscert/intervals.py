@@ -132,13 +132,14 @@ def upper_text(x, digits: int = 5) -> str:
 def box(F: Field, center, radius) -> list:
     """Balls ``center_i +/- radius`` (sup-norm box) for field-element
     coordinates and a rational ``radius`` (0: thin balls at the point)."""
-    r = flint.arb(0, flint.fmpq(*_fraction(radius))) if radius else flint.arb(0)
+    r = spread(radius)
     return [field_to_arb(F, c) + r for c in center]
 
 
-def _fraction(q) -> tuple[int, int]:
-    q = sympy.Rational(q)
-    return int(q.p), int(q.q)
+def spread(radius) -> "flint.arb":
+    """The ball [-radius, radius] for a rational radius (its radius rounded up)."""
+    q = sympy.Rational(radius)
+    return flint.arb(0, flint.fmpq(int(q.p), int(q.q))) if q else flint.arb(0)
 
 
 def field_to_arb(F: Field, c) -> "flint.arb":

@@ -233,10 +233,10 @@ def _dec(q, digits: int = 6) -> str:
 
 
 def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
-    from flint import arb, arb_mat, fmpq
+    from flint import arb, arb_mat
     P = len(center)
     c = [iv.exact(t) for t in center]
-    r = arb(0, fmpq(int(rho.p), int(rho.q)))
+    r = iv.spread(rho)
     box = [t + r for t in c]
     g = loss.iv_gradient(c)
     H = loss.iv_hessian(box)
@@ -261,7 +261,7 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     M = arb_mat([[1 if i == j else 0 for j in range(P)] for i in range(P)]) - Y * Hm
     K = -(Y * arb_mat([[e] for e in g])) + M * arb_mat([[r] for _ in range(P)])
     worst = max((K[i, 0].abs_upper() for i in range(P)), key=iv.upper, default=arb(0))
-    if not worst < arb(fmpq(int(rho.p), int(rho.q))):
+    if not worst < iv.exact(rho):
         return False, {"failed": f"the Krawczyk image is not inside the box (max |K - c| <= {iv.upper_text(worst)})"}
     ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {_exact_text(rho)}: K(box) lies inside the box"
     ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
@@ -318,10 +318,10 @@ def _quad(H, v):
 
 def _absent(loss: Loss, theta_q, radius) -> dict | None:
     """Subdivide the ball; each piece excluded by a gradient entry or v^T H v < 0."""
-    from flint import arb, fmpq
+    from flint import arb
     c = [iv.exact(t) for t in theta_q]
     v = _lowest_direction(loss.iv_hessian(c))
-    queue = [[t + arb(0, fmpq(int(radius.p), int(radius.q))) for t in c]]
+    queue = [[t + iv.spread(radius) for t in c]]
     used, reasons = 0, set()
     while queue:
         if used >= MAX_BOXES:
