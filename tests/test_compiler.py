@@ -120,7 +120,7 @@ def test_taylor_along_a_line_matches_sympy():
     theta = loss.point(pt)
     d = loss.point({p: (-1) ** i for i, p in enumerate(loss.params)})
     t = sympy.Symbol("t")
-    expr = loss.expression().subs({s: pt[s.name] + t * (-1) ** i for i, s in enumerate(loss.symbols())})
+    expr = loss.expression().subs({s: pt[s.param] + t * (-1) ** i for i, s in enumerate(loss.symbols())})
     series = sympy.Poly(sympy.expand(expr), t).all_coeffs()[::-1]
     got = [loss.field.to_sympy(c) for c in loss.taylor(theta, [d], 4)]
     assert got == series[:5]

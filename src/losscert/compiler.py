@@ -21,13 +21,16 @@ Matrix([
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import mpmath
 import sympy
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.polyerrors import CoercionFailed
 
+from . import convert
 from .activations import Activation
 from .fields import Field
 from .network import Network
@@ -183,6 +186,7 @@ class Loss:
         numbers = [x for row in self.X_sym + self.Y_sym for x in row] + network.numbers() \
             + [self.scale_sym] + list(extra_numbers)
         self.field = Field.for_numbers(numbers)
+        convert.remember_field(self.field.domain)
         F = self.field
         self.X = [[F(x) for x in row] for row in self.X_sym]
         self.Y = [[F(y) for y in row] for row in self.Y_sym]
@@ -228,10 +232,21 @@ class Loss:
 
     # -- points ----------------------------------------------------------
     def point(self, values) -> list:
-        """Field elements in parameter order from a mapping name -> number
-        (or a sequence in parameter order)."""
+        """Field elements in parameter order from a mapping name -> number, a
+        sequence in parameter order, or a numpy array (floats are read by
+        their shortest decimal text: 0.1 means 1/10).
+
+        >>> from losscert.network import dense
+        >>> loss = compile_loss(dense([1, 1, 1]), X=[[1]], Y=[[1]])
+        >>> loss.point({"x1 -> h1_1": 0.5, "h1_1 -> y1": "2"}) == loss.point(["1/2", 2])
+        True
+        """
+        try:
+            values = convert.vector(values)
+        except ValueError as exc:
+            raise PointError(str(exc)) from None
         if isinstance(values, dict):
-            unknown = sorted(set(values) - set(self.params))
+            unknown = sorted(set(values) - set(self.params), key=str)
             if unknown:
                 raise PointError(f"point: {unknown[0]!r} is not a parameter (parameters: {', '.join(self.params)})")
             missing = [p for p in self.params if p not in values]
@@ -253,8 +268,65 @@ class Loss:
             out.append(v)
         return out
 
+    def _theta(self, theta) -> list:
+        """``theta`` itself when it is already a list of field elements, else :meth:`point`."""
+        if isinstance(theta, list) and len(theta) == len(self.params) and all(map(self.field.domain.of_type, theta)):
+            return theta
+        return self.point(theta)
+
+    def to_sympy(self, x):
+        """A result of this loss (field element, list, DomainMatrix) as SymPy
+        (see :func:`losscert.convert.to_sympy`)."""
+        return convert.to_sympy(x, self.field)
+
+    # -- names -----------------------------------------------------------
+    @cached_property
+    def _symbols(self) -> tuple:
+        taken: set[str] = set()
+        out = []
+        for p in self.params:
+            name = base = identifier(p)
+            k = 2
+            while name in taken:
+                name, k = f"{base}_{k}", k + 1
+            taken.add(name)
+            out.append(ParameterSymbol(name, p, latex_name(p)))
+        return tuple(out)
+
     def symbols(self) -> list[sympy.Symbol]:
-        return [sympy.Symbol(p) for p in self.params]
+        """One SymPy symbol per parameter, in parameter order: an identifier
+        name (``w_x1_h1`` for the edge ``"x1 -> h1"``, ``b_h1`` for the bias
+        ``"b:h1"``), a LaTeX name (``w_{x_{1} h_{1}}``) and ``.param``, the
+        name used in points and claim files.
+
+        >>> from losscert.network import dense
+        >>> s = compile_loss(dense([1, 1, 1]), X=[[1]], Y=[[1]]).symbols()
+        >>> s, s[0].param, sympy.latex(s[0])
+        ([w_x1_h1_1, w_h1_1_y1], 'x1 -> h1_1', 'w_{x_{1} h_{1,1}}')
+        """
+        return list(self._symbols)
+
+    def symbol(self, param: str) -> sympy.Symbol:
+        """The symbol of the parameter named ``param`` (``"x1 -> h1"``)."""
+        try:
+            return self._symbols[self.network.param_index[param]]
+        except KeyError:
+            raise PointError(f"{param!r} is not a parameter (parameters: {', '.join(self.params)})") from None
+
+    # -- notebooks -------------------------------------------------------
+    def _repr_markdown_(self) -> str:
+        net = self.network
+        lines = [f"**Loss** $L(\\theta) = {sympy.latex(self.scale_sym)}\\,\\lVert F(\\theta) - Y\\rVert_F^2$ "
+                 f"on {self.n} samples, {len(self.params)} parameters, exact field `{self.field.domain}`",
+                 "", net._repr_markdown_()]
+        if len(self.params) <= 12 and self.n * len(net.outputs) <= 12:
+            lines += ["", f"$$L = {sympy.latex(self.expression())}$$"]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str | None:
+        if len(self.params) > 12 or self.n * len(self.network.outputs) > 12:
+            return None                         # too long to be read; Markdown summary instead
+        return f"$$L = {sympy.latex(self.expression())}$$"
 
     # -- the generic pass ---------------------------------------------------
     def _forward(self, theta, alg, derivatives: bool, pre=None):
@@ -337,12 +409,14 @@ class Loss:
     # -- exact evaluators ---------------------------------------------------
     def outputs(self, theta) -> list[list]:
         """F(theta): one row per output, one column per sample."""
+        theta = self._theta(theta)
         alg = FieldAlgebra(self.field)
         vals, _ = self._forward(theta, alg, False)
         return [vals[s] for s in self.output_slots]
 
     def value(self, theta):
-        return self._value_in(theta, FieldAlgebra(self.field))
+        """L(theta), exactly (theta: field elements, a mapping or a sequence; see :meth:`point`)."""
+        return self._value_in(self._theta(theta), FieldAlgebra(self.field))
 
     def _value_in(self, theta, alg):
         """L at theta, computed in the algebra ``alg``."""
@@ -371,7 +445,8 @@ class Loss:
         return cols
 
     def gradient(self, theta) -> list:
-        return self._gradient_in(theta, FieldAlgebra(self.field))
+        """grad L(theta), exactly, in parameter order."""
+        return self._gradient_in(self._theta(theta), FieldAlgebra(self.field))
 
     def mp_value(self, theta_mp):
         """High-precision value at mpmath coordinates (not rigorous)."""
@@ -429,6 +504,7 @@ class Loss:
         """The exact Hessian: 2s (J^T J + sum_r R_r Hess F_r), from the
         network's structure (sparse forward tangents, then forward-over-
         reverse with the residual as a fixed seed)."""
+        theta = self._theta(theta)
         F, n, P = self.field, self.n, len(self.params)
         ni = self.n_inputs
         vals = [None] * self.n_slots
@@ -621,8 +697,10 @@ def _number(v, where):
 
 
 def _matrix(rows, name, expected_rows) -> list[list[sympy.Expr]]:
-    if isinstance(rows, sympy.MatrixBase):
-        rows = rows.tolist()
+    try:
+        rows = convert.rows(rows, f"data.{name}")
+    except ValueError as exc:
+        raise CompileError(str(exc)) from None
     if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, (list, tuple)) for r in rows):
         raise CompileError(f"data.{name}: must be a non-empty list of rows")
     if len(rows) != expected_rows:
@@ -637,6 +715,61 @@ def _matrix(rows, name, expected_rows) -> list[list[sympy.Expr]]:
             raise CompileError(f"data.{name}: row {i + 1} has {len(r)} entries, row 1 has {width}")
         out.append([_number(v, f"data.{name}[{i + 1}][{j + 1}]") for j, v in enumerate(r)])
     return out
+
+
+class ParameterSymbol(sympy.Symbol):
+    """A parameter's SymPy symbol: an identifier ``name``, the parameter's
+    own name ``param`` (``"x1 -> h1"``, as in points and claim files) and a
+    LaTeX name used by ``sympy.latex``."""
+
+    def __new__(cls, name: str, param: str, latex: str):
+        obj = sympy.Symbol.__xnew__(cls, name)
+        obj.param, obj.latex_name = param, latex
+        return obj
+
+    def __getnewargs_ex__(self):
+        return (self.name, self.param, self.latex_name), {}
+
+    def _hashable_content(self):
+        return super()._hashable_content() + (self.param,)
+
+    def _latex(self, printer) -> str:
+        return self.latex_name
+
+
+_NODE = re.compile(r"([A-Za-z]+)(\d+(?:_\d+)*)")
+
+
+def identifier(param: str) -> str:
+    """A Python identifier for a parameter name: ``"x1 -> h1"`` -> ``w_x1_h1``,
+    ``"b:h1"`` -> ``b_h1``, a tie key unchanged when it is an identifier."""
+    if "->" in param:
+        u, v = (s.strip() for s in param.split("->", 1))
+        text = f"w_{u}_{v}"
+    elif param.startswith("b:"):
+        text = f"b_{param[2:]}"
+    else:
+        text = param
+    text = re.sub(r"\W", "_", text)
+    return text if text.isidentifier() else f"p_{text}"
+
+
+def _latex_node(name: str) -> str:
+    m = _NODE.fullmatch(name)
+    if m:
+        return f"{m[1]}_{{{m[2].replace('_', ',')}}}"
+    return r"\mathrm{" + re.sub(r"([_#$%&{}])", r"\\\1", name) + "}"
+
+
+def latex_name(param: str) -> str:
+    """LaTeX for a parameter name: ``"x1 -> h1"`` -> ``w_{x_{1} h_{1}}``,
+    ``"b:h1"`` -> ``b_{h_{1}}``, a tie key ``k1_2`` -> ``k_{1,2}``."""
+    if "->" in param:
+        u, v = (s.strip() for s in param.split("->", 1))
+        return f"w_{{{_latex_node(u)} {_latex_node(v)}}}"
+    if param.startswith("b:"):
+        return f"b_{{{_latex_node(param[2:])}}}"
+    return _latex_node(param)
 
 
 def compile_loss(network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=()) -> Loss:

@@ -16,6 +16,7 @@ one parameter named by the key). Every other edge is a free parameter named
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -59,6 +60,7 @@ class Network:
     """A validated feed-forward network on a networkx DiGraph."""
 
     def __init__(self, graph: nx.DiGraph, inputs, outputs, default_activation="linear"):
+        _check_graph_type(graph)
         self.inputs = tuple(inputs)
         self.outputs = tuple(outputs)
         g = nx.DiGraph()
@@ -85,7 +87,11 @@ class Network:
         for n in g.nodes:
             if g.degree(n) == 0:
                 raise NetworkError(f"node {n!r} is on no edge")
-        for u, v in g.edges:
+        for u, v, data in g.edges(data=True):
+            if "weight" in data:
+                raise NetworkError(f"edge {edge_name(u, v)!r}: the networkx 'weight' attribute is not read; "
+                                   "write fixed=<number> for a constant weight, or give the parameter's value "
+                                   "in the point")
             if u == v:
                 raise NetworkError(f"edge {edge_name(u, v)!r} is a self-loop")
             if v in ins:
@@ -218,6 +224,47 @@ class Network:
         return (f"Network({len(self.inputs)} inputs, {len(self.hidden)} hidden, "
                 f"{len(self.outputs)} outputs, {len(self.parameters)} parameters)")
 
+    # -- notebooks -------------------------------------------------------------
+    def _repr_markdown_(self) -> str:
+        acts = {}
+        for n in self.hidden:
+            acts.setdefault(self.activation(n).spec, []).append(n)
+        rows = [("inputs", ", ".join(self.inputs)), ("outputs", ", ".join(self.outputs))]
+        rows += [(f"hidden ({spec})", ", ".join(ns)) for spec, ns in acts.items()]
+        rows.append(("parameters", f"{len(self.parameters)}: " + ", ".join(f"`{p}`" for p in self.parameters[:12])
+                     + (", ..." if len(self.parameters) > 12 else "")))
+        return "\n".join(["| network | |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows])
+
+    def output_expressions(self) -> dict:
+        """Each output as a SymPy expression in input symbols and parameter
+        symbols (the names of :meth:`losscert.compiler.Loss.symbols`).
+
+        >>> dense([1, 1, 1], activation="tanh").output_expressions()
+        {'y1': w_h1_1_y1*tanh(w_x1_h1_1*x1)}
+        """
+        from .compiler import ParameterSymbol, identifier, latex_name
+        syms = {p: ParameterSymbol(identifier(p), p, latex_name(p)) for p in self.parameters}
+        vals = {n: sympy.Symbol(n) for n in self.inputs}
+        for n in self.topological_order:
+            if n in vals:
+                continue
+            acc = sympy.Integer(0)
+            for u in self.graph.predecessors(n):
+                s = self.edge_slot(u, n)
+                acc += (syms[self.parameters[s.param]] if s.const is None else s.const) * vals[u]
+            if self.has_bias(n):
+                acc += syms[bias_name(n)]
+            act = self.activation(n)
+            vals[n] = acc if act is None else act(acc)
+        return {o: vals[o] for o in self.outputs}
+
+    def _repr_latex_(self) -> str | None:
+        if len(self.parameters) > 24:
+            return None                     # too long to read; the Markdown summary is shown instead
+        from .compiler import latex_name
+        body = r" \\ ".join(f"{latex_name(o)} &= {sympy.latex(e)}" for o, e in self.output_expressions().items())
+        return r"$$\begin{aligned}" + body + r"\end{aligned}$$"
+
     # -- conversions ---------------------------------------------------------
     def to_table(self) -> dict:
         """The ``[network]`` table of a claim file."""
@@ -236,6 +283,9 @@ class Network:
             table["fixed"] = {edge_name(u, v): str(c) for (u, v), c in self.fixed.items()}
         if self.tied:
             table["tied"] = {k: [edge_name(u, v) for u, v in es] for k, es in self.tied.items()}
+        dangling = dangling_nodes(self.graph, self.inputs, self.outputs)
+        if dangling:
+            table["dangling"] = dangling
         return table
 
     @classmethod
@@ -243,7 +293,7 @@ class Network:
         """Build from a ``[network]`` table (see the claims spec)."""
         if not isinstance(table, dict):
             raise NetworkError("[network] must be a table")
-        allowed = {"inputs", "outputs", "activation", "edges", "biases", "activations", "fixed", "tied"}
+        allowed = {"inputs", "outputs", "activation", "edges", "biases", "activations", "fixed", "tied", "dangling"}
         extra = sorted(set(table) - allowed)
         if extra:
             raise NetworkError(f"network.{extra[0]}: unknown key")
@@ -289,7 +339,9 @@ class Network:
                     raise NetworkError(f"network.tied.{key}: edge {edge_name(u, v)!r} is also fixed")
                 seen[u, v] = key
                 g.edges[u, v]["tie"] = key
-        return cls(g, table["inputs"], table["outputs"], table.get("activation", "linear"))
+        net = cls(g, table["inputs"], table["outputs"], table.get("activation", "linear"))
+        _check_dangling(net.graph, table)
+        return net
 
     def to_graphml(self, path):
         g = nx.DiGraph()
@@ -320,6 +372,48 @@ class Network:
             for k in ("role", "order"):
                 d.pop(k, None)
         return cls(g, ins, outs)
+
+
+def _check_graph_type(graph) -> None:
+    """networkx graphs whose conventions would be misread: one line each."""
+    if not isinstance(graph, nx.Graph):
+        raise NetworkError(f"expected a networkx DiGraph, got {type(graph).__name__}")
+    if graph.is_multigraph():
+        raise NetworkError(f"a {type(graph).__name__} is not accepted: parallel edges would be merged into one; "
+                           "use a DiGraph (tie edges with tie=<key> to share a weight)")
+    if not graph.is_directed():
+        raise NetworkError(f"an undirected {type(graph).__name__} is not accepted: edge directions would be "
+                           "guessed; use nx.DiGraph")
+
+
+def dangling_nodes(g, inputs, outputs) -> list[str]:
+    """Hidden nodes with no incoming or no outgoing edge, in graph order."""
+    io = set(inputs) | set(outputs)
+    return [n for n in g.nodes if n not in io and (g.in_degree(n) == 0 or g.out_degree(n) == 0)]
+
+
+def _check_dangling(g, table) -> None:
+    """A hidden node with no incoming or no outgoing edge is usually a typo in
+    ``network.edges``; it must be listed in ``network.dangling`` when intended."""
+    declared = table.get("dangling", [])
+    if not isinstance(declared, list) or not all(isinstance(x, str) for x in declared):
+        raise NetworkError("network.dangling: must be a list of node names")
+    found = dangling_nodes(g, table["inputs"], table["outputs"])
+    for n in declared:
+        if n not in found:
+            why = "is not a node of network.edges" if n not in g else \
+                "is an input or output" if n in (*table["inputs"], *table["outputs"]) else \
+                "has incoming and outgoing edges"
+            raise NetworkError(f"network.dangling: {n!r} {why}")
+    for n in found:
+        if n in declared:
+            continue
+        side = "incoming" if g.in_degree(n) == 0 else "outgoing"
+        others = [m for m in g.nodes if m != n and m not in found]
+        close = difflib.get_close_matches(n, others, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise NetworkError(f"network.edges: hidden node {n!r} has no {side} edge ({hint}if intended, "
+                           f"list it in network.dangling)")
 
 
 def activation_of(spec, node) -> Activation:

@@ -318,6 +318,7 @@ _CACHE: dict = {}
 
 
 def analyse(loss: Loss, theta) -> Analysis:
+    theta = loss.point(theta)           # points: field elements, mappings, sequences, arrays
     key = (id(loss), tuple(loss.field.show(x) for x in theta))
     if key not in _CACHE:
         if len(_CACHE) > 64:
@@ -327,6 +328,7 @@ def analyse(loss: Loss, theta) -> Analysis:
 
 
 def critical_point(loss: Loss, theta) -> Verdict:
+    theta = loss.point(theta)
     F = loss.field
     try:
         g = loss.gradient(theta)
@@ -340,6 +342,7 @@ def critical_point(loss: Loss, theta) -> Verdict:
 
 
 def loss_value(loss: Loss, theta, value) -> Verdict:
+    theta = loss.point(theta)
     F = loss.field
     try:
         L = loss.value(theta)
@@ -353,6 +356,7 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
 
 def hessian_psd(loss: Loss, theta) -> Verdict:
     """The Hessian at theta is positive semidefinite (any point, critical or not)."""
+    theta = loss.point(theta)
     F = loss.field
     try:
         H = loss.hessian(theta)
@@ -412,6 +416,7 @@ def saddle(loss: Loss, theta) -> Verdict:
 
 
 def not_global(loss: Loss, theta, better) -> Verdict:
+    theta, better = loss.point(theta), loss.point(better)
     F = loss.field
     try:
         L0, L1 = loss.value(theta), loss.value(better)

@@ -65,6 +65,7 @@ def _separated(loss: Loss, points, test):
 
 def compare_losses(loss: Loss, theta, better) -> Verdict:
     """not_global by enclosures: L(better) < L(theta) when the balls separate."""
+    theta, better = loss.point(theta), loss.point(better)
     def test(l0, l1):
         return True if l1 < l0 else False if l1 > l0 else None
     answer, (l0, l1), digits = _separated(loss, [theta, better], test)
@@ -78,6 +79,7 @@ def compare_losses(loss: Loss, theta, better) -> Verdict:
 
 def loss_value(loss: Loss, theta, value) -> Verdict:
     """loss_value by enclosures: refuted when the claimed value lies outside."""
+    theta = loss.point(theta)
     F = loss.field
 
     def test(l0):
@@ -105,6 +107,7 @@ def nonzero_gradient(loss: Loss, theta) -> dict | None:
 
 
 def critical_point(loss: Loss, theta) -> Verdict:
+    theta = loss.point(theta)
     ev = nonzero_gradient(loss, theta)
     if ev:
         return Verdict(REFUTED, "a gradient entry is provably non-zero (Arb enclosure excludes 0)", ev)
@@ -134,6 +137,7 @@ def negative_curvature(loss: Loss, theta) -> dict | None:
 
 def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS) -> Verdict:
     """A strict local minimum lies within ``radius`` (sup norm) of theta (see module docstring)."""
+    theta = loss.point(theta)
     F = loss.field
     if isinstance(radius, str):
         radius = parse_number(radius)
