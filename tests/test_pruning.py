@@ -30,7 +30,7 @@ def test_bias_exception_keeps_a_node_without_inputs():
     table = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y", "g -> y"], "biases": ["g"]}
     eff, report = effective(Network.from_table(table))
     assert report.is_effective and "g" in eff.hidden
-    table["biases"] = []
+    table["biases"], table["dangling"] = [], ["g"]
     eff, report = effective(Network.from_table(table))
     assert rules(report) == {"g": "zero in-degree"}
 
@@ -42,6 +42,6 @@ def test_effective_network_is_unchanged():
 
 
 def test_nothing_left():
-    table = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "g -> y"]}
+    table = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "g -> y"], "dangling": ["h", "g"]}
     eff, report = effective(Network.from_table(table))
     assert eff is None and "h" in rules(report) and report.useless_outputs == ["y"]

@@ -10,11 +10,11 @@ algebraic expressions and ``Matrix`` objects:
 >>> loss = compile_loss(dense([1, 1, 1]), X=[["sqrt(2)", 1]], Y=[[1, 0]])
 >>> theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> y1": "1/2"})
 >>> to_sympy(loss.value(theta))
-9/8 - sqrt(2)/4
+7/8 - sqrt(2)/2
 >>> to_sympy(loss.hessian(theta))
 Matrix([
-[3/4, -1/2 + sqrt(2)/2 + 3/2],
-[-1/2 + sqrt(2)/2 + 3/2, 3 + 2*sqrt(2)]])
+[        3/4, 3 - sqrt(2)],
+[3 - sqrt(2),           3]])
 
 Inputs: :func:`rows` and :func:`vector` read nested lists, tuples, numpy
 arrays and any other array-like into lists of Python numbers; a float is
@@ -106,12 +106,15 @@ def to_sympy(x, field=None):
 
 def plain_number(v):
     """A numpy scalar as a Python number (a float as its shortest decimal
-    text in its own precision); anything else unchanged.
+    text in its own precision), a Fraction as a SymPy Rational; anything
+    else unchanged.
 
     >>> import numpy as np
     >>> plain_number(np.float32(0.1)), plain_number(np.int64(3))
     ('0.1', 3)
     """
+    if isinstance(v, Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
     if not type(v).__module__.startswith("numpy"):
         return v
     import numpy as np
@@ -120,6 +123,8 @@ def plain_number(v):
     if isinstance(v, np.integer):
         return int(v)
     if isinstance(v, np.floating):
+        if not np.isfinite(v):
+            return float(v)             # nan and inf: rejected by the number reader with its message
         return str(v)                   # numpy's str is the shortest round-trip text
     if isinstance(v, np.complexfloating):
         return complex(v)
@@ -127,6 +132,8 @@ def plain_number(v):
 
 
 def _numpy_nested(arr):
+    if not hasattr(arr, "ndim"):            # an element of an object array
+        return plain_number(arr)
     if arr.ndim == 0:
         return plain_number(arr[()])
     return [_numpy_nested(a) for a in arr]

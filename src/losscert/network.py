@@ -387,9 +387,11 @@ def _check_graph_type(graph) -> None:
 
 
 def dangling_nodes(g, inputs, outputs) -> list[str]:
-    """Hidden nodes with no incoming or no outgoing edge, in graph order."""
+    """Hidden nodes with no outgoing edge, or with no incoming edge and no
+    bias (a biased node without inputs is a constant source), in graph order."""
     io = set(inputs) | set(outputs)
-    return [n for n in g.nodes if n not in io and (g.in_degree(n) == 0 or g.out_degree(n) == 0)]
+    return [n for n in g.nodes if n not in io and (g.out_degree(n) == 0 or
+                                                   g.in_degree(n) == 0 and not g.nodes[n].get("bias"))]
 
 
 def _check_dangling(g, table) -> None:
@@ -408,7 +410,7 @@ def _check_dangling(g, table) -> None:
     for n in found:
         if n in declared:
             continue
-        side = "incoming" if g.in_degree(n) == 0 else "outgoing"
+        side = "outgoing" if g.out_degree(n) == 0 else "incoming"
         others = [m for m in g.nodes if m != n and m not in found]
         close = difflib.get_close_matches(n, others, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}? " if close else ""
