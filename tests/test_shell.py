@@ -231,3 +231,72 @@ def test_notebook_displays():
         r"$$\begin{aligned}y_{1} &= w_{h_{1,1} y_{1}} \tanh{\left(w_{x_{1} h_{1,1}} x_{1} \right)}\end{aligned}$$"
     big = dense([5, 5, 5])
     assert big._repr_latex_() is None and "..." in big._repr_markdown_()
+
+
+# -- the claim-file writer ----------------------------------------------------------------
+
+def _rich_network():
+    return Network.from_table({
+        "inputs": ["x1", "x2"], "outputs": ["o 1", "o2"], "activation": "tanh",
+        "edges": ["x1 -> h1", "x2 -> h1", "x1 -> h2", "x2 -> h2", "h1 -> o 1", "h2 -> o 1", "h2 -> o2",
+                  "h1 -> o2", "x2 -> dead"],
+        "activations": {"h2": "leaky_relu(1/10)"}, "biases": ["h1"], "dangling": ["dead"],
+        "fixed": {"h1 -> o2": "-sqrt(2)"}, "tied": {"k": ["x1 -> h1", "x2 -> h2"]}})
+
+
+def test_written_claim_files_load_back_to_the_same_numbers(tmp_path):
+    from losscert.writer import dump_claim_file
+    net = _rich_network()
+    X = np.array([[0.1, 2.0, -1.5], [1.0, 0.0, 0.25]])
+    Y = [["sqrt(9/10)", 0, 1], [Fraction(1, 3), Decimal("0.5"), -2]]
+    point = {p: i / 4 for i, p in enumerate(net.parameters)}
+    path = tmp_path / "w.toml"
+    dump_claim_file(net, X, Y, point, ["critical_point", {"kind": "not_global", "better": np.zeros(8),
+                                                         "expect": "inconclusive", "note": 'a "quoted" note'},
+                                       {"kind": "loss_value", "value": "1/3", "expect": "refuted"}],
+                    path, title="round trip", scale="1")
+    cf = claims.load(path)
+    assert cf.title == "round trip" and cf.network.to_table() == net.to_table()
+    assert cf.loss.X_sym == [[sympy.Rational(1, 10), 2, sympy.Rational(-3, 2)], [1, 0, sympy.Rational(1, 4)]]
+    assert cf.loss.Y_sym[0][0] == sympy.sqrt(sympy.Rational(9, 10)) and cf.loss.scale_sym == 1
+    assert to_sympy(cf.point, cf.loss) == [sympy.Rational(i, 4) for i in range(8)]
+    assert [(c.kind, c.expect) for c in cf.claims] == [("critical_point", "verified"),
+                                                       ("not_global", "inconclusive"), ("loss_value", "refuted")]
+    assert to_sympy(cf.claims[1].args["better"], cf.loss) == [0] * 8
+
+
+def test_a_point_found_in_python_is_saved_and_decides_the_same(tmp_path):
+    loss = compile_loss(dense([1, 1, 1]), X=[["sqrt(2)", 1]], Y=[[1, 0]])
+    theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> y1": "3/2"})       # field elements of QQ<sqrt(2)>
+    loss.network.to_claim_file(tmp_path / "p.toml", loss.X_sym, loss.Y_sym, theta,
+                               ["local_minimum", {"kind": "loss_value", "value": loss.value(theta)}])
+    cf = claims.load(tmp_path / "p.toml")
+    assert cf.point == theta
+    for claim in cf.claims:
+        assert claims.decide(cf, claim).status == \
+            kernel.guarded(getattr(kernel, claim.kind), loss, theta, *claim.args.values()).status
+    assert claims.decide(cf, cf.claims[1]).status == "verified"
+
+
+def test_an_effective_only_file_needs_no_data(tmp_path):
+    from losscert.writer import claim_file_text
+    text = claim_file_text(dense([2, 2, 1]), None, None, None, [{"kind": "effective"}])
+    assert "[data]" not in text and "[point]" not in text
+    (tmp_path / "e.toml").write_text(text)
+    assert claims.check(tmp_path / "e.toml")["claims"][0]["verdict"] == "verified"
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(point={"x1 -> h1_1": 1}), "point: no value for parameter 'h1_1 -> y1'"),
+    (dict(point=[1, float("nan")]), r"point.h1_1 -> y1: .*not a finite real number"),
+    (dict(point=[1, sympy.pi]), "point.h1_1 -> y1: pi has no exact claim-file text"),
+    (dict(claims=[{"kind": "loss_value", "valeu": 1}]), r"claim\[1\].valeu: unknown key"),
+    (dict(claims=[]), "at least one claim"),
+    (dict(X=[[True]]), r"data.X\[1\]\[1\]: to_sympy: True is not a number"),
+])
+def test_what_cannot_be_written_is_a_clear_error(tmp_path, args, message):
+    from losscert.writer import ClaimWriteError, dump_claim_file
+    full = dict(X=[[1]], Y=[[1]], point=[1, 1], claims=["critical_point"]) | args
+    with pytest.raises(ClaimWriteError, match=message):
+        dump_claim_file(dense([1, 1, 1]), path=tmp_path / "x.toml", **full)
+    assert not (tmp_path / "x.toml").exists()

@@ -288,6 +288,11 @@ class Network:
             table["dangling"] = dangling
         return table
 
+    def to_claim_file(self, path, X, Y, point, claims, title: str = "", scale=None) -> None:
+        """Write a claim file for this network (see :func:`losscert.writer.dump_claim_file`)."""
+        from .writer import dump_claim_file
+        dump_claim_file(self, X, Y, point, claims, path, title=title, scale=scale)
+
     @classmethod
     def from_table(cls, table: dict) -> "Network":
         """Build from a ``[network]`` table (see the claims spec)."""
