@@ -1,4 +1,4 @@
-"""Claim files (TOML, ``../shared/spec/claims.md``) and their checking.
+"""Claim files (TOML, ``docs/claims.md``) and their checking.
 
 A claim file states a network, data, a point and claims; nothing in it runs.
 :func:`load` validates a file into a :class:`ClaimFile` (errors name the file
