@@ -139,6 +139,8 @@ def test_every_kernel_rule_accepts_a_dict_point(loss, rule):
 
 
 def test_point_taking_rules_with_two_points_and_values(loss):
+    assert kernel.saddle(loss, np.array([0.0, 0.0])).status == "verified"
+    assert kernel.saddle(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0}).status == "verified"
     assert kernel.not_global(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0}, POINT).status == "verified"
     assert kernel.spurious_local_minimum(loss, POINT, [0, 0]).status == "refuted"
     assert kernel.loss_value(loss, np.array([0, 0]), loss.field(10)).status == "verified"

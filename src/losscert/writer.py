@@ -145,7 +145,7 @@ def claim_file_text(network: Network, X, Y, point, claims, title: str = "", scal
         raise ClaimWriteError("claims: at least one claim is needed")
     for i, c in enumerate(claims, 1):
         lines += ["", "[[claim]]"] + [f"{_key(k)} = {_value(v)}" for k, v in _claim_table(network, c, i).items()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def dump_claim_file(network: Network, X, Y, point, claims, path, title: str = "", scale=None) -> None:

@@ -391,6 +391,7 @@ def strict_local_minimum(loss: Loss, theta) -> Verdict:
 
 
 def saddle(loss: Loss, theta) -> Verdict:
+    theta = loss.point(theta)
     a = analyse(loss, theta)
     if a.is_min:
         return Verdict(REFUTED, "proven local minimum: " + a.reason, a.evidence)
