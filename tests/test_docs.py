@@ -73,6 +73,15 @@ def test_console_outputs_are_what_the_commands_print(page):
                                                   "(python tests/test_docs.py --update)"
 
 
+def test_the_complete_example_of_the_contract_holds(tmp_path):
+    from losscert import claims
+    example = re.search(r"^```toml\n(.*?)^```", (DOCS / "claims.md").read_text(), re.S | re.M).group(1)
+    (tmp_path / "example.toml").write_text(example)
+    results = claims.check(tmp_path / "example.toml")["claims"]
+    assert [(c["kind"], c["verdict"]) for c in results] == [(c["kind"], c["expect"]) for c in results]
+    assert len(results) == 2
+
+
 def test_docs_stand_alone():
     """The repository's documents point nowhere outside the repository."""
     texts = [p.read_text() for p in [*DOCS.rglob("*.md"), *DOCS.rglob("*.rst"), *(ROOT / "src").rglob("*.py")]]

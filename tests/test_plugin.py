@@ -50,7 +50,7 @@ def test_claims_are_items_and_mismatches_read_clearly(pytester):
         "*good.losscert.toml::critical_point?1? PASSED*",
         "*good.losscert.toml::strict_local_minimum?3? PASSED*",
         "*wrong.losscert.toml::loss_value?2? FAILED*",
-        "*wrong.losscert.toml: claim 2 (loss_value): expected verified, got refuted: L(point) = 0, not 1/2*",
+        "claim 2 (loss_value): expected verified, got refuted: L(point) = 0, not 1/2",
     ])
 
 

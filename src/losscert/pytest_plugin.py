@@ -74,7 +74,7 @@ class ClaimItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ClaimMismatch):
-            return f"{self.path.name}: claim {self.number} ({self.claim.kind}): {excinfo.value}"
+            return f"claim {self.number} ({self.claim.kind}): {excinfo.value}"
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):
