@@ -84,7 +84,7 @@ def test_the_ini_option_chooses_other_files(pytester):
 def test_a_new_project_needs_three_lines(pytester, tmp_path_factory, monkeypatch):
     """The recipe of docs/ci.md in a fresh process: install losscert (here:
     put it and its pytest11 entry point on the path), name the claim file
-    *.losscert.toml, run pytest; junitxml comes for free."""
+    (the tutorial's) *.losscert.toml, run pytest; junitxml comes for free."""
     path = [str(Path(losscert.__file__).parents[1])]
     if not _installed():          # this checkout is not the installed package: declare its entry point
         site = tmp_path_factory.mktemp("site")
@@ -95,12 +95,13 @@ def test_a_new_project_needs_three_lines(pytester, tmp_path_factory, monkeypatch
         path.append(str(site))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(path + [os.environ.get("PYTHONPATH", "")]))
     (pytester.path / "tests").mkdir()
-    (pytester.path / "tests" / "model.losscert.toml").write_text(GOOD)
+    tutorial = Path(__file__).resolve().parents[1] / "docs" / "tutorial" / "first.losscert.toml"
+    (pytester.path / "tests" / "model.losscert.toml").write_text(tutorial.read_text())
     (pytester.path / "tests" / "test_plain.py").write_text(textwrap.dedent("""\
         def test_ordinary():
             assert True
     """))
     result = pytester.runpytest_subprocess("--junitxml=out.xml", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)          # the tutorial's four claims and the ordinary test
     xml = (pytester.path / "out.xml").read_text()
-    assert 'name="strict_local_minimum[3]"' in xml and 'name="verdict" value="refuted"' in xml
+    assert 'name="local_minimum[4]"' in xml and 'name="verdict" value="refuted"' in xml

@@ -5,6 +5,11 @@ Node attributes: ``activation`` (spec string, hidden nodes only) and ``bias``
 weight is a constant) or ``tie`` (a key: every edge with the same key shares
 one parameter named by the key). Every other edge is a free parameter named
 ``"src -> dst"``; the bias of node ``h`` is the parameter ``"b:h"``.
+An undirected ``Graph``, a ``MultiDiGraph`` and the networkx ``weight``
+edge attribute are refused (each would be misread). In a claim file
+(:meth:`Network.from_table`) a hidden node without an outgoing edge, or
+without an incoming edge and a bias, is an error (a typo, usually) unless
+listed in ``network.dangling``.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph([("x1", "h"), ("h", "y")])
