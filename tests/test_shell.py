@@ -183,6 +183,11 @@ def test_to_sympy_turns_algebraic_results_into_sympy():
     expected = loss.expression().subs({s: v for s, v in zip(loss.symbols(), [1, sympy.Rational(1, 2)])})
     assert sympy.simplify(to_sympy(value) - expected) == 0
     assert to_sympy(value, loss) == loss.to_sympy(value) == to_sympy(value)
+    assert to_sympy(value, loss.field) == to_sympy(value, loss.field.domain) == to_sympy(value)
+    other = sympy.QQ.algebraic_field(sympy.sqrt(101))     # a field losscert never built
+    with pytest.raises(TypeError, match="pass field=loss.field"):
+        to_sympy(other.from_sympy(1 + sympy.sqrt(101)))
+    assert to_sympy(other.from_sympy(1 + sympy.sqrt(101)), other) == 1 + sympy.sqrt(101)
     H = to_sympy(loss.hessian(theta))
     assert isinstance(H, sympy.MatrixBase) and H.shape == (2, 2) and H[0, 1].has(sympy.sqrt(2))
     assert [sympy.nsimplify(g) for g in to_sympy(loss.gradient(theta))] == to_sympy(loss.gradient(theta))

@@ -63,15 +63,19 @@ def to_sympy(x, field=None):
     expressions, ``DomainMatrix`` to ``Matrix``, lists, tuples and dicts
     element-wise (their keys are kept). ``field`` (a
     :class:`~losscert.fields.Field`, a SymPy domain or a
-    :class:`~losscert.compiler.Loss`) names the field of algebraic elements
-    when several fields share a minimal polynomial.
+    :class:`~losscert.compiler.Loss`) names the field of algebraic elements;
+    it is needed for fields losscert did not build itself (an ``ANP`` does
+    not know its generator) and when two fields share a minimal polynomial.
 
     >>> to_sympy([1, "0.25", {"a": 0.5}])
     [1, 1/4, {'a': 1/2}]
     """
     if field is not None:
-        field = getattr(field, "field", field)          # a Loss
-        field = getattr(field, "domain", field)         # a Field
+        from .fields import Field
+        if isinstance(getattr(field, "field", None), Field):       # a Loss
+            field = field.field
+        if isinstance(field, Field):
+            field = field.domain
     if isinstance(x, sympy.Basic):
         return x
     if isinstance(x, DomainMatrix):
