@@ -307,3 +307,26 @@ def test_what_cannot_be_written_is_a_clear_error(tmp_path, args, message):
     with pytest.raises(ClaimWriteError, match=message):
         dump_claim_file(dense([1, 1, 1]), path=tmp_path / "x.toml", **full)
     assert not (tmp_path / "x.toml").exists()
+
+
+# -- packaging ---------------------------------------------------------------------------------
+
+def test_one_version_read_without_importing_the_package():
+    """pyproject takes the version from losscert.__version__ by reading the
+    source (setuptools' static attr), so building metadata imports nothing."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+    import losscert
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "losscert.__version__"}
+    assert project["project"]["entry-points"]["pytest11"] == {"losscert": "losscert.pytest_plugin"}
+    code = ("import sys; from setuptools.config.expand import read_attr; "
+            "v = read_attr('losscert.__version__', package_dir={'': 'src'}, root_dir='.'); "
+            "print(v, 'losscert' in sys.modules, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert out.split() == [losscert.__version__, "False", "False"]
+    assert (root / "src" / "losscert" / "py.typed").exists() and "MIT License" in (root / "LICENSE").read_text()
