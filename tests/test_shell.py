@@ -102,6 +102,7 @@ POINT = {"x1 -> h1_1": 1, "h1_1 -> y1": 2}
 @pytest.mark.parametrize("form", [
     POINT, [1, 2], (1, 2), np.array([1, 2]), np.array([1.0, 2.0]), np.array([1, 2], dtype=np.int8),
     {"x1 -> h1_1": np.int64(1), "h1_1 -> y1": np.float64(2.0)}, ["1", Decimal(2)], [Fraction(1), 2.0],
+    sympy.Matrix([1, 2]), sympy.Matrix([[1, 2]]),
 ])
 def test_value_accepts_every_point_form(loss, form):
     assert loss.value(form) == 0
@@ -156,7 +157,7 @@ def test_rigorous_rules_accept_dict_points():
 
 
 @pytest.mark.parametrize("X", [np.array([[1, 2]]), np.array([[1.0, 2.0]]), sympy.Matrix([[1, 2]]), ((1, 2),),
-                               np.array([["1", "sqrt(4)"]], dtype=object)])
+                               np.array([["1", "sqrt(4)"]], dtype=object), [np.array([1, 2])]])
 def test_data_accepts_arrays(X):
     loss = compile_loss(dense([1, 1, 1]), X=X, Y=np.array([[2.0, 4.0]]))
     assert loss.value(POINT) == 0

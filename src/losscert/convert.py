@@ -175,7 +175,8 @@ def rows(x, what: str = "data"):
     if isinstance(x, sympy.MatrixBase):
         return x.tolist()
     if _is_plain_sequence(x):
-        return [[plain_number(v) for v in r] if _is_plain_sequence(r) else r for r in x]
+        return [[plain_number(v) for v in r] if _is_plain_sequence(r) else
+                _array(r, 1, what) if hasattr(r, "__array__") else r for r in x]
     if isinstance(x, (str, bytes, Mapping)) or x is None:
         return x                                        # the caller reports the wrong type
     return _array(x, 2, what)
@@ -186,6 +187,8 @@ def vector(x, what: str = "point"):
     (mappings are returned unchanged, with numpy scalars made plain)."""
     if isinstance(x, Mapping):
         return {k: plain_number(v) for k, v in x.items()}
+    if isinstance(x, sympy.MatrixBase) and 1 in x.shape:
+        return list(x)
     if _is_plain_sequence(x):
         return [plain_number(v) for v in x]
     if isinstance(x, (str, bytes)) or x is None or not hasattr(x, "__len__") and not hasattr(x, "__array__"):
