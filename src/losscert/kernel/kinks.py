@@ -44,6 +44,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import sympy
+
 from ..activations import NonSmooth, NotExact
 from ..compiler import FieldAlgebra, Loss
 from ..fields import Field
@@ -83,9 +85,10 @@ class Kink:
 
 # -- finding the kinks -----------------------------------------------------------
 
-def find_kinks(loss: Loss, theta) -> tuple[list[Kink], list[Kink]]:
+def find_kinks(loss: Loss, theta) -> tuple[list[Kink], list[Kink], dict]:
     """(kinks whose two sides differ, kinks where both sides agree: equal
-    slopes or a pre-activation identically zero). Raises
+    slopes or a pre-activation identically zero, the pre-activations at
+    theta by slot). Raises
     :class:`OutOfScope` when a zero pre-activation is not in scope."""
     F = loss.field
     pre = {}
@@ -119,7 +122,7 @@ def find_kinks(loss: Loss, theta) -> tuple[list[Kink], list[Kink]]:
                 row[st.bias] += F.one
             kink = Kink(st.name, k, row, act.slopes)
             (split if any(row) and act.slopes[0] != act.slopes[1] else flat).append(kink)
-    return split, flat
+    return split, flat, pre
 
 
 # -- exact linear programming ------------------------------------------------------
@@ -242,8 +245,8 @@ def _blocks(kinks: list[Kink]) -> list[tuple[list[int], list[int]]]:
 
 
 class _Analysis:
-    def __init__(self, loss: Loss, theta, L0, split: list[Kink], flat: list[Kink]):
-        self.loss, self.theta, self.L0, self.F = loss, theta, L0, loss.field
+    def __init__(self, loss: Loss, theta, L0, split: list[Kink], flat: list[Kink], pre: dict):
+        self.loss, self.theta, self.L0, self.F, self.pre = loss, theta, L0, loss.field, pre
         self.kinks, self.flat = split, flat
         self.P = len(theta)
         self.blocks = _blocks(split)
@@ -255,6 +258,29 @@ class _Analysis:
         for kk, si in zip(self.kinks, s):
             out[(kk.node, kk.sample)] = kk.slopes[1 if si > 0 else 0]
         return out
+
+    def inert(self, s) -> set[int]:
+        """Parameters the piece L_s does not depend on near theta: those only
+        on edges into or out of a piecewise-linear neuron whose slope is 0 on
+        every sample on this side (a neuron silent on the whole piece)."""
+        loss, F = self.loss, self.F
+        slope = {key: F(v) for key, v in self.slopes(s).items()}
+        silent = set()
+        for st in loss.steps:
+            act = st.activation
+            if act is None or act.slopes is None:
+                continue
+            lo, hi = F(act.slopes[0]), F(act.slopes[1])
+            if all(not slope.get((st.name, k), lo if F.sign(z) < 0 else hi) for k, z in enumerate(self.pre[st.slot])):
+                silent.add(st.slot)
+        live = set()
+        for st in loss.steps:
+            for src, p, _ in st.terms:
+                if p is not None and st.slot not in silent and src not in silent:
+                    live.add(p)
+            if st.bias is not None and st.slot not in silent:
+                live.add(st.bias)
+        return set(range(self.P)) - live
 
     def rows(self, s, which=None) -> list[list]:
         idx = range(len(self.kinks)) if which is None else which
@@ -270,7 +296,7 @@ class _Analysis:
         if free:
             d = [-g[p] if p in free else F.zero for p in range(self.P)]
             return d, None
-        equal = []
+        equal, flat = [], []
         for b, (members, coords) in enumerate(self.blocks):
             gb = [g[p] for p in coords]
             sb = tuple(s[i] for i in members)
@@ -283,8 +309,9 @@ class _Analysis:
                 for p, x in zip(coords, d_b):
                     d[p] = x
                 return d, None
-            equal += eq_b
-        return None, equal
+            equal += eq_b[0]
+            flat += eq_b[1]
+        return None, (equal, flat)
 
     def _block(self, members, coords, s, gb):
         F = self.F
@@ -293,22 +320,26 @@ class _Analysis:
         val, d = cone_min(F, gb, rows, [], k)
         if F.sign(val) < 0:
             return d, None
+        return None, (self._implied(rows, [gb], k, members), self._implied(rows, [], k, members))
+
+    def _implied(self, rows, eq, k, members) -> list[int]:
+        """The rows r with r . d = 0 on all of {rows . d >= 0, eq . d = 0}."""
+        F = self.F
         undecided = set(range(len(rows)))
         while undecided:
             obj = [-sum((rows[i][j] for i in undecided), F.zero) for j in range(k)]
-            val, d = cone_min(F, obj, rows, [gb], k)
+            val, d = cone_min(F, obj, rows, eq, k)
             if not F.sign(val) < 0:
                 break
-            positive = {i for i in undecided if F.sign(linalg.dot(rows[i], d, F)) > 0}
-            undecided -= positive
-        return None, [members[i] for i in sorted(undecided)]
+            undecided -= {i for i in undecided if F.sign(linalg.dot(rows[i], d, F)) > 0}
+        return [members[i] for i in sorted(undecided)]
 
 
 def at_kink(loss: Loss, theta, L0) -> KinkResult:
     """Decide local minimality of ``loss`` at a kink ``theta`` (module docstring)."""
     out = KinkResult()
     try:
-        split, flat = find_kinks(loss, theta)
+        split, flat, pre = find_kinks(loss, theta)
     except OutOfScope as exc:
         out.reason = out.strict_reason = f"the loss is not differentiable here and {exc}"
         return out
@@ -322,7 +353,7 @@ def at_kink(loss: Loss, theta, L0) -> KinkResult:
                                           f"patterns exceed the bound 2^{MAX_KINKS} of the kink analysis")
         return out
     try:
-        _decide(_Analysis(loss, theta, L0, split, flat), out)
+        _decide(_Analysis(loss, theta, L0, split, flat, pre), out)
     except NotExact as exc:
         out.is_min = out.is_strict = None
         out.reason = out.strict_reason = f"exact evaluation impossible on a piece ({exc})"
@@ -358,16 +389,18 @@ def _decide(an: _Analysis, out: KinkResult):
         out.is_strict = False
         out.strict_reason = "not strict: L is constant on the curve " + constant[0]["curve"]
     # 2. second order on the critical cone of every piece, on a slice transversal to the orbits
-    summaries, undecided = [], None
+    summaries, undecided, non_strict = [], None, False
     for s in patterns:
         piece = loss.with_slopes(an.slopes(s))
-        verdict = _second_order(an, out, s, piece, equal_rows[s], orbit)
+        verdict = _second_order(an, out, s, piece, *equal_rows[s], orbit)
         if verdict == "refuted":
             return
         if isinstance(verdict, str):
             undecided = undecided or verdict
-        elif len(summaries) < SHOW_PATTERNS:
-            summaries.append({"pattern": an.pattern(s), **verdict})
+        else:
+            non_strict = non_strict or verdict.pop("non_strict", False)
+            if len(summaries) < SHOW_PATTERNS:
+                summaries.append({"pattern": an.pattern(s), **verdict})
     out.evidence["second_order"] = summaries
     if undecided:
         out.reason = undecided
@@ -376,15 +409,17 @@ def _decide(an: _Analysis, out: KinkResult):
         return
     out.is_min = True
     where = f"all {len(patterns)} pieces of the {M} kinks"
-    if orbit:
-        out.reason = (f"local minimum at a kink: on {where}, no first-order descent and d^T H_s d > 0 on the "
-                      "critical cone of each piece on a slice transversal to the rescaling orbits (exact "
-                      "symmetries of L)")
-        if out.is_strict is None:
+    if orbit or non_strict or out.is_strict is False:
+        out.reason = (f"local minimum at a kink: on {where}, no first-order descent, and on the critical cone of "
+                      "each piece d^T H_s d > 0" + (" on a slice transversal to the rescaling orbits (exact "
+                                                    "symmetries of L)" if orbit else "") +
+                      (", except along parameters a piece does not depend on or a family of critical points of a "
+                       "piece (Morse-Bott)" if non_strict else ""))
+        if orbit and out.is_strict is None:
             raise AssertionError("kernel self-check failed: a rescaling orbit whose loss is not constant")
+        if out.is_strict is None:
+            out.strict_reason = "strictness undecided: a piece is a minimum only up to a family of critical points"
         return
-    if out.is_strict is False:
-        raise AssertionError("kernel self-check failed: strict on every piece yet a constant-loss curve")
     out.is_strict = True
     out.reason = out.strict_reason = (f"strict local minimum at a kink: on {where}, no first-order descent "
                                       "and d^T H_s d > 0 on the critical cone of each piece minus 0")
@@ -410,7 +445,8 @@ def _constant_curves(an: _Analysis):
     return orbit, constant
 
 
-def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[int], orbit: list):
+def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[int], flat: list[int],
+                  orbit: list):
     """A summary dict when d^T H_s d > 0 on the slice of the critical cone
     minus 0; "refuted" after recording a refutation; else the reason (str)."""
     F = an.F
@@ -435,10 +471,20 @@ def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[in
     if not kernel:
         return {"critical_cone_span_dimension": len(N), "how": "H_s positive definite on the span"}
     Z = [_combine(N, z, F) for z in kernel]
-    zero_dir = _cone_meets(F, ineq, Z)
-    if zero_dir is None:
+    found = _cone_meets(F, ineq, Z)
+    if found is None:
         return {"critical_cone_span_dimension": len(N),
                 "how": "H_s PSD on the span; its kernel meets the critical cone only in 0 (exact simplex)"}
+    inert = an.inert(s)
+    zero_dir = _cone_leaves(F, ineq, Z, inert) if inert else found
+    if zero_dir is None:            # zero curvature only along parameters L_s does not depend on
+        _flat_segment(an, out, s, found, inert)
+        return {"critical_cone_span_dimension": len(N), "non_strict": True,
+                "how": "H_s PSD on the span; its kernel meets the critical cone only in directions of parameters "
+                       f"the piece does not depend on ({', '.join(an.loss.params[p] for p in sorted(inert))})"}
+    family = _critical_family(an, piece, H, an.rows(s, flat) + orbit)
+    if family:
+        return {"critical_cone_span_dimension": len(N), "non_strict": True, **family}
     for cand in (zero_dir, [-x for x in zero_dir]):
         if all(F.sign(linalg.dot(r, cand, F)) >= 0 for r in ineq):
             coeffs = piece.taylor(an.theta, [cand], HIGHER_ORDER)
@@ -451,6 +497,57 @@ def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[in
                                                          "direction": _named(an.loss, F, zero_dir)})
     return (f"undecided at a kink: the critical cone of the {label} holds a direction of zero curvature that "
             "is not a rescaling orbit (second order is not enough)")
+
+
+def _local_degree(loss: Loss) -> int | None:
+    """Degree of the piece as a polynomial near theta (piecewise-linear
+    activations count as linear), or None when some activation is not a
+    polynomial."""
+    deg = [0] * loss.n_slots
+    for st in loss.steps:
+        inner = max([(1 if p is not None else 0) + deg[src] for src, p, _ in st.terms]
+                    + ([1] if st.bias is not None else []))
+        act = st.activation
+        if act is None or act.kind == "linear" or act.slopes is not None:
+            deg[st.slot] = inner
+        elif act.polynomial_coefficients is not None:
+            deg[st.slot] = inner * max(1, len(act.polynomial_coefficients) - 1)
+        else:
+            return None
+    return 2 * max(deg[o] for o in loss.output_slots)
+
+
+def _critical_family(an: _Analysis, piece: Loss, H, normals: list) -> dict | None:
+    """On A = theta + W, W = {d : n . d = 0 for n in normals} (the span of
+    the cone C_s, within the slice transversal to the orbits), when H_s is
+    PSD on W and theta + (its kernel in W) consists of critical points of
+    L_s restricted to A (the gradient projected on W is identically zero
+    there, checked as a polynomial identity), theta is a local minimum of
+    L_s on A near theta (Morse-Bott), so on theta + (C_s cap T^perp); else None."""
+    from sympy.polys.rings import ring
+
+    from .decide import _constant_term
+    F, P = an.F, an.P
+    D = _local_degree(an.loss)
+    if D is None:
+        return None
+    B = linalg.nullspace(linalg.matrix(normals, F), F)[0] if normals else \
+        [[F.one if i == j else F.zero for i in range(P)] for j in range(P)]
+    if not B:
+        return None
+    kernel, _, v = linalg.psd_certificate(_restrict(H, B, F), F)
+    if v is not None or not kernel or len(kernel) > 12:
+        return None
+    kernel = [_combine(B, k, F) for k in kernel]
+    R, *cs = ring(",".join(f"c{i + 1}" for i in range(len(kernel))), F.domain)
+    z = [sum((c * k[j] for c, k in zip(cs, kernel)), R.zero) for j in range(P)]
+    jets = piece.gradient_taylor(an.theta, [z], D, ring_zero=R.zero, base=_constant_term(R, F))
+    for b in B:                 # b . grad L_s(theta + z), a polynomial in (t, c), must vanish identically
+        if any(sum((x * jet[i] for x, jet in zip(b, jets) if x), R.zero) for i in range(D + 1)):
+            return None
+    return {"how": f"Morse-Bott on the span of the cone (dimension {len(B)}, minus the orbits): H_s is PSD there and "
+                   f"theta + its kernel (dimension {len(kernel)}) consists of critical points of L_s on that span "
+                   f"(the projected gradient is identically 0 there: coefficients up to degree {D} vanish)"}
 
 
 def _restrict(H, N, F):
@@ -505,6 +602,41 @@ def _cone_meets(F, ineq, Z) -> list | None:
     obj = [-sum((row[j] for row in B), F.zero) for j in range(k)]
     val, w = cone_min(F, obj, B, [], k)
     return _combine(Z, w, F) if F.sign(val) < 0 else None
+
+
+def _cone_leaves(F, ineq, Z, inert: set) -> list | None:
+    """A d in the cone {d in span(Z) : r . d >= 0} with a coordinate outside
+    ``inert`` non-zero, or None when the whole cone lies in the inert
+    coordinates (exact simplex per coordinate and sign)."""
+    B = [[linalg.dot(r, z, F) for z in Z] for r in ineq]
+    k = len(Z)
+    for p in range(len(Z[0])):
+        if p in inert or not any(z[p] for z in Z):
+            continue
+        for sign in (1, -1):
+            val, w = cone_min(F, [-sign * z[p] for z in Z], B, [], k)
+            if F.sign(val) < 0:
+                return _combine(Z, w, F)
+    return None
+
+
+def _flat_segment(an: _Analysis, out: KinkResult, s, d, inert: set):
+    """d != 0 in C_s moves only parameters the piece does not depend on: L is
+    constant on theta + t d for small t >= 0, so the minimum is not strict."""
+    F = an.F
+    if any(x and p not in inert for p, x in enumerate(d)) or \
+            any(F.sign(linalg.dot(r, d, F)) < 0 for r in an.rows(s)):
+        raise AssertionError("kernel self-check failed: flat direction outside the inert cone")
+    ts = [F(sympy.Rational(1, 2 ** k)) for k in (20, 21, 22)]
+    values = [an.loss.value([a + t * b for a, b in zip(an.theta, d)]) for t in ts]
+    if any(v != an.L0 for v in values):
+        raise AssertionError("kernel self-check failed: L not constant along an inert direction")
+    if out.is_strict is not False:
+        out.is_strict = False
+        out.strict_reason = ("not strict: L is constant on the segment theta + t d (small t >= 0) of a piece, d moving "
+                             "only parameters of neurons silent on every sample on that side")
+        out.evidence["flat_segment"] = {"pattern": an.pattern(s), "d": _named(an.loss, F, d),
+                                        "checked_at": [F.show(t) for t in ts], "loss_on_segment": F.show(an.L0)}
 
 
 def _refute(an: _Analysis, out: KinkResult, s, piece: Loss, d, order: int, why: str) -> bool:
