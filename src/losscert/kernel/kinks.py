@@ -451,12 +451,23 @@ def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[in
     minus 0; "refuted" after recording a refutation; else the reason (str)."""
     F = an.F
     g = piece.gradient(an.theta)
-    E = an.rows(s, equal) + [g] + orbit
     ineq = an.rows(s, [i for i in range(len(an.kinks)) if i not in equal])
+    H = None
+    if orbit:               # first the whole critical cone: a negative direction there may mix in the orbits
+        E = an.rows(s, equal) + [g]
+        N, _ = linalg.nullspace(linalg.matrix(E, F), F)
+        H = piece.hessian(an.theta)
+        _, _, v = linalg.psd_certificate(_restrict(H, N, F), F) if N else (None, None, None)
+        if v is not None:
+            for cand in _negative_in_cone(an, s, piece, E, ineq, _combine(N, v, F), H):
+                if _refute(an, out, s, piece, cand, 2, "second order: a direction of the piece's critical cone "
+                           "with d^T H_s d < 0"):
+                    return "refuted"
+    E = an.rows(s, equal) + [g] + orbit
     N, _ = linalg.nullspace(linalg.matrix(E, F), F)
     if not N:
         return {"critical_cone": "{0}"}
-    H = piece.hessian(an.theta)
+    H = H or piece.hessian(an.theta)
     Q = _restrict(H, N, F)
     kernel, _, v = linalg.psd_certificate(Q, F)
     label = f"sign pattern {an.pattern(s)}"
