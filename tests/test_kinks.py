@@ -188,6 +188,17 @@ def test_elu_kink_is_not_analysed():
     assert v.status == I and "piecewise-linear" in v.reason
 
 
+def test_kink_next_to_a_tanh_neuron_is_refuted_by_the_exact_expansion_of_the_piece():
+    # L = 1/2 (relu(w) + tanh(u) - 1)^2 at 0: tanh(0) = 0 and its derivatives there are rational, so
+    # the pieces expand exactly; their values off theta are transcendental
+    net = _net([("x", "h1"), ("h1", "y"), ("x", "h2"), ("h2", "y")], ["x"], ["y"],
+               acts={"h1": "relu", "h2": "tanh"}, fixed={("h1", "y"): 1, ("h2", "y"): 1})
+    loss = compile_loss(net, [[1]], [[1]])
+    v = kernel.local_minimum(loss, loss.point({"x -> h1": 0, "x -> h2": 0}))
+    assert v.status == R and "not exact" in v.evidence["exact_example"]
+    assert sympy.Rational(v.evidence["taylor_coefficients_of_piece"][1]) < 0
+
+
 def test_find_kinks_rows_are_the_pre_activation_gradients():
     loss = compile_loss(skip_net(), [[2, -3]], [[0, 1]])
     split, flat, _ = find_kinks(loss, loss.point({"x -> h": 0, "b:h": 0, "h -> y": 1, "x -> y": 0, "b:y": 0}))

@@ -22,11 +22,22 @@ layer). Per piece, with g = grad L_s(theta), H = Hess L_s(theta):
    strict minimum of L_s on theta + (C_s cap T^perp) (the second-order
    sufficient condition on a closed cone: a sequence of worse points would
    have a limit direction in K' with d^T H d <= 0);
-3. all pieces proven: theta is a local minimum (orbits + slice cover a
+3. zero curvature on K' (H PSD on span K' whose kernel meets K'): still a
+   minimum of the piece when (a) the kernel directions in K' move only
+   parameters L_s does not depend on (a neuron silent on every sample on
+   this side): then L is constant on a segment in C_s and the minimum is not
+   strict; or (b) Morse-Bott: theta + (ker H on W) consists of critical
+   points of L_s on theta + W (the projected gradient vanishes identically,
+   a polynomial identity), W the span of K' (each implied equality of K_s
+   carries a positive multiplier or vanishes on C_s, so leaving W costs
+   first order) or the span of C_s. Otherwise a straight line along the
+   direction is tried to order 6, and the point is inconclusive with the
+   reason;
+4. all pieces proven: theta is a local minimum (orbits + slice cover a
    neighbourhood by the inverse function theorem, and L is constant on
-   orbits); strict when there are no orbits. A zero-curvature direction of
-   K' that is not an orbit, or a negative direction of H on span K' with
-   none found inside K', leaves the point inconclusive with the reason.
+   orbits); strict when no piece needed 3. and there are no orbits. A
+   negative direction of H on span K' with none found inside K' (a
+   copositivity question) also leaves the point inconclusive.
 
 Every refutation is a direction d in C_s with the exact Taylor coefficients
 of L_s along theta + t d (leading one negative) and an exact value
@@ -663,7 +674,9 @@ def _flat_segment(an: _Analysis, out: KinkResult, s, d, inert: set):
 
 def _refute(an: _Analysis, out: KinkResult, s, piece: Loss, d, order: int, why: str) -> bool:
     """Record the refutation along theta + t d (d in C_s); False when the
-    real loss does not confirm it at any t = 2^-k (then nothing is recorded)."""
+    real loss, exactly computable, does not confirm it at any t = 2^-k
+    (then nothing is recorded). When its values off theta are transcendental
+    the piece's exact expansion alone is the proof (as at smooth points)."""
     from .decide import _exact_drop, _vec
     F, theta = an.F, an.theta
     if any(F.sign(linalg.dot(r, d, F)) < 0 for r in an.rows(s)):
@@ -674,7 +687,11 @@ def _refute(an: _Analysis, out: KinkResult, s, piece: Loss, d, order: int, why: 
         raise AssertionError("kernel self-check failed: the piece does not decrease along d")
     drop = _exact_drop(an.loss, theta, [d], an.L0)
     if drop is None:
-        return False
+        try:
+            an.loss.value([a + b / 2 for a, b in zip(theta, d)])
+            return False
+        except NotExact as exc:
+            drop = f"none: the loss off theta is not exact ({exc}); the expansion of the piece is the proof"
     if out.is_min:
         raise AssertionError("kernel self-check failed: a zero-loss point cannot be refuted")
     out.is_min = out.is_strict = False
