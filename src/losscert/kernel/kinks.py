@@ -692,7 +692,7 @@ def _refute(an: _Analysis, out: KinkResult, s, piece: Loss, d, order: int, why: 
             return False
         except NotExact as exc:
             drop = f"none: the loss off theta is not exact ({exc}); the expansion of the piece is the proof"
-    if out.is_min:
+    if out.is_min or not an.L0:
         raise AssertionError("kernel self-check failed: a zero-loss point cannot be refuted")
     out.is_min = out.is_strict = False
     out.reason = out.strict_reason = f"not a local minimum at a kink: {why}"
