@@ -65,13 +65,14 @@ def test_not_global_compares_exactly():
     assert kernel.spurious_local_minimum(loss, theta, worse).status == R
 
 
-def test_nonsmooth_relu_kink_is_inconclusive():
+def test_nonsmooth_relu_kink_is_decided_piece_by_piece():
     from cases import _net
     from losscert import compile_loss
     net = _net([("x", "h"), ("h", "y")], ["x"], ["y"], acts={"h": "relu"})
     loss = compile_loss(net, [[1, -1]], [[1, 0]])
     theta = loss.point({"x -> h": 0, "h -> y": 1})      # pre-activation exactly 0
-    assert kernel.local_minimum(loss, theta).status == I
+    v = kernel.local_minimum(loss, theta)                # w > 0 lowers L (kernel/kinks.py)
+    assert v.status == R and "kink" in v.reason
 
 
 def test_transcendental_activation_is_inconclusive_not_verified():

@@ -21,6 +21,7 @@ Matrix([
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -328,6 +329,33 @@ class Loss:
             return None                         # too long to be read; Markdown summary instead
         return f"$$L = {sympy.latex(self.expression())}$$"
 
+    # -- one piece of a piecewise-linear network ------------------------------
+    _slopes: dict = {}      # slot -> per-sample activations overriding the node's own
+
+    def with_slopes(self, slopes: dict) -> "Loss":
+        """The same loss with node ``name``'s activation on sample ``k``
+        replaced by z -> slope * z, for ``slopes = {(name, k): slope}``: one
+        polynomial piece of a ReLU / leaky ReLU network near a kink.
+
+        >>> from losscert.network import dense
+        >>> loss = compile_loss(dense([1, 1, 1], activation="relu"), X=[[1]], Y=[[0]])
+        >>> theta = loss.point({"x1 -> h1_1": -1, "h1_1 -> y1": 1})
+        >>> loss.value(theta), loss.with_slopes({("h1_1", 0): 1}).value(theta)
+        (0, 1/2)
+        """
+        piece = copy.copy(self)
+        slot = {st.name: st.slot for st in self.steps}
+        piece._slopes = {}
+        for (name, k), slope in slopes.items():
+            acts = piece._slopes.setdefault(slot[name], [None] * self.n)
+            acts[k] = Activation("poly", (sympy.Integer(0), sympy.sympify(slope)), f"z -> {slope} * z")
+        return piece
+
+    def _activations(self, st: Step) -> list:
+        """The activation of ``st`` on each sample."""
+        acts = self._slopes.get(st.slot)
+        return [st.activation] * self.n if acts is None else [a or st.activation for a in acts]
+
     # -- the generic pass ---------------------------------------------------
     def _forward(self, theta, alg, derivatives: bool, pre=None):
         """Node values per slot (list over samples) and activation
@@ -357,7 +385,7 @@ class Loss:
                 vals[st.slot] = acc
                 dact[st.slot] = [alg.lift(self.field.one)] * n if derivatives else None
             else:
-                pairs = [alg.activate(st.activation, a, derivatives) for a in acc]
+                pairs = [alg.activate(act, a, derivatives) for act, a in zip(self._activations(st), acc)]
                 vals[st.slot] = [v for v, _ in pairs]
                 dact[st.slot] = [d for _, d in pairs]
         return vals, dact
@@ -535,7 +563,7 @@ class Loss:
             if st.activation is None:
                 vals[st.slot] = pre
             else:
-                cs = [st.activation.taylor(a, 2, F) for a in pre]
+                cs = [act.taylor(a, 2, F) for act, a in zip(self._activations(st), pre)]
                 vals[st.slot] = [c[0] for c in cs]
                 d1[st.slot] = [c[1] for c in cs]
                 d2[st.slot] = [c[2] * 2 for c in cs]
@@ -647,7 +675,7 @@ class Nearby:
     def _activate(self, st, acc):
         if st.activation is None or st.activation.kind == "linear":
             return acc
-        return [self.alg.activate(st.activation, a, False)[0] for a in acc]
+        return [self.alg.activate(act, a, False)[0] for act, a in zip(self.loss._activations(st), acc)]
 
     def _squares(self, slot, row):
         y = self.loss.Y[self.loss.output_slots.index(slot)]

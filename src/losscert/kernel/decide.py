@@ -28,6 +28,7 @@ from ..compiler import Loss
 from ..fields import Field
 from . import linalg, rigorous
 from .forms import nonzero_point, positivity
+from .kinks import at_kink
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
@@ -107,8 +108,11 @@ class Analysis:
         try:
             self._run()
         except NonSmooth as exc:
-            self.reason = self.reason or f"the loss is not twice differentiable here ({exc})"
-            self.strict_reason = self.strict_reason or self.reason
+            kink = at_kink(loss, theta, self.L0)       # piecewise-linear kinks: decided piece by piece
+            self.is_min, self.is_strict = self.is_min or kink.is_min, kink.is_strict
+            self.evidence.update(kink.evidence)
+            self.reason = self.reason or kink.reason or f"the loss is not twice differentiable here ({exc})"
+            self.strict_reason = self.strict_reason or kink.strict_reason or self.reason
         except NotExact as exc:
             if self.is_min is None:
                 self._rigorous(exc)
