@@ -27,6 +27,7 @@ from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field
 from . import linalg, rigorous
+from .families import critical_family
 from .forms import nonzero_point, positivity
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
@@ -186,12 +187,14 @@ class Analysis:
     def _symmetries(self):
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
         curves, orbit, tangents = [], [], []
+        candidate_curves_checked = []
         nearby = loss.nearby(theta)
         for curve in candidate_curves(loss, theta):
             t = curve.tangent(theta, F)
             proof = check_constant(loss, theta, curve, nearby)
             if proof is None:
                 continue
+            candidate_curves_checked.append(curve)
             tangents.append(t)
             curves.append({**proof, "tangent": _named(loss, F, t)})
             if curve.group_action:
@@ -201,6 +204,7 @@ class Analysis:
             if any(x for row in (H * T).to_list() for x in row):
                 raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
+        self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []
         if orbit:
             _, cols = linalg.rref(linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F))
@@ -218,6 +222,17 @@ class Analysis:
             self.is_min = True
             self.reason = (f"Morse-Bott: H is PSD and ker H (dim {m}) is spanned by tangents of rescaling "
                            "orbits, manifolds of critical points of equal loss")
+            return
+        family = critical_family(loss, theta, H, K, self.orbit_curves)
+        if family is not None:
+            self.evidence["critical_family"] = family
+            self.is_min = True
+            self.reason = (f"Morse-Bott: H is PSD and ker H (dim {m}) is the tangent space of a {m}-dimensional "
+                           "family of critical points (proven exactly: the gradient vanishes identically on it)")
+            if self.is_strict is None:
+                self.is_strict = False
+                self.strict_reason = ("not strict: every point of a proven family of critical points through "
+                                      "theta has the same loss")
             return
         # K' = {z in K : z orthogonal to the orbit tangents}
         if T:
