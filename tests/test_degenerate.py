@@ -1,0 +1,164 @@
+"""Degenerate critical points: critical families (Morse-Bott), the splitting
+lemma beyond order four (weighted principal parts), higher-order saddles.
+Every case is an actual network whose loss is worked out in its docstring."""
+import pytest
+from sympy import QQ
+
+from losscert import compile_loss, conv1d, dense
+from losscert.fields import Field
+from losscert.kernel import decide
+from losscert.kernel.families import critical_family, prove_critical_family, tied_rescalings
+from losscert.kernel.forms import candidate_weights, principal_part, weighted_sign
+
+from cases import _net
+
+V, R, I = "verified", "refuted", "inconclusive"
+
+
+def sextic(k):
+    """L = 1/2 (u w^3 - 2)^2 + 1/2 (k w^3)^2 + 1/2 u^2 at 0 (k = 1: saddle, k = 3: minimum).
+    H = diag(0, 1); along the w axis L = 2 + k^2/2 w^6 (a straight-line test says minimum), but the
+    splitting lemma gives u* = 2 w^3 + O(w^9) and h(w) = 2 + (k^2/2 - 2) w^6 + O(w^12); for k = 2,
+    h = 2 + 2 w^12 / (1 + w^6) exactly: a minimum of order 12, beyond the orders computed."""
+    net = _net([("x", "h"), ("h", "o1"), ("h", "o2"), ("x", "o3")], ["x"], ["o1", "o2", "o3"],
+               acts={"h": "poly(0, 0, 0, 1)"}, fixed={("h", "o2"): k},
+               ties={("h", "o1"): "u", ("x", "o3"): "u"})
+    return compile_loss(net, [[1]], [[2], [0], [0]]), {"x -> h": 0, "u": 0}
+
+
+def constant_not_critical():
+    """L = 2 + 1/2 x^2 + 2 x y^3 + 1/2 x^2 y^6 at 0 (the trap of DESIGN.md): L is constant on x = 0
+    (the dead-out curve of h, tangent = ker H) but the gradient there is (2 y^3, 0); x = -2 y^3 gives
+    L = 2 - 2 y^6 / (1 + y^6)."""
+    net = _net([("x", "h"), ("h", "o1"), ("x", "o2")], ["x"], ["o1", "o2"],
+               acts={"h": "poly(0, 0, 0, 1)"}, ties={("h", "o1"): "a", ("x", "o2"): "a"})
+    return compile_loss(net, [[1]], [[-2], [0]]), {"x -> h": 0, "a": 0}
+
+
+def deep_chain(depth, target):
+    """A scalar chain of linear neurons: L = 1/2 (w_1 ... w_depth - target)^2 at w = 0."""
+    nodes = ["x"] + [f"h{i}" for i in range(1, depth)] + ["y"]
+    net = _net(list(zip(nodes, nodes[1:])), ["x"], ["y"])
+    loss = compile_loss(net, [[1]], [[target]])
+    return loss, {p: 0 for p in loss.params}
+
+
+def weighted(k):
+    """L = 1/2 (u w^3 - 2)^2 + 1/2 (k w^3)^2 + 1/2 u^2 + 1/2 v^4 at 0: h = 2 + (k^2/2 - 2) w^6 + v^4/2.
+    The lowest homogeneous part v^4 / 2 has zeros; weights (w: 2, v: 3) give the principal part
+    (k^2/2 - 2) w^6 + v^4/2 (negative somewhere for k = 1, positive definite for k = 3)."""
+    net = _net([("x", "h"), ("h", "o1"), ("h", "o2"), ("x", "o3"), ("x", "g"), ("g", "o4")],
+               ["x"], ["o1", "o2", "o3", "o4"],
+               acts={"h": "poly(0, 0, 0, 1)", "g": "poly(0, 0, 1)"},
+               fixed={("h", "o2"): k, ("g", "o4"): 1},
+               ties={("h", "o1"): "u", ("x", "o3"): "u"})
+    return compile_loss(net, [[1]], [[2], [0], [0], [0]]), {"x -> h": 0, "u": 0, "x -> g": 0}
+
+
+def cusp():
+    """L = 1/2 + 1/2 (a^2 - b^3)^2 at 0: a non-strict minimum whose zero set a^2 = b^3 is a cusp,
+    not a manifold of critical points; every principal part has zeros: undecidable here."""
+    net = _net([("x", "g"), ("x", "h"), ("g", "o1"), ("h", "o1"), ("x", "o2")], ["x"], ["o1", "o2"],
+               acts={"g": "poly(0, 0, 1)", "h": "poly(0, 0, 0, 1)"},
+               fixed={("g", "o1"): 1, ("h", "o1"): -1, ("x", "o2"): 0})
+    return compile_loss(net, [[1]], [[0], [1]]), {"x -> g": 0, "x -> h": 0}
+
+
+def _verdicts(loss, point):
+    theta = loss.point(point)
+    return tuple(f(loss, theta).status for f in (decide.local_minimum, decide.strict_local_minimum,
+                                                  decide.saddle))
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda: sextic(3), (V, V, R)),
+    (lambda: sextic(1), (R, R, V)),
+    (lambda: sextic(2), (I, I, I)),
+    (constant_not_critical, (R, R, V)),
+    (lambda: deep_chain(3, 1), (R, R, V)),        # cubic-only saddle: H = 0
+    (lambda: deep_chain(5, 1), (R, R, V)),        # quintic-only saddle: H = 0, odd order 5
+    (lambda: weighted(3), (V, V, R)),
+    (lambda: weighted(1), (R, R, V)),
+    (cusp, (I, I, I)),
+])
+def test_degenerate_verdicts(make, expected):
+    loss, point = make()
+    assert _verdicts(loss, point) == expected
+
+
+def test_sextic_decisions_rest_on_the_splitting_lemma_not_on_lines():
+    loss, point = sextic(1)
+    theta = loss.point(point)
+    assert loss.taylor(theta, [loss.point({"x -> h": 1, "u": 0})], 6)[6] > 0     # the line says "minimum"
+    v = decide.local_minimum(loss, theta)
+    assert "order-6" in v.reason or "weighted order 6" in v.reason
+    coeffs = v.evidence["taylor_coefficients_of_L"]
+    assert coeffs[6] == "-3/2" and all(c == "0" for c in coeffs[1:6])
+    v = decide.strict_local_minimum(*_at(sextic(3)))
+    assert "degree 6" in v.reason and v.evidence["principal_part"]["part"] == "5*c1**6/2"
+
+
+def _at(case):
+    loss, point = case
+    return loss, loss.point(point)
+
+
+def test_constant_loss_family_that_is_not_critical_is_rejected():
+    loss, theta = _at(constant_not_critical())
+    F = loss.field
+    a = decide.analyse(loss, theta)
+    assert a.evidence["constant_loss_curves"]          # L is constant on x = 0 ...
+    line = [F.zero, F.one]                              # ... the y axis, tangent = ker H
+    assert prove_critical_family(loss, theta, [], [line]) is None
+    assert critical_family(loss, theta, a.hessian, a.kernel, []) is None
+    assert a.evidence["taylor_coefficients_of_L"][6] == "-2"
+
+
+def test_cubic_only_saddle_ascent_is_exact():
+    loss, theta = _at(deep_chain(3, 1))
+    v = decide.saddle(loss, theta)
+    assert v.status == V and v.evidence["inertia"]["zero"] == 3
+    assert v.evidence["ascent"]["taylor_coefficients_of_L"][3] == "1"     # -(-1): the reversed cubic
+
+
+def test_deep_chain_with_zero_target_is_a_minimum_by_loss_zero_only():
+    loss, theta = _at(deep_chain(3, 0))
+    assert decide.local_minimum(loss, theta).status == V
+    # L = 1/2 (abc)^2 vanishes on the coordinate axes: not strict, and no principal part is definite
+    assert decide.strict_local_minimum(loss, theta).status in (R, I)
+
+
+def test_lsz_theorem4_same_critical_family():
+    net = conv1d(2, 2, "SAME", channels=1, d_y=2)
+    loss = compile_loss(net, [[1, 0], [0, 1]], [[1, 0], [0, 4]])
+    for a in (1, 2, 3):
+        theta = loss.point({"k1_1": 0, "k1_2": a, "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": f"4/{a}",
+                            "c1_2 -> y2": 0})
+        v = decide.local_minimum(loss, theta)
+        assert v.status == V and v.evidence["critical_family"]["dimension"] == 3
+        assert decide.strict_local_minimum(loss, theta).status == R
+        (channel,) = tied_rescalings(loss, theta)
+        assert channel.up == [0, 1] and channel.down == [2, 3, 4, 5]
+    # the same family at a point off the valley (w2 u3 != 4) is not critical: no family, no minimum
+    theta = loss.point({"k1_1": 0, "k1_2": 1, "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": 3,
+                        "c1_2 -> y2": 0})
+    assert decide.local_minimum(loss, theta).status == R
+
+
+def test_families_need_a_polynomial_loss_and_a_direction():
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[1]])
+    theta = loss.point({p: 0 for p in loss.params})
+    F = loss.field
+    assert prove_critical_family(loss, theta, [], [[F.one, F.zero]]) is None      # tanh: not a polynomial
+    assert prove_critical_family(loss, theta, [], []) is None
+
+
+def test_weighted_principal_parts():
+    F = Field(QQ)
+    assert principal_part({(4, 0): F(1), (0, 6): F(1)}, (1, 1), 6) == (4, {(4, 0): F(1)})
+    assert principal_part({(4, 0): F(1)}, (3, 2), 4) is None          # b^5, b^6 terms still unknown
+    assert weighted_sign({(4, 0): F(1), (0, 6): F(1)}, 2, F, (3, 2))[0] == "positive"
+    assert weighted_sign({(4, 0): F(1), (0, 6): F(-1)}, 2, F, (3, 2))[0] == "negative"
+    assert weighted_sign({(2, 0): F(1), (0, 3): F(1)}, 2, F, (3, 2))[0] == "negative"    # odd in b
+    assert weighted_sign({(4, 0): F(1), (2, 3): F(-2), (0, 6): F(1)}, 2, F, (3, 2))[0] == "undecided"
+    assert candidate_weights(1) == [(1,)] and (2, 3) in candidate_weights(2)
