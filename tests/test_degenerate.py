@@ -162,3 +162,26 @@ def test_weighted_principal_parts():
     assert weighted_sign({(2, 0): F(1), (0, 3): F(1)}, 2, F, (3, 2))[0] == "negative"    # odd in b
     assert weighted_sign({(4, 0): F(1), (2, 3): F(-2), (0, 6): F(1)}, 2, F, (3, 2))[0] == "undecided"
     assert candidate_weights(1) == [(1,)] and (2, 3) in candidate_weights(2)
+
+
+def test_tied_channel_rescaling_gives_morse_bott_at_a_nonzero_loss_minimum():
+    """One SAME-mode channel, one output, data that cannot be fitted: the least-squares row
+    rho = (4/3, 7/3) is reached by u f(w) = (u1 w1, u1 w2 + u2 w1); the fibre through the point is the
+    channel's rescaling composed with the line w2 -= 4/3 s, u2 += s (both proven critical)."""
+    net = conv1d(2, 2, "SAME", channels=1, d_y=1)
+    loss = compile_loss(net, [[1, 0, 1], [0, 1, 1]], [[1, 2, 4]])
+    theta = loss.point({"k1_1": "4/3", "k1_2": "7/3", "c1_1 -> y1": 1, "c1_2 -> y1": 0})
+    v = decide.local_minimum(loss, theta)
+    assert v.status == V and v.evidence["loss"] != "0" and v.evidence["critical_family"]["dimension"] == 2
+    assert decide.saddle(loss, theta).status == R
+    # off the fibre (u1 w1 != 4/3) the same proposals prove nothing: not critical, refuted
+    off = loss.point({"k1_1": 1, "k1_2": "7/3", "c1_1 -> y1": 1, "c1_2 -> y1": 0})
+    assert decide.local_minimum(loss, off).status == R
+
+
+def test_family_directions_must_be_exact_and_sized():
+    loss, theta = _at(constant_not_critical())
+    with pytest.raises(TypeError, match="float"):
+        prove_critical_family(loss, theta, [], [[0.0, 1.0]])
+    with pytest.raises(ValueError, match="2 parameters"):
+        prove_critical_family(loss, theta, [], [[0, 1, 0]])

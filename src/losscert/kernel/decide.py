@@ -8,15 +8,29 @@ At a point theta of a compiled :class:`~losscert.compiler.Loss`:
 4. H PSD and singular, K = ker H:
    - rescaling orbits (group actions) through theta whose tangents span K:
      Morse-Bott, a local minimum that is not strict;
-   - otherwise, on K' = K minus the orbit directions (a slice), the cubic
-     form T3(z,z,z)/6 (nonzero: descent), then the quartic
-     q(z) = T4(z,z,z,z)/24 - b(z)^T H^+ b(z)/8 with b(z) = T3(z,z,.):
-     q > 0 on K' minus 0: local minimum (strict when there are no orbits);
-     q(z) < 0: not a local minimum, with the curve theta + t z + t^2 y(z)
-     whose exact Taylor expansion is the evidence; else inconclusive.
+   - a family of critical points through theta with tangent space K,
+     proven exactly (:mod:`~losscert.kernel.families`: affine families,
+     rescalings of untied neurons and tied channels, mixings, composed; the
+     gradient vanishes identically on it): Morse-Bott again. A family of
+     merely constant loss is not enough;
+   - otherwise the splitting lemma on a slice K' (K minus the orbit
+     directions) plus (ker H)^perp: the implicit function y*(z) solving the
+     range part of the gradient, as exact homogeneous Taylor terms, and the
+     effective function h(z) = L(theta + z + y*(z)) to order 4..8. Its
+     lowest homogeneous part of odd degree (the cubic T3(z,z,z)/6 first):
+     descent; then principal parts for weights (1, ..., 1) (at order four
+     the quartic q(z) = T4/24 - b^T H^+ b / 8) and small integer weights
+     (quasi-homogeneous parts): positive definite: local minimum (strict
+     when there are no orbits); a negative value at c: not a local minimum,
+     with the curve theta + sum c_i t^w_i k_i + y*(...) (truncated) whose
+     exact Taylor expansion is the evidence; else inconclusive.
+5. saddle: a critical non-minimum with a direction of positive curvature,
+   or with an odd-order descent curve (reversed, it ascends) or a positive
+   value of the principal part, each checked by the exact expansion of L.
 
 Every refutation carries exact Taylor coefficients of L along an explicit
-curve; every constant-loss curve is checked exactly.
+curve; every constant-loss curve and every critical family is checked
+exactly.
 """
 from __future__ import annotations
 

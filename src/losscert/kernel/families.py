@@ -126,6 +126,7 @@ def prove_critical_family(loss: Loss, theta, groups: list[Curve], directions: li
     or None when a gradient coefficient is not zero or the check is impossible
     (a loss that is not a polynomial in the parameters, too many variables)."""
     F = loss.field
+    directions = [_exact_vector(F, v, len(theta)) for v in directions]
     n_vars = len(directions) + sum(2 if g.kind == "rescaling" else 1 for g in groups)
     if n_vars == 0 or n_vars > MAX_FAMILY_VARIABLES or len(theta) > MAX_FAMILY_PARAMETERS \
             or any(g.kind not in ("rescaling", "mixing") for g in groups):
@@ -177,6 +178,15 @@ def prove_critical_family(loss: Loss, theta, groups: list[Curve], directions: li
                    "(after reducing c_j d_j = 1): every point of the family is critical"}
 
 
+def _exact_vector(F, v, n: int) -> list:
+    """v as field elements; floats are refused (they never enter an exact check)."""
+    if len(v) != n:
+        raise ValueError(f"a family direction has {len(v)} entries; the loss has {n} parameters")
+    if any(isinstance(x, float) for x in v):
+        raise TypeError("a family direction has a float entry; give exact numbers (int, fraction text, SymPy)")
+    return [F(x) for x in v]
+
+
 def _laurent_reduce(p, pairs) -> dict:
     """The non-zero coefficients of p after substituting d = 1/c for each (c, d) pair."""
     out: dict = {}
@@ -195,7 +205,7 @@ def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve]) -> 
     by the symmetry step (their constancy at theta already checked)."""
     F = loss.field
     P, m = len(theta), len(kernel)
-    if not m or P > MAX_FAMILY_PARAMETERS:
+    if not m or P > MAX_FAMILY_PARAMETERS or m > MAX_FAMILY_VARIABLES:
         return None
     groups, cols = [], []
 
