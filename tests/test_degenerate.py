@@ -185,3 +185,40 @@ def test_family_directions_must_be_exact_and_sized():
         prove_critical_family(loss, theta, [], [[0.0, 1.0]])
     with pytest.raises(ValueError, match="2 parameters"):
         prove_critical_family(loss, theta, [], [[0, 1, 0]])
+
+
+def _cancelling_tanh(targets):
+    """Two tanh neurons with opposite incoming weights and equal outgoing weights: the output is
+    u tanh(x/2) + u tanh(-x/2) = 0 on every sample; with mirrored samples x = 1, -1 and equal targets
+    every gradient entry cancels in pairs (tanh(-1/2) = -tanh(1/2))."""
+    loss = compile_loss(dense([1, 2, 1], activation="tanh"), [[1, -1]], [targets])
+    return loss, loss.point({"x1 -> h1_1": "1/2", "x1 -> h1_2": "-1/2", "h1_1 -> y1": 1, "h1_2 -> y1": 1})
+
+
+def test_transcendental_gradient_zero_by_formal_identity():
+    from losscert.kernel.formal import formal_gradient_zero
+    loss, theta = _cancelling_tanh([1, 1])
+    v = decide.critical_point(loss, theta)
+    assert v.status == V and "formal identity" in v.reason and v.evidence["atoms"] == ["tanh(1/2)"]
+    loss, theta = _cancelling_tanh([1, 2])          # unequal targets: the gradient is not zero
+    assert formal_gradient_zero(loss, theta) is None
+    assert decide.critical_point(loss, theta).status == R            # (Arb enclosure)
+    # zero residuals: every gradient entry is a multiple of them, whatever the atoms tanh(1), tanh(2)
+    net = _net([("x", "h"), ("x", "g"), ("h", "y"), ("g", "y")], ["x"], ["y"], acts={"h": "tanh", "g": "tanh"})
+    loss = compile_loss(net, [[1]], [[0]])
+    theta = loss.point({"x -> h": 1, "x -> g": 2, "h -> y": 0, "g -> y": 0})
+    assert formal_gradient_zero(loss, theta)["atoms"] == ["tanh(1)", "tanh(2)"]
+    theta = loss.point({"x -> h": 1, "x -> g": 2, "h -> y": 1, "g -> y": -1})   # tanh 1 - tanh 2 != 0
+    assert formal_gradient_zero(loss, theta) is None and decide.critical_point(loss, theta).status == R
+
+
+def test_formal_identity_with_sigmoid_and_polynomial_parts():
+    from losscert.kernel.formal import formal_gradient_zero
+    # sigmoid is not odd: sigmoid(1/2) and sigmoid(-1/2) are separate atoms and nothing cancels
+    loss = compile_loss(dense([1, 2, 1], activation="sigmoid"), [[1, -1]], [[1, 1]])
+    theta = loss.point({"x1 -> h1_1": "1/2", "x1 -> h1_2": "-1/2", "h1_1 -> y1": 1, "h1_2 -> y1": 1})
+    assert formal_gradient_zero(loss, theta) is None
+    # zero pre-activations of tanh are exact (tanh(0) = 0): no atom at all
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[0]])
+    assert formal_gradient_zero(loss, loss.point({"x1 -> h1_1": 0, "h1_1 -> y1": 0})) == \
+        {"gradient": "0 as a polynomial in the atoms (formal identity)", "atoms": []}

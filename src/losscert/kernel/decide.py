@@ -44,6 +44,7 @@ from ..compiler import Loss
 from ..fields import Field
 from . import linalg, rigorous
 from .families import critical_family
+from .formal import formal_gradient_zero
 from .forms import (_branch_and_bound, candidate_weights, nonzero_point, positivity, principal_part,
                     weighted_sign)
 from .symmetry import candidate_curves, check_constant
@@ -517,6 +518,10 @@ def critical_point(loss: Loss, theta) -> Verdict:
     try:
         g = loss.gradient(theta)
     except NotExact:
+        formal = formal_gradient_zero(loss, theta)
+        if formal is not None:
+            return Verdict(VERIFIED, "the gradient is zero as a polynomial in the transcendental values "
+                           f"{', '.join(formal['atoms'])} (a formal identity holds for every value)", formal)
         return rigorous.critical_point(loss, theta)
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact gradient is not available: {exc}")
