@@ -10,6 +10,7 @@ from losscert.kernel import decide
 from losscert.kernel.families import critical_family, prove_critical_family, tied_rescalings
 from losscert.kernel.forms import candidate_weights, principal_part, weighted_sign
 
+import cases
 from cases import _net
 
 V, R, I = "verified", "refuted", "inconclusive"
@@ -64,6 +65,12 @@ def cusp():
     return compile_loss(net, [[1]], [[0], [1]]), {"x -> g": 0, "x -> h": 0}
 
 
+def cube_two_targets():
+    """x -> h (h = u^3, weight w) -> y (fixed 1), samples (1, 1) and (1, -1): L = 1 + w^6 at w = 0."""
+    net = _net([("x", "h"), ("h", "y")], ["x"], ["y"], acts={"h": "poly(0, 0, 0, 1)"}, fixed={("h", "y"): 1})
+    return compile_loss(net, [[1, 1]], [[1, -1]]), {"x -> h": 0}
+
+
 def _verdicts(loss, point):
     theta = loss.point(point)
     return tuple(f(loss, theta).status for f in (decide.local_minimum, decide.strict_local_minimum,
@@ -80,6 +87,9 @@ def _verdicts(loss, point):
     (lambda: weighted(3), (V, V, R)),
     (lambda: weighted(1), (R, R, V)),
     (cusp, (I, I, I)),
+    (cube_two_targets, (V, V, R)),
+    (lambda: deep_chain(8, 1), (R, R, V)),        # slice of dimension 8, lowest part -w1...w8 (order 8)
+    (cases.peano_like, (R, R, V)),
 ])
 def test_degenerate_verdicts(make, expected):
     loss, point = make()

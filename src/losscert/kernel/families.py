@@ -208,6 +208,13 @@ def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve]) -> 
     if not m or P > MAX_FAMILY_PARAMETERS or m > MAX_FAMILY_VARIABLES:
         return None
     groups, cols = [], []
+    budget = [3 * m + 10]              # proofs attempted while searching (each is one exact pass)
+
+    def proven(gs, ds):
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
+        return prove_critical_family(loss, theta, gs, ds)
 
     def independent(v):
         if not any(v):
@@ -220,7 +227,7 @@ def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve]) -> 
 
     for g in orbit_curves + tied_rescalings(loss, theta):
         t = g.tangent(theta, F)
-        if len(cols) < m and in_kernel(t) and independent(t) and prove_critical_family(loss, theta, [g], []):
+        if len(cols) < m and in_kernel(t) and independent(t) and proven([g], []):
             groups.append(g)
             cols.append(t)
     coordinate = [[F.one if i == p else F.zero for i in range(P)] for p in range(P)]
@@ -228,7 +235,7 @@ def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve]) -> 
     for v in [e for e in coordinate if in_kernel(e)] + list(kernel):
         if len(cols) == m:
             break
-        if independent(v) and prove_critical_family(loss, theta, [], directions + [v]):
+        if independent(v) and proven([], directions + [v]):
             directions.append(v)
             cols.append(v)
     if len(cols) != m:
