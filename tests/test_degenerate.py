@@ -232,3 +232,19 @@ def test_formal_identity_with_sigmoid_and_polynomial_parts():
     loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[0]])
     assert formal_gradient_zero(loss, loss.point({"x1 -> h1_1": 0, "h1_1 -> y1": 0})) == \
         {"gradient": "0 as a polynomial in the atoms (formal identity)", "atoms": []}
+
+
+def test_dead_relu_neuron_family_near_a_smooth_point():
+    """ReLU, samples x = 1, 2 with targets 1, 3: neuron 1 fits the least-squares slope 7/5 and
+    neuron 2 (incoming weight -1) is negative on both samples, so near theta its weights move freely:
+    the two rescalings and the incoming weight of neuron 2 span ker H (dim 3)."""
+    loss = compile_loss(dense([1, 2, 1], activation="relu"), [[1, 2]], [[1, 3]])
+    theta = loss.point({"x1 -> h1_1": 1, "x1 -> h1_2": -1, "h1_1 -> y1": "7/5", "h1_2 -> y1": 1})
+    v = decide.local_minimum(loss, theta)
+    assert v.status == V and "piecewise-linear" in v.evidence["critical_family"]["why"]
+    assert decide.saddle(loss, theta).status == R
+    worse = loss.point({"x1 -> h1_1": 1, "x1 -> h1_2": -1, "h1_1 -> y1": "6/5", "h1_2 -> y1": 1})
+    assert decide.local_minimum(loss, worse).status == R                 # not critical
+    kink = loss.point({"x1 -> h1_1": 1, "x1 -> h1_2": 0, "h1_1 -> y1": "7/5", "h1_2 -> y1": 1})
+    F = loss.field
+    assert prove_critical_family(loss, kink, [], [[F.zero, F.zero, F.zero, F.one]]) is None   # a kink

@@ -20,8 +20,11 @@ and for whole tied / convolution channels) and mixings of linear neurons
 Phi(c, s) is computed exactly as a polynomial in (c, 1/c, s) (1/c as its own
 variable d, then reduced by c d = 1: a Laurent polynomial that vanishes on
 c > 0 has every coefficient zero), for a loss that is a polynomial in the
-parameters (linear and polynomial activations). Every coefficient zero
-proves that every point of the family is critical; the differential at
+parameters near theta (linear, polynomial and, away from kinks,
+piecewise-linear activations). Every coefficient zero
+proves that every point of the family is critical (for piecewise-linear
+activations: every point near theta, where each pre-activation keeps the
+non-zero sign it has at theta); the differential at
 (c = 1 or 0, s = 0) has the columns v_i and the orbit tangents, and when
 they are independent and span ker H the Morse-Bott lemma applies.
 
@@ -38,7 +41,7 @@ from __future__ import annotations
 import sympy
 from sympy.polys.rings import ring
 
-from ..activations import NotExact
+from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..network import bias_name, edge_name
 from . import linalg
@@ -51,10 +54,16 @@ MAX_FAMILY_VARIABLES = 12      # ring variables (s_i, c_j, 1/c_j) of one family
 class RingAlgebra:
     """Exact polynomials over the loss's field: what the forward/backward pass
     computes with when the point depends polynomially on family variables.
-    Only activations that are polynomials can be applied."""
+    Polynomial activations apply exactly; a piecewise-linear one (ReLU, leaky
+    ReLU) applies the linear piece of the sign its argument has at the base
+    point ``base`` (values of the variables), which is the activation on a
+    neighbourhood of the base point; a zero argument there (a kink) raises
+    :class:`NonSmooth`."""
 
-    def __init__(self, R, F):
+    def __init__(self, R, F, base=None):
         self.R, self.F, self.zero = R, F, R.zero
+        self.base = base
+        self.pieces = False          # a piecewise-linear activation was applied by its local piece
 
     def lift(self, c):
         return self.R.zero + c
@@ -72,8 +81,16 @@ class RingAlgebra:
 
     def activate(self, act, a, derivative):
         poly = act.polynomial_coefficients
+        if poly is None and act.slopes is not None and self.base is not None:
+            at = a.evaluate(list(zip(self.R.gens, self.base))) if a else self.F.zero
+            side = self.F.sign(at)
+            if side == 0:
+                raise NonSmooth(f"{act.spec}: a pre-activation is zero at the point (a kink)")
+            slope = self.F(act.slopes[1 if side > 0 else 0])
+            self.pieces = True
+            return a * slope, (self.R.zero + slope if derivative else None)
         if poly is None:
-            raise NotExact(f"activation {act.kind} is not a polynomial")
+            raise NotExact(f"activation {act.kind} is neither a polynomial nor piecewise linear")
         cs = [self.F(c) for c in poly]
         value = self.R.zero + cs[-1]
         for c in reversed(cs[:-1]):
@@ -160,9 +177,13 @@ def prove_critical_family(loss: Loss, theta, groups: list[Curve], directions: li
             for target, source, sign in g.shift:
                 shifted[target] = shifted[target] + (c * x[source] if sign > 0 else -c * x[source])
             x = shifted
+    base = [F.zero] * len(directions)
+    for g in groups:
+        base += [F.one, F.one] if g.kind == "rescaling" else [F.zero]
+    alg = RingAlgebra(R, F, base)
     try:
-        grad = loss._gradient_in(x, RingAlgebra(R, F))
-    except NotExact:
+        grad = loss._gradient_in(x, alg)
+    except (NotExact, NonSmooth):
         return None
     for entry in grad:
         if entry and _laurent_reduce(entry, laurent):
@@ -175,7 +196,10 @@ def prove_critical_family(loss: Loss, theta, groups: list[Curve], directions: li
             "group_maps": [g.describe() for g in groups],
             "why": "the gradient of L at every point of the family is an exact polynomial in "
                    f"({', '.join(names)}) (d_j standing for 1/c_j) whose coefficients all vanish "
-                   "(after reducing c_j d_j = 1): every point of the family is critical"}
+                   "(after reducing c_j d_j = 1): every point of the family is critical"
+                   + ("; piecewise-linear activations act by the linear piece of the sign each pre-activation "
+                      "has at theta, which is the loss on a neighbourhood of theta, so the identity holds for "
+                      "the family near theta" if alg.pieces else "")}
 
 
 def _exact_vector(F, v, n: int) -> list:
