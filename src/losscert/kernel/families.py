@@ -38,7 +38,6 @@ True
 """
 from __future__ import annotations
 
-import sympy
 from sympy.polys.rings import ring
 
 from ..activations import NonSmooth, NotExact
