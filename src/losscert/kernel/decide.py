@@ -45,7 +45,7 @@ from ..fields import Field
 from . import linalg, rigorous
 from .families import critical_family
 from .formal import formal_gradient_zero
-from .forms import candidate_weights, nonzero_point, principal_part, weighted_sign
+from .forms import candidate_weights, nonzero_point, principal_part, sign_on_faces, weighted_sign
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
@@ -382,7 +382,7 @@ class Analysis:
                       f"descent of weighted order {d} (weights {list(w)}) along the curve theta + z(t) + y(z(t)), "
                       "z_i = c_i t^w_i (splitting lemma)")
             what = f"the weighted order-{d} curve"
-        up = weighted_sign({e: -c for e, c in part.items()}, sl.m, F, w, max_boxes=2000)
+        up = sign_on_faces({e: -c for e, c in part.items()}, sl.m, F)
         if up[0] == "negative":
             self.ascent_curve = (sl.curve(up[1], w, d), d)
         self._not_min(reason, _descent(loss, theta, self.L0, dirs, d, what))

@@ -202,9 +202,16 @@ def weighted_sign(part: dict, m: int, F: Field, weights, max_boxes: int = 4000):
     degree = weighted_degree(next(iter(part)), weights) if part else 0
     if all(w == 1 for w in weights) and degree % 2 == 0:
         return positivity(part, m, F, max_boxes)
-    if not part:
-        return "undecided", "the principal part vanishes"
-    return _branch_and_bound(part, m, F, max_boxes, signs=(1, -1))
+    return sign_on_faces(part, m, F, max_boxes)
+
+
+def sign_on_faces(form: dict, m: int, F: Field, max_boxes: int = 2000):
+    """('positive', evidence) | ('negative', point) | ('undecided', reason): the
+    sign of any polynomial on the 2m faces c_i = +-1 of the cube [-1, 1]^m."""
+    form = {e: c for e, c in form.items() if c}
+    if not form:
+        return "undecided", "the polynomial vanishes"
+    return _branch_and_bound(form, m, F, max_boxes, signs=(1, -1))
 
 
 def candidate_weights(m: int) -> list[tuple[int, ...]]:
