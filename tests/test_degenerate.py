@@ -249,3 +249,18 @@ def test_dead_relu_neuron_family_near_a_smooth_point():
     kink = loss.point({"x1 -> h1_1": 1, "x1 -> h1_2": 0, "h1_1 -> y1": "7/5", "h1_2 -> y1": 1})
     F = loss.field
     assert prove_critical_family(loss, kink, [], [[F.zero, F.zero, F.zero, F.one]]) is None   # a kink
+
+
+def test_a_curved_critical_manifold_is_not_proposed_so_inconclusive():
+    """L = 1/2 + 1/2 (a^2 + b^2 - 1)^2 at (1, 0): a circle of critical points with tangent ker H, a
+    (non-strict) minimum; no affine / group family spans it and the effective function vanishes
+    to every order: inconclusive, never verified by a constant-loss argument."""
+    net = _net([("x", "g"), ("x", "h"), ("g", "o1"), ("h", "o1"), ("x", "o2")], ["x"], ["o1", "o2"],
+               acts={"g": "poly(0, 0, 1)", "h": "poly(0, 0, 1)"},
+               fixed={("g", "o1"): 1, ("h", "o1"): 1, ("x", "o2"): 0})
+    loss = compile_loss(net, [[1]], [[1], [1]])
+    theta = loss.point({"x -> g": 1, "x -> h": 0})
+    a = decide.analyse(loss, theta)
+    assert a.evidence["inertia"] == {"positive": 1, "negative": 0, "zero": 1}
+    assert critical_family(loss, theta, a.hessian, a.kernel, []) is None
+    assert _verdicts(loss, {"x -> g": 1, "x -> h": 0}) == (I, I, I)
