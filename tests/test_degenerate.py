@@ -264,3 +264,18 @@ def test_a_curved_critical_manifold_is_not_proposed_so_inconclusive():
     assert a.evidence["inertia"] == {"positive": 1, "negative": 0, "zero": 1}
     assert critical_family(loss, theta, a.hessian, a.kernel, []) is None
     assert _verdicts(loss, {"x -> g": 1, "x -> h": 0}) == (I, I, I)
+
+
+def test_loss_values_equal_by_formal_identity():
+    loss, theta = _cancelling_tanh([1, 1])
+    v = decide.loss_value(loss, theta, loss.field(1))        # the two neurons cancel: L = (1 + 1) / 2
+    assert v.status == V and "polynomial identity" in v.reason
+    assert decide.loss_value(loss, theta, loss.field(2)).status == R           # (Arb enclosure)
+    mirrored = loss.point({"x1 -> h1_1": "-1/2", "x1 -> h1_2": "1/2", "h1_1 -> y1": 1, "h1_2 -> y1": 1})
+    v = decide.not_global(loss, theta, mirrored)
+    assert v.status == R and v.evidence["atoms"] == ["tanh(1/2)"]
+    better = loss.point({"x1 -> h1_1": "1/2", "x1 -> h1_2": "-1/2", "h1_1 -> y1": 1, "h1_2 -> y1": 0})
+    # L(better) = ((1 - tanh 1/2)^2 + (1 + tanh 1/2)^2) / 2 = 1 + tanh^2(1/2) > 1: not formally equal,
+    # decided by the enclosures
+    v = decide.not_global(loss, theta, better)
+    assert v.status == R and "Arb" in v.reason

@@ -44,7 +44,7 @@ from ..compiler import Loss
 from ..fields import Field
 from . import linalg, rigorous
 from .families import critical_family
-from .formal import formal_gradient_zero
+from .formal import formal_gradient_zero, formal_values_equal
 from .forms import candidate_weights, nonzero_point, principal_part, sign_on_faces, weighted_sign
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
@@ -534,6 +534,10 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     try:
         L = loss.value(theta)
     except NotExact:
+        formal = formal_values_equal(loss, theta, value)
+        if formal is not None:
+            return Verdict(VERIFIED, f"L(point) = {F.show(value)} as a polynomial identity in "
+                           f"{', '.join(formal['atoms'])}", formal)
         return rigorous.loss_value(loss, theta, value)
     ev = {"loss": F.show(L), "claimed": F.show(value)}
     if L == value:
@@ -637,6 +641,10 @@ def not_global(loss: Loss, theta, better) -> Verdict:
     try:
         L0, L1 = loss.value(theta), loss.value(better)
     except NotExact:
+        formal = formal_values_equal(loss, theta, better)
+        if formal is not None:
+            return Verdict(REFUTED, "L(better) = L(point) as a polynomial identity in "
+                           f"{', '.join(formal['atoms'])}", formal)
         return rigorous.compare_losses(loss, theta, better)
     ev = {"loss": F.show(L0), "loss_at_better": F.show(L1)}
     if not L0:

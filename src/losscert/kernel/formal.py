@@ -110,3 +110,27 @@ def formal_gradient_zero(loss: Loss, theta) -> dict | None:
     if any(grad):
         return None
     return {"gradient": "0 as a polynomial in the atoms (formal identity)", "atoms": alg.names}
+
+
+def formal_values_equal(loss: Loss, theta, other) -> dict | None:
+    """Evidence that L(theta) - L(other) is zero as a polynomial in the
+    transcendental atoms (``other``: a point, or a field element for a claimed
+    value), or None. Atoms are shared between the two points.
+
+    >>> from losscert import compile_loss, dense
+    >>> loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[0]])
+    >>> a = loss.point({"x1 -> h1_1": "1/2", "h1_1 -> y1": 1})
+    >>> b = loss.point({"x1 -> h1_1": "-1/2", "h1_1 -> y1": 1})    # the mirror image: same loss
+    >>> formal_values_equal(loss, a, b)["atoms"]
+    ['tanh(1/2)']
+    """
+    alg = AtomAlgebra(loss.field)
+    try:
+        l0 = loss._value_in([alg.lift(t) for t in theta], alg)
+        l1 = loss._value_in([alg.lift(t) for t in other], alg) if isinstance(other, (list, tuple)) \
+            else alg.lift(other)
+    except (_TooManyAtoms, NonSmooth, NotExact):
+        return None
+    if l0 - l1:
+        return None
+    return {"loss": "equal as polynomials in the atoms (formal identity)", "atoms": alg.names}
