@@ -2,6 +2,7 @@
 lemma beyond order four (weighted principal parts), higher-order saddles.
 Every case is an actual network whose loss is worked out in its docstring."""
 import pytest
+import sympy
 from sympy import QQ
 
 from losscert import compile_loss, conv1d, dense
@@ -279,3 +280,34 @@ def test_loss_values_equal_by_formal_identity():
     # decided by the enclosures
     v = decide.not_global(loss, theta, better)
     assert v.status == R and "Arb" in v.reason
+
+
+def _lsz(a=1):
+    loss = compile_loss(conv1d(2, 2, "SAME", channels=1, d_y=2), [[1, 0], [0, 1]], [[1, 0], [0, 4]])
+    return loss, {"k1_1": 0, "k1_2": a, "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": sympy.Rational(4, a),
+                  "c1_2 -> y2": 0}
+
+
+@pytest.mark.parametrize("make", [_lsz, lambda: sextic(3), lambda: weighted(3), cube_two_targets])
+def test_mutations_of_new_minima_never_leave_a_false_verified(make):
+    """Move one coordinate (or one data entry) by a small rational: where the float gradient of
+    SymPy's expression (an independent oracle) is not zero, the verdicts must be refuted."""
+    from test_kernel_soundness import _float_gradient_norm
+    loss, point = make()
+    assert decide.local_minimum(loss, loss.point(point)).status == V
+    for p in loss.params:
+        mutated = dict(point)
+        mutated[p] = sympy.Rational(str(point[p])) + sympy.Rational(1, 100)
+        theta = loss.point(mutated)
+        if _float_gradient_norm(loss, theta) > 1e-12:
+            assert decide.local_minimum(loss, theta).status == R
+        else:                           # still on the critical set (the valley's free weights)
+            assert decide.critical_point(loss, theta).status == V
+    rows = [list(r) for r in loss.Y_sym]
+    for i in range(len(rows)):
+        data = [list(r) for r in rows]
+        data[i][0] = data[i][0] + sympy.Rational(1, 10)
+        mut = compile_loss(loss.network, loss.X_sym, data)
+        theta = mut.point(point)
+        if _float_gradient_norm(mut, theta) > 1e-12:
+            assert decide.local_minimum(mut, theta).status == R
