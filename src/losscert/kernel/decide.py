@@ -51,6 +51,7 @@ from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
 MAX_FORM_VARIABLES = 10  # slice dimension up to which the effective function's forms are decided
+WEIGHTED_BOXES = 300     # branch-and-bound budget for one weighted (non-uniform) principal part
 
 
 def _vec(F: Field, v) -> list[str]:
@@ -306,8 +307,9 @@ class Analysis:
                     continue
                 tried.add(w)
                 d, part = pp
-                sign, info = weighted_sign(part, mp, F, w)
-                if sign == "undecided" and all(x == 1 for x in w):
+                uniform = all(x == 1 for x in w)
+                sign, info = weighted_sign(part, mp, F, w, max_boxes=20000 if uniform else WEIGHTED_BOXES)
+                if sign == "undecided" and uniform:
                     uniform_info = info
                 if sign == "positive":
                     self._slice_minimum(T, w, d, part, info)

@@ -216,13 +216,13 @@ def sign_on_faces(form: dict, m: int, F: Field, max_boxes: int = 2000):
 
 def candidate_weights(m: int) -> list[tuple[int, ...]]:
     """Weight vectors tried for principal parts: (1, ..., 1) first, then small
-    positive integer vectors with gcd 1 (fewer as m grows).
+    positive integer vectors with gcd 1 (fewer as m grows; none beyond m = 5).
 
     >>> candidate_weights(2)[:4]
     [(1, 1), (1, 2), (2, 1), (1, 3)]
     """
     from math import gcd
-    bound = {1: 1, 2: 6, 3: 4, 4: 3, 5: 2, 6: 2}.get(m, 1)
+    bound = {1: 1, 2: 6, 3: 3, 4: 2, 5: 2}.get(m, 1)
     out = [w for w in itertools.product(range(1, bound + 1), repeat=m)
            if _gcd_all(w, gcd) == 1 and any(x != 1 for x in w)]
     out.sort(key=lambda w: (sum(w), w))
