@@ -45,7 +45,8 @@ from ..fields import Field
 from . import linalg, rigorous
 from .families import critical_family
 from .formal import formal_gradient_zero, formal_values_equal
-from .forms import candidate_weights, nonzero_point, principal_part, sign_on_faces, weighted_sign
+from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
+                    weighted_sign)
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
@@ -299,7 +300,7 @@ class Analysis:
             jet = {}
             for k in range(lowest, N + 1):
                 jet.update(_form(h[k], mp))
-            for w in candidate_weights(mp):
+            for w in candidate_weights(mp) + (newton_weights(jet) if mp == 2 else []):
                 if w in tried:
                     continue
                 pp = principal_part(jet, w, N)

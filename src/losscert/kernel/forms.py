@@ -229,6 +229,26 @@ def candidate_weights(m: int) -> list[tuple[int, ...]]:
     return [tuple([1] * m)] + out
 
 
+def newton_weights(jet: dict) -> list[tuple[int, int]]:
+    """For two variables: the weights (w1, w2) making two monomials of the jet
+    equally heavy (the normals of the Newton polygon's possible edges).
+
+    >>> newton_weights({(4, 0): 1, (0, 14): 1})
+    [(7, 2)]
+    """
+    from math import gcd
+    exps = sorted(e for e, c in jet.items() if c)
+    out = set()
+    for i, a in enumerate(exps):
+        for b in exps[i + 1:]:
+            d1, d2 = a[0] - b[0], a[1] - b[1]
+            if d1 * d2 < 0:
+                w = (abs(d2), abs(d1))
+                g = gcd(*w)
+                out.add((w[0] // g, w[1] // g))
+    return sorted(out, key=lambda w: (sum(w), w))
+
+
 def _gcd_all(w, gcd):
     g = 0
     for x in w:
