@@ -206,7 +206,7 @@ def _exact_vector(F, v, n: int) -> list:
     if len(v) != n:
         raise ValueError(f"a family direction has {len(v)} entries; the loss has {n} parameters")
     if any(isinstance(x, float) for x in v):
-        raise TypeError("a family direction has a float entry; give exact numbers (int, fraction text, SymPy)")
+        raise TypeError("a family direction has a float entry; give exact numbers (int, SymPy number, field element)")
     return [F(x) for x in v]
 
 
