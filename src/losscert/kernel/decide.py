@@ -355,7 +355,11 @@ class Analysis:
 
     def _odd_descent(self, sl, form, k):
         loss, theta, F = self.loss, self.theta, self.F
-        pt, val = nonzero_point(form, sl.m, F)
+        found = nonzero_point(form, sl.m, F)
+        if found is None:               # not expected for a non-zero form; never guess
+            self.reason = self.strict_reason = f"no point found where the order-{k} form is non-zero"
+            return
+        pt, val = found
         if F.sign(val) > 0:
             pt = [-x for x in pt]
         if k == 3:
