@@ -27,6 +27,6 @@ for a in (1, 2):
     PROOF.local_minimum(loss, t0, text=f"a = {a}: it is a local minimum",
                         note="Morse-Bott on the proven 3-dimensional critical family "
                              "{w1 = u1 = 0, w2 = s, u3 = 4/s, u2 = p, u4 = q} (tangent space = ker H)")
-    PROOF.not_global(loss, t0, {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0,
-                                "c1_1 -> y2": 0, "c1_2 -> y2": 4},
-                     text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")
+    best = {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0, "c1_1 -> y2": 0, "c1_2 -> y2": 4}
+    PROOF.not_global(loss, t0, best, text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")
+    PROOF.spurious_local_minimum(loss, t0, best, text=f"a = {a}: the point of T0 is a spurious local minimum")
