@@ -309,7 +309,8 @@ class Analysis:
                 tried.add(w)
                 d, part = pp
                 uniform = all(x == 1 for x in w)
-                sign, info = weighted_sign(part, mp, F, w, max_boxes=20000 if uniform else WEIGHTED_BOXES)
+                boxes = (20000 if mp <= 6 else 2000) if uniform else WEIGHTED_BOXES
+                sign, info = weighted_sign(part, mp, F, w, max_boxes=boxes)
                 if sign == "undecided" and uniform:
                     uniform_info = info
                 if sign == "positive":
