@@ -36,9 +36,9 @@ PROOF = Proof("Deep scalar-output construction reaches the two-layer optimum",
 PROOF.critical_point(L2, two_pt, text="the two-layer point (a_i = 1) is critical")
 PROOF.critical_point(Ld, deep_pt, text="the deep point (even 1/k splits) is critical")
 PROOF.loss_value(Ld, deep_pt, optimum, text=f"the deep loss equals the two-layer optimum {optimum}")
-PROOF.local_minimum(Ld, deep_pt, expect="inconclusive", text="the deep point is a local minimum (order four)",
-                    note="true (see the next statement) but not decidable at order four: weight can move "
-                         "between h1 and h2 through the shared input x2")
+PROOF.local_minimum(Ld, deep_pt, text="the deep point is a local minimum (Morse-Bott)",
+                    note="ker H (dim 6) is the tangent space of a proven family of critical points: four "
+                         "rescalings, one mixing, and weight moving between h1 and h2 through the shared input x2")
 
 
 def end_to_end(network, syms):

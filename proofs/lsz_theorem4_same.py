@@ -2,11 +2,15 @@
 
 L(U, w) = 1/2 || U f_S(w) I_2 - diag(1, 4) ||^2 with f_S(w) = [[w1, w2], [0, w1]].
 The set T0 = {w1 = u1 = 0, w2 = a, u3 = 4/a} sits at loss 1/2 while the
-global minimum is 0. The kernel confirms the loss values, criticality and
-that T0's points are not strict minima (the hidden node fed only by w1 is
-silent, so its outgoing weights move freely). Whether they are local minima
-is beyond the order-four test (the quartic form vanishes on the 3-dimensional
-Hessian kernel); the paper's inequality argument is not checked here.
+global minimum is 0. The kernel confirms the loss values and criticality,
+and that T0's points are local minima that are not strict: the set
+{w1 = u1 = 0, w2 = s, u3 = 4/s, u2 = p, u4 = q} is a 3-dimensional family of
+critical points (the rescaling of the convolution channel, w -> c w,
+U -> U / c, composed with the free outgoing weights u2, u4 of the hidden node
+fed only by w1, which is silent), proven by an exact polynomial identity in
+(p, q, c, 1/c); its tangent space is the 3-dimensional Hessian kernel, so the
+Morse-Bott lemma gives a local minimum. The paper's inequality argument is
+not needed (and not checked).
 """
 from losscert import compile_loss, conv1d
 from losscert.proof import Proof
@@ -20,8 +24,9 @@ for a in (1, 2):
     PROOF.loss_value(loss, t0, "1/2", text=f"a = {a}: the point of T0 has loss 1/2")
     PROOF.critical_point(loss, t0, text=f"a = {a}: it is a critical point")
     PROOF.strict_local_minimum(loss, t0, expect="refuted", text=f"a = {a}: it is a strict local minimum")
-    PROOF.local_minimum(loss, t0, expect="inconclusive", text=f"a = {a}: it is a local minimum",
-                        note="paper: yes, by an inequality argument, not checked here")
-    PROOF.not_global(loss, t0, {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0,
-                                "c1_1 -> y2": 0, "c1_2 -> y2": 4},
-                     text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")
+    PROOF.local_minimum(loss, t0, text=f"a = {a}: it is a local minimum",
+                        note="Morse-Bott on the proven 3-dimensional critical family "
+                             "{w1 = u1 = 0, w2 = s, u3 = 4/s, u2 = p, u4 = q} (tangent space = ker H)")
+    best = {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0, "c1_1 -> y2": 0, "c1_2 -> y2": 4}
+    PROOF.not_global(loss, t0, best, text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")
+    PROOF.spurious_local_minimum(loss, t0, best, text=f"a = {a}: the point of T0 is a spurious local minimum")

@@ -8,17 +8,33 @@ At a point theta of a compiled :class:`~losscert.compiler.Loss`:
 4. H PSD and singular, K = ker H:
    - rescaling orbits (group actions) through theta whose tangents span K:
      Morse-Bott, a local minimum that is not strict;
-   - otherwise, on K' = K minus the orbit directions (a slice), the cubic
-     form T3(z,z,z)/6 (nonzero: descent), then the quartic
-     q(z) = T4(z,z,z,z)/24 - b(z)^T H^+ b(z)/8 with b(z) = T3(z,z,.):
-     q > 0 on K' minus 0: local minimum (strict when there are no orbits);
-     q(z) < 0: not a local minimum, with the curve theta + t z + t^2 y(z)
-     whose exact Taylor expansion is the evidence; else inconclusive.
+   - a family of critical points through theta with tangent space K,
+     proven exactly (:mod:`~losscert.kernel.families`: affine families,
+     rescalings of untied neurons and tied channels, mixings, composed; the
+     gradient vanishes identically on it): Morse-Bott again. A family of
+     merely constant loss is not enough;
+   - otherwise the splitting lemma on a slice K' (K minus the orbit
+     directions) plus (ker H)^perp: the implicit function y*(z) solving the
+     range part of the gradient, as exact homogeneous Taylor terms, and the
+     effective function h(z) = L(theta + z + y*(z)) to order 4..8. Its
+     lowest homogeneous part of odd degree (the cubic T3(z,z,z)/6 first):
+     descent; then principal parts for weights (1, ..., 1) (at order four
+     the quartic q(z) = T4/24 - b^T H^+ b / 8) and small integer weights
+     (quasi-homogeneous parts): positive definite: local minimum (strict
+     when there are no orbits); a negative value at c: not a local minimum,
+     with the curve theta + sum c_i t^w_i k_i + y*(...) (truncated) whose
+     exact Taylor expansion is the evidence; else inconclusive.
+5. saddle: a critical non-minimum with a direction of positive curvature,
+   or with an odd-order descent curve (reversed, it ascends) or a positive
+   value of the principal part, each checked by the exact expansion of L.
 
 Every refutation carries exact Taylor coefficients of L along an explicit
-curve; every constant-loss curve is checked exactly.
+curve; every constant-loss curve and every critical family is checked
+exactly.
 """
 from __future__ import annotations
+
+import math
 
 import sympy
 from sympy.polys.rings import ring
@@ -27,13 +43,17 @@ from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field
 from . import linalg, rigorous
-from .forms import nonzero_point, positivity
+from .families import critical_family
+from .formal import formal_gradient_zero, formal_values_equal
+from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
+                    weighted_sign)
 from .kinks import at_kink
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
-MAX_FORM_VARIABLES = 6   # kernel dimension up to which the cubic/quartic forms are decided
+MAX_FORM_VARIABLES = 10  # slice dimension up to which the effective function's forms are decided
+WEIGHTED_BOXES = 300     # branch-and-bound budget for one weighted (non-uniform) principal part
 
 
 def _vec(F: Field, v) -> list[str]:
@@ -84,6 +104,8 @@ def _descent(loss, theta, L0, curve_dirs, order, what) -> dict:
 
 class Analysis:
     """Second- and higher-order analysis of one point (cached per point)."""
+    descent_curve = None     # (curve coefficients, order) of a refutation found on the slice
+    ascent_curve = None      # (curve coefficients, order): a proposed curve along which L increases
 
     def __init__(self, loss: Loss, theta):
         self.loss, self.theta = loss, theta
@@ -190,12 +212,14 @@ class Analysis:
     def _symmetries(self):
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
         curves, orbit, tangents = [], [], []
+        candidate_curves_checked = []
         nearby = loss.nearby(theta)
         for curve in candidate_curves(loss, theta):
             t = curve.tangent(theta, F)
             proof = check_constant(loss, theta, curve, nearby)
             if proof is None:
                 continue
+            candidate_curves_checked.append(curve)
             tangents.append(t)
             curves.append({**proof, "tangent": _named(loss, F, t)})
             if curve.group_action:
@@ -205,6 +229,7 @@ class Analysis:
             if any(x for row in (H * T).to_list() for x in row):
                 raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
+        self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []
         if orbit:
             _, cols = linalg.rref(linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F))
@@ -223,6 +248,17 @@ class Analysis:
             self.reason = (f"Morse-Bott: H is PSD and ker H (dim {m}) is spanned by tangents of rescaling "
                            "orbits, manifolds of critical points of equal loss")
             return
+        family = critical_family(loss, theta, H, K, self.orbit_curves)
+        if family is not None:
+            self.evidence["critical_family"] = family
+            self.is_min = True
+            self.reason = (f"Morse-Bott: H is PSD and ker H (dim {m}) is the tangent space of a {m}-dimensional "
+                           "family of critical points (proven exactly: the gradient vanishes identically on it)")
+            if self.is_strict is None:
+                self.is_strict = False
+                self.strict_reason = ("not strict: every point of a proven family of critical points through "
+                                      "theta has the same loss")
+            return
         # K' = {z in K : z orthogonal to the orbit tangents}
         if T:
             coords = linalg.matrix([[linalg.dot(t, k, F) for k in K] for t in T], F)
@@ -234,69 +270,227 @@ class Analysis:
         self.evidence["slice_kernel_dimension"] = mp
         if mp > MAX_FORM_VARIABLES:
             self.reason = self.reason or (f"the Hessian kernel left after the orbits has dimension {mp}; the "
-                                          f"order-four test handles at most {MAX_FORM_VARIABLES}")
+                                          f"higher-order test handles at most {MAX_FORM_VARIABLES}")
             self.strict_reason = self.strict_reason or self.reason
             return
-        R, *cs = ring(",".join(f"c{i + 1}" for i in range(mp)), F.domain)
-        z = [sum((c * k[j] for c, k in zip(cs, Kp)), R.zero) for j in range(len(theta))]
-        jet = loss.taylor(theta, [z], 4, ring_zero=R.zero, base=_constant_term(R, F))
-        if jet[1] or jet[2]:
-            raise AssertionError("kernel self-check failed: kernel direction with nonzero first/second order")
-        cubic = _form(jet[3], mp)
-        if cubic:
-            pt, val = nonzero_point(cubic, mp, F)
-            d = [sum((a * k[j] for a, k in zip(pt, Kp)), F.zero) for j in range(len(theta))]
-            if F.sign(val) > 0:
-                d = [-x for x in d]
-            self.evidence["cubic_form_on_kernel"] = _show_form(cubic, F)
-            self._not_min("third-order descent along a Hessian kernel direction",
-                          _descent(loss, theta, self.L0, [d], 3, "the cubic direction"))
-            return
-        # b(z) = T3(z, z, .) = 2 * (t^2 coefficient of grad L along theta + t z)
-        gjet = loss.gradient_taylor(theta, [z], 2, ring_zero=R.zero, base=_constant_term(R, F))
-        monos = sorted({mono for gj in gjet for mono in gj[2].keys()})
-        bvec = {mono: [F(2) * gj[2].get(mono, F.zero) for gj in gjet] for mono in monos}
-        bR = {mono: linalg.project_out(v, K, F) for mono, v in bvec.items()}
-        sols = dict(zip(monos, linalg.solve_in_range(H, self.pivots, [bR[mo] for mo in monos], F)))
-        for mono in monos:
-            if linalg.matvec(H, sols[mono], F) != bR[mono]:
-                raise AssertionError("kernel self-check failed: H y = b not solved")
-        correction = R.zero
-        for m1 in monos:
-            for m2 in monos:
-                val = linalg.dot(bR[m1], sols[m2], F)
-                if val:
-                    correction += R.from_dict({tuple(a + b for a, b in zip(m1, m2)): val})
-        q = jet[4] - correction * F(sympy.Rational(1, 8))
-        qform = _form(q, mp)
-        self.evidence["quartic_form_on_kernel"] = _show_form(qform, F)
-        sign, info = positivity(qform, mp, F)
-        if sign == "positive":
-            self.is_min = True
+        sl = _Slice(loss, theta, H, self.pivots, K, Kp)
+        self._decide_on_slice(sl, T)
+
+    def _decide_on_slice(self, sl: "_Slice", T):
+        """The effective function h on the slice, order by order: the lowest
+        non-zero homogeneous part h_k (odd k: descent; even: its sign), then
+        weighted-homogeneous principal parts as more orders become known."""
+        loss, theta, F = self.loss, self.theta, self.F
+        mp = sl.m
+        top = _jet_order_limit(mp, len(theta))
+        tried = set()
+        lowest, uniform_info = None, ""
+        for N in range(3, top + 1):
+            h = sl.effective(N)
+            if N == 3 and (h[1] or h[2]):
+                raise AssertionError("kernel self-check failed: kernel direction with nonzero first/second order")
+            if lowest is None and h[N]:
+                lowest = N
+                form = _form(h[N], mp)
+                if N % 2:
+                    self._odd_descent(sl, form, N)
+                    return
+                key = "quartic_form_on_kernel" if N == 4 else f"order_{N}_form_on_kernel"
+                self.evidence[key] = _show_form(form, F)
+            elif N == 4 and lowest is None:
+                self.evidence["quartic_form_on_kernel"] = "0"
+            if lowest is None:
+                continue
+            jet = {}
+            for k in range(lowest, N + 1):
+                jet.update(_form(h[k], mp))
+            for w in candidate_weights(mp) + (newton_weights(jet) if mp == 2 else []):
+                if w in tried:
+                    continue
+                pp = principal_part(jet, w, N)
+                if pp is None:
+                    continue
+                tried.add(w)
+                d, part = pp
+                uniform = all(x == 1 for x in w)
+                boxes = (20000 if mp <= 6 else 2000) if uniform else WEIGHTED_BOXES
+                sign, info = weighted_sign(part, mp, F, w, max_boxes=boxes)
+                if sign == "undecided" and uniform:
+                    uniform_info = info
+                if sign == "positive":
+                    self._slice_minimum(T, w, d, part, info)
+                    return
+                if sign == "negative":
+                    self._weighted_descent(sl, w, d, part, info)
+                    return
+        if lowest is None:
+            why = f"the effective function on the slice vanishes to order {top}"
+        else:
+            why = (f"no weighted-homogeneous principal part of the effective function (known to order {top}) "
+                   "is definite or takes a negative value")
+        if uniform_info:
+            why = f"{why}; the lowest homogeneous part (degree {lowest}): {uniform_info}"
+        self.reason = self.reason or why
+        self.strict_reason = self.strict_reason or why
+
+    def _slice_minimum(self, T, w, d, part, info):
+        F = self.F
+        uniform = all(x == 1 for x in w)
+        if d == 4 and uniform:
             self.evidence["quartic_positivity"] = info
-            if T:
-                self.reason = ("local minimum: on a slice transversal to the rescaling orbits the quartic "
-                               "form q is positive definite on the Hessian kernel (splitting lemma)")
-            else:
-                if self.is_strict is False:     # a constant-loss curve contradicts a positive quartic
-                    raise AssertionError("kernel self-check failed: positive quartic on a constant-loss curve")
-                self.is_strict = True
-                self.reason = self.strict_reason = ("strict local minimum: H is PSD, the cubic form vanishes on "
-                                                    "ker H and the quartic form q is positive definite there")
+        else:
+            self.evidence["principal_part"] = {"weights": list(w), "weighted_degree": d,
+                                               "part": _show_form(part, F), "positivity": info}
+        what = ("the quartic form q is positive definite on the Hessian kernel" if d == 4 and uniform else
+                f"the effective function's homogeneous part of degree {d} is positive definite" if uniform else
+                f"the effective function's principal part of weighted degree {d} (weights {list(w)}) is "
+                "positive definite")
+        self.is_min = True
+        if T:
+            self.reason = ("local minimum: on a slice transversal to the rescaling orbits " + what +
+                           " (splitting lemma)")
+        else:
+            if self.is_strict is False:     # a constant-loss curve contradicts a positive principal part
+                raise AssertionError("kernel self-check failed: positive principal part on a constant-loss curve")
+            self.is_strict = True
+            self.reason = self.strict_reason = (
+                "strict local minimum: H is PSD, the cubic form vanishes on ker H and the quartic form q is "
+                "positive definite there" if d == 4 and uniform else
+                "strict local minimum: H is PSD and on ker H " + what + " (splitting lemma)")
+
+    def _odd_descent(self, sl, form, k):
+        loss, theta, F = self.loss, self.theta, self.F
+        found = nonzero_point(form, sl.m, F)
+        if found is None:               # not expected for a non-zero form; never guess
+            self.reason = self.strict_reason = f"no point found where the order-{k} form is non-zero"
             return
-        if sign == "negative":
-            z0 = [sum((a * k[j] for a, k in zip(info, Kp)), F.zero) for j in range(len(theta))]
-            b0 = [F(2) * g[2] for g in loss.gradient_taylor(theta, [z0], 2)]
-            (y0,) = linalg.solve_in_range(H, self.pivots, [linalg.project_out(b0, K, F)], F)
-            y = [x * F(sympy.Rational(-1, 2)) for x in linalg.project_out(y0, K, F)]
-            self.evidence["quartic_negative_at"] = _vec(F, info)
-            self._not_min("fourth-order descent along the curve theta + t z + t^2 y(z) (splitting lemma)",
-                          _descent(loss, theta, self.L0, [z0, y], 4, "the quartic curve"))
-            return
-        if self.is_min is None:
-            self.reason = f"the order-four test is undecided: {info}"
-        if self.is_strict is None:
-            self.strict_reason = f"the order-four test is undecided: {info}"
+        pt, val = found
+        if F.sign(val) > 0:
+            pt = [-x for x in pt]
+        if k == 3:
+            self.evidence["cubic_form_on_kernel"] = _show_form(form, F)
+            what, reason = "the cubic direction", "third-order descent along a Hessian kernel direction"
+        else:
+            self.evidence[f"order_{k}_form_on_kernel"] = _show_form(form, F)
+            what = f"the order-{k} curve"
+            reason = f"order-{k} descent along the curve theta + z(t) + y(z(t)) (splitting lemma)"
+        dirs = sl.curve(pt, (1,) * sl.m, k)
+        self.descent_curve = (dirs, k)
+        self._not_min(reason, _descent(loss, theta, self.L0, dirs, k, what))
+
+    def _weighted_descent(self, sl, w, d, part, pt):
+        loss, theta, F = self.loss, self.theta, self.F
+        dirs = sl.curve(pt, w, d)
+        self.descent_curve = (dirs, d)
+        if d == 4 and all(x == 1 for x in w):
+            self.evidence["quartic_negative_at"] = _vec(F, pt)
+            reason, what = ("fourth-order descent along the curve theta + t z + t^2 y(z) (splitting lemma)",
+                            "the quartic curve")
+        else:
+            self.evidence["principal_part"] = {"weights": list(w), "weighted_degree": d,
+                                               "part": _show_form(part, F), "negative_at": _vec(F, pt)}
+            reason = (f"order-{d} descent along the curve theta + t z + y(t z) (splitting lemma)"
+                      if all(x == 1 for x in w) else
+                      f"descent of weighted order {d} (weights {list(w)}) along the curve theta + z(t) + y(z(t)), "
+                      "z_i = c_i t^w_i (splitting lemma)")
+            what = f"the weighted order-{d} curve"
+        up = sign_on_faces({e: -c for e, c in part.items()}, sl.m, F)
+        if up[0] == "negative":
+            self.ascent_curve = (sl.curve(up[1], w, d), d)
+        self._not_min(reason, _descent(loss, theta, self.L0, dirs, d, what))
+
+
+class _Slice:
+    """The splitting lemma on the slice theta + K' + (ker H)^perp: the implicit
+    function y*(z) in (ker H)^perp solving P grad L(theta + z + y) = 0 (P the
+    orthogonal projection onto (ker H)^perp = range H) as exact homogeneous
+    polynomials y_j(c) in the coordinates c of z = sum c_i k_i, and the Taylor
+    parts h_k(c) of the effective function h(z) = L(theta + z + y*(z)).
+
+    Along the ray t c, y*(t c) = sum_j t^j y_j(c) and the t^j coefficient of
+    P grad L is H y_j + (terms of y_2 .. y_{j-1}), so y_j = -H^+ P r_j.
+    With y known to order M, L(z, y) differs from h(z) by O(|y - y*|^2), so
+    h is exact to order 2M + 1."""
+
+    def __init__(self, loss, theta, H, pivots, K, Kp):
+        self.loss, self.theta, self.H, self.pivots, self.K, self.Kp = loss, theta, H, pivots, K, Kp
+        self.F = F = loss.field
+        self.m = len(Kp)
+        self.R, *cs = ring(",".join(f"c{i + 1}" for i in range(self.m)), F.domain)
+        self.base = _constant_term(self.R, F)
+        self.z = [sum((c * k[j] for c, k in zip(cs, Kp)), self.R.zero) for j in range(len(theta))]
+        self.ys = []                    # y_2, y_3, ...
+        self._h = {}
+
+    def _extend(self, M):
+        loss, theta, F, R, K = self.loss, self.theta, self.F, self.R, self.K
+        while len(self.ys) + 1 < M:
+            j = len(self.ys) + 2
+            g = loss.gradient_taylor(theta, [self.z] + self.ys, j, ring_zero=R.zero, base=self.base)
+            r = [gi[j] for gi in g]
+            monos = sorted({mono for ri in r if ri for mono in ri.keys()})
+            rhs = [linalg.project_out([ri.get(mono, F.zero) if ri else F.zero for ri in r], K, F) for mono in monos]
+            sols = linalg.solve_in_range(self.H, self.pivots, rhs, F)
+            y = [R.zero] * len(theta)
+            for mono, b, sol in zip(monos, rhs, sols):
+                if linalg.matvec(self.H, sol, F) != b:
+                    raise AssertionError("kernel self-check failed: H y = b not solved")
+                sol = linalg.project_out(sol, K, F)
+                y = [a - R.from_dict({mono: x}) if x else a for a, x in zip(y, sol)]
+            self.ys.append(y)
+
+    def effective(self, N):
+        """[h_0, ..., h_N] as ring elements (h_k homogeneous of degree k in c)."""
+        if N not in self._h:
+            M = max(1, N // 2)              # h exact to order 2M + 1 >= N
+            self._extend(M)
+            self._h[N] = self.loss.taylor(self.theta, [self.z] + self.ys[: M - 1], N,
+                                          ring_zero=self.R.zero, base=self.base)
+        return self._h[N]
+
+    def curve(self, pt, w, d) -> list:
+        """The coefficients d_1, d_2, ... of the polynomial curve
+        theta + z(t) + sum_j y_j(z(t)), z(t) = sum_i pt_i t^{w_i} k_i, with y
+        taken to the order M = d // (2 min w) (then L on it equals h(z(t)) up to
+        O(t^{d+1}))."""
+        F, P = self.F, len(self.theta)
+        M = d // (2 * min(w))
+        self._extend(M)
+        out: dict = {}
+
+        def add(deg, vec):
+            acc = out.setdefault(deg, [F.zero] * P)
+            for i, x in enumerate(vec):
+                if x:
+                    acc[i] = acc[i] + x
+        for a, k, wi in zip(pt, self.Kp, w):
+            if a:
+                add(wi, [a * x for x in k])
+        for y in self.ys[: max(0, M - 1)]:
+            for i, yi in enumerate(y):
+                if not yi:
+                    continue
+                for mono, coeff in yi.terms():
+                    val = coeff
+                    for a, e in zip(pt, mono):
+                        for _ in range(e):
+                            val = val * a
+                    if val:
+                        vec = [F.zero] * P
+                        vec[i] = val
+                        add(sum(e * wi for e, wi in zip(mono, w)), vec)
+        top = max(out) if out else 1
+        return [out.get(k, [F.zero] * P) for k in range(1, top + 1)]
+
+
+def _jet_order_limit(m: int, P: int) -> int:
+    """Highest order N (4 <= N <= 8) of the effective function computed for an
+    m-dimensional slice of a P-parameter loss: the degree-N part has
+    C(m + N - 1, N) monomials, each a P-vector of solves."""
+    N = 4
+    while N < 8 and math.comb(m + N, N + 1) * P <= 200_000:
+        N += 1
+    return N
 
 
 def _constant_term(R, F):
@@ -337,6 +531,10 @@ def critical_point(loss: Loss, theta) -> Verdict:
     try:
         g = loss.gradient(theta)
     except NotExact:
+        formal = formal_gradient_zero(loss, theta)
+        if formal is not None:
+            return Verdict(VERIFIED, "the gradient is zero as a polynomial in the transcendental values "
+                           f"{', '.join(formal['atoms'])} (a formal identity holds for every value)", formal)
         return rigorous.critical_point(loss, theta)
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact gradient is not available: {exc}")
@@ -351,6 +549,10 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     try:
         L = loss.value(theta)
     except NotExact:
+        formal = formal_values_equal(loss, theta, value)
+        if formal is not None:
+            return Verdict(VERIFIED, f"L(point) = {F.show(value)} as a polynomial identity in "
+                           f"{', '.join(formal['atoms'])}", formal)
         return rigorous.loss_value(loss, theta, value)
     ev = {"loss": F.show(L), "claimed": F.show(value)}
     if L == value:
@@ -408,8 +610,14 @@ def saddle(loss: Loss, theta) -> Verdict:
     S = H.extract(a.pivots, a.pivots)
     up = linalg.negative_direction(-S, F) if a.pivots else None
     if up is None:
-        return Verdict(INCONCLUSIVE, "not a local minimum, but no direction of increase was found "
-                       "(H is negative semidefinite)", a.evidence)
+        ascent = _higher_order_ascent(a)
+        if ascent is None:
+            return Verdict(INCONCLUSIVE, "not a local minimum, but no direction of increase was found "
+                           "(H is negative semidefinite)", a.evidence)
+        ev = dict(a.evidence)
+        ev["ascent"] = ascent
+        return Verdict(VERIFIED, "critical point that is neither a local minimum (" + a.reason +
+                       ") nor a local maximum (L increases along an explicit curve: " + ascent["why"] + ")", ev)
     d = linalg.embed(up, a.pivots, len(theta), F)
     coeffs = loss.taylor(theta, [d], 2)
     if F.sign(coeffs[2]) <= 0:
@@ -418,6 +626,31 @@ def saddle(loss: Loss, theta) -> Verdict:
     ev["ascent"] = {"direction": _named(loss, F, d), "taylor_coefficients_of_L": _vec(F, coeffs)}
     return Verdict(VERIFIED, "critical point that is neither a local minimum (" + a.reason +
                    ") nor a local maximum (positive curvature direction)", ev)
+
+
+def _higher_order_ascent(a: Analysis) -> dict | None:
+    """Exact evidence of a curve along which L increases, from the refutation
+    found on the slice: a descent curve theta + sum t^k d_k of odd leading
+    order is an ascent curve with t -> -t; otherwise the proposed ascent curve
+    (a positive value of the principal part). Checked by the exact Taylor
+    expansion of L along the curve."""
+    loss, F = a.loss, a.F
+    proposals = []
+    if a.descent_curve is not None and a.descent_curve[1] % 2:
+        dirs, order = a.descent_curve
+        proposals.append(([[x if k % 2 else -x for x in d] for k, d in enumerate(dirs)], order))
+    if a.ascent_curve is not None:
+        proposals.append(a.ascent_curve)
+    for dirs, order in proposals:
+        coeffs = loss.taylor(a.theta, dirs, order)
+        lead = next((i for i, c in enumerate(coeffs) if i > 0 and c), None)
+        if lead is not None and F.sign(coeffs[lead]) > 0:
+            return {"curve": "theta + " + " + ".join(f"t^{i + 1} e{i + 1}" for i in range(len(dirs))),
+                    **{f"e{i + 1}": _named(loss, F, d) for i, d in enumerate(dirs)},
+                    "taylor_coefficients_of_L": _vec(F, coeffs),
+                    "why": f"L(curve(t)) = L(theta) + ({F.show(coeffs[lead])}) t^{lead} + O(t^{lead + 1})"
+                           + (" for t > 0" if lead % 2 else "")}
+    return None
 
 
 def not_global(loss: Loss, theta, better) -> Verdict:

@@ -122,11 +122,14 @@ def _imul(x, y):
     return min(ps), max(ps)
 
 
-def _branch_and_bound(form, m, F, max_boxes):
+def _branch_and_bound(form, m, F, max_boxes, signs=(1,)):
+    """Sign of the form on the faces c_i = s (s in ``signs``) of the cube [-1, 1]^m."""
     coeffs = {e: _frac_interval(F, c) for e, c in form.items()}
     boxes = []
-    for i in range(m):
-        boxes.append([(Fraction(1), Fraction(1)) if j == i else (Fraction(-1), Fraction(1)) for j in range(m)])
+    for sign in signs:
+        for i in range(m):
+            boxes.append([(Fraction(sign), Fraction(sign)) if j == i else (Fraction(-1), Fraction(1))
+                          for j in range(m)])
     done = 0
     while boxes:
         box = boxes.pop()
@@ -154,3 +157,100 @@ def _branch_and_bound(form, m, F, max_boxes):
         boxes.append(box[:k] + [(a, mid)] + box[k + 1:])
         boxes.append(box[:k] + [(mid, b)] + box[k + 1:])
     return "positive", {"method": "exact rational interval branch-and-bound on the cube faces", "boxes": done}
+
+
+# -- weighted-homogeneous (quasi-homogeneous) principal parts -------------------
+
+def weighted_degree(exps, weights) -> int:
+    return sum(e * w for e, w in zip(exps, weights))
+
+
+def principal_part(jet: dict, weights, known_degree: int):
+    """(d, part): the terms of lowest weighted degree d of a function whose
+    Taylor terms of total degree <= ``known_degree`` are ``jet`` (exactly), or
+    None when terms of unknown degree could still have weighted degree <= d.
+
+    >>> principal_part({(4, 0): 1, (0, 6): 1, (2, 4): 5}, (3, 2), 6)
+    (12, {(4, 0): 1, (0, 6): 1})
+    >>> principal_part({(4, 0): 1, (0, 6): 1}, (3, 2), 5) is None
+    True
+    """
+    jet = {e: c for e, c in jet.items() if c}
+    if not jet:
+        return None
+    d = min(weighted_degree(e, weights) for e in jet)
+    if d >= min(weights) * (known_degree + 1):
+        return None
+    return d, {e: c for e, c in jet.items() if weighted_degree(e, weights) == d}
+
+
+def weighted_sign(part: dict, m: int, F: Field, weights, max_boxes: int = 4000):
+    """('positive', evidence) | ('negative', point) | ('undecided', reason) for
+    a quasi-homogeneous polynomial p (p(l^w c) = l^d p(c)) on R^m minus 0.
+    Every point c != 0 is l^w c' with c' on the boundary of [-1, 1]^m, so the
+    sign on the 2m faces c_i = +-1 decides; homogeneous forms of even degree
+    (w = 1) are even, and the faces c_i = +1 suffice (:func:`positivity`).
+
+    >>> from sympy import QQ
+    >>> F = Field(QQ)
+    >>> weighted_sign({(4, 0): F(1), (0, 6): F(1)}, 2, F, (3, 2))[0]
+    'positive'
+    >>> weighted_sign({(0, 4): F(1), (3, 2): F(-3), (6, 0): F(2)}, 2, F, (2, 3))[0]
+    'negative'
+    """
+    part = {e: c for e, c in part.items() if c}
+    degree = weighted_degree(next(iter(part)), weights) if part else 0
+    if all(w == 1 for w in weights) and degree % 2 == 0:
+        return positivity(part, m, F, max_boxes)
+    return sign_on_faces(part, m, F, max_boxes)
+
+
+def sign_on_faces(form: dict, m: int, F: Field, max_boxes: int = 2000):
+    """('positive', evidence) | ('negative', point) | ('undecided', reason): the
+    sign of any polynomial on the 2m faces c_i = +-1 of the cube [-1, 1]^m."""
+    form = {e: c for e, c in form.items() if c}
+    if not form:
+        return "undecided", "the polynomial vanishes"
+    return _branch_and_bound(form, m, F, max_boxes, signs=(1, -1))
+
+
+def candidate_weights(m: int) -> list[tuple[int, ...]]:
+    """Weight vectors tried for principal parts: (1, ..., 1) first, then small
+    positive integer vectors with gcd 1 (fewer as m grows; none beyond m = 5).
+
+    >>> candidate_weights(2)[:4]
+    [(1, 1), (1, 2), (2, 1), (1, 3)]
+    """
+    from math import gcd
+    bound = {1: 1, 2: 6, 3: 3, 4: 2, 5: 2}.get(m, 1)
+    out = [w for w in itertools.product(range(1, bound + 1), repeat=m)
+           if _gcd_all(w, gcd) == 1 and any(x != 1 for x in w)]
+    out.sort(key=lambda w: (sum(w), w))
+    return [tuple([1] * m)] + out
+
+
+def newton_weights(jet: dict) -> list[tuple[int, int]]:
+    """For two variables: the weights (w1, w2) making two monomials of the jet
+    equally heavy (the normals of the Newton polygon's possible edges).
+
+    >>> newton_weights({(4, 0): 1, (0, 14): 1})
+    [(7, 2)]
+    """
+    from math import gcd
+    exps = sorted(e for e, c in jet.items() if c)
+    out = set()
+    for i, a in enumerate(exps):
+        for b in exps[i + 1:]:
+            d1, d2 = a[0] - b[0], a[1] - b[1]
+            if d1 * d2 < 0:
+                w = (abs(d2), abs(d1))
+                g = gcd(*w)
+                out.add((w[0] // g, w[1] // g))
+    return sorted(out, key=lambda w: (sum(w), w))
+
+
+def _gcd_all(w, gcd):
+    g = 0
+    for x in w:
+        g = gcd(g, x)
+    return g
