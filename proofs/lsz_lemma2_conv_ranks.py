@@ -8,7 +8,10 @@ SAME with a leading zero weight.
 import sympy as sp
 
 from losscert.network import conv_matrix_entries
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lsz:Lemma 2', 'instance')]
 
 
 def f(mode, d, w):
@@ -21,7 +24,7 @@ def f(mode, d, w):
     return M
 
 
-PROOF = Proof("Lemma 2: ranks of convolution matrices", source="lin-sun-zhang-sparse-landscape: Lemma 2")
+PROOF = Proof("Lemma 2: ranks of convolution matrices", source=source("lsz", "Lemma 2"))
 for k in (2, 3):
     w = sp.symbols(f"w1:{k + 1}")
     for d in (k + 1, k + 3):

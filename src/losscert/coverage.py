@@ -111,6 +111,8 @@ def table(proof_dir: Path, catalogue: Path | None = None) -> tuple[str, dict]:
         counts[st] += 1
         by = ", ".join(sorted({f"`{name}` ({s})" for name, s in found[it["id"]]}))
         why = it.get("why", "") if st in ("uncovered", "not checkable", "hypotheses") else ""
+        if it.get("erratum"):
+            why = f"**erratum**: {it['erratum']}" + (f"; {why}" if why else "")
         rows.append(f"| {it['id']} | {st} | {it['statement']} | {by or '-'} | {why} |")
     checkable = sum(it["checkable"] for it in items)
     lines = ["# Coverage of the four papers by `proofs/`", "",
@@ -122,7 +124,7 @@ def table(proof_dir: Path, catalogue: Path | None = None) -> tuple[str, dict]:
     lines += ["", f"{len(items)} items, {checkable} checkable: " +
               ", ".join(f"{counts[s]} {s}" for s in counts) +
               f"; covered (full or instance): {counts['full'] + counts['instance']}.", "",
-              "| item | status | statement | proofs | why not (fully) covered |", "|---|---|---|---|---|", *rows, ""]
+              "| item | status | statement | proofs | erratum, or why not (fully) covered |", "|---|---|---|---|---|", *rows, ""]
     return "\n".join(lines), counts
 
 
