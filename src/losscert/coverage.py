@@ -26,14 +26,14 @@ from pathlib import Path
 STRENGTHS = ("full", "instance", "hypotheses")
 PAPERS = {"lsz": "lin-sun-zhang", "lds": "li-ding-sun", "nguyen": "nguyen", "iclr": "iclr2021"}
 CITATIONS = {
-    "lsz": "Dachao Lin, Ruoyu Sun, Zhihua Zhang, \"On the Landscape of One-hidden-layer Sparse Networks and "
-           "Beyond\" (arXiv id not in the text)",
-    "lds": "Dawei Li, Tian Ding, Ruoyu Sun, \"On the Benefit of Width for Neural Networks: Disappearance of "
-           "Basins\" (arXiv id not in the text)",
-    "nguyen": "Quynh Nguyen, \"On Connected Sublevel Sets in Deep Learning\" (arXiv:1901.07417, as cited by "
-              "li-ding-sun [79])",
-    "iclr": "Anonymous authors, \"On the Landscape of Sparse Linear Networks\" (ICLR 2021 submission; arXiv id "
-            "not in the text)",
+    "lsz": "lin-sun-zhang-sparse-landscape (Dachao Lin, Ruoyu Sun, Zhihua Zhang, \"On the Landscape of "
+           "One-hidden-layer Sparse Networks and Beyond\"; arXiv id not in the text)",
+    "lds": "li-ding-sun-benefit-of-width-basins (Dawei Li, Tian Ding, Ruoyu Sun, \"On the Benefit of Width for "
+           "Neural Networks: Disappearance of Basins\"; arXiv id not in the text)",
+    "nguyen": "nguyen-connected-sublevel-sets (Quynh Nguyen, \"On Connected Sublevel Sets in Deep Learning\"; "
+              "arXiv:1901.07417, as cited by li-ding-sun [79])",
+    "iclr": "iclr2021-sparse-linear-landscape (anonymous authors, \"On the Landscape of Sparse Linear Networks\", "
+            "ICLR 2021 submission; arXiv id not in the text)",
 }
 
 
