@@ -30,7 +30,7 @@ def monotone_cases(proof, name, slope_left):
 
 
 strict = Proof("Assumption 2.1 / Assumption 4: Leaky-ReLU is strictly increasing and onto R",
-               source=source("nguyen", "Assumption 2.1; " + source("lds", "Assumption 4")))
+               source=source("nguyen", "Assumption 2.1; also li-ding-sun Assumption 4"))
 monotone_cases(strict, "leaky_relu(1/10)", sp.Rational(1, 10))
 leaky = activation("leaky_relu(1/10)")
 strict.identity(leaky(Q ** 2), Q ** 2, text="onto, y > 0: sigma(y) = y")

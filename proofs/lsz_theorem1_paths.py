@@ -101,8 +101,7 @@ sep.identity(loss2.expression(), parts, text="L = 1/2 ||u_1 w_1 Z_1 - Y P_1||^2 
                                              "1/2 ||Y (I - P)||^2 (two dense problems plus a constant)")
 
 # -- condition 3 / ICLR Theorem 1: scalar output ----------------------------------------------------------
-scalar = Proof("Theorem 1 (3) / ICLR Theorem 1: scalar output", source=source("lsz", "Theorem 1 (3); " +
-               source("iclr", "Theorem 1")))
+scalar = Proof("Theorem 1 (3) / ICLR Theorem 1: scalar output", source=source("lsz", "Theorem 1 (3); also iclr2021-sparse-linear-landscape Theorem 1"))
 a, b = sp.symbols("a b")
 scalar.determinant(sp.Matrix([[a, b], [b, 0]]), -b ** 2,
                    text="a PSD block [[h, b], [b, 0]] has the minor -b^2 >= 0, so b = X_i^T r = 0 at a minimum with a_i = 0")

@@ -12,8 +12,8 @@ an id that is not in the catalogue or an unknown strength.
 
 >>> covers_of_source('COVERS = [("lsz:Theorem 2", "instance")]\\nx = 1')
 [('lsz:Theorem 2', 'instance')]
->>> source("lsz", "Theorem 2").endswith(": Theorem 2")
-True
+>>> source("lsz", "Theorem 2").split(" [")[0]
+'lin-sun-zhang-sparse-landscape: Theorem 2'
 """
 from __future__ import annotations
 
@@ -25,15 +25,17 @@ from pathlib import Path
 
 STRENGTHS = ("full", "instance", "hypotheses")
 PAPERS = {"lsz": "lin-sun-zhang", "lds": "li-ding-sun", "nguyen": "nguyen", "iclr": "iclr2021"}
+SLUGS = {"lsz": "lin-sun-zhang-sparse-landscape", "lds": "li-ding-sun-benefit-of-width-basins",
+         "nguyen": "nguyen-connected-sublevel-sets", "iclr": "iclr2021-sparse-linear-landscape"}
 CITATIONS = {
-    "lsz": "lin-sun-zhang-sparse-landscape (Dachao Lin, Ruoyu Sun, Zhihua Zhang, \"On the Landscape of "
-           "One-hidden-layer Sparse Networks and Beyond\"; arXiv id not in the text)",
-    "lds": "li-ding-sun-benefit-of-width-basins (Dawei Li, Tian Ding, Ruoyu Sun, \"On the Benefit of Width for "
-           "Neural Networks: Disappearance of Basins\"; arXiv id not in the text)",
-    "nguyen": "nguyen-connected-sublevel-sets (Quynh Nguyen, \"On Connected Sublevel Sets in Deep Learning\"; "
-              "arXiv:1901.07417, as cited by li-ding-sun [79])",
-    "iclr": "iclr2021-sparse-linear-landscape (anonymous authors, \"On the Landscape of Sparse Linear Networks\", "
-            "ICLR 2021 submission; arXiv id not in the text)",
+    "lsz": "Dachao Lin, Ruoyu Sun, Zhihua Zhang, \"On the Landscape of One-hidden-layer Sparse Networks and "
+           "Beyond\"; arXiv id not in the text",
+    "lds": "Dawei Li, Tian Ding, Ruoyu Sun, \"On the Benefit of Width for Neural Networks: Disappearance of "
+           "Basins\"; arXiv id not in the text",
+    "nguyen": "Quynh Nguyen, \"On Connected Sublevel Sets in Deep Learning\"; arXiv:1901.07417 (as cited by "
+              "li-ding-sun [79])",
+    "iclr": "anonymous authors, \"On the Landscape of Sparse Linear Networks\", ICLR 2021 submission; arXiv id "
+            "not in the text",
 }
 
 
@@ -42,8 +44,9 @@ class CoverageError(ValueError):
 
 
 def source(paper: str, item: str) -> str:
-    """The citation of ``paper`` (lsz, lds, nguyen, iclr) followed by ``item``: a proof's source line."""
-    return f"{CITATIONS[paper]}: {item}"
+    """A proof's source line: the paper's file name, the item, then the citation
+    (lsz, lds, nguyen or iclr; the text before the first colon names the paper file)."""
+    return f"{SLUGS[paper]}: {item} [{CITATIONS[paper]}]"
 
 
 def load_catalogue(path: Path) -> list[dict]:
@@ -120,7 +123,7 @@ def table(proof_dir: Path, catalogue: Path | None = None) -> tuple[str, dict]:
              "`COVERS` lists of the proof scripts. Strength: *full* (the item as stated), *instance* (concrete "
              "instances or fixed sizes), *hypotheses* (only its assumptions are checked).", "",
              "Papers:", ""]
-    lines += [f"- `{k}`: {v}" for k, v in CITATIONS.items()]
+    lines += [f"- `{k}` ({SLUGS[k]}): {v}" for k, v in CITATIONS.items()]
     lines += ["", f"{len(items)} items, {checkable} checkable: " +
               ", ".join(f"{counts[s]} {s}" for s in counts) +
               f"; covered (full or instance): {counts['full'] + counts['instance']}.", "",
