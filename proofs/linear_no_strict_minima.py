@@ -84,4 +84,19 @@ pt = dict(zip(net.parameters, [1, 2, -1, 1, 1, 0, 2, 1]))  # h1 = x1 + 2 x2, h2 
 sd = compile_loss(net, [[1, 0, 1], [0, 1, 1], [1, 1, 0]], [[1, 2, 3], [3, 4, 5]])
 PROOF.loss_value(sd, pt, 0, text="sparse-dense net fitting its data exactly: L = 0 (a global minimum)")
 PROOF.strict_local_minimum(sd, pt, expect="refuted", text="this global minimum is not strict")
+
+# the corrected reading of lin-sun-zhang Theorem 2: a spurious minimum that is not strict (its own data)
+r = lambda q: sp.sqrt(sp.Rational(q))  # noqa: E731
+Z1 = sp.Matrix([[r("0.9"), 0, r("0.1"), 0], [0, r("0.8"), 0, r("0.2")]])
+Z2 = sp.Matrix([[r("0.1"), 0, r("0.9"), 0], [0, r("0.2"), 0, r("0.8")]])
+A1 = sp.Matrix([[sp.Rational(7, 8), sp.Rational(7, 9)], [sp.Rational(3, 4), sp.Rational(5, 3)]])
+A2 = sp.Matrix([[sp.Rational(15, 8), sp.Rational(16, 9)], [sp.Rational(7, 4), sp.Rational(11, 3)]])
+thm2 = compile_loss(sparse_dense([(0, 1), (2, 3)], d_x=4, d_y=2), Z1.col_join(Z2), A1 * Z1 + A2 * Z2)
+theta = {"x1 -> h1_1": 1, "x2 -> h1_1": 1, "x3 -> h1_2": 1, "x4 -> h1_2": 2,
+         "h1_1 -> y1": 1, "h1_1 -> y2": 1, "h1_2 -> y1": 1, "h1_2 -> y2": 2}
+lower = {"h1_1 -> y1": "0.25", "h1_1 -> y2": 1, "x1 -> h1_1": "0.65", "x2 -> h1_1": "2.2",
+         "h1_2 -> y1": "0.8", "h1_2 -> y2": 1, "x3 -> h1_2": "2.2", "x4 -> h1_2": "2.9"}
+PROOF.spurious_local_minimum(thm2, theta, lower,
+                             text="corrected: sparse linear networks have spurious (non-strict) local minima "
+                                  "(lin-sun-zhang Theorem 2's point)")
 PROOFS = [PROOF]

@@ -94,7 +94,8 @@ Z1 = sp.Matrix([[r("0.9"), 0, r("0.1"), 0], [0, r("0.8"), 0, r("0.2")]])
 Z2 = sp.Matrix([[r("0.1"), 0, r("0.9"), 0], [0, r("0.2"), 0, r("0.8")]])
 appb.identity(Z1 * Z1.T, sp.eye(2), text="Theorem 2's data has Z_1 Z_1^T = I (and Z_2 Z_2^T = I)")
 appb.identity(printed_hessian(Z1, Z2), true_hessian(Z1, Z2),
-              text="with Theorem 2's Z_1, Z_2 the printed Hessian is the Hessian (symbolic u, w, Y)")
+              text="corrected (Z_i Z_i^T = I, Theorem 2's data): the printed Hessian is the Hessian "
+                   "(symbolic u, w, Y)")
 Z1b = sp.Matrix([[1, 0, 1, 0], [0, 1, 0, 1]])
 appb.identity(printed_hessian(Z1b, Z2), true_hessian(Z1b, Z2), expect="refuted",
               text="with Z_1 Z_1^T = 2 I the printed formula is not the Hessian",

@@ -34,9 +34,9 @@ PROOF = Proof("Theorem 8: a spurious valley of a sparse-sparse network (Section 
               source=source("lsz", "Theorem 8"))
 PROOF.inequality(y3, 4 * y4, strict=True, expect="refuted", text="Section 7.3's Y meets y3 > 4 y4",
                  note="paper: Section 7.3's Y satisfies the construction; it violates y3 > 4 y4 (6 < 8)")
-PROOF.inequality(y3, y4, strict=True, text="what the argument needs: y3 > y4")
-PROOF.inequality(y4, y1, strict=True, text="what the argument needs: y4 > y1")
-PROOF.inequality(y1, 0, strict=True, text="and y1 > 0")
+PROOF.inequality(y3, y4, strict=True, text="corrected condition (what the argument needs): y3 > y4")
+PROOF.inequality(y4, y1, strict=True, text="corrected condition: y4 > y1")
+PROOF.inequality(y1, 0, strict=True, text="corrected condition: y1 > 0")
 PROOF.loss_value(loss, valley, y4 ** 2, text="the valley point has loss y4^2 = 4")
 PROOF.local_minimum(loss, valley, text="the valley point (w4 = 0) is a local minimum")
 PROOF.loss_value(loss, better, "9/16", text="the better point has loss y1^2 (y3/(y2+y3))^2 = 9/16 < y1^2 < y4^2")

@@ -84,11 +84,13 @@ def test_errata_split():
                                                 st("verified", "refuted", "paper: unexpected"),
                                                 st("refuted", "refuted", "open: not decided"),
                                                 st("verified", "verified", "")]}]
+    results[0]["statements"][4]["statement"] = "corrected s"
     wrong, open_ = coverage.split_errata(results)
     assert [s["note"] for _, s in wrong] == ["paper: wrong"]
     assert [s["note"] for _, s in open_] == ["paper: maybe", "paper: unexpected", "open: not decided"]
     md = coverage.errata_markdown(results)
-    assert md.index("The paper is wrong") < md.index("| src | s | wrong |") < md.index("Not decided here")
+    assert md.index("The paper is wrong") < md.index("| src | s | wrong | refuted: r | corrected s |") \
+        < md.index("Not decided here")
 
 
 def test_the_repository_catalogue_and_proofs_agree():

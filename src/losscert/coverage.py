@@ -137,32 +137,44 @@ def split_errata(results: list[dict]) -> tuple[list, list]:
     """Statements with a ``paper:`` note whose verdict is decided and as
     expected (the paper is wrong, with a counterexample checked), and those
     with an ``open:`` note or an inconclusive / unexpected verdict (not
-    decided here). Each entry is (source, statement dict)."""
+    decided here). Each entry is (proof result, statement dict)."""
     wrong, open_ = [], []
     for r in results:
         for s in r["statements"]:
             note = s.get("note", "")
             decided = s["verdict"] == s["expect"] and s["verdict"] != "inconclusive"
             if note.startswith("paper:") and decided:
-                wrong.append((r["source"], s))
+                wrong.append((r, s))
             elif note.startswith("paper:") or note.startswith("open:"):
-                open_.append((r["source"], s))
+                open_.append((r, s))
     return wrong, open_
 
 
 def errata_markdown(results: list[dict]) -> str:
-    """Two Markdown tables: "the paper is wrong" and "not decided here (open)"."""
+    """Two Markdown tables, "the paper is wrong" (with the corrected
+    statements the same proof checks: texts starting with "corrected") and
+    "not decided here (open)". ``results`` are :func:`losscert.proof.run` outputs."""
     wrong, open_ = split_errata(results)
 
     def said(s):
         return s["note"].split(":", 1)[1].strip()
 
+    def where(r):
+        return r["source"].split(" [")[0]
+
+    def corrected(r):
+        done = [s["statement"] for s in r["statements"] if s["statement"].startswith("corrected")
+                and s["verdict"] == s["expect"] == "verified"]
+        return "; ".join(done) or "-"
+
     lines = ["### The paper is wrong (counterexample checked by the kernel)", "",
-             "| source | checked statement | the paper says | verdict | reason |", "|---|---|---|---|---|"]
-    lines += [f"| {src} | {s['statement']} | {said(s)} | {s['verdict']} | {s['reason']} |" for src, s in wrong]
+             "| source | checked statement | the paper says | verdict | corrected statement (verified) |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {where(r)} | {s['statement']} | {said(s)} | {s['verdict']}: {s['reason']} | {corrected(r)} |"
+              for r, s in wrong]
     lines += ["", "### Not decided here (open)", "",
               "| source | statement | note | verdict | reason |", "|---|---|---|---|---|"]
-    lines += [f"| {src} | {s['statement']} | {said(s)} | {s['verdict']} | {s['reason']} |" for src, s in open_]
+    lines += [f"| {where(r)} | {s['statement']} | {said(s)} | {s['verdict']} | {s['reason']} |" for r, s in open_]
     return "\n".join(lines)
 
 
