@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import kernel
 from .numbers import parse_number
-from .kernel import algebra, assumptions, paths, vandermonde
+from .kernel import algebra, assumptions, paths
 
 
 @dataclass
@@ -216,6 +216,9 @@ def run_cli(args) -> int:
 
 
 # -- library steps of the papers (H5, issue #13): Vandermonde certificates and rank sigma(W X) ----------
+from .kernel import vandermonde  # noqa: E402
+
+
 
 def _vandermonde_full_rank(self, act, samples, start, step, expect="verified", text=None, note=""):
     """A = [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, is non-singular (decided factor by factor)."""
@@ -224,8 +227,8 @@ def _vandermonde_full_rank(self, act, samples, start, step, expect="verified", t
 
 def _activation_rank(self, act, W, X, claimed, digits=30, expect="verified", text=None, note=""):
     """rank sigma(W X) == claimed for exact W, X (exact, or Arb minors and formal zeros)."""
-    self._add("activation_rank", (act, [list(r) for r in W], [list(r) for r in X], claimed, digits), expect, text,
-              note)
+    W, X = (M.tolist() if hasattr(M, "tolist") else [list(r) for r in M] for M in (W, X))
+    self._add("activation_rank", (act, W, X, claimed, digits), expect, text, note)
 
 
 Proof.vandermonde_full_rank = _vandermonde_full_rank
