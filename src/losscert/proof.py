@@ -219,7 +219,6 @@ def run_cli(args) -> int:
 from .kernel import vandermonde  # noqa: E402
 
 
-
 def _vandermonde_full_rank(self, act, samples, start, step, expect="verified", text=None, note=""):
     """A = [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, is non-singular (decided factor by factor)."""
     self._add("vandermonde_full_rank", (act, list(samples), start, step), expect, text, note)
