@@ -53,7 +53,8 @@ lemma.vandermonde_full_rank("sigmoid", [1, -1, 2], 0, 1, expect="refuted",
 lemma.vandermonde_full_rank("sigmoid", [1, -1, 2], 1, 2, text="sigmoid, orders 1, 3, 5 (step 2): z = (1, -1, 2) "
                             "singular again", expect="refuted")
 
-prop = Proof("li-ding-sun Proposition 2 fails for odd activations without biases", source=source("lds", "Proposition 2"))
+prop = Proof("li-ding-sun Proposition 2 fails for odd activations without biases",
+             source=source("lds", "Proposition 2"))
 net = dense([1, 3, 3, 1], activation="tanh")
 prop.lds_assumption1(net, [[1, -1]], text="x = (1, -1): Assumption 1 holds (distinct non-zero samples, width 3 >= 2)")
 prop.arithmetic_derivatives("tanh", 2, text="tanh satisfies Assumption 2 for N = 2")

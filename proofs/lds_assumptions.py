@@ -12,7 +12,10 @@ from losscert import dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lds:Assumption 1', 'instance'), ('lds:Assumption 2', 'instance'), ('lds:Theorem 1', 'hypotheses'), ('lds:Theorem 2', 'hypotheses')]
+COVERS = [('lds:Assumption 1', 'instance'),
+          ('lds:Assumption 2', 'instance'),
+          ('lds:Theorem 1', 'hypotheses'),
+          ('lds:Theorem 2', 'hypotheses')]
 
 PROOF = Proof("Assumptions 1 and 2 of Theorem 1", source=source("lds", "Assumption 1"))
 X = [[1, 2, "1/2"], [0, -1, 3]]

@@ -51,7 +51,8 @@ lemma6.identity(delta - delta / (2 * (k + 1)), delta * (2 * k + 1) / (2 * (k + 1
 ass2 = Proof("Assumption 2 for larger N", source=source("lds", "Assumption 2"))
 ass2.arithmetic_derivatives("tanh", 10, text="tanh, N = 10: orders 1, 3, ..., 19")
 ass2.arithmetic_derivatives("softplus", 8, text="softplus, N = 8: orders 0, 2, ..., 14")
-ass2.arithmetic_derivatives("poly(1, 1, 1, 1)", 5, expect="refuted", text="a cubic has only 4 non-zero orders: N = 5 fails")
+ass2.arithmetic_derivatives("poly(1, 1, 1, 1)", 5, expect="refuted",
+                            text="a cubic has only 4 non-zero orders: N = 5 fails")
 
 cor2 = Proof("Corollary 2 at one point of a wide tanh net", source=source("lds", "Corollary 2"))
 wide = compile_loss(dense([1, 3, 1], activation="tanh"), [[1, 2, 3]], [[1, 0, 2]])

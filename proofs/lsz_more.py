@@ -62,8 +62,10 @@ thm7.activation_rank(act, W2, T1.tolist(), 3, text="rank T_2 = rank sigma(W_2 T_
 
 rem3 = Proof("Remark 3: n - 1 dense neurons vs a sparse identity output layer", source=source("lsz", "Remark 3"))
 n = 4
-U, H = sp.Matrix(n, n - 1, sp.symbols(f"u1:{n * (n - 1) + 1}")), sp.Matrix(n - 1, n, sp.symbols(f"h1:{n * (n - 1) + 1}"))
-rem3.rank(U * H, n - 1, text=f"rank(U_(n x (n-1)) H_((n-1) x n)) = n - 1 = {n - 1} for symbolic factors (so <= n - 1 always)")
+U = sp.Matrix(n, n - 1, sp.symbols(f"u1:{n * (n - 1) + 1}"))
+H = sp.Matrix(n - 1, n, sp.symbols(f"h1:{n * (n - 1) + 1}"))
+rem3.rank(U * H, n - 1,
+          text=f"rank(U_(n x (n-1)) H_((n-1) x n)) = n - 1 = {n - 1} for symbolic factors (so <= n - 1 always)")
 Xr = [[1, 2, -3, "1/2"], [2, -1, "1/3", 3]]
 rem3.activation_rank("tanh", [[1, "1/2"], [-1, 2], ["1/3", 1], [2, -1]], Xr, n,
                      text=f"U = I_n (one connection per output): rank sigma(W X) = n = {n} (Arb minor)")

@@ -66,7 +66,8 @@ theta0, theta1 = point(W_start, U_start), point(W_start, U_lemma)
 theta2, theta3 = point(W_full, U_lemma), point(W_full, U_star)
 path = Proof("Theorem 1 (1): a non-increasing path to a global minimum (p_i >= d_i)", source=source("lsz", "Theorem 1"))
 path.non_increasing(loss, line(theta0, theta1), text="(a) U -> U_0 of Lemma 1 (W of rank 1): the loss is constant")
-path.non_increasing(loss, line(theta1, theta2), text="(b) the dependent row (2, 2) -> (0, 1): constant (U_0's column is 0)")
+path.non_increasing(loss, line(theta1, theta2),
+                    text="(b) the dependent row (2, 2) -> (0, 1): constant (U_0's column is 0)")
 path.non_increasing(loss, line(theta2, theta3), text="(c) U_0 -> U* (least squares, convex in U): non-increasing")
 path.non_increasing(loss, line(theta3, theta2), expect="refuted", text="control: (c) run backwards increases")
 path.critical_point(loss, theta3, text="the end point is a critical point")
@@ -101,10 +102,12 @@ sep.identity(loss2.expression(), parts, text="L = 1/2 ||u_1 w_1 Z_1 - Y P_1||^2 
                                              "1/2 ||Y (I - P)||^2 (two dense problems plus a constant)")
 
 # -- condition 3 / ICLR Theorem 1: scalar output ----------------------------------------------------------
-scalar = Proof("Theorem 1 (3) / ICLR Theorem 1: scalar output", source=source("lsz", "Theorem 1 (3); also iclr2021-sparse-linear-landscape Theorem 1"))
+scalar = Proof("Theorem 1 (3) / ICLR Theorem 1: scalar output",
+               source=source("lsz", "Theorem 1 (3); also iclr2021-sparse-linear-landscape Theorem 1"))
 a, b = sp.symbols("a b")
 scalar.determinant(sp.Matrix([[a, b], [b, 0]]), -b ** 2,
-                   text="a PSD block [[h, b], [b, 0]] has the minor -b^2 >= 0, so b = X_i^T r = 0 at a minimum with a_i = 0")
+                   text="a PSD block [[h, b], [b, 0]] has the minor -b^2 >= 0, so b = X_i^T r = 0 at a minimum "
+                        "with a_i = 0")
 net3 = sparse_dense([(0, 1), (1, 2)], d_x=3, d_y=1)
 loss3 = compile_loss(net3, X.tolist(), [[1, 2, 0, 1]])
 zero = {k: 0 for k in net3.parameters}

@@ -11,7 +11,9 @@ from losscert import sparse_dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lsz:Assumption 2', 'instance'), ('lsz:Theorem 6 (Vandermonde step)', 'instance'), ('lsz:Assumption 1', 'instance')]
+COVERS = [('lsz:Assumption 2', 'instance'),
+          ('lsz:Theorem 6 (Vandermonde step)', 'instance'),
+          ('lsz:Assumption 1', 'instance')]
 
 PROOF = Proof("Assumption 2 of Theorem 6 for common activations",
               source=source("lsz", "Theorem 6 (Assumption 2)"))

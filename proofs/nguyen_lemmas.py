@@ -14,7 +14,9 @@ from losscert.activations import activation
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('nguyen:Lemma 2.3 (piecewise linear)', 'instance'), ('nguyen:Assumption 2.2', 'instance'), ('nguyen:Lemma 4.4', 'instance')]
+COVERS = [('nguyen:Lemma 2.3 (piecewise linear)', 'instance'),
+          ('nguyen:Assumption 2.2', 'instance'),
+          ('nguyen:Lemma 4.4', 'instance')]
 
 PROOF = Proof("Lemma 2.3: Assumption 2.2 for piecewise-linear activations",
               source=source("nguyen", "Lemma 2.3"))

@@ -127,7 +127,8 @@ def table(proof_dir: Path, catalogue: Path | None = None) -> tuple[str, dict]:
     lines += ["", f"{len(items)} items, {checkable} checkable: " +
               ", ".join(f"{counts[s]} {s}" for s in counts) +
               f"; covered (full or instance): {counts['full'] + counts['instance']}.", "",
-              "| item | status | statement | proofs | erratum, or why not (fully) covered |", "|---|---|---|---|---|", *rows, ""]
+              "| item | status | statement | proofs | erratum, or why not (fully) covered |",
+              "|---|---|---|---|---|", *rows, ""]
     return "\n".join(lines), counts
 
 
