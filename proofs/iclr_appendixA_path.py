@@ -14,7 +14,10 @@ that no w(k) is critical (the descent goes on: ||w(k)|| -> infinity).
 import sympy as sp
 
 from losscert import Network, compile_loss
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('iclr:Appendix A', 'instance')]
 
 net = Network.from_table({"inputs": ["x1", "x2"], "outputs": ["o1", "o2", "o3"],
                           "edges": ["h1 -> o1", "h1 -> o2", "h2 -> o2", "h2 -> o3",      # w1..w4
@@ -28,7 +31,7 @@ def w(k):
 
 
 PROOF = Proof("Appendix A: a decreasing path that does not reach the infimum",
-              source="iclr2021-sparse-linear-landscape: Appendix A")
+              source=source("iclr", "Appendix A"))
 ks = [1, 2, 3, 4, 9]
 for k in ks:
     PROOF.loss_value(loss, w(k), str((sp.Rational(1, k) + 1) ** 2 / 2), text=f"2 L(w({k})) = (1/{k} + 1)^2")

@@ -13,7 +13,10 @@ the certificate; the kernel checks everything.
 import sympy as sp
 
 from losscert import Network, compile_loss
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('iclr:Theorem 6', 'instance')]
 
 X = [[1, 0, 2, 1], [0, 1, 1, 1], [1, 1, 0, 2]]
 Y = [[1, 2, 2, 5]]
@@ -32,7 +35,7 @@ L2, Ld = compile_loss(two, X, Y), compile_loss(deep, X, Y)
 optimum = L2.field.to_sympy(L2.value(L2.point(two_pt)))
 
 PROOF = Proof("Deep scalar-output construction reaches the two-layer optimum",
-              source="iclr2021-sparse-linear-landscape: Theorem 6 (construction after it)")
+              source=source("iclr", "Theorem 6 (construction after it)"))
 PROOF.critical_point(L2, two_pt, text="the two-layer point (a_i = 1) is critical")
 PROOF.critical_point(Ld, deep_pt, text="the deep point (even 1/k splits) is critical")
 PROOF.loss_value(Ld, deep_pt, optimum, text=f"the deep loss equals the two-layer optimum {optimum}")

@@ -7,7 +7,10 @@ garbled). The paper: loss 8, a local minimum, and a better point with loss
 0.18. All confirmed; the minimum is not strict (rescaling orbits).
 """
 from losscert import Network, compile_loss
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('iclr:Theorem 5', 'full'), ('iclr:Abstract (2)', 'instance')]
 
 net = Network.from_table({"inputs": ["x1", "x2", "x3"], "outputs": ["o1", "o2", "o3"],
                           "edges": ["h1 -> o1", "h1 -> o2", "h2 -> o2", "h2 -> o3",      # w1..w4
@@ -17,7 +20,7 @@ w = dict(zip(net.parameters, [1, 2, 2, 0, 1, 2, 3, 0]))
 better = dict(zip(net.parameters, ["sqrt(10)/5", "sqrt(10)", 0, 2, "sqrt(10)/5", "sqrt(10)", 0, 2]))
 
 PROOF = Proof("Theorem 5: spurious local minimum from a sub-network, d_y = 3",
-              source="iclr2021-sparse-linear-landscape: Theorem 5")
+              source=source("iclr", "Theorem 5"))
 PROOF.critical_point(loss, w, text="grad L(w) = 0")
 PROOF.loss_value(loss, w, 8, text="L(w) = 8")
 PROOF.local_minimum(loss, w, text="w is a local minimum")

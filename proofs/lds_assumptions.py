@@ -9,9 +9,15 @@ N = 3 samples (holds), on the one-neuron network of Theorem 6 / Example 2
 repeated sample (A1 fails); Assumption 2 for N = 3 and N = 6.
 """
 from losscert import dense
+from losscert.coverage import source
 from losscert.proof import Proof
 
-PROOF = Proof("Assumptions 1 and 2 of Theorem 1", source="li-ding-sun-benefit-of-width-basins: Assumption 1")
+COVERS = [('lds:Assumption 1', 'instance'),
+          ('lds:Assumption 2', 'instance'),
+          ('lds:Theorem 1', 'hypotheses'),
+          ('lds:Theorem 2', 'hypotheses')]
+
+PROOF = Proof("Assumptions 1 and 2 of Theorem 1", source=source("lds", "Assumption 1"))
 X = [[1, 2, "1/2"], [0, -1, 3]]
 PROOF.lds_assumption1(dense([2, 3, 1], activation="tanh"), X, text="wide tanh net (d_H = 3), N = 3 distinct samples")
 PROOF.lds_assumption1(dense([1, 1, 1], activation="swish"), [["0.1", 2, 3]], expect="refuted",
@@ -21,7 +27,7 @@ PROOF.lds_assumption1(dense([2, 3, 1], activation="tanh"), [[1, 2, 1], [0, -1, 0
 PROOF.lds_assumption1(dense([2, 3, 1], activation="tanh"), [[1, 2, 0], [0, -1, 0]], expect="refuted",
                       text="sample 3 is zero (A1 fails)")
 
-two = Proof("Assumption 2 of Theorem 1", source="li-ding-sun-benefit-of-width-basins: Assumption 2")
+two = Proof("Assumption 2 of Theorem 1", source=source("lds", "Assumption 2"))
 for act in ("sigmoid", "tanh", "softplus", "swish"):
     two.arithmetic_derivatives(act, 3, text=f"{act}, N = 3")
 two.arithmetic_derivatives("sigmoid", 6, text="sigmoid, N = 6")

@@ -16,9 +16,12 @@ import sympy as sp
 
 from losscert import compile_loss, dense
 from losscert.activations import activation
+from losscert.coverage import source
 from losscert.proof import Proof
 
-PROOF = Proof("Example 1, Lemma 1 and Theorem 5", source="li-ding-sun-benefit-of-width-basins: Example 1")
+COVERS = [('lds:Example 1', 'full'), ('lds:Lemma 1', 'instance'), ('lds:Theorem 5', 'instance')]
+
+PROOF = Proof("Example 1, Lemma 1 and Theorem 5", source=source("lds", "Example 1"))
 
 a1, a2, t, p, w1, w2, x1, x2 = sp.symbols("a1 a2 t p w1 w2 x1 x2", positive=True)
 Zp = sp.Matrix([[a1 ** p, a2 ** p], [t ** p * a1 ** p, t ** p * a2 ** p]])
@@ -31,7 +34,7 @@ PROOF.rank(WX.applyfunc(cube), 1, text="Example 1: sigma(WX) has generic rank 1 
 PROOF.rank(WX.applyfunc(quad), 2, text="contrast: sigma(WX) has generic rank 2 for sigma(z) = z + z^2")
 
 PROOFS = [PROOF]
-lemma = Proof("Lemma 1 for tanh", source="li-ding-sun-benefit-of-width-basins: Lemma 1")
+lemma = Proof("Lemma 1 for tanh", source=source("lds", "Lemma 1"))
 tanh = activation("tanh")
 ders = tanh.derivatives_at_zero(5)
 orders = [k for k in range(6) if ders[k] != 0]            # 1, 3, 5
@@ -46,7 +49,7 @@ lemma.rank(A.subs(dict(zip(z, (1, 2, 3)))), 3, text="A is non-singular at z = (1
 PROOFS.append(lemma)
 
 thm5 = Proof("Theorem 5: no strict minima with positively homogeneous activations",
-             source="li-ding-sun-benefit-of-width-basins: Theorem 5")
+             source=source("lds", "Theorem 5"))
 relu_net = compile_loss(dense([1, 2, 1], activation="relu"), [[1, 2, 3]], [[1, 0, 2]])
 pt = {"x1 -> h1_1": 1, "x1 -> h1_2": -1, "h1_1 -> y1": "1/2", "h1_2 -> y1": 2}
 thm5.critical_point(relu_net, pt, text="(v, w) = ((1/2, 2), (1, -1)) is a critical point")

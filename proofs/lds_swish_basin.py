@@ -19,9 +19,12 @@ positive here, so v = 1 either way (the kernel uses (31c)).
 import sympy as sp
 
 from losscert import compile_loss, constructions, dense
+from losscert.coverage import source
 from losscert.proof import Proof
 
-PROOF = Proof("Example 2: bad basin of a Swish neuron", source="li-ding-sun-benefit-of-width-basins: Example 2")
+COVERS = [('lds:Example 2', 'full'), ('lds:Proposition 4', 'instance')]
+
+PROOF = Proof("Example 2: bad basin of a Swish neuron", source=source("lds", "Example 2"))
 x, M = ["0.1", 2, 3], 100
 y, v = constructions.basin_data("swish", x, 1, M, digits=50)
 better = constructions.best_single_neuron("swish", x, y, [sp.Rational(k, 4) for k in range(-40, 41)])
@@ -46,5 +49,5 @@ PROOF.local_minimum_near(printed, at_one, "1/100",
                          text="with the paper's 4-decimal y: a strict local minimum within 0.01 of (1, 1)")
 PROOF.critical_point(printed, at_one, expect="refuted",
                      text="with the paper's 4-decimal y, (1, 1) itself is not critical",
-                     note="paper: (v, w) = (1, 1) is the strict local minimum for its printed y (true only "
-                          "for the unrounded y; for the printed one the minimum is 6e-6 away, proven above)")
+                     note="the paper prints y with 'approximately' (y ~ ...): for the unrounded y, (1, 1) is the "
+                          "strict minimum; for the printed 4-decimal y it is 6e-6 away (proven above); not an erratum")

@@ -19,12 +19,15 @@ system) and takes y = v z - M a with a orthogonal to z, z' (M = 100 here).
 import sympy as sp
 
 from losscert import compile_loss, constructions, dense
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lds:Theorem 6', 'instance'), ('lds:Theorem 4', 'instance'), ('lds:Proposition 4', 'instance')]
 
 x, grid = [1, 2, 3], [sp.Rational(k, 4) for k in range(-40, 41)]
 PROOFS = []
 for act, exact in (("poly(1, 1, 1)", True), ("softplus", False)):
-    proof = Proof(f"Theorem 6 with sigma = {act}", source="li-ding-sun-benefit-of-width-basins: Theorem 6")
+    proof = Proof(f"Theorem 6 with sigma = {act}", source=source("lds", "Theorem 6"))
     y, v = constructions.basin_data(act, x, 0, 100, digits=50)
     better = constructions.best_single_neuron(act, x, y, grid)
     proof.narrow_basin_conditions(act, x, [0], "1/10", text="Proposition 4 (1)-(3) at w = 0, w0 = 1/10")
@@ -38,7 +41,7 @@ for act, exact in (("poly(1, 1, 1)", True), ("softplus", False)):
     proof.not_global(loss, point, witness, text=f"(v, w) = ({better['v']}, {better['w']}) has lower loss")
     PROOFS.append(proof)
 
-bad = Proof("Theorem 6's hypotheses matter", source="li-ding-sun-benefit-of-width-basins: Proposition 4")
+bad = Proof("Theorem 6's hypotheses matter", source=source("lds", "Proposition 4"))
 bad.narrow_basin_conditions("tanh", x, [0], "1/10", expect="refuted",
                             text="tanh (sigma(0) = 0): z = 0 at w = 0, condition (1) fails")
 bad.narrow_basin_conditions("poly(1, 1)", x, [0], "1/10", expect="refuted",

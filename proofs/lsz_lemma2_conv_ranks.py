@@ -8,7 +8,10 @@ SAME with a leading zero weight.
 import sympy as sp
 
 from losscert.network import conv_matrix_entries
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lsz:Lemma 2', 'instance')]
 
 
 def f(mode, d, w):
@@ -21,7 +24,7 @@ def f(mode, d, w):
     return M
 
 
-PROOF = Proof("Lemma 2: ranks of convolution matrices", source="lin-sun-zhang-sparse-landscape: Lemma 2")
+PROOF = Proof("Lemma 2: ranks of convolution matrices", source=source("lsz", "Lemma 2"))
 for k in (2, 3):
     w = sp.symbols(f"w1:{k + 1}")
     for d in (k + 1, k + 3):
@@ -31,3 +34,9 @@ for k in (2, 3):
         PROOF.rank(f("SAME", d, (0,) + w[1:]), d - 1,
                    text=f"SAME, d1 = {k}, d = {d}, w1 = 0: rank d - 2 + 1 = {d - 1}")
         PROOF.rank(f("FULL", d, (0,) + w[1:]), d, text=f"FULL, d1 = {k}, d = {d}, w1 = 0: still rank {d}")
+        for first in range(2, k + 1):                 # every first non-zero index i: rank d - i + 1
+            wz = (0,) * (first - 1) + w[first - 1:]
+            PROOF.rank(f("SAME", d, wz), d - first + 1,
+                       text=f"SAME, d1 = {k}, d = {d}, first non-zero weight w{first}: rank d - {first} + 1 = "
+                            f"{d - first + 1}")
+            PROOF.rank(f("VALID", d, wz), d - k + 1, text=f"VALID, same kernel: still rank s = {d - k + 1}")

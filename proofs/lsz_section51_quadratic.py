@@ -12,7 +12,10 @@ import random
 import sympy as sp
 
 from losscert.activations import activation
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lsz:Section 5.1', 'full'), ('lsz:Theorem 5', 'hypotheses')]
 
 w1, w2, b, x1, x2 = sp.symbols("w1 w2 b x1 x2")
 sigma = activation("poly(0, 0, 1)")
@@ -25,7 +28,7 @@ X = [(sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)), sp.Rational(rng.randin
 W = [[sp.Integer(rng.randint(-5, 5)) for _ in range(3)] for _ in range(8)]
 rows = sp.Matrix([[sigma(a * p + c * q + e) for p, q in X] for a, c, e in W])
 
-PROOF = Proof("Section 5.1: quadratic activation and dim* = 6", source="lin-sun-zhang-sparse-landscape: Section 5.1")
+PROOF = Proof("Section 5.1: quadratic activation and dim* = 6", source=source("lsz", "Section 5.1"))
 PROOF.identity(sigma(w1 * x1 + w2 * x2 + b), (psi.T * phi)[0], text="sigma(w^T x + b) = <psi(w), phi(x)>")
 PROOF.rank(rows, 6, text="dim V_sigma(X) = 6 for 7 generic points in R^2 (8 random neurons span 6 dimensions)")
 PROOF.rank(sp.Matrix([list(phi.subs({x1: p, x2: q})) for p, q in X]), 6,

@@ -14,12 +14,15 @@ import sympy as sp
 from losscert import sparse_dense
 from losscert.activations import activation
 from losscert.patterns import two_layer_patterns
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lsz:Remark 1', 'full'), ('lsz:Remark 2', 'instance')]
 
 r = lambda q: sp.sqrt(sp.Rational(q))  # noqa: E731
 X = sp.Matrix([[r("0.9"), 0, r("0.1"), 0], [0, r("0.8"), 0, r("0.2")],
                [r("0.1"), 0, r("0.9"), 0], [0, r("0.2"), 0, r("0.8")]])
-PROOF = Proof("Theorem 1's conditions on example networks", source="lin-sun-zhang-sparse-landscape: Remark 1")
+PROOF = Proof("Theorem 1's conditions on example networks", source=source("lsz", "Remark 1"))
 
 
 def conditions(proof, net, X, expect, label):
@@ -36,7 +39,7 @@ conditions(PROOF, sparse_dense([(0, 1), (0, 1), (2, 3), (2, 3)], d_x=4, d_y=1), 
            "two neurons per pattern, X = I, scalar output")
 
 dims = Proof("Section 5.1 / Remark 2: dim* for other degrees and dimensions",
-             source="lin-sun-zhang-sparse-landscape: Section 5.1")
+             source=source("lsz", "Section 5.1"))
 rng = random.Random(7)
 for d, t in ((3, 2), (2, 3)):
     sigma = activation("poly(" + ", ".join(["0"] * t + ["1"]) + ")")        # z^t

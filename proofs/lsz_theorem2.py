@@ -9,7 +9,10 @@ through the point, and they span the Hessian kernel (Morse-Bott).
 import sympy as sp
 
 from losscert import compile_loss, sparse_dense
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lsz:Theorem 2', 'instance')]
 
 r = lambda q: sp.sqrt(sp.Rational(q))  # noqa: E731
 Z1 = sp.Matrix([[r("0.9"), 0, r("0.1"), 0], [0, r("0.8"), 0, r("0.2")]])
@@ -28,14 +31,15 @@ loss = compile_loss(net, X, A1 * Z1 + A2 * Z2)     # the reading consistent with
 printed = compile_loss(net, X, A1 * Z1 + A1 * Z2)  # Y as printed
 
 PROOF = Proof("Theorem 2: spurious minimum of a sparse-dense linear network",
-              source="lin-sun-zhang-sparse-landscape: Theorem 2")
+              source=source("lsz", "Theorem 2"))
 PROOF.loss_value(loss, point, "221/360", text="L(theta) = 221/360")
-PROOF.critical_point(loss, point, text="1) the gradient is zero")
+PROOF.critical_point(loss, point, text="corrected (Y = A1 Z1 + A2 Z2): 1) the gradient is zero")
 PROOF.hessian_psd(loss, point, text="2) the Hessian (Eq. (4)) is positive semidefinite")
 PROOF.local_minimum(loss, point, text="3) theta is a local minimum")
 PROOF.strict_local_minimum(loss, point, expect="refuted", text="3) theta is a strict local minimum",
                            note="paper: a strict local minimizer (its Case 2 tests straight lines only)")
 PROOF.loss_value(loss, witness, "1647337/2880000", text="4) L(theta') = 1647337/2880000 (< 0.572)")
-PROOF.spurious_local_minimum(loss, point, witness, text="theta is a spurious local minimum")
+PROOF.spurious_local_minimum(loss, point, witness,
+                             text="corrected: theta is a spurious (non-strict) local minimum")
 PROOF.critical_point(printed, point, expect="refuted", text="with Y = A1 Z1 + A1 Z2 as printed, theta is critical",
                      note="paper: Y = A1 Z1 + A1 Z2 (as printed); only A1 Z1 + A2 Z2 fits its numbers")

@@ -8,10 +8,15 @@ refuted for monomials (finitely many non-zero derivatives), the case of
 li-ding-sun's Example 1.
 """
 from losscert import sparse_dense
+from losscert.coverage import source
 from losscert.proof import Proof
 
+COVERS = [('lsz:Assumption 2', 'instance'),
+          ('lsz:Theorem 6 (Vandermonde step)', 'instance'),
+          ('lsz:Assumption 1', 'instance')]
+
 PROOF = Proof("Assumption 2 of Theorem 6 for common activations",
-              source="lin-sun-zhang-sparse-landscape: Theorem 6 (Assumption 2)")
+              source=source("lsz", "Theorem 6 (Assumption 2)"))
 n = 4
 for act in ("sigmoid", "shifted_sigmoid", "tanh", "softplus", "swish"):
     PROOF.arithmetic_derivatives(act, n, text=f"{act}: {n} non-vanishing derivative orders in progression")
@@ -26,7 +31,7 @@ PROOF.arithmetic_derivatives("poly(0, 1, 0, 1)", n, expect="refuted", text="z + 
 import sympy as sp  # noqa: E402
 
 vander = Proof("The Vandermonde identity in the proof of Theorem 6",
-               source="lin-sun-zhang-sparse-landscape: Theorem 6 (proof)")
+               source=source("lsz", "Theorem 6 (proof)"))
 for t in range(2, 6):
     c, a, u = sp.symbols(f"c1:{t + 1}"), sp.symbols(f"a1:{t + 1}"), sp.symbols(f"u1:{t + 1}")
     A = sp.Matrix(t, t, lambda k, i: c[k] * a[i] * u[i] ** k)
@@ -36,7 +41,7 @@ A2 = sp.Matrix(2, 2, lambda k, i: a[i] * u[i] ** k)
 vander.determinant(A2, a[0] * a[1] * (u[0] - u[1]), expect="refuted",
                    text="the opposite sign (u_i - u_j) is wrong: the order i < j matters")
 
-data = Proof("Assumption 1 of Theorem 6 on data", source="lin-sun-zhang-sparse-landscape: Assumption 1")
+data = Proof("Assumption 1 of Theorem 6 on data", source=source("lsz", "Assumption 1"))
 net = sparse_dense([(0, 1), (1, 2)], d_x=3, d_y=1, activation="tanh")
 data.lsz_assumption1(net, [[1, 2, -3], [1, "sqrt(2)", 3], [2, -3, 5]],
                      text="features 1, 2, -3 / 1, sqrt 2, 3 / 2, -3, 5: non-zero, distinct |x| per input")

@@ -16,7 +16,10 @@ component of the sublevel set stays at y4^2 (the valley) is the paper's
 argument and is not certified here.
 """
 from losscert import Network, compile_loss
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [('lsz:Theorem 8', 'instance'), ('lsz:Table 1', 'instance')]
 
 y1, y2, y3, y4 = 1, 2, 6, 2
 net = Network.from_table({"inputs": ["x1", "x2", "x3"], "outputs": ["o1", "o2", "o3"], "activation": "linear",
@@ -28,12 +31,12 @@ valley = dict(zip(net.parameters, [y1 * a, y2 * a, y3 * b, 0, f"1/{a}", f"1/{a}"
 better = dict(zip(net.parameters, [y1 * a, (y2 + y3) * a, 0, y4 * a, f"{y2}/({y2 + y3}*{a})", f"1/{a}", 0, f"1/{a}"]))
 
 PROOF = Proof("Theorem 8: a spurious valley of a sparse-sparse network (Section 7.3 target)",
-              source="lin-sun-zhang-sparse-landscape: Theorem 8")
+              source=source("lsz", "Theorem 8"))
 PROOF.inequality(y3, 4 * y4, strict=True, expect="refuted", text="Section 7.3's Y meets y3 > 4 y4",
                  note="paper: Section 7.3's Y satisfies the construction; it violates y3 > 4 y4 (6 < 8)")
-PROOF.inequality(y3, y4, strict=True, text="what the argument needs: y3 > y4")
-PROOF.inequality(y4, y1, strict=True, text="what the argument needs: y4 > y1")
-PROOF.inequality(y1, 0, strict=True, text="and y1 > 0")
+PROOF.inequality(y3, y4, strict=True, text="corrected condition (what the argument needs): y3 > y4")
+PROOF.inequality(y4, y1, strict=True, text="corrected condition: y4 > y1")
+PROOF.inequality(y1, 0, strict=True, text="corrected condition: y1 > 0")
 PROOF.loss_value(loss, valley, y4 ** 2, text="the valley point has loss y4^2 = 4")
 PROOF.local_minimum(loss, valley, text="the valley point (w4 = 0) is a local minimum")
 PROOF.loss_value(loss, better, "9/16", text="the better point has loss y1^2 (y3/(y2+y3))^2 = 9/16 < y1^2 < y4^2")

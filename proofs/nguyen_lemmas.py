@@ -11,10 +11,15 @@
 import sympy as sp
 
 from losscert.activations import activation
+from losscert.coverage import source
 from losscert.proof import Proof
 
+COVERS = [('nguyen:Lemma 2.3 (piecewise linear)', 'instance'),
+          ('nguyen:Assumption 2.2', 'instance'),
+          ('nguyen:Lemma 4.4', 'instance')]
+
 PROOF = Proof("Lemma 2.3: Assumption 2.2 for piecewise-linear activations",
-              source="nguyen-connected-sublevel-sets: Lemma 2.3")
+              source=source("nguyen", "Lemma 2.3"))
 xs = [sp.Integer(-1), sp.Rational(1, 2), sp.Rational(3, 2), sp.Integer(3)]
 shifts = [0, 1, 2]
 for name in ("relu", "leaky_relu(1/10)"):
@@ -26,7 +31,7 @@ lin = activation("linear")
 PROOF.identity(lin(x), 2 * lin(x - 1) - lin(x - 2), text="linear: sigma(x) = 2 sigma(x-1) - sigma(x-2), "
                "so Assumption 2.2 fails for it")
 
-lemma44 = Proof("Lemma 4.4: sigma(v + b 1) spans R^n", source="nguyen-connected-sublevel-sets: Lemma 4.4")
+lemma44 = Proof("Lemma 4.4: sigma(v + b 1) spans R^n", source=source("nguyen", "Lemma 4.4"))
 v = [0, 1, 3]
 for name, biases in (("relu", (-2, sp.Rational(-1, 2), 1)), ("leaky_relu(1/10)", (-4, -2, 1))):
     s = activation(name)

@@ -56,6 +56,7 @@ class Proof:
     name: str
     source: str
     statements: list = field(default_factory=list)
+    covers: list = field(default_factory=list)
 
     def _add(self, rule, args, expect, text, note):
         if expect not in kernel.STATUSES:
@@ -212,3 +213,24 @@ def run_cli(args) -> int:
         from .report import write_report
         write_report(results, args.report)
     return 1 if failed else 0
+
+
+# -- library steps of the papers (H5, issue #13): Vandermonde certificates and rank sigma(W X) ----------
+from .kernel import vandermonde  # noqa: E402
+
+
+def _vandermonde_full_rank(self, act, samples, start, step, expect="verified", text=None, note=""):
+    """A = [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, is non-singular (decided factor by factor)."""
+    self._add("vandermonde_full_rank", (act, list(samples), start, step), expect, text, note)
+
+
+def _activation_rank(self, act, W, X, claimed, digits=30, expect="verified", text=None, note=""):
+    """rank sigma(W X) == claimed for exact W, X (exact, or Arb minors and formal zeros)."""
+    W, X = (M.tolist() if hasattr(M, "tolist") else [list(r) for r in M] for M in (W, X))
+    self._add("activation_rank", (act, W, X, claimed, digits), expect, text, note)
+
+
+Proof.vandermonde_full_rank = _vandermonde_full_rank
+Proof.activation_rank = _activation_rank
+RULES.update({"vandermonde_full_rank": vandermonde.vandermonde_full_rank,
+              "activation_rank": vandermonde.activation_rank})
