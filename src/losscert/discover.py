@@ -1,0 +1,364 @@
+"""``losscert search``: find minima numerically, certify them with the kernel.
+
+Many initialisations run gradient descent at once (numpy, vectorised across
+initialisations; chunks in parallel processes with ``workers``); two-layer
+linear networks with a sparse first layer can also use the alternating
+best-rank-one algorithm. End points are clustered by their loss and network
+function (a symmetry-invariant distance), each cluster's representative is
+polished (Newton) and handed to the kernel:
+
+1. exactly, when a rescaled and rationalised representative is an exact
+   critical point (``kernel.local_minimum``; ``kernel.not_global`` against
+   the best point found shows it is spurious);
+2. otherwise with Arb intervals (``local_minimum_near``: a strict local
+   minimum within a small radius), which needs a non-degenerate minimum.
+
+Nothing found here is a fact until the kernel says so: the table marks each
+cluster with the kernel's verdict, and a claim file is written for every
+certified minimum so that ``losscert check`` can re-decide it anywhere.
+
+>>> from losscert import compile_loss, dense
+>>> loss = compile_loss(dense([1, 1, 1]), X=[[1, 2]], Y=[[2, 4]])
+>>> res = search(loss, runs=8, max_iter=3000, lr=0.05, seed=1)
+>>> [(round(m.loss, 6), m.verdict) for m in res.minima]
+[(0.0, 'verified')]
+"""
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import sympy
+
+from . import kernel
+from .activations import NonSmooth
+from .compiler import Loss
+from .kernel import gauge
+from .proposers import descent
+
+DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000, 10 ** 4, 10 ** 6)
+
+
+@dataclass
+class Minimum:
+    """One cluster of end points and what the kernel said about it."""
+    loss: float
+    basin: int                       # how many initialisations ended here
+    point: list                      # float coordinates of the polished representative
+    gradient_norm: float
+    verdict: str = "not tried"       # the kernel's local_minimum verdict
+    route: str = ""                  # "exact" or "intervals"
+    reason: str = ""
+    exact_point: dict | None = None  # parameter -> exact text, when certified exactly
+    spurious: str = "not tried"      # the kernel's not_global verdict against the best point found
+    claim_file: str | None = None
+
+
+@dataclass
+class SearchResult:
+    runs: int
+    method: str
+    statuses: dict                   # converged / max_iter / diverged counts
+    minima: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"runs": self.runs, "method": self.method, "statuses": self.statuses,
+                "seconds": round(self.seconds, 2), "minima": [m.__dict__ for m in self.minima]}
+
+
+def _problem(loss: Loss) -> tuple:
+    """What a worker process needs to rebuild the loss (fields do not pickle)."""
+    return loss.network, loss.X_sym, loss.Y_sym, loss.scale_sym
+
+
+def _rebuild(problem) -> Loss:
+    from .compiler import compile_loss
+    return compile_loss(*problem)
+
+
+def _descend_chunk(args):
+    problem, T0, lr, max_iter, tol = args
+    d = descent.gradient_descent(descent.FloatLoss(_rebuild(problem)), T0, lr=lr, max_iter=max_iter, tol=tol)
+    return d.points, d.losses, d.gradient_norms, d.status
+
+
+def _rank_one_chunk(args):
+    problem, count, seed, sweeps = args
+    return descent.alternating_rank_one(_rebuild(problem), count, np.random.default_rng(seed), sweeps=sweeps)
+
+
+def _map(fn, jobs, workers, scheduler=None, progress=None):
+    """Run ``fn`` over ``jobs`` in order: locally, in ``workers`` processes,
+    or on a Dask cluster (``scheduler`` address; the ``distributed`` extra)."""
+    if scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise RuntimeError("--scheduler needs the 'distributed' extra: pip install 'losscert[distributed]'") \
+                from None
+        with Client(scheduler) as client:
+            return client.gather(client.map(fn, jobs))
+    if workers <= 1:
+        out = []
+        for i, job in enumerate(jobs):
+            out.append(fn(job))
+            if progress:
+                progress(i + 1, len(jobs))
+        return out
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        out = []
+        for i, res in enumerate(pool.map(fn, jobs)):
+            out.append(res)
+            if progress:
+                progress(i + 1, len(jobs))
+        return out
+
+
+def search(loss: Loss, runs: int = 100, seed: int = 0, lr: float = 0.01, max_iter: int = 50000,
+           tol: float = 1e-8, method: str = "gd", workers: int = 1, certify: bool = True,
+           digits: int = 30, scheduler: str | None = None, progress=None) -> SearchResult:
+    """Search ``runs`` initialisations, cluster the end points and certify
+    one representative per cluster (see the module docstring)."""
+    t0 = time.time()
+    f = descent.FloatLoss(loss)
+    chunks = max(1, min(runs, workers))      # one batch per process: the cost of a step hardly depends on its size
+    sizes = [runs // chunks + (i < runs % chunks) for i in range(chunks)]
+    if method == "gd":
+        T0 = descent.initial_points(loss, runs, np.random.default_rng(seed))
+        bounds = np.cumsum([0] + sizes)
+        jobs = [(_problem(loss), T0[a:b], lr, max_iter, tol) for a, b in zip(bounds[:-1], bounds[1:])]
+        parts = _map(_descend_chunk, jobs, workers, scheduler, progress)
+        points = np.concatenate([p[0] for p in parts])
+        status = [s for p in parts for s in p[3]]
+        losses = f.value(points)
+        losses[[s == "diverged" for s in status]] = np.inf
+    elif method == "rank-one":
+        jobs = [(_problem(loss), n, seed * 1000 + i, 600) for i, n in enumerate(sizes)]
+        points = np.concatenate(_map(_rank_one_chunk, jobs, workers, scheduler, progress))
+        losses = f.value(points)
+        status = None                    # judged after polishing, below
+    else:
+        raise ValueError(f"method must be 'gd' or 'rank-one', not {method!r}")
+    finite = np.isfinite(losses)
+    points[finite] = np.array([descent.polish(f, p) for p in points[finite]]).reshape(-1, points.shape[1])
+    losses[finite] = f.value(points[finite])
+    if status is None:
+        _, G = f.value_and_gradient(points)
+        status = ["converged" if np.linalg.norm(g) < max(tol, 1e-6) else "max_iter" for g in G]
+    counts = {k: status.count(k) for k in ("converged", "max_iter", "diverged")}
+    result = SearchResult(runs, method, counts)
+    for c in descent.cluster(f, points, losses):
+        rep = points[c.representative]
+        L, G = f.value_and_gradient(rep[None])
+        result.minima.append(Minimum(float(L[0]), len(c.members), rep.tolist(), float(np.linalg.norm(G[0]))))
+    if certify:
+        _certify(loss, result.minima, digits)
+    result.seconds = time.time() - t0
+    return result
+
+
+def _exact_candidate(loss: Loss, theta) -> list | None:
+    """A rescaled, rationalised copy of theta that is exactly critical (or
+    sits on a kink of a piecewise-linear activation: the kernel decides), if any."""
+    gauged = descent.gauge(loss, np.array(theta))
+    for den in DENOMINATORS:
+        for cand in (gauged, np.array(theta)):
+            try:
+                pt = loss.point([_text(x) for x in descent.rationalise(cand, den)])
+                if not any(loss.gradient(pt)):
+                    return pt
+            except NonSmooth:
+                return pt
+            except Exception:       # noqa: BLE001 - a candidate the exact evaluator cannot take is just skipped
+                continue
+    return None
+
+
+def _text(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def _certify(loss: Loss, minima: list, digits: int) -> None:
+    """The kernel's verdicts for each cluster: exactly when a rationalised
+    representative is critical; else with intervals on the gauge-fixed slice
+    (rescaling orbits removed), else plain ``local_minimum_near``.
+    Spuriousness is decided against a rational point near the best end point."""
+    F = loss.field
+    best = min(minima, key=lambda m: m.loss, default=None)
+    better = None
+    if best is not None:
+        better = loss.point([_text(x) for x in descent.rationalise(best.point, 10 ** 12)])
+    radius = F(sympy.Rational(1, 10 ** 6))
+    for m in minima:
+        pt = _exact_candidate(loss, m.point)
+        if pt is not None:
+            v = kernel.guarded(kernel.local_minimum, loss, pt)
+            m.route, m.verdict, m.reason = "exact", v.status, v.reason
+            m.exact_point = {p: F.show(x) for p, x in zip(loss.params, pt)}
+            if v.status == kernel.VERIFIED and m is not best and better is not None:
+                m.spurious = kernel.guarded(kernel.not_global, loss, pt, better).status
+            continue
+        centre = loss.point([_text(x) for x in descent.rationalise(descent.gauge(loss, m.point), 10 ** 12)])
+        if m is not best:
+            v = kernel.guarded(gauge.spurious_minimum_near_modulo_rescaling, loss, centre, radius, better, digits)
+            if v.status == kernel.VERIFIED:
+                m.route, m.verdict, m.spurious, m.reason = "slice", v.status, v.status, v.reason
+                continue
+        v = kernel.guarded(gauge.minimum_near_modulo_rescaling, loss, centre, radius, digits)
+        m.route = "slice"
+        if v.status != kernel.VERIFIED:
+            v = kernel.guarded(kernel.local_minimum_near, loss, centre, radius, digits)
+            m.route = "intervals"
+        m.verdict, m.reason = v.status, v.reason
+
+
+# -- output ------------------------------------------------------------------
+
+def table(result: SearchResult) -> str:
+    """The minima found, one line each."""
+    lines = [f"{result.runs} runs ({result.method}): " + ", ".join(f"{k} {v}" for k, v in result.statuses.items())
+             + f"; {len(result.minima)} distinct end points; {result.seconds:.1f} s",
+             f"{'#':>3} {'loss':>14} {'basin':>6} {'|grad|':>9}  {'local minimum':<13} {'route':<9} "
+             f"{'spurious':<12} claim file"]
+    for i, m in enumerate(result.minima, 1):
+        lines.append(f"{i:>3} {m.loss:>14.8g} {m.basin:>6} {m.gradient_norm:>9.1e}  {m.verdict:<13} "
+                     f"{m.route or '-':<9} {m.spurious:<12} {m.claim_file or '-'}")
+    return "\n".join(lines)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_toml_value(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    return str(v)
+
+
+def claim_file_text(loss: Loss, point: dict, claims: list[dict], title: str) -> str:
+    """A claim file (TOML) for ``point`` of ``loss`` with the given claims."""
+    F = loss.field
+    net = loss.network.to_table()
+    out = [f"title = {_toml_value(title)}", f"scale = {_toml_value(F.show(loss.scale))}", "", "[network]"]
+    out += [f"{k} = {_toml_value(v)}" for k, v in net.items() if not isinstance(v, dict)]
+    for k, v in net.items():
+        if isinstance(v, dict):
+            out += ["", f"[network.{k}]"] + [f"{_toml_value(a)} = {_toml_value(b)}" for a, b in v.items()]
+    out += ["", "[data]", f"X = {_toml_value([[F.show(x) for x in row] for row in loss.X])}",
+            f"Y = {_toml_value([[F.show(y) for y in row] for row in loss.Y])}", "", "[point]"]
+    out += [f"{_toml_value(p)} = {_toml_value(v)}" for p, v in point.items()]
+    for c in claims:
+        out += ["", "[[claim]]"] + [f"{k} = {_toml_value(v)}" for k, v in c.items()]
+    return "\n".join(out) + "\n"
+
+
+def write_claim_files(loss: Loss, result: SearchResult, directory, stem: str = "minimum") -> list[str]:
+    """One claim file per exactly certified minimum (its local_minimum claim,
+    and spurious_local_minimum against the best point found when verified)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    best = min(result.minima, key=lambda m: m.loss, default=None)
+    written = []
+    for i, m in enumerate(result.minima, 1):
+        if m.verdict != kernel.VERIFIED or m.exact_point is None:
+            continue
+        claims = [{"kind": "local_minimum", "expect": "verified"}]
+        if m.spurious == kernel.VERIFIED:
+            better = {p: _text(x) for p, x in zip(loss.params, descent.rationalise(best.point, 10 ** 12))}
+            claims.append({"kind": "spurious_local_minimum", "better": better, "expect": "verified"})
+        path = directory / f"{stem}-{i}.toml"
+        text = claim_file_text(loss, m.exact_point, claims,
+                               f"losscert search: minimum {i} (loss ~ {m.loss:.6g}, basin {m.basin}/{result.runs})")
+        tmp = path.with_suffix(".toml.part")
+        tmp.write_text(text)
+        tmp.replace(path)                # nothing half-written
+        m.claim_file = str(path)
+        written.append(str(path))
+    return written
+
+
+def progress_bar(stream=sys.stderr):
+    """A one-line progress bar for long runs (only on a terminal)."""
+    if not stream.isatty():
+        return None
+
+    def show(done, total):
+        n = int(30 * done / total)
+        stream.write(f"\r[{'#' * n}{' ' * (30 - n)}] {done}/{total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+    return show
+
+
+def load_problem(path) -> Loss:
+    """Network, data and scale of a claim file (its point and claims are not needed)."""
+    import tomllib
+    from decimal import Decimal
+
+    from .claims import ClaimFileError
+    from .compiler import CompileError, compile_loss
+    from .network import Network, NetworkError
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh, parse_float=Decimal)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ClaimFileError(f"{path}: cannot read: {exc}") from None
+    try:
+        net = Network.from_table(doc.get("network"))
+        data = doc.get("data")
+        if not isinstance(data, dict) or "X" not in data or "Y" not in data:
+            raise ClaimFileError(f"{path}: data: a table with X and Y is needed")
+        return compile_loss(net, data["X"], data["Y"], scale=doc.get("scale", "1/2"))
+    except (NetworkError, CompileError, ValueError) as exc:
+        if isinstance(exc, ClaimFileError):
+            raise
+        raise ClaimFileError(f"{path}: {exc}") from None
+
+
+def run_cli(args) -> int:
+    """``losscert search FILE``: exit 0 when the search ran (whatever it found), 2 on bad input."""
+    import json
+
+    from .claims import ClaimFileError
+    try:
+        loss = load_problem(args.file)
+    except ClaimFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    res = search(loss, runs=args.runs, seed=args.seed, lr=args.lr, max_iter=args.max_iter, method=args.method,
+                 workers=args.workers, certify=not args.no_certify, digits=args.digits,
+                 scheduler=args.scheduler, progress=None if args.json else progress_bar())
+    if args.out:
+        write_claim_files(loss, res, args.out, Path(args.file).stem)
+    if args.json:
+        print(json.dumps(res.as_dict(), indent=2, default=str))
+    else:
+        print(table(res))
+    return 0
+
+
+def add_parser(sub) -> None:
+    """The ``search`` subcommand's arguments."""
+    p = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
+    p.add_argument("file", help="a claim file: its network, data and scale are used")
+    p.add_argument("--runs", type=int, default=100, help="initialisations (default 100)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lr", type=float, default=0.01, help="gradient-descent step (default 0.01)")
+    p.add_argument("--max-iter", type=int, default=50000, help="iterations per run (default 50000)")
+    p.add_argument("--method", choices=("gd", "rank-one"), default="gd",
+                   help="gradient descent, or alternating best-rank-one fits (two-layer linear, dense second layer)")
+    p.add_argument("--workers", type=int, default=1, help="parallel processes")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (the 'distributed' extra)")
+    p.add_argument("--digits", type=int, default=30, help="interval precision for local_minimum_near")
+    p.add_argument("--no-certify", action="store_true", help="only search and cluster")
+    p.add_argument("--out", metavar="DIR", help="write a claim file for every certified minimum")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(run=run_cli)
