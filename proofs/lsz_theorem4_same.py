@@ -13,12 +13,15 @@ Morse-Bott lemma gives a local minimum. The paper's inequality argument is
 not needed (and not checked).
 """
 from losscert import compile_loss, conv1d
+from losscert.coverage import source
 from losscert.proof import Proof
+
+COVERS = [("lsz:Theorem 4 SAME", "instance")]
 
 net = conv1d(2, 2, "SAME", channels=1, d_y=2)       # hidden c1_1 = w1 x1 + w2 x2, c1_2 = w1 x2
 loss = compile_loss(net, [[1, 0], [0, 1]], [[1, 0], [0, 4]])
 PROOF = Proof("Theorem 4: SAME-mode CNN with one channel has a spurious valley",
-              source="lin-sun-zhang-sparse-landscape: Theorem 4 (proof, SAME mode)")
+              source=source("lsz", "Theorem 4 (proof, SAME mode)"))
 for a in (1, 2):
     t0 = {"k1_1": 0, "k1_2": a, "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": f"4/{a}", "c1_2 -> y2": 0}
     PROOF.loss_value(loss, t0, "1/2", text=f"a = {a}: the point of T0 has loss 1/2")

@@ -18,10 +18,13 @@
 import networkx as nx
 
 from losscert import Network, compile_loss, dense
+from losscert.coverage import source
 from losscert.proof import Proof
 
+COVERS = [("lds:Theorem 7", "instance"), ("lds:Theorem 5", "instance")]
+
 thm7 = Proof("Theorem 7: the constructed ReLU point is a strict, sub-optimal local minimum (a kink)",
-             source="li-ding-sun-benefit-of-width-basins: Theorem 7")
+             source=source("lds", "Theorem 7"))
 g = nx.DiGraph()
 for i, (u, v) in enumerate([("x", "h"), ("one", "h"), ("h", "y")]):
     g.add_edge(u, v, order=i)
@@ -41,7 +44,7 @@ thm7.saddle(loss, point, expect="refuted", text="not a saddle")
 PROOFS = [thm7]
 
 thm5 = Proof("Theorem 5 at a kink: a ReLU local minimum that is not strict",
-             source="li-ding-sun-benefit-of-width-basins: Theorem 5")
+             source=source("lds", "Theorem 5"))
 relu = compile_loss(dense([1, 2, 1], activation="relu"), [[1, 2, 3]], [[-1, -1, -1]])
 kink = {"x1 -> h1_1": 0, "x1 -> h1_2": 0, "h1_1 -> y1": 1, "h1_2 -> y1": 1}
 thm5.local_minimum(relu, kink, text="w = 0, v = (1, 1): every pre-activation is 0; no piece descends (v > 0 and "

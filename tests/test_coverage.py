@@ -97,5 +97,4 @@ def test_the_repository_catalogue_and_proofs_agree():
     text, counts = coverage.table(PROOFS)               # raises on an unknown COVERS id
     assert counts["full"] + counts["instance"] >= 60   # issue #13's acceptance bar
     for script in PROOFS.glob("*.py"):
-        if script.name != "lsz_theorem4_same.py":      # owned by another helper
-            assert 'source="' not in script.read_text(), f"{script.name}: cite through coverage.source()"
+        assert 'source="' not in script.read_text(), f"{script.name}: cite through coverage.source()"
