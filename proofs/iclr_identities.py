@@ -48,7 +48,7 @@ X1, X2 = X[:, :2], X[:, 2:]
 thm2.identity(X1.T * X2, sp.zeros(2, 2), text="X_1^T X_2 = 0 (non-overlapping first layer, orthogonal data)")
 thm2.rank(X, 4, text="X has full column rank")
 loss = compile_loss(sparse_dense([(0, 1), (2, 3)], d_x=4, d_y=2), X.T.tolist(), Y.T.tolist())
-s = {v.name: v for v in loss.symbols()}
+s = {v.param: v for v in loss.symbols()}
 w1, w2 = sp.Matrix([s["x1 -> h1_1"], s["x2 -> h1_1"]]), sp.Matrix([s["x3 -> h1_2"], s["x4 -> h1_2"]])
 a1, a2 = sp.Matrix([s["h1_1 -> y1"], s["h1_1 -> y2"]]), sp.Matrix([s["h1_2 -> y1"], s["h1_2 -> y2"]])
 Z = (X.T * X).inv() * X.T * Y

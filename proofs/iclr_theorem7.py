@@ -39,7 +39,7 @@ identity_layers = {"h1 -> g1": 1, "h2 -> g1": 0, "h1 -> g2": 0, "h2 -> g2": 1,
 best = {"x1 -> h1": 1, "x2 -> h1": 2, "x3 -> h2": 1, "x4 -> h2": -1, **identity_layers}
 proof.critical_point(loss, best, text="both blocks fitted: a critical point")
 proof.loss_value(loss, best, 1, text="its loss is 1/2 ||(I - P_X) Y||^2 = 1")
-s = {v.name: v for v in loss.symbols()}
+s = {v.param: v for v in loss.symbols()}
 B = sp.Matrix([[s["x1 -> h1"], 0], [s["x2 -> h1"], 0], [0, s["x3 -> h2"]], [0, s["x4 -> h2"]]])
 W2 = sp.Matrix([[s["h1 -> g1"], s["h2 -> g1"]], [s["h1 -> g2"], s["h2 -> g2"]]])
 W3 = sp.Matrix([[s["g1 -> y1"], s["g2 -> y1"]], [s["g1 -> y2"], s["g2 -> y2"]]])

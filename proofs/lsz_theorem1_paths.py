@@ -74,7 +74,7 @@ path.critical_point(loss, theta3, text="the end point is a critical point")
 M_star = Y * X.T * (X * X.T).inv()                  # the least-squares map of the dense problem
 L_star = sp.Rational(1, 2) * sum(v ** 2 for v in (M_star * X - Y))
 path.loss_value(loss, theta3, L_star, text=f"the end point has loss {L_star}, the least-squares value")
-syms = {s.name: s for s in loss.symbols()}
+syms = {s.param: s for s in loss.symbols()}
 Wm = sp.Matrix([[syms[names["W"][0]], syms[names["W"][1]], 0], [syms[names["W"][2]], syms[names["W"][3]], 0],
                 [0, 0, syms[names["W"][4]]]])
 Um = sp.Matrix(2, 3, [syms[k] for k in names["U"]])
@@ -89,7 +89,7 @@ Z1, Z2 = X2[:2, :], X2[2:, :]
 sep.identity(Z1 * Z2.T, sp.zeros(2, 1), text="Z_1 Z_2^T = 0 for Z_1 = rows x1, x2 and Z_2 = row x3")
 net2 = sparse_dense([(0, 1), (2,)], d_x=3, d_y=2)
 loss2 = compile_loss(net2, X2.tolist(), Y.tolist())
-s2 = {s.name: s for s in loss2.symbols()}
+s2 = {s.param: s for s in loss2.symbols()}
 w1 = sp.Matrix([[s2["x1 -> h1_1"], s2["x2 -> h1_1"]]])
 w2 = sp.Matrix([[s2["x3 -> h1_2"]]])
 u1 = sp.Matrix([s2["h1_1 -> y1"], s2["h1_1 -> y2"]])

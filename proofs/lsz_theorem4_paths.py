@@ -67,7 +67,7 @@ def property_p(mode, channels, steps):
         proof.non_increasing(loss, line(a, b), text=why)
     proof.critical_point(loss, pts[-1], text="the end point is critical")
     proof.loss_value(loss, pts[-1], L_star, text=f"the end point has the least-squares loss {L_star}")
-    s = {v.name: v for v in loss.symbols()}
+    s = {v.param: v for v in loss.symbols()}
     K = [[s[f"k{ch + 1}_{i + 1}"] for i in range(k)] for ch in range(channels)]
     rows = conv(mode, K[0]).rows
     U = sp.Matrix([[s[f"c{ch + 1}_{r + 1} -> y1"] for ch in range(channels) for r in range(rows)]])
