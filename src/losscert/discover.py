@@ -169,8 +169,11 @@ def _exact_candidate(loss: Loss, theta) -> list | None:
     gauged = descent.gauge(loss, np.array(theta))
     for den in DENOMINATORS:
         for cand in (gauged, np.array(theta)):
+            q = descent.rationalise(cand, den)
+            if max(abs(float(a) - b) for a, b in zip(q, cand)) > 1e-7 * (1 + np.abs(cand).max()):
+                continue                # not this end point: a rounding far away proves nothing about it
             try:
-                pt = loss.point([_text(x) for x in descent.rationalise(cand, den)])
+                pt = loss.point([_text(x) for x in q])
                 if not any(loss.gradient(pt)):
                     return pt
             except NonSmooth:
