@@ -192,7 +192,10 @@ def test_not_global_by_enclosures():
     near_min = loss.point({"x1 -> h1_1": "0.66", "h1_1 -> y1": "1.73"})
     assert kernel.not_global(loss, far, near_min).status == VERIFIED
     assert kernel.not_global(loss, near_min, far).status == REFUTED
-    assert kernel.not_global(loss, far, far).status == INCONCLUSIVE      # equal values never separate
+    same = kernel.not_global(loss, far, far)                             # equal by formal identity: refuted
+    assert same.status == REFUTED and "formal identity" in same.reason
+    mirror = loss.point({"x1 -> h1_1": -1, "h1_1 -> y1": -1})             # tanh odd: the same network function
+    assert kernel.not_global(loss, far, mirror).status == REFUTED
 
 
 def test_loss_value_and_critical_point_by_enclosures():

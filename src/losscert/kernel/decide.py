@@ -659,6 +659,10 @@ def not_global(loss: Loss, theta, better) -> Verdict:
     try:
         L0, L1 = loss.value(theta), loss.value(better)
     except NotExact:
+        same = formal_values_equal(loss, theta, better)
+        if same:                        # equal as polynomials in the transcendental atoms: no enclosure can separate
+            return Verdict(REFUTED, "L(better) = L(point): equal as polynomials in the transcendental values "
+                           f"{', '.join(same['atoms'])} (formal identity)", same)
         return rigorous.compare_losses(loss, theta, better)
     ev = {"loss": F.show(L0), "loss_at_better": F.show(L1)}
     if not L0:
