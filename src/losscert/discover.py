@@ -199,14 +199,18 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
         better = loss.point([_text(x) for x in descent.rationalise(best.point, 10 ** 12)])
     radius = F(sympy.Rational(1, 10 ** 6))
     for m in minima:
+        exact_reason = ""
         pt = _exact_candidate(loss, m.point)
         if pt is not None:
             v = kernel.guarded(kernel.local_minimum, loss, pt)
-            m.route, m.verdict, m.reason = "exact", v.status, v.reason
-            m.exact_point = {p: F.show(x) for p, x in zip(loss.params, pt)}
-            if v.status == kernel.VERIFIED and m is not best and better is not None:
-                m.spurious = kernel.guarded(kernel.not_global, loss, pt, better).status
-            continue
+            if v.status == kernel.VERIFIED:
+                m.route, m.verdict, m.reason = "exact", v.status, v.reason
+                m.exact_point = {p: F.show(x) for p, x in zip(loss.params, pt)}
+                if m is not best and better is not None:
+                    m.spurious = kernel.guarded(kernel.not_global, loss, pt, better).status
+                continue
+            # a refutation is about the rounded point only: the end point's minimum may sit next to it
+            exact_reason = f"exact route, at the rationalised point: {v.status}: {v.reason}; "
         centre = loss.point([_text(x) for x in descent.rationalise(descent.gauge(loss, m.point), 10 ** 12)])
         if m is not best:
             v = kernel.guarded(gauge.spurious_minimum_near_modulo_rescaling, loss, centre, radius, better, digits)
@@ -218,7 +222,7 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
         if v.status != kernel.VERIFIED:
             v = kernel.guarded(kernel.local_minimum_near, loss, centre, radius, digits)
             m.route = "intervals"
-        m.verdict, m.reason = v.status, v.reason
+        m.verdict, m.reason = v.status, exact_reason + v.reason
 
 
 # -- output ------------------------------------------------------------------
