@@ -438,10 +438,7 @@ def spurious_local_minimum(loss: Loss, theta, better) -> Verdict:
 
 
 def effective(network) -> Verdict:
-    from ..pruning import effective as prune
-    _, report = prune(network)
-    if report.is_effective:
-        return Verdict(VERIFIED, "every node lies on a path from an input to an output", {})
-    node, why = report.useless_nodes()[0]
-    return Verdict(REFUTED, f"useless node {node}: {why}", {"useless": [f"{n}: {w}" for n, w in report.useless_nodes()],
-                                                             "removed": report.lines()})
+    """Every node lies on a path from an input or a constant source to an
+    output (decided by :mod:`.structure`, independently of the pruning)."""
+    from .structure import effective as decide_effective
+    return decide_effective(network)
