@@ -4,8 +4,8 @@ A verdict cannot be mistaken for a truth value, and its evidence cannot be
 edited after the kernel returned it:
 
 >>> v = Verdict(VERIFIED, "checked", {"points": [1, 2]})
->>> v.status == VERIFIED, v.status, str(v.status)
-(True, <Status.VERIFIED: 'verified'>, 'verified')
+>>> v.status == VERIFIED, v.status is Status.VERIFIED, v.status
+(True, True, 'verified')
 >>> bool(v)
 Traceback (most recent call last):
 ...
@@ -32,6 +32,9 @@ class Status(str, enum.Enum):
 
     def __str__(self):
         return self.value
+
+    def __repr__(self):          # prints like the plain word, as before the enum
+        return repr(self.value)
 
     def __format__(self, spec):
         return format(self.value, spec)
