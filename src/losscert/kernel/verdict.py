@@ -20,6 +20,7 @@ TypeError: verdict evidence is read-only (use verdict.as_dict() for a mutable co
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 
@@ -121,3 +122,17 @@ def guarded(rule, *args) -> Verdict:
         return Verdict(INCONCLUSIVE, f"internal self-check failed: {exc}")
     except Exception as exc:  # noqa: BLE001 - any failure must end as inconclusive, not a traceback
         return Verdict(INCONCLUSIVE, f"could not be checked: {type(exc).__name__}: {exc}")
+
+
+def loss_rule(rule):
+    """Decorate a kernel rule whose first argument is a compiled loss: a
+    ``Loss`` built by losscert.compiler is checked; anything else (e.g. a
+    subclass with its own derivatives) gives ``inconclusive``."""
+    @functools.wraps(rule)
+    def checked(loss, *args, **kwargs):
+        from ..compiler import Loss
+        if type(loss) is not Loss:
+            return Verdict(INCONCLUSIVE, f"expected a losscert Loss, got {type(loss).__name__}: the kernel "
+                                         "decides only losses compiled by losscert.compiler")
+        return rule(loss, *args, **kwargs)
+    return checked
