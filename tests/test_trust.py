@@ -48,6 +48,19 @@ def test_rank_with_provably_independent_constants_is_verified():
     assert algebra.rank_is(sympy.Matrix([[sympy.sqrt(2), 1], [3, sympy.sqrt(2)]]), 2).status == V
 
 
+def test_large_matrices_of_constants_stay_bounded():
+    atoms = [tanh(sympy.Rational(k, 3)) for k in range(1, 11)]
+    rows = [[atoms[(3 * i + j) % 10] * atoms[(i + 2 * j) % 10] + (i - j) for j in range(6)] for i in range(5)]
+    rows.append([a + b for a, b in zip(rows[0], rows[1])])             # singular
+    singular = sympy.Matrix(rows)
+    assert algebra.rank_is(singular, 6).status in (R, I)
+    assert algebra.rank_is(singular, 5).status == I                   # true, but the 6x6 minor is not expanded
+    regular = sympy.Matrix(6, 6, lambda i, j: tanh(sympy.Rational(6 * i + j + 1, 7)))
+    assert algebra.rank_is(regular, 6).status == V
+    assert algebra.determinant_is(regular, 0).status == R
+    assert algebra.determinant_is(singular, 0).status == I
+
+
 def test_generic_rank_of_symbol_matrices_is_kept():
     M = sympy.Matrix([[x, y], [x * y, y ** 2]])            # det = x y^2 - x y^2 = 0
     assert algebra.rank_is(M, 1).status == V and algebra.rank_is(M, 2).status == R

@@ -308,11 +308,14 @@ def _atoms_note(ex: Exact) -> str:
 # -- rank -----------------------------------------------------------------------------------
 
 def rank_is(matrix, claimed: int, assume_nonzero=()) -> Verdict:
-    """``rank(matrix) == claimed``. With symbols, the generic rank over the
-    field of rational functions of the symbols. With transcendental
-    constants (atoms) the formal rank r is an upper bound (every
-    (r+1)-minor is formally zero); it is the rank when one r x r minor is
-    provably non-zero (Arb). ``assume_nonzero`` is accepted and unused."""
+    """``rank(matrix) == claimed``. With symbols, the *generic* rank: the
+    rank over the field of rational functions of the symbols (exact). With
+    transcendental constants (atoms) the rank is bracketed: an r x r minor
+    whose Arb determinant excludes 0 (at a rational point for the symbols)
+    proves rank >= r; when every (r+1) x (r+1) minor bordering it is
+    formally zero (atoms as indeterminates; r + 1 <= MAX_FORMAL_MINOR), the
+    rank is r (the bordered-minor theorem). Verified only when the bounds
+    meet. ``assume_nonzero`` is accepted and unused."""
     try:
         M = _read_matrix(matrix)
         claimed = int(claimed) if sympy.Integer(claimed) == claimed else None
@@ -332,41 +335,121 @@ def rank_is(matrix, claimed: int, assume_nonzero=()) -> Verdict:
             return _inconclusive(str(exc), ev)
         if ex.problem:
             return _inconclusive(ex.problem, ev)
-        dM = DomainMatrix([ex.elements[i * M.cols:(i + 1) * M.cols] for i in range(M.rows)], M.shape, ex.R)
-        r = dM.rank()
         ev["domain"] = str(ex.R)
-    ev["rank"] = r
-    exact = ex is None or not ex.has_atoms
-    if exact:
+    if ex is None or not ex.has_atoms:
+        if ex is not None:
+            r = _domain_matrix(ex, M).rank()
+        ev["rank"] = r
         how = f"exact, over {ev.get('domain', 'QQ')}"
         if r == claimed:
             return Verdict(VERIFIED, f"rank {r} ({how})", ev)
         return Verdict(REFUTED, f"rank is {r}, not {claimed} ({how})", ev)
-    if claimed > r:
-        return Verdict(REFUTED, f"rank <= {r} < {claimed}: every {r + 1} x {r + 1} minor is formally zero"
-                       + _atoms_note(ex), ev)
-    lower = _proven_minor(ex, dM, r, ev) if r else True
-    if lower and claimed == r:
-        return Verdict(VERIFIED, f"rank {r}: every {r + 1} x {r + 1} minor is formally zero and the minor on "
-                       f"rows {ev.get('minor_rows')}, columns {ev.get('minor_columns')} is provably non-zero (Arb)",
-                       ev)
-    if lower:
-        return Verdict(REFUTED, f"rank is {r}, not {claimed}: an {r} x {r} minor is provably non-zero (Arb)", ev)
-    return _inconclusive(f"the formal rank is {r}{_atoms_note(ex)}, but no {r} x {r} minor is provably non-zero: "
-                         "the constants may be dependent", ev)
+    rows, cols = [], []
+    lower, upper = _arb_lower_bound(ex, M, ev, rows, cols), min(M.shape)
+    if lower < upper and lower + 1 <= MAX_FORMAL_MINOR and _bordered_minors_vanish(ex, M, rows[:lower], cols[:lower]):
+        upper = lower
+    ev["rank_bounds"] = [lower, upper]
+    note = _atoms_note(ex)
+    if lower == upper == claimed:
+        return Verdict(VERIFIED, f"rank {claimed}: the {claimed} x {claimed} minor on rows {ev['minor_rows']}, "
+                       f"columns {ev['minor_columns']} is provably non-zero (Arb), and every larger minor is "
+                       "formally zero" + (note if claimed < min(M.shape) else ""), ev)
+    if claimed > upper:
+        why = (f"a {M.rows}x{M.cols} matrix" if upper == min(M.shape) else
+               f"every {upper + 1} x {upper + 1} minor bordering a non-zero {upper} x {upper} minor is formally zero"
+               + note)
+        return Verdict(REFUTED, f"rank <= {upper} < {claimed}: {why}", ev)
+    if claimed < lower:
+        return Verdict(REFUTED, f"rank >= {lower} > {claimed}: a {lower} x {lower} minor is provably non-zero "
+                       "(Arb)", ev)
+    return _inconclusive(f"the rank is only known to lie in [{lower}, {upper}]{note}: the constants may be "
+                         "dependent", ev)
 
 
-def _proven_minor(ex: Exact, dM, r, ev) -> bool:
-    _, cols = dM.rref()
-    _, rows = dM.transpose().rref()
-    if len(cols) != r or len(rows) != r:
-        raise AssertionError("kernel self-check failed: pivot counts differ from the rank")
-    det = dM.extract(list(rows), list(cols)).det()
-    if not det:
-        raise AssertionError("kernel self-check failed: the pivot minor is formally zero")
-    ev.update({"minor_rows": [i + 1 for i in rows], "minor_columns": [j + 1 for j in cols],
-               "minor_determinant": _short(ex.to_sympy(det))})
-    return ex.nonzero(det) is True
+MAX_FORMAL_MINOR = 5      # largest minor expanded formally when atoms occur (cost grows fast with the size)
+
+
+def _domain_matrix(ex: Exact, M) -> DomainMatrix:
+    return DomainMatrix([ex.elements[i * M.cols:(i + 1) * M.cols] for i in range(M.rows)], M.shape, ex.R)
+
+
+def _polynomial_matrix(ex: Exact, M) -> tuple[DomainMatrix, object]:
+    """(P, scale): every row of M times the lcm of its denominators, over
+    the polynomial ring; det M = det P / scale for square M. The scales are
+    non-zero (every denominator was proven non-zero), so rank P = rank M."""
+    ring = ex.R.get_ring()
+    rows, scale = [], ex.R.one
+    for i in range(M.rows):
+        row = ex.elements[i * M.cols:(i + 1) * M.cols]
+        lcm = row[0].denom
+        for e in row[1:]:
+            lcm = lcm.lcm(e.denom)
+        rows.append([ring.convert(e.numer * lcm.exquo(e.denom)) for e in row])
+        scale = scale * ex.R.convert(ring.convert(lcm))
+    return DomainMatrix(rows, M.shape, ring), scale
+
+
+def _bordered_minors_vanish(ex: Exact, M, rows, cols) -> bool:
+    """Every minor on rows + [i], cols + [j] is formally zero."""
+    P, _ = _polynomial_matrix(ex, M)
+    for i in range(M.rows):
+        for j in range(M.cols):
+            if i not in rows and j not in cols and P.extract(rows + [i], cols + [j]).det():
+                return False
+    return True
+
+
+def _arb_lower_bound(ex: Exact, M, ev, rows: list, cols: list) -> int:
+    """The largest k for which a proposed k x k minor has an Arb determinant
+    excluding 0, at a fixed rational point for the symbols (a non-zero value
+    there proves the minor is not the zero function); 0 when none is found
+    or an atom depends on the symbols. ``rows``, ``cols`` receive the pivot
+    order (the minor is on the first k of each)."""
+    from flint import arb_mat
+
+    from .. import intervals as iv
+    if any(a.free_symbols for a in ex.atoms):
+        return 0
+    point = {s: sympy.Rational(2 * i + 3, i + 7) for i, s in enumerate(sorted(ex.symbols, key=str))}
+    try:
+        with iv.precision(ARB_DIGITS[0]):
+            balls = [[enclose(M[i, j].xreplace(point)) for j in range(M.cols)] for i in range(M.rows)]
+            proposed_rows, proposed_cols = _pivot_order([[float(iv.mid(b)) for b in r] for r in balls])
+            rows += proposed_rows
+            cols += proposed_cols
+    except (NoEnclosure, iv.IntervalUnavailable, OverflowError):
+        return 0
+    for k in range(len(rows), 0, -1):
+        for digits in ARB_DIGITS:
+            with iv.precision(digits):
+                det = arb_mat([[enclose(M[i, j].xreplace(point)) for j in cols[:k]] for i in rows[:k]]).det()
+                if iv.sign(det):
+                    ev.update({"minor_rows": [i + 1 for i in sorted(rows[:k])],
+                               "minor_columns": [j + 1 for j in sorted(cols[:k])],
+                               "minor_determinant": iv.show(det, 10)})
+                    if point:
+                        ev["symbols_at"] = {str(s): str(v) for s, v in point.items()}
+                    return k
+    return 0
+
+
+def _pivot_order(A) -> tuple[list, list]:
+    """Rows and columns in the order of Gaussian elimination with full
+    pivoting on floats (a proposal; the determinants are then enclosed)."""
+    A = [list(r) for r in A]
+    free_r, free_c, rows, cols = list(range(len(A))), list(range(len(A[0]))), [], []
+    while free_r and free_c:
+        i, j = max(((i, j) for i in free_r for j in free_c), key=lambda ij: abs(A[ij[0]][ij[1]]))
+        if A[i][j] == 0:
+            break
+        rows.append(i)
+        cols.append(j)
+        free_r.remove(i)
+        free_c.remove(j)
+        for k in free_r:
+            f = A[k][j] / A[i][j]
+            A[k] = [a - f * b for a, b in zip(A[k], A[i])]
+    return rows, cols
 
 
 # -- identities ------------------------------------------------------------------------------
@@ -428,8 +511,10 @@ def identity(lhs, rhs) -> Verdict:
 
 def determinant_is(matrix, claimed) -> Verdict:
     """det(matrix) == claimed as an identity (the determinant is computed
-    here, exactly, over the field of rational functions of the entries'
-    symbols and atoms)."""
+    here, exactly, over the polynomial ring of the entries' symbols and
+    atoms). With atoms and more than MAX_FORMAL_MINOR rows only a refutation
+    is attempted: det - claimed enclosed by Arb at a rational point for the
+    symbols, excluding 0."""
     try:
         M = _read_matrix(matrix)
         c = read(claimed)
@@ -445,12 +530,40 @@ def determinant_is(matrix, claimed) -> Verdict:
         return _inconclusive(str(exc))
     if ex.problem:
         return _inconclusive(ex.problem)
-    dM = DomainMatrix([ex.elements[i * M.cols:(i + 1) * M.cols] for i in range(M.rows)], M.shape, ex.R)
-    det = dM.det()
+    if ex.has_atoms and M.rows > MAX_FORMAL_MINOR:
+        return _determinant_by_enclosure(ex, M, c)
+    if ex.gens:
+        P, scale = _polynomial_matrix(ex, M)
+        det = ex.R.convert(P.det()) / scale
+    else:
+        det = _domain_matrix(ex, M).det()
     shown = ex.to_sympy(det)
     v = _decide_equal(ex, det, ex.elements[-1], {"claimed": _short(c)})
     text = str(shown) if len(str(shown)) < 80 else "(expanded, see evidence)"
     return Verdict(v.status, f"det = {text}: {v.reason}", {"determinant": _short(shown), **v.evidence})
+
+
+def _determinant_by_enclosure(ex: Exact, M, claimed) -> Verdict:
+    from flint import arb_mat
+
+    from .. import intervals as iv
+    ev = {"claimed": _short(claimed), "size": M.rows}
+    why = f"a {M.rows}x{M.rows} determinant in {len(ex.atoms)} transcendental constants is not expanded formally"
+    if any(a.free_symbols for a in ex.atoms):
+        return _inconclusive(why, ev)
+    point = {s: sympy.Rational(2 * i + 3, i + 7) for i, s in enumerate(sorted(ex.symbols, key=str))}
+    for digits in ARB_DIGITS:
+        try:
+            with iv.precision(digits):
+                det = arb_mat([[enclose(e.xreplace(point)) for e in row] for row in M.tolist()]).det()
+                gap = det - enclose(claimed.xreplace(point))
+                if iv.sign(gap):
+                    ev.update({"det - claimed": iv.show(gap, 10),
+                               **({"symbols_at": {str(k): str(v) for k, v in point.items()}} if point else {})})
+                    return Verdict(REFUTED, "not an identity: det - claimed is provably non-zero (Arb)", ev)
+        except (NoEnclosure, iv.IntervalUnavailable):
+            break
+    return _inconclusive(why + ", and no enclosure of det - claimed excludes 0", ev)
 
 
 # -- inequalities ---------------------------------------------------------------------------
