@@ -123,7 +123,7 @@ class Activation:
         """sigma(0) == 0, decided exactly from the expression (None: undecided)."""
         return sympy.sympify(self.expr.subs(z, 0)).is_zero
 
-    @property
+    @cached_property
     def is_identity(self) -> bool:
         """sigma(z) = z exactly (``linear``, ``poly(0, 1)``)."""
         return sympy.expand(self.expr - z) == 0
@@ -245,6 +245,7 @@ def _scale_invariant(cond) -> bool:
     return False
 
 
+@lru_cache(maxsize=256)
 def positive_homogeneity(expr) -> str | None:
     """A proof that sigma(c z) = c sigma(z) for every c > 0, read off the
     expression, or None: every piece is a * z for a number a (linear through

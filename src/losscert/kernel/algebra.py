@@ -34,8 +34,12 @@ that excludes 0 (atoms without symbols); otherwise the answer is
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sympy
 from sympy.polys.matrices import DomainMatrix
+
+from ..numbers import parse_number
 
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
 
@@ -64,6 +68,8 @@ def read(value) -> sympy.Expr:
         raise NotExactInput("a boolean is not a number")
     if isinstance(value, (float, sympy.Float)):
         raise NotExactInput(FLOAT_REASON)
+    if isinstance(value, Decimal):            # decimal text: exact
+        return parse_number(value)
     try:
         e = sympy.sympify(value, rational=True) if isinstance(value, str) else sympy.sympify(value)
     except (sympy.SympifyError, SyntaxError, TypeError) as exc:
