@@ -487,7 +487,8 @@ def identity(lhs, rhs) -> Verdict:
             return _inconclusive(str(exc))
         shape = [f"{m.rows}x{m.cols}" if m is not None else "a scalar" for m in (left, right)]
         if left is None or right is None or left.shape != right.shape:
-            return Verdict(REFUTED, f"shapes differ: {shape[0]} vs {shape[1]}", {"lhs": _short(lhs), "rhs": _short(rhs)})
+            return Verdict(REFUTED, f"shapes differ: {shape[0]} vs {shape[1]}",
+                           {"lhs": _short(lhs), "rhs": _short(rhs)})
         left, right = list(left), list(right)
     else:
         try:
