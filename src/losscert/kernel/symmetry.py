@@ -21,10 +21,12 @@ proven from the activation's expression (positive homogeneity piece by
 piece, :func:`~losscert.activations.positive_homogeneity`; sigma(0) = 0 and
 sigma(z) = z exactly); then the network function, hence L, is the same at
 every point of the curve. A curve that is not of one of these forms is
-checked only for a polynomial loss of small degree D, by exact
-interpolation: L(curve(c)) times c^D is a polynomial of degree <= 2D in c,
-so agreement with L(theta) at 2D + 1 distinct points proves the identity;
-otherwise no curve is proven (nothing is sampled).
+checked only when it is a straight line (not a claimed group action: those
+feed Morse-Bott and need the structural proof) and the loss is a
+polynomial of small degree D, by exact interpolation: L on the line is a
+polynomial of degree <= D, so agreement with L(theta) at D + 1 distinct
+points proves the identity; otherwise no curve is proven (nothing is
+sampled).
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from ..activations import positive_homogeneity
 from ..compiler import Loss
 from ..network import bias_name, edge_name
 
-MAX_INTERPOLATION_DEGREE = 32     # D above which a non-structural curve is not checked (2D + 1 exact evaluations)
+MAX_INTERPOLATION_DEGREE = 32     # D above which a non-structural line is not checked (D + 1 exact evaluations)
 
 
 @dataclass
@@ -172,20 +174,16 @@ def check_constant(loss: Loss, theta, curve: Curve, nearby=None) -> dict | None:
         if nearby is not None:
             out["loss_on_curve"] = F.show(nearby.value)
         return out
+    if curve.group_action:
+        return None      # a group action needs the structural proof (constancy through theta alone is not enough)
     D = polynomial_degree(loss)
     if D is None or D > MAX_INTERPOLATION_DEGREE:
         return None                 # no structural proof, and no bounded exact check
     nearby = nearby or loss.nearby(theta)
     L0 = nearby.value
-    if curve.kind == "rescaling":
-        count = 2 * D + 1
-        params = [F(sympy.Integer(k + 2)) for k in range(count)]
-        how = (f"L(curve(c)) * c^{D} is a polynomial of degree <= {2 * D} in c; it equals L(theta) * c^{D} "
-               f"at {count} distinct points, so L is constant on the curve")
-    else:                           # straight lines: theta + c * tangent
-        count = D + 1
-        params = [F(sympy.Integer(k + 1)) for k in range(count)]
-        how = f"L(curve(t)) is a polynomial of degree <= {D} in t equal to L(theta) at {count} points, so constant"
+    count = D + 1                   # straight lines: theta + c * e_p
+    params = [F(sympy.Integer(k + 1)) for k in range(count)]
+    how = f"L(curve(t)) is a polynomial of degree <= {D} in t equal to L(theta) at {count} points, so constant"
     values = nearby.values([curve.at(theta, c, F) for c in params])
     if any(v != L0 for v in values):
         return None
