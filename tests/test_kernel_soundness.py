@@ -239,8 +239,8 @@ def test_structural_hessian_and_reference_give_identical_verdicts(seed, monkeypa
         loss, th = critical_instance(seed + random.Random(seed).randint(0, 50))
     rules = (kernel.local_minimum, kernel.strict_local_minimum, kernel.saddle, kernel.hessian_psd)
     fast = [(r(loss, th).status, r(loss, th).reason) for r in rules]
-    kernel.decide._CACHE.clear()
+    kernel.decide.clear_cache()
     monkeypatch.setattr(Loss, "hessian", Loss.hessian_reference)
     slow = [(r(loss, th).status, r(loss, th).reason) for r in rules]
-    kernel.decide._CACHE.clear()
+    kernel.decide.clear_cache()
     assert fast == slow

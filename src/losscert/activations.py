@@ -95,25 +95,38 @@ class Activation:
 
     @cached_property
     def properties(self) -> dict:
+        """Flags of the activation. ``positively_homogeneous``,
+        ``zero_at_zero`` and ``piecewise_linear`` (every piece affine) are
+        derived from :attr:`expr` exactly (see :func:`positive_homogeneity`);
+        ``polynomial`` says :attr:`polynomial_coefficients` is set;
+        ``analytic`` and ``odd`` are declared per kind (tests/test_trust.py
+        checks every flag against the expression)."""
         poly = self.polynomial_coefficients
         slopes = self.slopes
         analytic = self.kind not in ("relu", "leaky_relu", "elu") or (slopes is not None and slopes[0] == slopes[1])
         if self.kind == "elu":
             analytic = False
-        homogeneous = self.kind == "linear" or slopes is not None or (
-            poly is not None and all(c == 0 for i, c in enumerate(poly) if i != 1))
         odd = self.kind in ("linear", "tanh", "shifted_sigmoid") or (
             poly is not None and all(c == 0 for i, c in enumerate(poly) if i % 2 == 0)) or (
             slopes is not None and slopes[0] == slopes[1])
-        zero_at_zero = self.kind not in ("sigmoid", "softplus") and not (poly is not None and poly[0] != 0)
         return {
             "analytic": bool(analytic),
             "polynomial": poly is not None,
-            "positively_homogeneous": bool(homogeneous),
+            "positively_homogeneous": positive_homogeneity(self.expr) is not None,
             "odd": bool(odd),
-            "zero_at_zero": bool(zero_at_zero),
-            "piecewise_linear": slopes is not None or self.kind == "linear",
+            "zero_at_zero": self.zero_at_zero is True,
+            "piecewise_linear": all(e.is_polynomial(z) and sympy.degree(e, z) <= 1 for e, _ in _pieces(self.expr)),
         }
+
+    @cached_property
+    def zero_at_zero(self) -> bool | None:
+        """sigma(0) == 0, decided exactly from the expression (None: undecided)."""
+        return sympy.sympify(self.expr.subs(z, 0)).is_zero
+
+    @cached_property
+    def is_identity(self) -> bool:
+        """sigma(z) = z exactly (``linear``, ``poly(0, 1)``)."""
+        return sympy.expand(self.expr - z) == 0
 
     def derivatives_at_zero(self, order: int) -> list[sympy.Expr]:
         """Exact sigma^(k)(0) for k = 0..order (one-sided derivatives are not
@@ -202,6 +215,55 @@ class Activation:
         if self.kind == "elu" and side == 0:
             return [coeffs[0].union(right[0])]
         return coeffs
+
+
+def _pieces(expr) -> list:
+    """(expression, condition) pairs: the pieces of a Piecewise, or (expr, True)."""
+    if isinstance(expr, sympy.Piecewise):
+        return [(e, c) for e, c in expr.args]
+    return [(expr, sympy.true)]
+
+
+def _linear_through_zero(e) -> bool:
+    """e = a * z for a number a (checked exactly)."""
+    if not e.free_symbols <= {z} or not e.is_polynomial(z):
+        return False
+    p = sympy.Poly(e, z)
+    return p.degree() <= 1 and p.coeff_monomial(1) == 0 and all(c.is_number for c in p.all_coeffs())
+
+
+def _scale_invariant(cond) -> bool:
+    """The truth value of ``cond`` is the same at z and c z for every c > 0:
+    True/False, z compared with 0, and and/or/not of such conditions."""
+    if cond in (sympy.true, sympy.false):
+        return True
+    if isinstance(cond, (sympy.And, sympy.Or, sympy.Not)):
+        return all(_scale_invariant(a) for a in cond.args)
+    if isinstance(cond, (sympy.StrictGreaterThan, sympy.GreaterThan, sympy.StrictLessThan, sympy.LessThan,
+                         sympy.Eq, sympy.Ne)):
+        return {cond.lhs, cond.rhs} == {z, sympy.Integer(0)}
+    return False
+
+
+@lru_cache(maxsize=256)
+def positive_homogeneity(expr) -> str | None:
+    """A proof that sigma(c z) = c sigma(z) for every c > 0, read off the
+    expression, or None: every piece is a * z for a number a (linear through
+    0), and every condition is a comparison of z with 0 (its truth value is
+    the same at z and c z), so z and c z select the same piece and that
+    piece scales by c.
+
+    >>> positive_homogeneity(activation("leaky_relu(1/10)").expr)
+    'every piece of Piecewise((z, z > 0), (z/10, True)) is a*z and every condition compares z with 0'
+    >>> positive_homogeneity(activation("elu").expr) is None
+    True
+    """
+    pieces = _pieces(expr)
+    if all(_linear_through_zero(e) and _scale_invariant(c) for e, c in pieces):
+        if len(pieces) == 1:
+            return f"sigma(z) = {expr} is linear through 0"
+        return f"every piece of {expr} is a*z and every condition compares z with 0"
+    return None
 
 
 @lru_cache(maxsize=None)

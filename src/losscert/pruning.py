@@ -6,15 +6,23 @@ changes:
 
 - ``zero out-degree``: the node feeds nothing;
 - ``zero out-degree after later removals``: everything it fed was removed;
-- ``zero in-degree``: nothing feeds it and it has no bias;
+- ``zero in-degree``: nothing feeds it, it has no bias and sigma(0) = 0;
 - ``zero in-degree after earlier removals``: everything feeding it was removed
-  and it has no bias.
+  (each of those output 0), it has no bias and sigma(0) = 0.
 
-A node with a bias and no inputs still feeds sigma(b) forward, so it is kept
-(the bias exception). Inputs and outputs are never removed: an input that
-reaches no output and an output that no input or bias node reaches are
-reported as useless and left out of the effective sub-network (drop their
-rows of X and Y to compile it).
+A node with no inputs still feeds sigma(b) forward when it has a bias, and
+sigma(0) when its activation has sigma(0) != 0 (sigmoid, softplus, a
+polynomial with a constant term): such a node is kept like a bias node (the
+papers' pruning assumes sigma(0) = 0). sigma(0) is decided exactly from the
+activation's expression; when it cannot be, the node is kept. Removed nodes
+output 0 for every parameter value, so the effective sub-network computes
+the same function. Inputs and outputs are never removed: an input that
+reaches no output and an output that no input or constant source reaches
+are reported as useless and left out of the effective sub-network (drop
+their rows of X and Y to compile it; such an output is identically 0).
+
+This is a proposer: the kernel decides the ``effective`` claim itself
+(:mod:`losscert.kernel.structure`).
 
 >>> from losscert.network import masked
 >>> net = masked([[[1, 1], [0, 0]], [[1, 1]]])   # h1_2 has no inputs
@@ -28,6 +36,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .kernel.structure import zero_at_zero
 from .network import Network, edge_name
 
 
@@ -52,14 +61,14 @@ class PruneReport:
         """(node, reason) for every useless node, in removal order."""
         out = [(r.name, r.rule) for r in self.removed if r.kind == "node"]
         out += [(n, "input reaches no output") for n in self.useless_inputs]
-        out += [(n, "output reached by no input or bias node") for n in self.useless_outputs]
+        out += [(n, "output reached by no input or constant source") for n in self.useless_outputs]
         return out
 
     def lines(self) -> list[str]:
         return [f"{kind} {name}: {why}" for kind, name, why in
                 [(r.kind, r.name, r.rule) for r in self.removed]
                 + [("input", n, "reaches no output") for n in self.useless_inputs]
-                + [("output", n, "is reached by no input or bias node") for n in self.useless_outputs]]
+                + [("output", n, "is reached by no input or constant source") for n in self.useless_outputs]]
 
 
 def effective(network: Network) -> tuple[Network | None, PruneReport]:
@@ -81,14 +90,15 @@ def effective(network: Network) -> tuple[Network | None, PruneReport]:
                 rule = "zero out-degree" if original_out[n] == 0 else "zero out-degree after later removals"
                 _remove(g, n, rule, report)
                 changed = True
-            elif g.in_degree(n) == 0 and not network.has_bias(n):
+            elif g.in_degree(n) == 0 and not network.has_bias(n) and zero_at_zero(network.activation(n)) is True:
                 rule = "zero in-degree" if original_in[n] == 0 else "zero in-degree after earlier removals"
                 _remove(g, n, rule, report)
                 changed = True
     for n in network.inputs:
         if not any(nx.has_path(g, n, o) for o in network.outputs):
             report.useless_inputs.append(n)
-    sources = set(network.inputs) | {n for n in g if n not in ins and network.has_bias(n)}
+    sources = set(network.inputs) | {n for n in g if n not in ins and n not in outs and (
+        network.has_bias(n) or zero_at_zero(network.activation(n)) is not True)}
     for o in network.outputs:
         if not network.has_bias(o) and not any(nx.has_path(g, s, o) for s in sources if s in g):
             report.useless_outputs.append(o)
@@ -98,7 +108,7 @@ def effective(network: Network) -> tuple[Network | None, PruneReport]:
             g.remove_edge(n, v)
     for n in report.useless_outputs:
         for u, _ in list(g.in_edges(n)):
-            report.removed.append(Removal("edge", edge_name(u, n), "output reached by no input or bias node"))
+            report.removed.append(Removal("edge", edge_name(u, n), "output reached by no input or constant source"))
             g.remove_edge(u, n)
     ins = [n for n in network.inputs if g.degree(n)]
     outs = [n for n in network.outputs if g.degree(n)]

@@ -201,8 +201,20 @@ def basin_target(act, x, w, M):
 
 # -- assumptions on data and architecture ---------------------------------------------------
 
-def _data(X) -> tuple[list[list], Field]:
-    rows = [[parse_number(v) for v in r] for r in X]
+class DataShapeError(ValueError):
+    """X does not fit the network (one line naming what is wrong)."""
+
+
+def _data(network, X) -> tuple[list[list], Field]:
+    """X as exact rows, one per input of ``network`` and all of one length
+    (the compiler's data check); :class:`DataShapeError` otherwise."""
+    from ..compiler import CompileError, _matrix
+    try:
+        rows = _matrix(X, "X", len(network.inputs))
+    except CompileError as exc:
+        raise DataShapeError(str(exc)) from None
+    if any(v.has(sympy.Float) for r in rows for v in r):
+        raise DataShapeError("data.X: binary floats are not exact: write '1/10' or the decimal text")
     return rows, Field.for_numbers([v for r in rows for v in r])
 
 
@@ -213,8 +225,12 @@ def _abs_equal(F: Field, a, b) -> bool:
 def lsz_assumption1(network, X) -> Verdict:
     """lin-sun-zhang Assumption 1: (1) in every input row k of X the entries
     are non-zero and of pairwise different absolute values; (2) no hidden
-    neuron has all its incoming weights pruned (a bias alone does not count)."""
-    rows, F = _data(X)
+    neuron has all its incoming weights pruned (a bias alone does not count).
+    X must have one row per input, all of one length (else inconclusive)."""
+    try:
+        rows, F = _data(network, X)
+    except DataShapeError as exc:
+        return Verdict(INCONCLUSIVE, str(exc), {"inputs": list(network.inputs)})
     problems = []
     for k, (name, row) in enumerate(zip(network.inputs, rows), 1):
         zeros = [j + 1 for j, v in enumerate(row) if F.is_zero(F(v))]
@@ -239,8 +255,12 @@ def lds_assumption1(network, X) -> Verdict:
     (columns of X) are non-zero and pairwise different; A2 the square loss is
     convex in the output (always, for losscert's loss); A3 the last hidden
     layer (hidden neurons feeding an output) has at least N neurons; A4 the
-    activations are continuous (all of losscert's are)."""
-    rows, F = _data(X)
+    activations are continuous (all of losscert's are). X must have one row
+    per input, all of one length (else inconclusive)."""
+    try:
+        rows, F = _data(network, X)
+    except DataShapeError as exc:
+        return Verdict(INCONCLUSIVE, str(exc), {"inputs": list(network.inputs)})
     n = len(rows[0]) if rows else 0
     cols = [[F(r[j]) for r in rows] for j in range(n)]
     problems = []

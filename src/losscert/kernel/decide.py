@@ -34,6 +34,7 @@ exactly.
 """
 from __future__ import annotations
 
+import copy
 import math
 
 import sympy
@@ -49,7 +50,7 @@ from .forms import (candidate_weights, newton_weights, nonzero_point, principal_
                     weighted_sign)
 from .kinks import at_kink
 from .symmetry import candidate_curves, check_constant
-from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
+from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
 MAX_FORM_VARIABLES = 10  # slice dimension up to which the effective function's forms are decided
@@ -512,19 +513,39 @@ def _show_form(form: dict, F: Field) -> str:
 
 # -- the public decisions ------------------------------------------------------
 
-_CACHE: dict = {}
+def _analysis_cache(size: int = 64):
+    """The per-point analyses, held in a closure (no module attribute to
+    write into): ``(lookup, clear)``. Verdicts copy what they take from an
+    analysis (:class:`~.verdict.Verdict` deep-freezes its evidence)."""
+    store: dict = {}
+
+    def lookup(loss: Loss, theta) -> Analysis:
+        theta = loss.point(theta)       # points: field elements, mappings, sequences, arrays
+        key = (id(loss), tuple(loss.field.show(x) for x in theta))
+        hit = store.get(key)
+        if hit is None or hit[0] is not loss:
+            if len(store) > size:
+                store.clear()
+            hit = store[key] = (loss, Analysis(loss, theta))
+        return hit[1]
+
+    def clear() -> None:
+        store.clear()
+    return lookup, clear
+
+
+_cached_analysis, clear_cache = _analysis_cache()
 
 
 def analyse(loss: Loss, theta) -> Analysis:
-    theta = loss.point(theta)           # points: field elements, mappings, sequences, arrays
-    key = (id(loss), tuple(loss.field.show(x) for x in theta))
-    if key not in _CACHE:
-        if len(_CACHE) > 64:
-            _CACHE.clear()
-        _CACHE[key] = (loss, Analysis(loss, theta))
-    return _CACHE[key][1]
+    """The analysis of one point: a private copy (changing it changes no verdict)."""
+    if type(loss) is not Loss:
+        raise TypeError(f"expected a losscert Loss, got {type(loss).__name__}")
+    a = _cached_analysis(loss, theta)
+    return copy.deepcopy(a, {id(loss): loss, id(a.F): a.F})
 
 
+@loss_rule
 def critical_point(loss: Loss, theta) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
@@ -543,6 +564,7 @@ def critical_point(loss: Loss, theta) -> Verdict:
     return Verdict(VERIFIED, "the exact gradient is zero", {"gradient": "0 (all entries exactly)"})
 
 
+@loss_rule
 def loss_value(loss: Loss, theta, value) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
@@ -560,6 +582,7 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     return Verdict(REFUTED, f"L(point) = {F.show(L)}, not {F.show(value)}", ev)
 
 
+@loss_rule
 def hessian_psd(loss: Loss, theta) -> Verdict:
     """The Hessian at theta is positive semidefinite (any point, critical or not)."""
     theta = loss.point(theta)
@@ -584,21 +607,24 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
                     "kernel_basis": [_named(loss, F, k) for k in kernel[:10]]})
 
 
+@loss_rule
 def local_minimum(loss: Loss, theta) -> Verdict:
-    a = analyse(loss, theta)
+    a = _cached_analysis(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_min]
     return Verdict(status, a.reason, a.evidence)
 
 
+@loss_rule
 def strict_local_minimum(loss: Loss, theta) -> Verdict:
-    a = analyse(loss, theta)
+    a = _cached_analysis(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_strict]
     return Verdict(status, a.strict_reason or a.reason, a.evidence)
 
 
+@loss_rule
 def saddle(loss: Loss, theta) -> Verdict:
     theta = loss.point(theta)
-    a = analyse(loss, theta)
+    a = _cached_analysis(loss, theta)
     if a.is_min:
         return Verdict(REFUTED, "proven local minimum: " + a.reason, a.evidence)
     if a.critical is False:
@@ -653,6 +679,7 @@ def _higher_order_ascent(a: Analysis) -> dict | None:
     return None
 
 
+@loss_rule
 def not_global(loss: Loss, theta, better) -> Verdict:
     theta, better = loss.point(theta), loss.point(better)
     F = loss.field
@@ -673,6 +700,7 @@ def not_global(loss: Loss, theta, better) -> Verdict:
     return Verdict(REFUTED, f"L(better) = {F.show(L1)} >= L(point) = {F.show(L0)}", ev)
 
 
+@loss_rule
 def spurious_local_minimum(loss: Loss, theta, better) -> Verdict:
     lm, ng = local_minimum(loss, theta), not_global(loss, theta, better)
     ev = {"local_minimum": lm.as_dict(), "not_global": ng.as_dict()}
@@ -685,10 +713,7 @@ def spurious_local_minimum(loss: Loss, theta, better) -> Verdict:
 
 
 def effective(network) -> Verdict:
-    from ..pruning import effective as prune
-    _, report = prune(network)
-    if report.is_effective:
-        return Verdict(VERIFIED, "every node lies on a path from an input to an output", {})
-    node, why = report.useless_nodes()[0]
-    return Verdict(REFUTED, f"useless node {node}: {why}", {"useless": [f"{n}: {w}" for n, w in report.useless_nodes()],
-                                                             "removed": report.lines()})
+    """Every node lies on a path from an input or a constant source to an
+    output (decided by :mod:`.structure`, independently of the pruning)."""
+    from .structure import effective as decide_effective
+    return decide_effective(network)

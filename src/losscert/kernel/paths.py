@@ -12,7 +12,7 @@ import sympy
 
 from ..compiler import Loss
 from .symmetry import polynomial_degree
-from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
+from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 
 def loss_along(loss: Loss, path) -> sympy.Poly | None:
@@ -27,6 +27,7 @@ def loss_along(loss: Loss, path) -> sympy.Poly | None:
     return sympy.Poly(sum(loss.field.to_sympy(c) * t ** k for k, c in enumerate(coeffs)), t)
 
 
+@loss_rule
 def non_increasing(loss: Loss, path, a=0, b=1) -> Verdict:
     """``L(theta(t))`` is non-increasing for t in [a, b]."""
     if not loss.field.is_rational:

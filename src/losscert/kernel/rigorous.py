@@ -42,7 +42,7 @@ from ..fields import Field
 from ..numbers import parse_number
 from .. import intervals as iv
 from . import linalg
-from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict
+from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 DEFAULT_DIGITS = 30
 PRECISION_LADDER = (20, 40, 80, 160, 320)     # digits tried when comparing enclosures
@@ -135,6 +135,7 @@ def negative_curvature(loss: Loss, theta) -> dict | None:
 
 # -- local_minimum_near -------------------------------------------------------
 
+@loss_rule
 def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS) -> Verdict:
     """A strict local minimum lies within ``radius`` (sup norm) of theta (see module docstring)."""
     theta = loss.point(theta)

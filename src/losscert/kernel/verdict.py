@@ -1,22 +1,116 @@
-"""Verdicts: the only outputs of the kernel."""
+"""Verdicts: the only outputs of the kernel.
+
+A verdict cannot be mistaken for a truth value, and its evidence cannot be
+edited after the kernel returned it:
+
+>>> v = Verdict(VERIFIED, "checked", {"points": [1, 2]})
+>>> v.status == VERIFIED, v.status is Status.VERIFIED, v.status
+(True, True, 'verified')
+>>> bool(v)
+Traceback (most recent call last):
+...
+TypeError: a Verdict is not a truth value: compare verdict.status == VERIFIED
+>>> v.evidence["points"].append(3)
+Traceback (most recent call last):
+...
+TypeError: verdict evidence is read-only (use verdict.as_dict() for a mutable copy)
+>>> v.as_dict()
+{'verdict': 'verified', 'reason': 'checked', 'evidence': {'points': [1, 2]}}
+"""
 from __future__ import annotations
 
+import enum
+import functools
 from dataclasses import dataclass, field
 
-VERIFIED, REFUTED, INCONCLUSIVE = "verified", "refuted", "inconclusive"
+
+class Status(str, enum.Enum):
+    """verified / refuted / inconclusive; a ``str``, so JSON output and
+    comparisons with the plain words are unchanged."""
+    VERIFIED = "verified"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+
+    def __str__(self):
+        return self.value
+
+    def __repr__(self):          # prints like the plain word, as before the enum
+        return repr(self.value)
+
+    def __format__(self, spec):
+        return format(self.value, spec)
+
+
+VERIFIED, REFUTED, INCONCLUSIVE = Status.VERIFIED, Status.REFUTED, Status.INCONCLUSIVE
 STATUSES = (VERIFIED, REFUTED, INCONCLUSIVE)
+
+
+def _read_only(self, *args, **kwargs):
+    raise TypeError("verdict evidence is read-only (use verdict.as_dict() for a mutable copy)")
+
+
+class FrozenDict(dict):
+    """A read-only dict (JSON-ready, equal to the plain dict); every mutator raises."""
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
+
+    def __reduce__(self):
+        return FrozenDict, (dict(self),)
+
+    def __hash__(self):
+        return hash(tuple(self.items()))
+
+
+class FrozenList(list):
+    """A read-only list (JSON-ready, equal to the plain list); every mutator raises."""
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+    __iadd__ = __imul__ = _read_only
+
+    def __reduce__(self):
+        return FrozenList, (list(self),)
+
+    def __hash__(self):
+        return hash(tuple(self))
+
+
+def freeze(value):
+    """A deep read-only copy of JSON-like data (mappings, lists, tuples, scalars)."""
+    if isinstance(value, dict):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return FrozenList(freeze(v) for v in value)
+    if isinstance(value, Status):
+        return value.value
+    return value
+
+
+def thaw(value):
+    """A deep plain (mutable) copy of data made by :func:`freeze`."""
+    if isinstance(value, dict):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thaw(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
 class Verdict:
     """``status`` is verified, refuted or inconclusive; ``reason`` one line;
-    ``evidence`` JSON-ready data a reader can check by hand."""
-    status: str
+    ``evidence`` JSON-ready data a reader can check by hand (a deep read-only
+    copy of what the rule passed in)."""
+    status: Status
     reason: str
     evidence: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "evidence", freeze(dict(self.evidence or {})))
+
+    def __bool__(self):
+        raise TypeError("a Verdict is not a truth value: compare verdict.status == VERIFIED")
+
     def as_dict(self) -> dict:
-        return {"verdict": self.status, "reason": self.reason, "evidence": self.evidence}
+        """A fresh, mutable, JSON-ready copy."""
+        return {"verdict": self.status.value, "reason": self.reason, "evidence": thaw(self.evidence)}
 
 
 def guarded(rule, *args) -> Verdict:
@@ -28,3 +122,17 @@ def guarded(rule, *args) -> Verdict:
         return Verdict(INCONCLUSIVE, f"internal self-check failed: {exc}")
     except Exception as exc:  # noqa: BLE001 - any failure must end as inconclusive, not a traceback
         return Verdict(INCONCLUSIVE, f"could not be checked: {type(exc).__name__}: {exc}")
+
+
+def loss_rule(rule):
+    """Decorate a kernel rule whose first argument is a compiled loss: a
+    ``Loss`` built by losscert.compiler is checked; anything else (e.g. a
+    subclass with its own derivatives) gives ``inconclusive``."""
+    @functools.wraps(rule)
+    def checked(loss, *args, **kwargs):
+        from ..compiler import Loss
+        if type(loss) is not Loss:
+            return Verdict(INCONCLUSIVE, f"expected a losscert Loss, got {type(loss).__name__}: the kernel "
+                                         "decides only losses compiled by losscert.compiler")
+        return rule(loss, *args, **kwargs)
+    return checked
