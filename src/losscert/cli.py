@@ -50,6 +50,8 @@ def main(argv=None) -> int:
     p.add_argument("--errata", action="store_true",
                    help="print a Markdown table of the statements whose note starts with 'paper:' (what a paper says)")
     p.set_defaults(run=_prove)
+    from .plots import add_parser as add_plot_parser
+    add_plot_parser(sub)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
