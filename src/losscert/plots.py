@@ -416,7 +416,7 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
         th = _point(loss, theta)
         ax = loss_along_curve(loss, theta, [[b - a for a, b in zip(th, better)]], (-0.25, 1.25), ax,
                               marks=[(1.0, "the better point")], title=head + " (segment to the better point)",
-                              verdict=verdict)
+                              verdict=verdict.reason)
         return ax, "the loss along the segment from the point to the better point"
     named = [(label, _vector_text(d, loss.params)) for label, d in _evidence_directions(verdict.evidence)]
     basis = _orthonormal(named)
