@@ -159,3 +159,22 @@ def test_the_core_never_imports_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT / "src")}).stdout
     assert out.strip() == "[]"
+
+
+def test_loss_is_flat_along_the_rescaling_orbit_and_not_along_its_tangent_line(theorem2):
+    import math
+    cf, verdict = theorem2
+    params = cf.loss.params
+    theta = {p: float(v) for p, v in zip(params, cf.loss.to_mp(cf.point))}
+    incoming = [p for p in params if p.endswith("-> h1")]
+    outgoing = [p for p in params if p.startswith("h1 ->")]
+
+    def orbit(t):                                      # the rescaling of h1 with c = e^t
+        return {p: x * math.exp(t) if p in incoming else x / math.exp(t) if p in outgoing else x
+                for p, x in theta.items()}
+
+    flat = loss_along_curve(cf.loss, cf.point, orbit, (-1, 1), points=21).lines[0].get_ydata()
+    assert max(flat) - min(flat) < 1e-12
+    tangent = verdict.evidence["constant_loss_curves"][0]["tangent"]
+    line = loss_along_curve(cf.loss, cf.point, [tangent], (-1, 1), points=21).lines[0].get_ydata()
+    assert max(line) - min(line) > 1e-3

@@ -162,26 +162,36 @@ def loss_along_curve(loss: Loss, theta, directions, t_range=(-1, 1), ax=None, *,
     ``directions`` is ``[d1, d2, ...]``, each ``{parameter: number or exact
     text}`` (as under the keys d1, d2, ... of a Verdict's evidence) or a
     sequence in parameter order; the segment from theta to a point b is
-    ``[b - theta]`` with t from 0 to 1. ``marks`` adds ``(t, label)`` points
-    on the curve. theta (t = 0) is marked, with the level L(theta) dotted."""
+    ``[b - theta]`` with t from 0 to 1. ``directions`` may also be a function
+    of the float t giving the curve's point (a dict or a sequence), e.g. a
+    rescaling orbit. ``marks`` adds ``(t, label)`` points on the curve.
+    theta is marked at t = 0, with the level L(theta) dotted."""
     np = _numpy()
     ax = _new_axes(ax)
     th = _point(loss, theta)
-    dirs = [_vector_text(d, loss.params) for d in directions]
-    if not dirs:
-        raise PlotError("no direction to draw along")
     a, b = (float(x) for x in t_range)
     if not a < b:
         raise PlotError(f"t_range ({a}, {b}) is empty")
     ts = np.union1d(np.linspace(a, b, points), [t for t in (0.0,) if a <= t <= b]
                     + [float(t) for t, _ in marks if a <= float(t) <= b])
+    if callable(directions):
+        shown, along = "the curve", directions
 
-    def curve(t):
-        return [x + sum(d[p] * t ** (k + 1) for k, d in enumerate(dirs)) for p, x in enumerate(th)]
+        def curve(t):
+            pts = [_vector_text(along(float(x)), loss.params) for x in t]
+            return [np.array([q[p] for q in pts]) for p in range(len(th))]
+    else:
+        dirs = [_vector_text(d, loss.params) for d in directions]
+        if not dirs:
+            raise PlotError("no direction to draw along")
+        shown = "L(theta + " + " + ".join(f"t^{k + 1} d{k + 1}" if k else "t d1" for k in range(len(dirs))) + ")"
+
+        def curve(t):
+            return [x + sum(d[p] * t ** (k + 1) for k, d in enumerate(dirs)) for p, x in enumerate(th)]
 
     values = _values(loss, curve(ts), precise)
     ax.plot(ts, values, color="tab:blue", label="L along the curve")
-    L0 = float(_values(loss, curve(np.array([0.0])), precise)[0])
+    L0 = float(_values(loss, [np.array([x]) for x in th], precise)[0])
     ax.axhline(L0, color="gray", linestyle=":", linewidth=1)
     if a <= 0 <= b:
         ax.plot([0], [L0], "o", color="black", zorder=3, label=f"the point, L = {L0:.6g}")
@@ -192,9 +202,8 @@ def loss_along_curve(loss: Loss, theta, directions, t_range=(-1, 1), ax=None, *,
                     color="tab:red", zorder=3, markersize=8, label=label)
     ax.set_xlabel("t")
     ax.set_ylabel("L")
-    shown = " + ".join(f"t^{k + 1} d{k + 1}" if k else "t d1" for k in range(len(dirs)))
     text = _verdict_text(verdict)
-    ax.set_title((title or f"L(theta + {shown})") + ("\n" + text if text else ""), fontsize=9)
+    ax.set_title((title or shown) + ("\n" + text if text else ""), fontsize=9)
     ax.legend(fontsize=8)
     return ax
 
