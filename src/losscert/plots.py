@@ -252,6 +252,28 @@ def _layers(network) -> dict:
     return depth
 
 
+def _layer_order(network) -> list:
+    """Nodes layer by layer, reproducibly: inputs and outputs in their given
+    order, a hidden node by the mean rank of its predecessors (then name)."""
+    depth, g, rank = _layers(network), network.graph, {}
+    order = []
+    for d in range(max(depth.values()) + 1):
+        layer = [n for n in g if depth[n] == d]
+        if d == 0:
+            layer = [n for n in network.inputs if depth[n] == 0] + sorted(set(layer) - set(network.inputs))
+        elif all(n in network.outputs for n in layer):
+            layer = [n for n in network.outputs if n in layer]
+        else:
+            def key(n):
+                ranks = [rank[p] for p in g.predecessors(n) if p in rank]
+                return (not ranks, sum(ranks) / len(ranks) if ranks else 0, n)
+            layer = sorted(layer, key=key)
+        for i, n in enumerate(layer):
+            rank[n] = i / max(1, len(layer) - 1)
+        order += layer
+    return order
+
+
 def architecture(network, ax=None, *, title=None):
     """The network by layers (networkx multipartite positions by topological
     depth, inputs left, outputs right): nodes and edges that
@@ -268,11 +290,11 @@ def architecture(network, ax=None, *, title=None):
     removed_nodes.update({n: "reaches no output" for n in report.useless_inputs})
     removed_nodes.update({n: "reached by no input" for n in report.useless_outputs})
     removed_edges = {r.name for r in report.removed if r.kind == "edge"}
-    g = nx.DiGraph()
-    depth = _layers(network)
-    for n in network.graph.nodes:
-        g.add_node(n, layer=depth[n])
-    pos = nx.multipartite_layout(g, subset_key="layer")
+    g, depth, layers = nx.DiGraph(), _layers(network), {}
+    for n in _layer_order(network):
+        g.add_node(n)
+        layers.setdefault(depth[n], []).append(n)
+    pos = {n: (x, -y) for n, (x, y) in nx.multipartite_layout(g, subset_key=layers).items()}  # first on top
     kept, cut = [], []
     for u, v in network.graph.edges:
         (cut if edge_name(u, v) in removed_edges else kept).append([pos[u], pos[v]])
