@@ -58,11 +58,13 @@ def test_descent_curve_of_a_refuted_saddle(tmp_path):
     assert png(tmp_path / "curve.png")
 
 
-def test_float_and_mpmath_evaluations_agree(theorem2):
-    cf, _ = theorem2
+@pytest.mark.parametrize("activation", ["linear", "relu", "tanh", "swish", "elu(1/2)", "poly(1, 0, 1/3)"])
+def test_float_and_mpmath_evaluations_agree(activation):
     import numpy as np
-    cols = [np.array([1.0, 0.5, -2.0]) * (k + 1) / 3 for k in range(len(cf.loss.params))]
-    assert list(_values(cf.loss, cols, False)) == pytest.approx(list(_values(cf.loss, cols, True)), rel=1e-12)
+    loss = compile_loss(dense([2, 2, 1], activation=activation, biases=True), [[1, -2, "sqrt(2)"], [0, 3, 1]],
+                        [[1, 2, -1]])
+    cols = [np.array([1.0, 0.5, -2.0]) * (k + 1) / 3 - 0.4 for k in range(len(loss.params))]
+    assert list(_values(loss, cols, False)) == pytest.approx(list(_values(loss, cols, True)), rel=1e-12)
 
 
 def test_slice_through_the_theorem2_minimum(tmp_path, theorem2):

@@ -31,6 +31,7 @@ from decimal import Decimal
 import mpmath
 import sympy
 
+from .activations import z
 from .compiler import FieldAlgebra, Loss
 from .numbers import NumberError, parse_number
 
@@ -124,7 +125,6 @@ class _FloatAlgebra(FieldAlgebra):
         np = _numpy()
         f = self._funcs.get(act)
         if f is None:
-            (z,) = act.expr.free_symbols
             f = self._funcs[act] = sympy.lambdify(z, act.expr, "numpy")
         with np.errstate(over="ignore"):
             return np.asarray(f(a), dtype=float) + 0 * a, None
@@ -465,7 +465,7 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
     if len(basis) == 1:
         r = 1.0 if extent is None else extent
         ax = loss_along_curve(loss, theta, [list(basis[0][1])], (-r, r), ax,
-                              title=head + f"\nalong {basis[0][0]}", verdict=verdict)
+                              title=head + f"\nalong {basis[0][0]}", verdict=verdict.reason)
         return ax, f"the loss along {basis[0][0]}"
     (lu, u), (lv, v) = basis
     ax = slice_2d(loss, theta, list(u), list(v), 1.0 if extent is None else extent, ax,
