@@ -414,6 +414,19 @@ def _orthonormal(vectors, limit=2):
     return out
 
 
+def _float_directions(loss: Loss, theta):
+    """-grad (unit) when the float gradient is not zero, else the two
+    flattest eigenvectors of the float Hessian; and what they are."""
+    np = _numpy()
+    grad = np.array([float(g) for g in loss.mp_gradient(loss.to_mp(theta))])
+    if np.linalg.norm(grad) > 1e-12:
+        return [("-grad (unit)", -grad / np.linalg.norm(grad))], "the gradient direction"
+    H = np.array(loss.mp_hessian(loss.to_mp(theta)).tolist(), dtype=float)
+    _, vecs = np.linalg.eigh((H + H.T) / 2)
+    return ([(f"Hessian eigenvector {i + 1} (float)", vecs[:, i]) for i in range(min(2, len(H)))],
+            "the flattest Hessian eigenvectors (float illustration)")
+
+
 def draw_claim(cf, index: int, ax=None, *, extent=None):
     """Draw claim ``index`` (1-based) of a loaded claim file: the descent
     curve of a refutation when the evidence has one; for a claim with a
@@ -453,15 +466,11 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
     basis = _orthonormal(named)
     what = "evidence directions"
     if not basis:
-        grad = np.array([float(g) for g in loss.mp_gradient(loss.to_mp(theta))])
-        if np.linalg.norm(grad) > 1e-12:
-            basis = [("-grad (unit)", -grad / np.linalg.norm(grad))]
-            what = "the gradient direction"
-        else:
-            H = np.array(loss.mp_hessian(loss.to_mp(theta)).tolist(), dtype=float)
-            _, vecs = np.linalg.eigh((H + H.T) / 2)
-            basis = [(f"Hessian eigenvector {i + 1} (float)", vecs[:, i]) for i in range(min(2, len(H)))]
-            what = "the flattest Hessian eigenvectors (float illustration)"
+        try:
+            basis, what = _float_directions(loss, theta)
+        except ArithmeticError as exc:          # a kink of the activation at the point
+            raise PlotError(f"{cf.path}: claim {index}: nothing to draw: no direction in the evidence, "
+                            f"and {exc}") from None
     if len(basis) == 1:
         r = 1.0 if extent is None else extent
         ax = loss_along_curve(loss, theta, [list(basis[0][1])], (-r, r), ax,
