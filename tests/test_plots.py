@@ -149,8 +149,9 @@ def test_cli_errors_are_one_line_exit_2(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 1 and "--claim 2: no such claim (the file has 1 claim" in err
     assert main(["plot", path, "--claim", "1", "-o", str(tmp_path / "no" / "dir" / "x.png")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
-    kink = _write(tmp_path, SADDLE.replace('edges', 'activation = "relu"\nedges').replace('"h1 -> y1" = 0', '"h1 -> y1" = 1')
-                  .replace('kind = "local_minimum"\nexpect = "refuted"', 'kind = "loss_value"\nvalue = "1/2"'), "kink.toml")
+    kink_text = (SADDLE.replace("edges", 'activation = "relu"\nedges').replace('"h1 -> y1" = 0', '"h1 -> y1" = 1')
+                 .replace('kind = "local_minimum"\nexpect = "refuted"', 'kind = "loss_value"\nvalue = "1/2"'))
+    kink = _write(tmp_path, kink_text, "kink.toml")            # relu at 0: no evidence direction, no gradient
     assert main(["plot", kink, "--claim", "1", "-o", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nothing to draw" in err and "not differentiable at 0" in err

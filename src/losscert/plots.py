@@ -435,7 +435,6 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
     else the loss along -grad; else the slice along the two flattest
     (float) Hessian eigenvectors. Returns (axes, one-line description)."""
     from .claims import decide
-    np = _numpy()
     if not 1 <= index <= len(cf.claims):
         raise PlotError(f"{cf.path}: --claim {index}: no such claim (the file has {len(cf.claims)} "
                         f"claim{'s' * (len(cf.claims) != 1)}, numbered from 1)")
