@@ -52,6 +52,8 @@ def main(argv=None) -> int:
     p.set_defaults(run=_prove)
     from .discover import add_parser as add_search
     add_search(sub)
+    from .plots import add_parser as add_plot_parser
+    add_plot_parser(sub)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
