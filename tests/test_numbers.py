@@ -57,12 +57,14 @@ def test_long_exact_data_is_read():
     assert parse_number(10 ** 5000) == sympy.Integer(10) ** 5000            # a 5001-digit int (TOML integer)
     assert parse_number(Decimal("1." + "3" * 6000)) == sympy.Rational(int("1" + "3" * 6000), 10 ** 6000)
     assert str(parse_number("1" * 5000)) == "1" * 5000                      # over Python's default 4300 digits
+    assert parse_number("sqrt(" + "3" * 150 + "/" + "7" * 49 + ")") ** 2 == sympy.Rational(int("3" * 150), int("7" * 49))
 
 
 @pytest.mark.parametrize("value, match", [
     ("1" * (MAX_TEXT + 1), f"number text too long: {MAX_TEXT + 1} characters \\(limit {MAX_TEXT}\\)"),
     (10 ** 30000, "number too large"), (Decimal("1e-" + "9" * 5), "number too large"),
     (Decimal("1." + "1" * MAX_TEXT), "number text too long"),
+    ("sqrt(" + "7" * 19000 + ")", "number too large under a root"), ("(1" + "0" * 300 + "/3)**(1/3)", "under a root"),
 ])
 def test_size_limits_name_the_limit(value, match):
     with pytest.raises(NumberError, match=match):

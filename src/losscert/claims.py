@@ -65,6 +65,8 @@ def load(path) -> ClaimFile:
         raise _err(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise _err(path, "not valid UTF-8 text") from None
+    except ValueError as exc:          # e.g. an integer longer than Python's int-text limit
+        raise _err(path, f"not readable: {exc}") from None
     extra = sorted(set(doc) - TOP_KEYS)
     if extra:
         raise _err(path, f"{extra[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")

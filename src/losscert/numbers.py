@@ -35,10 +35,12 @@ import sympy
 MAX_TEXT = 20000      # characters of one number's text
 MAX_DIGITS = 20000    # decimal digits of any intermediate result (numerator and denominator together)
 MAX_EXPONENT = 64     # |integer exponent| allowed in ``a ** k``
+MAX_RADICAND_DIGITS = 200   # digits of a rational under a root (SymPy looks for factors of it)
 INT_TEXT_DIGITS = 10 * MAX_DIGITS   # Python's int <-> text limit, raised so exact results can be read and shown
 
 _BITS_PER_DIGIT = math.log2(10)
 _MAX_BITS = int(MAX_DIGITS * _BITS_PER_DIGIT) + 1
+_MAX_RADICAND_BITS = int(MAX_RADICAND_DIGITS * _BITS_PER_DIGIT) + 2
 
 if 0 < sys.get_int_max_str_digits() < INT_TEXT_DIGITS:      # default 4300: too small for exact data
     sys.set_int_max_str_digits(INT_TEXT_DIGITS)
@@ -68,6 +70,12 @@ def _bounded(bits: int) -> None:
 def _checked(e: sympy.Expr) -> sympy.Expr:
     _bounded(_size(e))
     return e
+
+
+def _radicand(a: sympy.Expr) -> None:
+    if a.is_Rational and _size(a) > _MAX_RADICAND_BITS:
+        raise NumberError(f"number too large under a root: about {int(_size(a) / _BITS_PER_DIGIT)} digits "
+                          f"(limit {MAX_RADICAND_DIGITS} digits)")
 
 
 def _from_decimal_text(text: str) -> sympy.Rational:
@@ -117,12 +125,15 @@ def _walk(node: ast.AST, text: str) -> sympy.Expr:
         if a == 0 and b < 0:
             raise NumberError("division by zero")
         _bounded(_size(a) * max(1, abs(int(b.p))))
+        if b.q != 1:
+            _radicand(a)
         return _checked(a ** b)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sqrt" \
             and len(node.args) == 1 and not node.keywords:
         a = _walk(node.args[0], text)
         if not (a >= 0):
             raise NumberError("sqrt of a negative number is not real")
+        _radicand(a)
         return _checked(sympy.sqrt(a))
     raise NumberError("only numbers, + - * / **, parentheses and sqrt(...) are allowed")
 
