@@ -17,6 +17,7 @@ from .compiler import CompileError, Loss, PointError, compile_loss
 from .fields import FieldError
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
+from .proposers import newton
 
 KINDS = ("critical_point", "local_minimum", "strict_local_minimum", "saddle", "not_global",
          "spurious_local_minimum", "loss_value", "effective", "local_minimum_near")
@@ -185,7 +186,7 @@ def decide(cf: ClaimFile, claim: Claim) -> kernel.Verdict:
     if k in ("not_global", "spurious_local_minimum"):
         return kernel.guarded(getattr(kernel, k), loss, pt, claim.args["better"])
     if k == "local_minimum_near":
-        return kernel.guarded(kernel.local_minimum_near, loss, pt, claim.args["radius"], claim.args["digits"])
+        return kernel.guarded(newton.local_minimum_near, loss, pt, claim.args["radius"], claim.args["digits"])
     return kernel.guarded(getattr(kernel, k), loss, pt)
 
 
