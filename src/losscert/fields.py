@@ -20,6 +20,7 @@ from functools import reduce
 import mpmath
 import sympy
 from sympy import QQ
+from sympy.polys.polyerrors import CoercionFailed
 
 MAX_FIELD_DEGREE = 64     # degree over QQ of the field of a problem
 MAX_NESTED_DEGREE = 16    # degree of one radical with radicals inside it (SymPy's minimal polynomials get slow)
@@ -37,8 +38,9 @@ def radicals(expr: sympy.Expr) -> set[sympy.Expr]:
 class Field:
     """An exact field (a SymPy domain) with conversions and rigorous signs."""
 
-    def __init__(self, domain=QQ):
+    def __init__(self, domain=QQ, gens=frozenset()):
         self.domain = domain
+        self.gens = frozenset(gens)      # the radicals the field was built from (for_numbers)
         self.zero = domain.zero
         self.one = domain.one
         self.is_rational = domain == QQ
@@ -56,7 +58,7 @@ class Field:
             raise FieldError(f"cannot build an exact field for {sorted(map(str, gens))}: {exc}") from None
         if domain.ext.minpoly.degree() > MAX_FIELD_DEGREE:
             raise FieldError(f"too many independent radicals ({len(gens)}): field degree over {MAX_FIELD_DEGREE}")
-        return cls(domain)
+        return cls(domain, gens)
 
     def __repr__(self):
         return f"Field({self.domain})"
@@ -72,7 +74,13 @@ class Field:
         if isinstance(x, int):
             return self.domain(x)
         if isinstance(x, sympy.Basic):
-            return self.domain.from_sympy(x)
+            try:
+                return self.domain.from_sympy(x)
+            except CoercionFailed:
+                if self.gens and radicals(x) <= self.gens:    # x is in the field: SymPy failed to place it
+                    raise FieldError(f"SymPy could not represent {_names([x])} in the field of "
+                                     f"{_names(self.gens)} (its numeric field isomorphism failed)") from None
+                raise
         if self.domain.of_type(x):
             return x
         return self.domain.convert(x)
