@@ -154,6 +154,9 @@ def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS, 
         check_hessian_size(len(loss.params), "the interval Hessian", MAX_INTERVAL_PARAMETERS)
     except SizeError as exc:
         return Verdict(INCONCLUSIVE, str(exc))
+    if centre is not None and len(centre) != len(loss.params):
+        return Verdict(INCONCLUSIVE, f"the proposed centre has {len(centre)} coordinates for "
+                       f"{len(loss.params)} parameters")
     if isinstance(radius, str):
         radius = parse_number(radius)
     try:
