@@ -271,3 +271,9 @@ def test_kernel_certifies_around_the_centre_it_is_given():
     imports = [line for line in Path(rigorous_module.__file__).read_text().splitlines()
                if line.lstrip().startswith(("import ", "from "))]
     assert imports and not any("proposers" in line for line in imports)
+
+
+def test_edge_limit_is_checked_before_building_the_graph():
+    from losscert.network import MAX_EDGES, Network, NetworkError
+    with pytest.raises(NetworkError, match=f"network.edges: {MAX_EDGES + 1} edges \\(limit {MAX_EDGES}\\)"):
+        Network.from_table({"inputs": ["x"], "outputs": ["y"], "edges": ["x -> y"] * (MAX_EDGES + 1)})
