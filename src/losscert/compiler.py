@@ -429,10 +429,10 @@ class Loss:
         """The exact Hessian: 2s (J^T J + sum_r R_r Hess F_r), from the
         network's structure (sparse forward tangents, then forward-over-
         reverse with the residual as a fixed seed)."""
-        from .network import check_hessian_size
-        check_hessian_size(len(self.params))            # before any P x P allocation
         F, n, P = self.field, self.n, len(self.params)
         ni = self.n_inputs
+        from .network import check_hessian_size
+        check_hessian_size(P)                           # before any P x P allocation
         vals = [None] * self.n_slots
         for i in range(ni):
             vals[i] = self.X[i]

@@ -147,6 +147,7 @@ def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS, 
     fail at ``digits``, they are tried once more at twice the digits before
     the ball is searched for a refutation (at most MAX_BOXES pieces).
     """
+    theta = loss.point(theta)
     F = loss.field
     if not loss.params:
         return Verdict(INCONCLUSIVE, "the network has no parameters: there is no ball of points to search")

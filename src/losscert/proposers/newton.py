@@ -34,6 +34,7 @@ MAGNITUDE_BITS = 64          # iterates beyond 2**64 in size are abandoned
 
 def local_minimum_near(loss: Loss, theta, radius, digits: int = rigorous.DEFAULT_DIGITS) -> Verdict:
     """Propose a centre by Newton's method, then let the kernel certify around it."""
+    theta = loss.point(theta)
     centre = propose_centre(loss, theta, radius, digits)
     return rigorous.local_minimum_near(loss, theta, radius, digits, centre=centre)
 
