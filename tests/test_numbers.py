@@ -64,7 +64,8 @@ def test_long_exact_data_is_read():
     ("1" * (MAX_TEXT + 1), f"number text too long: {MAX_TEXT + 1} characters \\(limit {MAX_TEXT}\\)"),
     (10 ** 30000, "number too large"), (Decimal("1e-" + "9" * 5), "number too large"),
     (Decimal("1." + "1" * MAX_TEXT), "number text too long"),
-    ("sqrt(" + "7" * 19000 + ")", "number too large under a root"), ("(1" + "0" * 300 + "/3)**(1/3)", "under a root"),
+    ("sqrt(" + "7" * 19000 + ")", "number too large under a root"),
+    ("+".join(f"sqrt({p})" for p in range(2, 100)), "too many roots and powers in one number: 98 \\(limit 64\\)"), ("(1" + "0" * 300 + "/3)**(1/3)", "under a root"),
 ])
 def test_size_limits_name_the_limit(value, match):
     with pytest.raises(NumberError, match=match):

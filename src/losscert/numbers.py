@@ -29,12 +29,14 @@ import ast
 import math
 import sys
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import sympy
 
 MAX_TEXT = 20000      # characters of one number's text
 MAX_DIGITS = 20000    # decimal digits of any intermediate result (numerator and denominator together)
 MAX_EXPONENT = 64     # |integer exponent| allowed in ``a ** k``
+MAX_POWERS = 64       # sqrt(...) and ** in one number (SymPy's sums of radicals grow quadratically)
 MAX_RADICAND_DIGITS = 200   # digits of a rational under a root (SymPy looks for factors of it)
 INT_TEXT_DIGITS = 10 * MAX_DIGITS   # Python's int <-> text limit, raised so exact results can be read and shown
 
@@ -50,6 +52,7 @@ class NumberError(ValueError):
     """A user number that is not an exact real number we accept."""
 
 
+@lru_cache(maxsize=4096)            # sums are re-measured after every term
 def _size(e: sympy.Expr) -> int:
     """An upper estimate of the bits needed to write ``e`` exactly (exact for rationals)."""
     if e.is_Rational:
@@ -94,11 +97,18 @@ def _from_decimal_text(text: str) -> sympy.Rational:
     return _checked((-1 if sign else 1) * n * q)
 
 
+def _segment(text: str, node: ast.AST) -> str | None:
+    """The source text of ``node`` (ast.get_source_segment splits the whole text at every call)."""
+    if "\n" in text or "\r" in text:
+        return ast.get_source_segment(text, node)
+    return text.encode()[node.col_offset:node.end_col_offset].decode()    # offsets count UTF-8 bytes
+
+
 def _walk(node: ast.AST, text: str) -> sympy.Expr:
     if isinstance(node, ast.Expression):
         return _walk(node.body, text)
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return _from_decimal_text(ast.get_source_segment(text, node) or repr(node.value))
+        return _from_decimal_text(_segment(text, node) or repr(node.value))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
         v = _walk(node.operand, text)
         return -v if isinstance(node.op, ast.USub) else v
@@ -168,6 +178,10 @@ def parse_number(value) -> sympy.Expr:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise NumberError(f"{value!r} is not a number expression") from None
+    powers = sum(isinstance(n, ast.Call) or isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow)
+                 for n in ast.walk(tree))
+    if powers > MAX_POWERS:
+        raise NumberError(f"too many roots and powers in one number: {powers} (limit {MAX_POWERS})")
     try:
         result = _walk(tree, text)
     except RecursionError:
