@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import cases
 from losscert import compile_loss, dense, intervals, kernel
 from losscert.claims import load
+from losscert.proposers import newton
 from test_compiler import random_network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,7 +167,7 @@ def test_far_from_any_critical_point_is_refuted():
 
 def test_tanh_minimum_verified_with_evidence():
     loss = compile_loss(dense([1, 1, 1], activation="tanh"), X=[[1, 2]], Y=[[1, "3/2"]])
-    v = kernel.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10", 40)
+    v = newton.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10", 40)
     assert v.status == VERIFIED
     c = v.evidence["box_center"]
     # the minimum is w = atanh(1/sqrt 3), v = sqrt 3

@@ -13,6 +13,7 @@ import sympy
 from losscert import claims, compile_loss, dense, kernel, to_sympy
 from losscert.compiler import CompileError, PointError
 from losscert.network import Network, NetworkError
+from losscert.proposers import newton
 
 TABLE = {"inputs": ["x1", "x2"], "outputs": ["y1", "y2"],
          "edges": ["x1 -> h1", "x2 -> h2", "h1 -> y1", "h2 -> y2"]}
@@ -151,7 +152,8 @@ def test_point_taking_rules_with_two_points_and_values(loss):
 def test_rigorous_rules_accept_dict_points():
     tl = compile_loss(dense([1, 1, 1], activation="tanh"), X=[[1, 2]], Y=[[1, "3/2"]])
     pt = {"x1 -> h1_1": 0.65, "h1_1 -> y1": 1.7}
-    assert kernel.local_minimum_near(tl, pt, "1/10").status == "verified"
+    assert newton.local_minimum_near(tl, pt, "1/10").status == "verified"     # propose a centre, then certify
+    assert kernel.local_minimum_near(tl, pt, "1/10").status != "refuted"     # the kernel alone: around pt itself
     assert kernel.critical_point(tl, pt).status == "refuted"
     assert kernel.rigorous.compare_losses(tl, np.array([0, 0]), pt).status == "verified"
 

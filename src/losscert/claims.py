@@ -17,6 +17,7 @@ from .compiler import CompileError, Loss, PointError, compile_loss
 from .fields import FieldError
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
+from .proposers import newton
 
 KINDS = ("critical_point", "local_minimum", "strict_local_minimum", "saddle", "not_global",
          "spurious_local_minimum", "loss_value", "effective", "local_minimum_near")
@@ -65,6 +66,8 @@ def load(path) -> ClaimFile:
         raise _err(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise _err(path, "not valid UTF-8 text") from None
+    except ValueError as exc:          # e.g. an integer longer than Python's int-text limit
+        raise _err(path, f"not readable: {exc}") from None
     extra = sorted(set(doc) - TOP_KEYS)
     if extra:
         raise _err(path, f"{extra[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
@@ -183,7 +186,7 @@ def decide(cf: ClaimFile, claim: Claim) -> kernel.Verdict:
     if k in ("not_global", "spurious_local_minimum"):
         return kernel.guarded(getattr(kernel, k), loss, pt, claim.args["better"])
     if k == "local_minimum_near":
-        return kernel.guarded(kernel.local_minimum_near, loss, pt, claim.args["radius"], claim.args["digits"])
+        return kernel.guarded(newton.local_minimum_near, loss, pt, claim.args["radius"], claim.args["digits"])
     return kernel.guarded(getattr(kernel, k), loss, pt)
 
 

@@ -535,6 +535,8 @@ class Loss:
         theta = self._theta(theta)
         F, n, P = self.field, self.n, len(self.params)
         ni = self.n_inputs
+        from .network import check_hessian_size
+        check_hessian_size(P)                           # before any P x P allocation
         vals = [None] * self.n_slots
         for i in range(ni):
             vals[i] = self.X[i]

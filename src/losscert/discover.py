@@ -39,7 +39,7 @@ from . import kernel
 from .activations import NonSmooth
 from .compiler import Loss
 from .kernel import gauge
-from .proposers import descent
+from .proposers import descent, newton
 
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000, 10 ** 4, 10 ** 6)
 
@@ -220,7 +220,7 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
         v = kernel.guarded(gauge.minimum_near_modulo_rescaling, loss, centre, radius, digits)
         m.route = "slice"
         if v.status != kernel.VERIFIED:
-            v = kernel.guarded(kernel.local_minimum_near, loss, centre, radius, digits)
+            v = kernel.guarded(newton.local_minimum_near, loss, centre, radius, digits)
             m.route = "intervals"
         m.verdict, m.reason = v.status, exact_reason + v.reason
 

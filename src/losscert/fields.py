@@ -20,8 +20,10 @@ from functools import reduce
 import mpmath
 import sympy
 from sympy import QQ
+from sympy.polys.polyerrors import CoercionFailed
 
-MAX_FIELD_DEGREE = 64
+MAX_FIELD_DEGREE = 64     # degree over QQ of the field of a problem
+MAX_NESTED_DEGREE = 16    # degree of one radical with radicals inside it (SymPy's minimal polynomials get slow)
 
 
 class FieldError(ValueError):
@@ -36,8 +38,9 @@ def radicals(expr: sympy.Expr) -> set[sympy.Expr]:
 class Field:
     """An exact field (a SymPy domain) with conversions and rigorous signs."""
 
-    def __init__(self, domain=QQ):
+    def __init__(self, domain=QQ, gens=frozenset()):
         self.domain = domain
+        self.gens = frozenset(gens)      # the radicals the field was built from (for_numbers)
         self.zero = domain.zero
         self.one = domain.one
         self.is_rational = domain == QQ
@@ -48,13 +51,14 @@ class Field:
         gens = reduce(set.union, (radicals(x) for x in numbers), set())
         if not gens:
             return cls(QQ)
+        check_degree(gens)
         try:
             domain = QQ.algebraic_field(*sorted(gens, key=sympy.default_sort_key))
         except Exception as exc:  # SymPy raises several types here
             raise FieldError(f"cannot build an exact field for {sorted(map(str, gens))}: {exc}") from None
         if domain.ext.minpoly.degree() > MAX_FIELD_DEGREE:
             raise FieldError(f"too many independent radicals ({len(gens)}): field degree over {MAX_FIELD_DEGREE}")
-        return cls(domain)
+        return cls(domain, gens)
 
     def __repr__(self):
         return f"Field({self.domain})"
@@ -70,7 +74,13 @@ class Field:
         if isinstance(x, int):
             return self.domain(x)
         if isinstance(x, sympy.Basic):
-            return self.domain.from_sympy(x)
+            try:
+                return self.domain.from_sympy(x)
+            except CoercionFailed:
+                if self.gens and radicals(x) <= self.gens:    # x is in the field: SymPy failed to place it
+                    raise FieldError(f"SymPy could not represent {_names([x])} in the field of "
+                                     f"{_names(self.gens)} (its numeric field isomorphism failed)") from None
+                raise
         if self.domain.of_type(x):
             return x
         return self.domain.convert(x)
@@ -115,6 +125,51 @@ class Field:
 
     def show(self, e) -> str:
         return str(self.to_sympy(e))
+
+
+def degree_bound(gens) -> int:
+    """An upper bound of the degree of QQ(gens) over QQ, before building it:
+    the product of the root orders q of the radicals ``b**(p/q)`` (nested ones
+    included, as :func:`radicals` lists them), since adjoining ``b**(1/q)`` to a
+    field holding ``b`` multiplies the degree by at most q.
+
+    >>> degree_bound({sympy.sqrt(2), sympy.root(3, 4)})
+    8
+    """
+    bound = 1
+    for g in gens:
+        bound *= int(g.exp.q)
+        if bound > 1 << 64:
+            break
+    return bound
+
+
+def check_degree(gens) -> None:
+    """Raise :class:`FieldError` (one line naming the limit) when the field of
+    ``gens`` might be too large to build in reasonable time and memory.
+
+    >>> check_degree({sympy.root(2, 64), sympy.root(3, 64)})
+    Traceback (most recent call last):
+    ...
+    losscert.fields.FieldError: the radicals 2**(1/64), 3**(1/64) may need a field of degree up to 4096 over QQ (limit 64)
+    """
+    bound = degree_bound(gens)
+    if bound > MAX_FIELD_DEGREE:
+        raise FieldError(f"the radicals {_names(gens)} may need a field of degree up to "
+                         f"{bound if bound <= 1 << 64 else 'over 2**64'} over QQ (limit {MAX_FIELD_DEGREE})")
+    for g in gens:
+        inner = radicals(g.base)
+        if inner:
+            nested = degree_bound(inner | {g})
+            if nested > MAX_NESTED_DEGREE:
+                raise FieldError(f"the nested radical {_names([g])} may have degree up to {nested} over QQ "
+                                 f"(limit {MAX_NESTED_DEGREE} for radicals inside radicals)")
+
+
+def _names(gens, most: int = 3) -> str:
+    names = sorted(map(str, gens), key=lambda t: (len(t), t))
+    shown = [t if len(t) <= 60 else t[:57] + "..." for t in names[:most]]
+    return ", ".join(shown) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def enclose(expr: sympy.Expr, prec: int = 64):

@@ -36,6 +36,13 @@ class IntervalUnavailable(RuntimeError):
     """Rigorous interval arithmetic needs python-flint (Arb)."""
 
 
+class IntervalRange(ArithmeticError):
+    """A ball holds numbers too large to turn into exact rationals (|x| > 2**EXACT_RANGE_BITS), or is not finite."""
+
+
+EXACT_RANGE_BITS = 4096     # exact rationals made from balls stay within 2**-4096 .. 2**4096
+
+
 def require():
     if flint is None:
         raise IntervalUnavailable("python-flint (Arb) is not installed, so no rigorous enclosure is possible")
@@ -82,23 +89,42 @@ def _dyadic(raw) -> "flint.fmpq":
 
 
 def lower(x) -> sympy.Rational:
-    """An exact rational lower bound of the ball ``x`` (mid - rad)."""
-    return _rational(x.mid()) - _rational(x.rad())
+    """An exact rational lower bound of the ball ``x`` (mid - rad; a midpoint
+    or radius below 2**-EXACT_RANGE_BITS in size is rounded outwards to it)."""
+    return _rational(x.mid(), -1) - _rational(x.rad(), 1)
 
 
 def upper(x) -> sympy.Rational:
-    """An exact rational upper bound of the ball ``x`` (mid + rad)."""
-    return _rational(x.mid()) + _rational(x.rad())
+    """An exact rational upper bound of the ball ``x`` (mid + rad, rounded up likewise)."""
+    return _rational(x.mid(), 1) + _rational(x.rad(), 1)
 
 
 def mid(x) -> sympy.Rational:
-    """The midpoint of the ball ``x``, exactly."""
-    return _rational(x.mid())
+    """The midpoint of the ball ``x`` as a rational: exact, except that a
+    midpoint below 2**-EXACT_RANGE_BITS in size becomes 0 (callers measure
+    their deviations from the rational they get, so any nearby one will do).
+
+    >>> mid(flint.arb(3) / 4), mid(flint.arb(2) ** -10 ** 9)
+    (3/4, 0)
+    """
+    return _rational(x.mid(), 0)
 
 
-def _rational(point) -> sympy.Rational:
+def _rational(point, direction: int) -> sympy.Rational:
+    """The arf ``point`` as an exact rational. A tiny one (|point| < 2**-EXACT_RANGE_BITS)
+    becomes 2**-EXACT_RANGE_BITS times ``direction`` (+1 up, -1 down, 0 nearest: zero),
+    so no exact number ever carries a huge power of two; a huge one raises IntervalRange."""
+    if not point.is_finite():
+        raise IntervalRange("an enclosure is not finite")
     man, exp = point.man_exp()
     man, exp = int(man), int(exp)
+    if exp + man.bit_length() > EXACT_RANGE_BITS:
+        raise IntervalRange(f"an enclosure holds numbers beyond 2**{EXACT_RANGE_BITS} in size")
+    if man and exp + man.bit_length() < -EXACT_RANGE_BITS:
+        if direction == 0:
+            return sympy.Integer(0)
+        tiny = sympy.Rational(1, 2 ** EXACT_RANGE_BITS)
+        return tiny if direction > 0 else -tiny
     return sympy.Rational(man * 2 ** exp) if exp >= 0 else sympy.Rational(man, 2 ** -exp)
 
 

@@ -36,6 +36,30 @@ class NetworkError(ValueError):
     """An invalid network: the message names the node, edge or key."""
 
 
+# Size limits (against abuse; generous for the problems losscert certifies).
+MAX_EDGES = 1_000_000               # edges of one network
+MAX_HESSIAN_PARAMETERS = 4000       # rules that form the exact P x P Hessian
+MAX_INTERVAL_PARAMETERS = 1000      # local_minimum_near: P jet passes per interval Hessian, P x P Arb matrices
+
+
+class SizeError(ValueError):
+    """An input beyond a stated size limit; the message names the limit."""
+
+
+def check_hessian_size(n_params: int, what: str = "the Hessian", limit: int = MAX_HESSIAN_PARAMETERS) -> None:
+    """Refuse, before any allocation, to form a Hessian of ``n_params`` parameters
+    beyond ``limit`` (a dense P x P matrix).
+
+    >>> check_hessian_size(10 ** 5)
+    Traceback (most recent call last):
+    ...
+    losscert.network.SizeError: the Hessian of 100000 parameters is too large (limit 4000 parameters for Hessian-based rules)
+    """
+    if n_params > limit:
+        raise SizeError(f"{what} of {n_params} parameters is too large (limit {limit} parameters for "
+                        f"{'Hessian-based rules' if limit == MAX_HESSIAN_PARAMETERS else 'the interval route'})")
+
+
 def edge_name(src: str, dst: str) -> str:
     return f"{src} -> {dst}"
 
@@ -178,15 +202,12 @@ class Network:
     @cached_property
     def parameters(self) -> tuple[str, ...]:
         """Parameter names: edges (and tie keys) in edge order, then biases."""
-        names: list[str] = []
+        names: dict[str, None] = {}                 # insertion-ordered set: linear in the edges
         for u, v in self.edges:
             d = self.graph.edges[u, v]
-            if d["fixed"] is not None:
-                continue
-            name = d["tie"] or edge_name(u, v)
-            if name not in names:
-                names.append(name)
-        names += [bias_name(n) for n in self.topological_order if self.has_bias(n)]
+            if d["fixed"] is None:
+                names.setdefault(d["tie"] or edge_name(u, v))
+        names.update((bias_name(n), None) for n in self.topological_order if self.has_bias(n))
         return tuple(names)
 
     @cached_property
@@ -312,6 +333,8 @@ class Network:
                 raise NetworkError(f"network.{key}: missing")
             if not isinstance(table[key], list) or not all(isinstance(x, str) for x in table[key]):
                 raise NetworkError(f"network.{key}: must be a list of strings")
+        if len(table["edges"]) > MAX_EDGES:
+            raise NetworkError(f"network.edges: {len(table['edges'])} edges (limit {MAX_EDGES})")
         g = nx.DiGraph()
         for n in (*table["inputs"], *table["outputs"]):
             g.add_node(n)

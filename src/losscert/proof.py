@@ -25,6 +25,7 @@ from pathlib import Path
 from . import kernel
 from .numbers import parse_number
 from .kernel import algebra, assumptions, paths
+from .proposers import newton
 
 
 @dataclass
@@ -44,7 +45,7 @@ RULES = {
     "loss_value": kernel.loss_value, "effective": kernel.effective,
     "rank": algebra.rank_is, "identity": algebra.identity, "determinant": algebra.determinant_is, "inequality": algebra.inequality,
     "non_increasing": paths.non_increasing, "arithmetic_derivatives": assumptions.arithmetic_derivatives,
-    "local_minimum_near": kernel.local_minimum_near,
+    "local_minimum_near": newton.local_minimum_near,
     "narrow_basin_conditions": assumptions.narrow_basin_conditions,
     "narrow_basin_target": assumptions.narrow_basin_target,
     "lsz_assumption1": assumptions.lsz_assumption1, "lds_assumption1": assumptions.lds_assumption1,

@@ -6,8 +6,9 @@ verdict is given only when the balls separate what must be separated.
 ``local_minimum_near(loss, theta, r)`` proves that a strict local minimum
 lies in the sup-norm ball of radius r around theta:
 
-1. (proposal, not trusted) Newton's method on the gradient from theta finds
-   an approximate critical point c, rounded to a decimal;
+1. the box is centred at a rational point c: theta itself, or a centre the
+   caller proposes (untrusted; :mod:`losscert.proposers.newton` runs Newton's
+   method on the gradient; the kernel imports no proposer);
 2. on a box B' = c +/- rho inside the ball, the Krawczyk operator
    K = c - Y g(c) + (I - Y H(B'))(B' - c), with g(c) and H(B') enclosed and
    Y ~ H(c)^-1, lies inside B': B' holds exactly one critical point;
@@ -25,9 +26,12 @@ of a subdivision).
 >>> from losscert.compiler import compile_loss
 >>> loss = compile_loss(dense([1, 1, 1], activation="tanh"), X=[[1, 2]], Y=[[1, "3/2"]])
 >>> theta = loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"})
->>> local_minimum_near(loss, theta, "1/10").status     # the minimum: w = atanh(1/sqrt(3)), v = sqrt(3)
+>>> centre = [sympy.Rational("0.65847894846240835431252317365398"), sympy.Rational("1.7320508075688772935274463415059")]
+>>> local_minimum_near(loss, theta, "1/10", centre=centre).status   # the minimum: w = atanh(1/sqrt(3)), v = sqrt(3)
 'verified'
->>> local_minimum_near(loss, theta, "1/1000").status    # too far from theta
+>>> local_minimum_near(loss, theta, "1/10").status                  # a box at theta itself holds no critical point
+'inconclusive'
+>>> local_minimum_near(loss, theta, "1/1000").status                # too far from theta
 'refuted'
 """
 from __future__ import annotations
@@ -39,6 +43,7 @@ from sympy.polys.matrices import DomainMatrix
 from ..activations import NonSmooth
 from ..compiler import Loss
 from ..fields import Field
+from ..network import MAX_INTERVAL_PARAMETERS, SizeError, check_hessian_size
 from ..numbers import parse_number
 from .. import intervals as iv
 from . import linalg
@@ -136,10 +141,27 @@ def negative_curvature(loss: Loss, theta) -> dict | None:
 # -- local_minimum_near -------------------------------------------------------
 
 @loss_rule
-def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS) -> Verdict:
-    """A strict local minimum lies within ``radius`` (sup norm) of theta (see module docstring)."""
+def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS, centre=None) -> Verdict:
+    """A strict local minimum lies within ``radius`` (sup norm) of theta (see
+    the module docstring).
+
+    The Krawczyk box is centred at ``centre`` (rationals or field elements,
+    e.g. from :func:`losscert.proposers.newton.propose_centre`; untrusted, used
+    only if it lies inside the ball), else at theta itself. When the boxes
+    fail at ``digits``, they are tried once more at twice the digits before
+    the ball is searched for a refutation (at most MAX_BOXES pieces).
+    """
     theta = loss.point(theta)
     F = loss.field
+    if not loss.params:
+        return Verdict(INCONCLUSIVE, "the network has no parameters: there is no ball of points to search")
+    try:
+        check_hessian_size(len(loss.params), "the interval Hessian", MAX_INTERVAL_PARAMETERS)
+    except SizeError as exc:
+        return Verdict(INCONCLUSIVE, str(exc))
+    if centre is not None and len(centre) != len(loss.params):
+        return Verdict(INCONCLUSIVE, f"the proposed centre has {len(centre)} coordinates for "
+                       f"{len(loss.params)} parameters")
     if isinstance(radius, str):
         radius = parse_number(radius)
     try:
@@ -151,9 +173,13 @@ def local_minimum_near(loss: Loss, theta, radius, digits: int = DEFAULT_DIGITS) 
             theta_q, err = _rational_point(F, theta, digits)
             if r_lo - err <= 0:
                 return Verdict(INCONCLUSIVE, "the radius must be positive")
-            return _near(loss, theta_q, r_lo - err, r_hi + err, digits)
+            centre_q = None if centre is None else _rational_point(F, centre, digits)[0]
+            return _near(loss, theta_q, r_lo - err, r_hi + err, digits, centre_q)
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the loss is not twice differentiable on the box ({exc})")
+    except iv.IntervalRange as exc:
+        return Verdict(INCONCLUSIVE, f"the enclosures left the exact range ({exc}): the point or the data are too "
+                       "large for the interval route")
 
 
 def _rational_point(F: Field, theta, digits) -> tuple[list, sympy.Rational]:
@@ -161,20 +187,28 @@ def _rational_point(F: Field, theta, digits) -> tuple[list, sympy.Rational]:
     theta is rational); balls are then taken around the rational point."""
     out, err = [], sympy.Integer(0)
     for t in theta:
-        q = F.rational(t)
+        q = t if isinstance(t, sympy.Rational) else F.rational(F(t))
         if q is None:
-            q = _decimal(F.to_sympy(t), digits + 5)
-            err = max(err, iv.upper(abs(iv.field_to_arb(F, t) - iv.exact(q))))
+            ball = iv.field_to_arb(F, F(t))
+            q = iv.mid(ball)
+            err = max(err, iv.upper(abs(ball - iv.exact(q))))
         out.append(sympy.Rational(q))
     return out, err
 
 
-def _near(loss: Loss, theta_q, r_inner, r_outer, digits) -> Verdict:
+# what a failed enclosure raises (Arb series division by a ball holding 0, a
+# ball out of the exact range, a singular midpoint matrix): the piece or box is
+# then not decided, never a verdict; NonSmooth (also an ArithmeticError) is re-raised.
+ENCLOSURE_FAILURES = (ArithmeticError, ValueError)
+
+
+def _near(loss: Loss, theta_q, r_inner, r_outer, digits, centre=None) -> Verdict:
     """Verify inside the ball of radius r_inner, refute on the ball of radius r_outer."""
-    center = _newton(loss, theta_q, digits)
-    dist = max((abs(a - b) for a, b in zip(center, theta_q)), default=sympy.Integer(0))
-    if dist >= r_inner:
-        center, dist = theta_q, sympy.Integer(0)
+    center, dist = theta_q, sympy.Integer(0)
+    if centre is not None:
+        d = max(abs(a - b) for a, b in zip(centre, theta_q))
+        if d < r_inner:
+            center, dist = centre, d
     room = r_inner - dist
     tries = []
     for k in (digits // 2, digits // 4, 3 * digits // 4):
@@ -184,47 +218,27 @@ def _near(loss: Loss, theta_q, r_inner, r_outer, digits) -> Verdict:
     if not tries:
         tries.append(room)
     last = ""
-    for rho in tries:
-        ok, ev = _certify(loss, center, rho, digits)
-        if ok:
-            ev["distance_from_point"] = _dec(dist)
-            return Verdict(VERIFIED, f"exactly one critical point in the box center +/- {_exact_text(rho)} "
-                           f"(Krawczyk), where the Hessian is positive definite: a strict local minimum "
-                           f"within {_dec(dist + rho)} of the point", ev)
-        last = ev.get("failed", last)
+    for work in (digits, 2 * digits):                  # refinement: more digits on the same boxes
+        with iv.precision(work):
+            for rho in tries:
+                try:
+                    ok, ev = _certify(loss, center, rho, work)
+                except NonSmooth:
+                    raise
+                except ENCLOSURE_FAILURES as exc:
+                    ok, ev = False, {"failed": f"an enclosure on the box failed ({type(exc).__name__}: {exc})"}
+                if ok:
+                    ev["distance_from_point"] = _dec(dist)
+                    return Verdict(VERIFIED, f"exactly one critical point in the box center +/- {_exact_text(rho)} "
+                                   f"(Krawczyk), where the Hessian is positive definite: a strict local minimum "
+                                   f"within {_dec(dist + rho)} of the point", ev)
+                last = ev.get("failed", last)
     absent = _absent(loss, theta_q, r_outer)
     if absent is not None:
         return Verdict(REFUTED, "no point of the ball can be a local minimum: " + absent["why"], absent)
-    return Verdict(INCONCLUSIVE, f"no certificate at {digits} digits ({last}); "
+    return Verdict(INCONCLUSIVE, f"no certificate at {digits} or {2 * digits} digits ({last}); "
                    "neither could the ball be excluded", {"center_tried": {p: _dec(x, 20) for p, x in
                                                                            zip(loss.params, center)}})
-
-
-def _newton(loss: Loss, start, digits) -> list:
-    """Approximate critical point, rounded to decimals (a proposal: nothing here is trusted)."""
-    from flint import arb_mat
-    x, previous = list(start), None
-    for _ in range(40):
-        balls = [iv.exact(t) for t in x]
-        try:
-            g = loss.iv_gradient(balls)
-            H = loss.iv_hessian(balls)
-            step = arb_mat([[h.mid() for h in row] for row in H]).solve(arb_mat([[e.mid()] for e in g]))
-        except (ZeroDivisionError, ValueError, NonSmooth):
-            break
-        s = [iv.mid(step[i, 0]) for i in range(len(x))]
-        size = max((abs(v) for v in s), default=0)
-        if previous is not None and size > previous:
-            break                                   # not converging: keep the last iterate
-        x, previous = [a - b for a, b in zip(x, s)], size
-        if size < sympy.Rational(1, 10 ** digits):
-            break
-    return [_decimal(t, digits + 5) for t in x]
-
-
-def _decimal(q, digits) -> sympy.Rational:
-    """q rounded to ``digits`` significant decimal digits, as an exact rational."""
-    return sympy.Rational(str(sympy.Float(q, digits)))
 
 
 def _exact_text(q: sympy.Rational) -> str:
@@ -322,10 +336,16 @@ def _quad(H, v):
 
 
 def _absent(loss: Loss, theta_q, radius) -> dict | None:
-    """Subdivide the ball; each piece excluded by a gradient entry or v^T H v < 0."""
+    """Subdivide the ball; each piece excluded by a gradient entry or v^T H v < 0
+    (a piece whose enclosure fails is split further; at most MAX_BOXES pieces)."""
     from flint import arb
     c = [iv.exact(t) for t in theta_q]
-    v = _lowest_direction(loss.iv_hessian(c))
+    try:
+        v = _lowest_direction(loss.iv_hessian(c))
+    except NonSmooth:
+        raise
+    except ENCLOSURE_FAILURES:
+        v = None
     queue = [[t + iv.spread(radius) for t in c]]
     used, reasons = 0, set()
     while queue:
@@ -333,14 +353,18 @@ def _absent(loss: Loss, theta_q, radius) -> dict | None:
             return None
         b = queue.pop()
         used += 1
-        g = loss.iv_gradient(b)
-        if any(iv.sign(x) for x in g):
-            reasons.add("gradient")
-            continue
-        if v is not None and _quad(loss.iv_hessian(b), v) < 0:
-            reasons.add("curvature")
-            continue
-        k = max(range(len(b)), key=lambda i: iv.upper(b[i].rad()))
+        try:
+            if any(iv.sign(x) for x in loss.iv_gradient(b)):
+                reasons.add("gradient")
+                continue
+            if v is not None and _quad(loss.iv_hessian(b), v) < 0:
+                reasons.add("curvature")
+                continue
+        except NonSmooth:
+            raise
+        except ENCLOSURE_FAILURES:
+            pass                                        # not decided on this piece: split it
+        k = max(range(len(b)), key=lambda i: b[i].rad())
         mid, rad = b[k].mid(), b[k].rad()
         half = arb(0, rad / 2)
         for shift in (-1, 1):
