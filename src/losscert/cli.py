@@ -1,33 +1,59 @@
-"""The ``losscert`` command line: ``check`` claim files, ``prove`` proof scripts."""
+"""The ``losscert`` command line: ``check`` claim files, ``prove`` proof scripts.
+
+Both check statements in a fresh checking process (``python -m
+losscert.checker``) with a per-claim time budget.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
+from pathlib import Path
 
-from . import claims
+from . import __version__
+
+DEFAULT_TIMEOUT = 120
+
+
+def _summary(items) -> dict:
+    items = list(items)
+    counts = {s: sum(i["verdict"] == s for i in items) for s in ("verified", "refuted", "inconclusive")}
+    return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
 
 
 def _check(args) -> int:
+    from . import claims
+    from .workers import Worker
+    paths = claims.expand(args.files)
+    if not paths:
+        print(f"no claim files (*.toml) found in {', '.join(args.files)}", file=sys.stderr)
+        return 2
     results, invalid, mismatch = [], False, False
-    for path in claims.expand(args.files):
-        try:
-            res = claims.check(path)
-        except claims.ClaimFileError as exc:
-            invalid = True
-            print(str(exc), file=sys.stderr)
-            results.append({"file": str(path), "error": str(exc).split(": ", 1)[-1], "claims": []})
-            continue
-        results.append(res)
-        for c in res["claims"]:
-            mismatch |= c["verdict"] != c["expect"]
-    if args.json:
-        print(json.dumps({"files": results}, indent=2))
-    else:
-        for res in results:
+    with Worker() as worker:
+        for path in paths:
+            try:
+                cf = claims.load(path)
+            except claims.ClaimFileError as exc:
+                invalid = True
+                print(str(exc), file=sys.stderr)
+                results.append({"file": str(path), "error": str(exc).split(": ", 1)[-1], "claims": []})
+                continue
+            t0 = time.perf_counter()
+            res = claims.result(cf, worker.check([c.record for c in cf.claims], args.timeout))
+            res["seconds"] = round(time.perf_counter() - t0, 2)
+            results.append(res)
             for c in res["claims"]:
-                mark = "ok " if c["verdict"] == c["expect"] else "BAD"
-                print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}")
+                mismatch |= c["verdict"] != c["expect"]
+            if not args.json:
+                for c in res["claims"]:
+                    mark = "ok " if c["verdict"] == c["expect"] else "BAD"
+                    print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
+                          flush=True)
+    if args.json:
+        print(json.dumps({"schema": claims.SCHEMA, "files": results,
+                          "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
+                                      **_summary(c for r in results for c in r["claims"])}}, indent=2))
     return 2 if invalid else 1 if mismatch else 0
 
 
@@ -36,21 +62,43 @@ def _prove(args) -> int:
     return run_cli(args)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="losscert", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="decide the claims of claim files (TOML)")
-    p.add_argument("files", nargs="+", help="claim files or directories of them")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.set_defaults(run=_check)
-    p = sub.add_parser("prove", help="run proof scripts (default: proofs/)")
-    p.add_argument("paths", nargs="*", default=["proofs"])
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
-    p.add_argument("--errata", action="store_true",
+def _timeout(text) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="losscert", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"losscert {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    timeout_help = (f"time budget per claim in seconds (default {DEFAULT_TIMEOUT}); past it the claim is "
+                    "inconclusive: time budget exceeded")
+    c = sub.add_parser("check", help="decide the claims of claim files (TOML)")
+    c.add_argument("files", nargs="+", help="claim files or directories of them")
+    c.add_argument("--json", action="store_true", help="print one JSON document")
+    c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    c.set_defaults(run=_check)
+    r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
+    r.add_argument("paths", nargs="*", default=["proofs"])
+    r.add_argument("--json", action="store_true", help="print one JSON document")
+    r.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
+    r.add_argument("--errata", action="store_true",
                    help="print a Markdown table of the statements whose note starts with 'paper:' (what a paper says)")
-    p.set_defaults(run=_prove)
-    args = parser.parse_args(argv)
+    r.add_argument("--emit", metavar="DIR", help="also write every proof's statements as a claim file in DIR "
+                                                 "(check them later with `losscert check DIR`)")
+    r.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    r.set_defaults(run=_prove)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.run(args)
     except KeyboardInterrupt:

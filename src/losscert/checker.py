@@ -1,0 +1,97 @@
+"""The checking process: statement records in, verdicts out.
+
+``python -m losscert.checker`` reads batches of statement records (one JSON
+document per line on stdin: ``{"records": [...], "timeout": seconds}``) and
+writes one JSON line per record as it is decided, then ``{"done": true}``.
+It imports only the trusted core and kernel (via :mod:`losscert.statements`),
+so nothing a proof script did in its own process can reach a verdict. Each
+record has a time budget: past it, the record is ``inconclusive`` ("time
+budget exceeded") and the next one runs.
+
+>>> [r["verdict"] for r in check_batch([{"kind": "identity", "lhs": "(a + b)**2", "rhs": "a**2 + 2*a*b + b**2"}])]
+['verified']
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+import threading
+import time
+
+from . import statements
+from .kernel import INCONCLUSIVE, Verdict
+
+
+class TimeBudgetExceeded(BaseException):
+    """Raised by the timer inside a rule (a BaseException, so that no rule's
+    ``except Exception`` turns it into an ordinary failure)."""
+
+
+def _alarm(signum, frame):
+    raise TimeBudgetExceeded()
+
+
+@contextlib.contextmanager
+def budget(seconds):
+    """Raise :class:`TimeBudgetExceeded` in this block after ``seconds`` (None: no limit)."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def timed_out(seconds) -> dict:
+    """The result of a record that used up its time budget."""
+    return _result(Verdict(INCONCLUSIVE, f"time budget exceeded ({seconds:g} s)"), seconds)
+
+
+def _result(v: Verdict, seconds: float) -> dict:
+    evidence = json.loads(json.dumps(v.evidence, default=str))
+    return {"verdict": v.status, "reason": v.reason, "evidence": evidence, "seconds": round(seconds, 3)}
+
+
+def check_one(record, context: statements.Context, timeout=None) -> dict:
+    """The verdict on one record, within ``timeout`` seconds."""
+    t0 = time.perf_counter()
+    try:
+        with budget(timeout):
+            v = statements.decide(record, context)
+    except TimeBudgetExceeded:
+        return timed_out(timeout)
+    return _result(v, time.perf_counter() - t0)
+
+
+def check_batch(records, timeout=None) -> list[dict]:
+    """Verdicts on ``records``, sharing one compiled loss per network, data and scale."""
+    context = statements.Context(list(records))
+    return [check_one(r, context, timeout) for r in records]
+
+
+def main() -> int:
+    out = sys.stdout
+    sys.stdout = sys.stderr          # nothing but results goes to the channel
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        batch = json.loads(line)
+        records, timeout = batch["records"], batch.get("timeout")
+        context = statements.Context(list(records))
+        for i, record in enumerate(records):
+            out.write(json.dumps({"index": i, **check_one(record, context, timeout)}) + "\n")
+            out.flush()
+        out.write('{"done": true}\n')
+        out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

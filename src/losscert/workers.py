@@ -1,0 +1,128 @@
+"""The front end's side of the checking process (:mod:`losscert.checker`).
+
+:class:`Worker` starts ``python -m losscert.checker`` once and sends it
+batches of statement records. Each record has a time budget, enforced inside
+the worker by a timer; if the worker does not answer within the budget plus a
+grace period (stuck in C code, or dead), it is killed, the record is
+``inconclusive`` ("time budget exceeded") and a new worker checks the rest.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 120.0
+STARTUP_SECONDS = 30.0
+
+
+class Worker:
+    """A checking process; use as a context manager or call :meth:`close`."""
+
+    def __init__(self):
+        self.proc = None
+        self.lines = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _start(self):
+        package_root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        flags = ["-P"] if sys.version_info >= (3, 11) else []     # not the current directory
+        self.proc = subprocess.Popen([sys.executable, *flags, "-m", "losscert.checker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        self.lines = queue.Queue()
+        threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True).start()
+        self.fresh = True
+
+    def close(self):
+        if self.proc is not None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+    def _kill(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None) -> list[dict]:
+        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order."""
+        records = list(records)
+        out: list[dict] = []
+        grace = min(10.0, max(2.0, (timeout or 0) / 2))
+        while len(out) < len(records):
+            if self.proc is None:
+                self._start()
+            rest = records[len(out):]
+            try:
+                self.proc.stdin.write(json.dumps({"records": rest, "timeout": timeout}) + "\n")
+                self.proc.stdin.flush()
+            except OSError:
+                self._kill()
+                out.append(_failed("the checking process could not be started"))
+                continue
+            for _ in rest:
+                wait = None if not timeout else timeout + grace + (STARTUP_SECONDS if self.fresh else 0)
+                try:
+                    line = self.lines.get(timeout=wait)
+                    stuck = False
+                except queue.Empty:
+                    line, stuck = None, True
+                self.fresh = False
+                if line is None:             # stuck past the budget, or the process ended
+                    if not stuck:
+                        self.proc.wait()
+                    code = self.proc.returncode
+                    self._kill()
+                    res = _timed_out(timeout) if stuck else \
+                        _failed(f"the checking process ended unexpectedly (exit code {code})")
+                    out.append(res)
+                    if on_result:
+                        on_result(len(out) - 1, res)
+                    break
+                res = json.loads(line)
+                res.pop("index", None)
+                out.append(res)
+                if on_result:
+                    on_result(len(out) - 1, res)
+            else:
+                try:
+                    line = self.lines.get(timeout=None if not timeout else timeout + grace)
+                except queue.Empty:
+                    line = None
+                if line is None or '"done"' not in line:
+                    self._kill()
+        return out
+
+
+def _pump(stream, lines: queue.Queue):
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _timed_out(seconds) -> dict:
+    return {"verdict": "inconclusive", "reason": f"time budget exceeded ({seconds:g} s)", "evidence": {},
+            "seconds": seconds}
+
+
+def _failed(reason) -> dict:
+    return {"verdict": "inconclusive", "reason": reason, "evidence": {}, "seconds": 0}
