@@ -177,6 +177,13 @@ def result(cf: ClaimFile, verdicts: list[dict]) -> dict:
     return {"file": cf.path, "title": cf.title, "claims": out}
 
 
+def summary(items) -> dict:
+    """Counts of verdicts (and of verdicts equal to their ``expect``) for JSON output."""
+    items = list(items)
+    counts = {s: sum(i["verdict"] == s for i in items) for s in kernel.STATUSES}
+    return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
+
+
 def expand(paths) -> list[Path]:
     """Files named, and the *.toml files of directories named, sorted."""
     out = []
@@ -200,7 +207,7 @@ def claim_file(title: str, records: list[dict], source: str = "") -> dict:
             continue
         texts = [json.dumps(c[key], sort_keys=True) for c in users]
         common = max(texts, key=texts.count)          # the most frequent value goes to the top
-        doc[key] = json.loads(common)
+        doc[key] = users[texts.index(common)][key]
         for c, text in zip(users, texts):
             if text == common:
                 del c[key]

@@ -6,6 +6,7 @@ losscert.checker``) with a per-claim time budget.
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext as _nullcontext
 import json
 import sys
 import time
@@ -16,21 +17,15 @@ from . import __version__
 DEFAULT_TIMEOUT = 120
 
 
-def _summary(items) -> dict:
-    items = list(items)
-    counts = {s: sum(i["verdict"] == s for i in items) for s in ("verified", "refuted", "inconclusive")}
-    return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
-
-
 def _check(args) -> int:
     from . import claims
-    from .workers import Worker
+    from .workers import shared
     paths = claims.expand(args.files)
     if not paths:
         print(f"no claim files (*.toml) found in {', '.join(args.files)}", file=sys.stderr)
         return 2
     results, invalid, mismatch = [], False, False
-    with Worker() as worker:
+    with _nullcontext(shared()) as worker:
         for path in paths:
             try:
                 cf = claims.load(path)
@@ -53,7 +48,7 @@ def _check(args) -> int:
     if args.json:
         print(json.dumps({"schema": claims.SCHEMA, "files": results,
                           "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
-                                      **_summary(c for r in results for c in r["claims"])}}, indent=2))
+                                      **claims.summary(c for r in results for c in r["claims"])}}, indent=2))
     return 2 if invalid else 1 if mismatch else 0
 
 

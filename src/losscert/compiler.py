@@ -28,6 +28,7 @@ import sympy
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.polyerrors import CoercionFailed
 
+from . import intervals as iv
 from .activations import Activation
 from .fields import Field
 from .network import Network
@@ -167,6 +168,53 @@ class MPJetAlgebra(JetAlgebra):
 
 
 # --------------------------------------------------------------------------
+
+
+class _Lifts:
+    """Field constants as balls, converted once per evaluation."""
+    def __init__(self, F: Field):
+        self.F, self.cache = F, {}
+
+    def __call__(self, c):
+        try:
+            return self.cache[c]
+        except (KeyError, TypeError):
+            ball = iv.field_to_arb(self.F, c)
+            try:
+                self.cache[c] = ball
+            except TypeError:
+                pass
+            return ball
+
+
+class ArbAlgebra(FieldAlgebra):
+    """Arb balls at the current precision (rigorous)."""
+    def __init__(self, F: Field):
+        iv.require()
+        self.F, self.zero = F, iv.flint.arb(0)
+        self.lift = self.const = _Lifts(F)
+
+    def activate(self, act, a, derivative):
+        c = act.arb_taylor(a, 1 if derivative else 0)
+        return c[0], (c[1] if derivative else None)
+
+
+class ArbJetAlgebra(JetAlgebra):
+    """Truncated power series with Arb-ball coefficients (rigorous)."""
+    def __init__(self, F: Field, order: int):
+        iv.require()
+        super().__init__(F, order, ring_zero=iv.flint.arb(0))
+        self._lift = _Lifts(F)
+
+    def lift(self, c):
+        return [self._lift(c)] + [self.rzero] * self.order
+
+    def const(self, c):
+        return self._lift(c)
+
+    def coefficients(self, act, x0, order):
+        return act.arb_taylor(x0, order)
+
 
 class Loss:
     """The compiled loss of a network on data (see module docstring)."""
@@ -389,17 +437,14 @@ class Loss:
     def iv_value(self, box):
         """A ball containing L on the box (one Arb ball per parameter; the
         caller sets the precision with :func:`losscert.intervals.precision`)."""
-        from .intervals import ArbAlgebra
         return self._value_in(box, ArbAlgebra(self.field))
 
     def iv_gradient(self, box) -> list:
         """Balls containing each gradient entry on the box (rigorous)."""
-        from .intervals import ArbAlgebra
         return self._gradient_in(box, ArbAlgebra(self.field))
 
     def iv_hessian(self, box) -> list[list]:
         """Balls containing each Hessian entry on the box (rigorous), as rows."""
-        from .intervals import ArbJetAlgebra
         cols = self._hessian_columns(box, ArbJetAlgebra(self.field, 1))
         return [[cols[j][i] for j in range(len(cols))] for i in range(len(cols))]
 

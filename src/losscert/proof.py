@@ -21,6 +21,7 @@ so nothing a script does in its own process can change a verdict.
 from __future__ import annotations
 
 import importlib.util
+from contextlib import nullcontext as _nullcontext
 import json
 import sys
 import time
@@ -340,8 +341,8 @@ def run_cli(args) -> int:
     if not discover(args.paths):
         print(f"no proof scripts (*.py) found in {', '.join(args.paths)}", file=sys.stderr)
         return 2
-    from .claims import SCHEMA
-    from .workers import Worker
+    from .claims import SCHEMA, summary
+    from .workers import shared
     loaded, errors = collect(args.paths)
     for line in errors:
         print(line, file=sys.stderr)
@@ -349,7 +350,7 @@ def run_cli(args) -> int:
         emit(args.emit, loaded)
     results = []
     quiet = args.json or args.errata
-    with Worker() as worker:
+    with _nullcontext(shared()) as worker:
         for path, proofs, load_seconds in loaded:
             for proof in proofs:
                 t0 = time.perf_counter()
@@ -368,11 +369,10 @@ def run_cli(args) -> int:
                     said = s["note"][len("paper:"):].strip()
                     print(f"| {r['source']} | {s['statement']} | {said} | {s['verdict']} | {s['reason']} |")
     elif args.json:
-        from .cli import _summary
         statements = [s for r in results for s in r["statements"]]
         print(json.dumps({"schema": SCHEMA, "proofs": results,
                           "summary": {"proofs": len(results), "scripts_not_loaded": len(errors),
-                                      **_summary(statements)}}, indent=2))
+                                      **summary(statements)}}, indent=2))
     else:
         n = sum(len(r["statements"]) for r in results)
         bad = sum(s["verdict"] != s["expect"] for r in results for s in r["statements"])

@@ -126,3 +126,17 @@ def _timed_out(seconds) -> dict:
 
 def _failed(reason) -> dict:
     return {"verdict": "inconclusive", "reason": reason, "evidence": {}, "seconds": 0}
+
+
+_SHARED: Worker | None = None
+
+
+def shared() -> Worker:
+    """One checking process reused by every command run in this process
+    (closed at exit), so that repeated ``main([...])`` calls start it once."""
+    global _SHARED
+    if _SHARED is None:
+        import atexit
+        _SHARED = Worker()
+        atexit.register(_SHARED.close)
+    return _SHARED
