@@ -318,6 +318,50 @@ def collect(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
     return loaded, errors
 
 
+def collect_isolated(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
+    """:func:`collect` in a separate process (``python -m losscert.proof --collect``):
+    the scripts never run in the process that reports the verdicts, and only
+    their statement records (data) come back."""
+    import os
+    import subprocess
+    import tempfile
+    from .workers import environment
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "records.json"
+        done = subprocess.run([sys.executable, "-m", "losscert.proof", "--collect", str(out), *map(str, paths)],
+                              capture_output=True, text=True, env=environment(), cwd=os.getcwd())
+        for stream in (done.stdout, done.stderr):
+            if stream.strip():
+                print(stream.rstrip("\n"), file=sys.stderr)
+        if not out.exists():
+            return [], [f"the proof scripts could not be run (exit code {done.returncode})"]
+        doc = json.loads(out.read_text())
+    loaded = []
+    for script in doc["scripts"]:
+        proofs = []
+        for p in script["proofs"]:
+            proof = Proof(p["name"], p["source"], covers=p["covers"])
+            proof.statements = [Statement(**st) for st in p["statements"]]
+            proofs.append(proof)
+        loaded.append((Path(script["path"]), proofs, script["seconds"]))
+    return loaded, doc["errors"]
+
+
+def _collect_main(argv) -> int:
+    """``python -m losscert.proof --collect OUT.json PATH...``: run scripts, write their records."""
+    from dataclasses import asdict
+    from losscert.proof import collect as collect_here      # the module scripts import, not __main__
+    out, paths = argv[1], argv[2:]
+    loaded, errors = collect_here(paths)
+    doc = {"errors": errors, "scripts": [
+        {"path": str(path), "seconds": seconds,
+         "proofs": [{"name": p.name, "source": p.source, "covers": p.covers,
+                     "statements": [asdict(st) for st in p.statements]} for p in proofs]}
+        for path, proofs, seconds in loaded]}
+    Path(out).write_text(json.dumps(doc, default=str))
+    return 0
+
+
 def emit(directory, loaded) -> list[Path]:
     """Write each proof's statements as a claim file in ``directory``."""
     from .claims import claim_file, dumps
@@ -343,7 +387,7 @@ def run_cli(args) -> int:
         return 2
     from .claims import SCHEMA, summary
     from .workers import shared
-    loaded, errors = collect(args.paths)
+    loaded, errors = collect_isolated(args.paths)
     for line in errors:
         print(line, file=sys.stderr)
     if args.emit:
@@ -391,3 +435,10 @@ def _print_proof(r):
         else:
             print(f"  BAD {s['statement']}: {s['verdict']} (expect {s['expect']}): {s['reason']}")
     sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--collect"] and len(sys.argv) >= 3:
+        sys.exit(_collect_main(sys.argv[1:]))
+    print("usage: python -m losscert.proof --collect OUT.json PATH...", file=sys.stderr)
+    sys.exit(2)

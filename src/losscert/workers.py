@@ -34,9 +34,7 @@ class Worker:
         self.close()
 
     def _start(self):
-        package_root = str(Path(__file__).resolve().parents[1])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        env = environment()
         flags = ["-P"] if sys.version_info >= (3, 11) else []     # not the current directory
         self.proc = subprocess.Popen([sys.executable, *flags, "-m", "losscert.checker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
@@ -111,6 +109,14 @@ class Worker:
                 if line is None or '"done"' not in line:
                     self._kill()
         return out
+
+
+def environment() -> dict:
+    """os.environ with this losscert first on PYTHONPATH (for the child processes)."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
 
 
 def _pump(stream, lines: queue.Queue):
