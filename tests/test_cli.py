@@ -207,6 +207,7 @@ claimed = "a*d - b*c"
 
 def test_a_file_without_network_and_per_claim_tables(tmp_path, capsys):
     assert main(["check", write(tmp_path, NO_NETWORK)]) == 0
+    capsys.readouterr()
     two = GOOD + """
 [[claim]]
 kind = "loss_value"
