@@ -225,7 +225,7 @@ NEW_KIND_ERRORS = [
     (NO_NETWORK.replace('claimed = "a*d - b*c"', 'claimed = "a*d - b*c"\nvalue = 1'), "claim[3].value: unknown key"),
     (NO_NETWORK.replace('rhs = "2*x"', 'rhs = "__import__(\'os\')"'), "claim[2].rhs"),
     (NO_NETWORK.replace('rhs = "2*x"', 'rhs = "pi"'), "claim[2].rhs"),
-    (NO_NETWORK.replace('kind = "identity"', 'kind = "local_minimum"'), "network: missing table"),
+    ('[[claim]]\nkind = "local_minimum"\n', "network: missing table"),
     (NO_NETWORK.replace('matrix = [["a", "b"], ["c", "d"]]', 'matrix = [["a", "b"], ["c"]]'), "claim[3].matrix"),
 ]
 
