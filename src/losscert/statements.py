@@ -319,8 +319,15 @@ register(Kind("rank", algebra.rank_is, lambda r, ctx: (_term(r, "matrix", "matri
 register(Kind("determinant", algebra.determinant_is,
               lambda r, ctx: (_term(r, "matrix", "matrix"), _term(r, "claimed", "expression")),
               required=("matrix", "claimed"), optional=("symbols",)))
-register(Kind("identity", algebra.identity, lambda r, ctx: (_term(r, "lhs"), _term(r, "rhs")),
-              required=("lhs", "rhs"), optional=("symbols",)))
+def _read_identity(r, ctx):
+    lhs, rhs = _term(r, "lhs"), _term(r, "rhs")
+    shape = [(x.shape if hasattr(x, "shape") else (len(x),) if isinstance(x, list) else ()) for x in (lhs, rhs)]
+    if shape[0] != shape[1]:
+        raise StatementError(f"lhs and rhs have different shapes: {shape[0] or 'a scalar'} and {shape[1] or 'a scalar'}")
+    return lhs, rhs
+
+
+register(Kind("identity", algebra.identity, _read_identity, required=("lhs", "rhs"), optional=("symbols",)))
 
 
 def _read_inequality(r, ctx):
