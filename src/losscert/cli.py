@@ -6,7 +6,6 @@ losscert.checker``) with a per-claim time budget.
 from __future__ import annotations
 
 import argparse
-from contextlib import nullcontext as _nullcontext
 import json
 import sys
 import time
@@ -25,26 +24,26 @@ def _check(args) -> int:
         print(f"no claim files (*.toml) found in {', '.join(args.files)}", file=sys.stderr)
         return 2
     results, invalid, mismatch = [], False, False
-    with _nullcontext(shared()) as worker:
-        for path in paths:
-            try:
-                cf = claims.load(path)
-            except claims.ClaimFileError as exc:
-                invalid = True
-                print(str(exc), file=sys.stderr)
-                results.append({"file": str(path), "error": str(exc).split(": ", 1)[-1], "claims": []})
-                continue
-            t0 = time.perf_counter()
-            res = claims.result(cf, worker.check([c.record for c in cf.claims], args.timeout))
-            res["seconds"] = round(time.perf_counter() - t0, 2)
-            results.append(res)
+    worker = shared()
+    for path in paths:
+        try:
+            cf = claims.load(path)
+        except claims.ClaimFileError as exc:
+            invalid = True
+            print(str(exc), file=sys.stderr)
+            results.append({"file": str(path), "error": str(exc).split(": ", 1)[-1], "claims": []})
+            continue
+        t0 = time.perf_counter()
+        res = claims.result(cf, worker.check([c.record for c in cf.claims], args.timeout))
+        res["seconds"] = round(time.perf_counter() - t0, 2)
+        results.append(res)
+        for c in res["claims"]:
+            mismatch |= c["verdict"] != c["expect"]
+        if not args.json:
             for c in res["claims"]:
-                mismatch |= c["verdict"] != c["expect"]
-            if not args.json:
-                for c in res["claims"]:
-                    mark = "ok " if c["verdict"] == c["expect"] else "BAD"
-                    print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
-                          flush=True)
+                mark = "ok " if c["verdict"] == c["expect"] else "BAD"
+                print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
+                      flush=True)
     if args.json:
         print(json.dumps({"schema": claims.SCHEMA, "files": results,
                           "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),

@@ -21,7 +21,6 @@ so nothing a script does in its own process can change a verdict.
 from __future__ import annotations
 
 import importlib.util
-from contextlib import nullcontext as _nullcontext
 import json
 import sys
 import time
@@ -394,16 +393,16 @@ def run_cli(args) -> int:
         emit(args.emit, loaded)
     results = []
     quiet = args.json or args.errata
-    with _nullcontext(shared()) as worker:
-        for path, proofs, load_seconds in loaded:
-            for proof in proofs:
-                t0 = time.perf_counter()
-                res = results_of(proof, worker.check(records(proof), args.timeout))
-                res["file"], res["seconds"] = str(path), round(time.perf_counter() - t0, 2)
-                res["script_seconds"] = round(load_seconds, 2)
-                results.append(res)
-                if not quiet:
-                    _print_proof(res)
+    worker = shared()
+    for path, proofs, load_seconds in loaded:
+        for proof in proofs:
+            t0 = time.perf_counter()
+            res = results_of(proof, worker.check(records(proof), args.timeout))
+            res["file"], res["seconds"] = str(path), round(time.perf_counter() - t0, 2)
+            res["script_seconds"] = round(load_seconds, 2)
+            results.append(res)
+            if not quiet:
+                _print_proof(res)
     failed = bool(errors) or any(s["verdict"] != s["expect"] for r in results for s in r["statements"])
     if args.errata:
         print("| source | statement | the paper | checked verdict | reason |\n|---|---|---|---|---|")
