@@ -70,10 +70,23 @@ def check_one(record, context: statements.Context, timeout=None) -> dict:
     return _result(v, time.perf_counter() - t0)
 
 
-def check_batch(records, timeout=None) -> list[dict]:
+def check_batch(records, timeout=None, context: statements.Context | None = None) -> list[dict]:
     """Verdicts on ``records``, sharing one compiled loss per network, data and scale."""
-    context = statements.Context(list(records))
+    context = context or statements.Context(list(records))
     return [check_one(r, context, timeout) for r in records]
+
+
+def _claim_file(path):
+    """(header, records, context) of a claim file, or (an error header, [], None)."""
+    from .claims import ClaimFileError, load
+    try:
+        cf = load(path)
+    except ClaimFileError as exc:
+        return {"error": str(exc)}, [], None
+    keys = ("kind", "expect", "caption", "note")
+    claims = [{k: c.record.get(k, c.expect if k == "expect" else None) for k in keys if k in c.record or k == "expect"}
+              for c in cf.claims]
+    return {"title": cf.title, "source": cf.source, "claims": claims}, [c.record for c in cf.claims], cf.context
 
 
 def main() -> int:
@@ -83,10 +96,15 @@ def main() -> int:
         if not line.strip():
             continue
         batch = json.loads(line)
-        records, timeout = batch["records"], batch.get("timeout")
-        context = statements.Context(list(records))
-        for i, record in enumerate(records):
-            out.write(json.dumps({"index": i, **check_one(record, context, timeout)}) + "\n")
+        timeout, start = batch.get("timeout"), batch.get("start", 0)
+        if "file" in batch:
+            header, records, context = _claim_file(batch["file"])
+            out.write(json.dumps(header) + "\n")
+            out.flush()
+        else:
+            records, context = batch["records"], statements.Context(list(batch["records"]))
+        for i in range(start, len(records)):
+            out.write(json.dumps({"index": i, **check_one(records[i], context, timeout)}) + "\n")
             out.flush()
         out.write('{"done": true}\n')
         out.flush()

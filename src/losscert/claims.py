@@ -35,7 +35,6 @@ from .statements import CONTEXT, StatementError
 
 KINDS = tuple(statements.KINDS)
 TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim"}
-SCHEMA = 2          # of the JSON output of ``losscert check`` and ``losscert prove``
 
 
 class ClaimFileError(ValueError):
@@ -58,6 +57,7 @@ class ClaimFile:
     point: list | None          # the file's [point] in that loss, if a claim uses it
     claims: list[Claim]
     source: str = ""
+    context: statements.Context | None = None     # the compiled losses of the claims
 
 
 def _err(path, msg):
@@ -154,14 +154,19 @@ def load(path) -> ClaimFile:
         loss = context.loss(shared)
         if "point" in doc and "point" in statements.KINDS[shared["kind"]].uses:
             point = context.point(shared)
-    return ClaimFile(path, title, network, loss, point, claims, source)
+    return ClaimFile(path, title, network, loss, point, claims, source, context)
 
 
-def check(path, timeout=None) -> dict:
-    """Check one file in this process; the JSON-ready result (raises ClaimFileError)."""
-    from .checker import check_batch
+def check(path) -> dict:
+    """Check one file in this process; the JSON-ready result (raises ClaimFileError).
+    ``losscert check`` does the same in a checking process, with a time budget per claim."""
     cf = load(path)
-    return result(cf, check_batch([c.record for c in cf.claims], timeout))
+    verdicts = []
+    for claim in cf.claims:
+        v = statements.decide(claim.record, cf.context)
+        verdicts.append({"verdict": v.status, "reason": v.reason,
+                         "evidence": json.loads(json.dumps(v.evidence, default=str))})
+    return result(cf, verdicts)
 
 
 def result(cf: ClaimFile, verdicts: list[dict]) -> dict:
@@ -175,13 +180,6 @@ def result(cf: ClaimFile, verdicts: list[dict]) -> dict:
                 item[key] = claim.record[key]
         out.append(item)
     return {"file": cf.path, "title": cf.title, "claims": out}
-
-
-def summary(items) -> dict:
-    """Counts of verdicts (and of verdicts equal to their ``expect``) for JSON output."""
-    items = list(items)
-    counts = {s: sum(i["verdict"] == s for i in items) for s in kernel.STATUSES}
-    return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
 
 
 def expand(paths) -> list[Path]:

@@ -16,38 +16,46 @@ from . import __version__
 DEFAULT_TIMEOUT = 120
 
 
+def _expand(paths) -> list[Path]:
+    """Files named, and the *.toml files of directories named, sorted (as :func:`losscert.claims.expand`)."""
+    out = []
+    for p in map(Path, paths):
+        out += sorted(p.rglob("*.toml")) if p.is_dir() else [p]
+    return out
+
+
 def _check(args) -> int:
-    from . import claims
-    from .workers import shared
-    paths = claims.expand(args.files)
+    from .workers import SCHEMA, shared, summary
+    paths = _expand(args.files)
     if not paths:
         print(f"no claim files (*.toml) found in {', '.join(args.files)}", file=sys.stderr)
         return 2
     results, invalid, mismatch = [], False, False
     worker = shared()
     for path in paths:
-        try:
-            cf = claims.load(path)
-        except claims.ClaimFileError as exc:
-            invalid = True
-            print(str(exc), file=sys.stderr)
-            results.append({"file": str(path), "error": str(exc).split(": ", 1)[-1], "claims": []})
-            continue
         t0 = time.perf_counter()
-        res = claims.result(cf, worker.check([c.record for c in cf.claims], args.timeout))
-        res["seconds"] = round(time.perf_counter() - t0, 2)
+        header, verdicts = worker.check_file(path, args.timeout)
+        if "error" in header:
+            invalid = True
+            print(header["error"], file=sys.stderr)
+            results.append({"file": str(path), "error": header["error"].split(": ", 1)[-1], "claims": []})
+            continue
+        claims = [{"kind": c["kind"], "verdict": v["verdict"], "expect": c["expect"], "reason": v["reason"],
+                   "evidence": v["evidence"], **{k: c[k] for k in ("caption", "note") if k in c}}
+                  for c, v in zip(header["claims"], verdicts)]
+        res = {"file": str(path), "title": header["title"], "claims": claims,
+               "seconds": round(time.perf_counter() - t0, 2)}
         results.append(res)
-        for c in res["claims"]:
+        for c in claims:
             mismatch |= c["verdict"] != c["expect"]
-        if not args.json:
-            for c in res["claims"]:
+            if not args.json:
                 mark = "ok " if c["verdict"] == c["expect"] else "BAD"
                 print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
                       flush=True)
     if args.json:
-        print(json.dumps({"schema": claims.SCHEMA, "files": results,
+        print(json.dumps({"schema": SCHEMA, "files": results,
                           "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
-                                      **claims.summary(c for r in results for c in r["claims"])}}, indent=2))
+                                      **summary(c for r in results for c in r["claims"])}}, indent=2))
     return 2 if invalid else 1 if mismatch else 0
 
 

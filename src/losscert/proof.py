@@ -384,8 +384,7 @@ def run_cli(args) -> int:
     if not discover(args.paths):
         print(f"no proof scripts (*.py) found in {', '.join(args.paths)}", file=sys.stderr)
         return 2
-    from .claims import SCHEMA, summary
-    from .workers import shared
+    from .workers import SCHEMA, shared, summary
     loaded, errors = collect_isolated(args.paths)
     for line in errors:
         print(line, file=sys.stderr)

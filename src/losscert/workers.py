@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 120.0
+SCHEMA = 2          # of the JSON output of ``losscert check`` and ``losscert prove``
 STARTUP_SECONDS = 30.0
 
 
@@ -61,54 +62,81 @@ class Worker:
             self.proc.wait()
             self.proc = None
 
-    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None) -> list[dict]:
+    def _send(self, message: dict) -> bool:
+        if self.proc is None:
+            self._start()
+        try:
+            self.proc.stdin.write(json.dumps(message) + "\n")
+            self.proc.stdin.flush()
+            return True
+        except OSError:
+            self._kill()
+            return False
+
+    def _next(self, timeout):
+        """The worker's next message, or (None, the result of a stuck or dead record)."""
+        grace = min(10.0, max(2.0, (timeout or 0) / 2))
+        wait = None if not timeout else timeout + grace + (STARTUP_SECONDS if self.fresh else 0)
+        try:
+            line, stuck = self.lines.get(timeout=wait), False
+        except queue.Empty:
+            line, stuck = None, True
+        self.fresh = False
+        if line is not None:
+            return json.loads(line), None
+        if not stuck:
+            self.proc.wait()
+        code = self.proc.returncode
+        self._kill()
+        return None, (_timed_out(timeout) if stuck else
+                      _failed(f"the checking process ended unexpectedly (exit code {code})"))
+
+    def _collect(self, out: list, timeout):
+        """Append results to ``out`` until the worker is done, or one record got stuck (then it is killed)."""
+        while True:
+            msg, problem = self._next(timeout)
+            if problem is not None:
+                out.append(problem)
+                return
+            if msg.get("done"):
+                return
+            msg.pop("index", None)
+            out.append(msg)
+
+    def check(self, records, timeout=DEFAULT_TIMEOUT) -> list[dict]:
         """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order."""
         records = list(records)
         out: list[dict] = []
-        grace = min(10.0, max(2.0, (timeout or 0) / 2))
         while len(out) < len(records):
-            if self.proc is None:
-                self._start()
-            rest = records[len(out):]
-            try:
-                self.proc.stdin.write(json.dumps({"records": rest, "timeout": timeout}) + "\n")
-                self.proc.stdin.flush()
-            except OSError:
-                self._kill()
+            if not self._send({"records": records[len(out):], "timeout": timeout}):
                 out.append(_failed("the checking process could not be started"))
                 continue
-            for _ in rest:
-                wait = None if not timeout else timeout + grace + (STARTUP_SECONDS if self.fresh else 0)
-                try:
-                    line = self.lines.get(timeout=wait)
-                    stuck = False
-                except queue.Empty:
-                    line, stuck = None, True
-                self.fresh = False
-                if line is None:             # stuck past the budget, or the process ended
-                    if not stuck:
-                        self.proc.wait()
-                    code = self.proc.returncode
-                    self._kill()
-                    res = _timed_out(timeout) if stuck else \
-                        _failed(f"the checking process ended unexpectedly (exit code {code})")
-                    out.append(res)
-                    if on_result:
-                        on_result(len(out) - 1, res)
-                    break
-                res = json.loads(line)
-                res.pop("index", None)
-                out.append(res)
-                if on_result:
-                    on_result(len(out) - 1, res)
-            else:
-                try:
-                    line = self.lines.get(timeout=None if not timeout else timeout + grace)
-                except queue.Empty:
-                    line = None
-                if line is None or '"done"' not in line:
-                    self._kill()
+            self._collect(out, timeout)
         return out
+
+    def check_file(self, path, timeout=DEFAULT_TIMEOUT) -> tuple[dict, list[dict]]:
+        """(header, verdict dicts) for a claim file read and checked in the worker; the
+        header has the title and claims (kind, expect, caption, note), or an ``error`` line."""
+        out: list[dict] = []
+        while True:
+            if not self._send({"file": str(path), "start": len(out), "timeout": timeout}):
+                return {"error": f"{path}: the checking process could not be started"}, out
+            header, problem = self._next(timeout)
+            if problem is not None:
+                return {"error": f"{path}: could not be read: {problem['reason']}"}, out
+            if "error" in header:
+                self._next(timeout)
+                return header, out
+            self._collect(out, timeout)
+            if len(out) >= len(header["claims"]):
+                return header, out
+
+
+def summary(items) -> dict:
+    """Counts of verdicts (and of verdicts equal to their ``expect``) for JSON output."""
+    items = list(items)
+    counts = {s: sum(i["verdict"] == s for i in items) for s in ("verified", "refuted", "inconclusive")}
+    return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
 
 
 def environment() -> dict:
