@@ -236,3 +236,16 @@ def test_new_kinds_malformed_exit_2_with_one_line(tmp_path, capsys, text, messag
     assert main(["check", path]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(path) and message in err[0], err
+
+
+def test_a_stuck_checking_process_is_killed_and_the_next_claim_runs():
+    import os
+    import signal
+    from losscert.workers import Worker
+    rank = {"kind": "rank", "matrix": [["1", "2"], ["2", "4"]], "claimed": 1}
+    with Worker() as worker:
+        assert worker.check([rank], timeout=30)[0]["verdict"] == "verified"
+        os.kill(worker.proc.pid, signal.SIGSTOP)        # as if stuck in C code: the timer cannot fire
+        first, second = worker.check([rank, rank], timeout=1)
+    assert first["verdict"] == "inconclusive" and first["reason"] == "time budget exceeded (1 s)"
+    assert second["verdict"] == "verified"
