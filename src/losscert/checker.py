@@ -104,8 +104,14 @@ def main() -> int:
         else:
             records, context = batch["records"], statements.Context(list(batch["records"]))
         for i in range(start, len(records)):
-            out.write(json.dumps({"index": i, **check_one(records[i], context, timeout)}) + "\n")
+            result = check_one(records[i], context, timeout)
+            out.write(json.dumps({"index": i, **result}) + "\n")
             out.flush()
+            if result["reason"] == timed_out(timeout)["reason"] and result["verdict"] == INCONCLUSIVE:
+                # a rule was interrupted somewhere inside: the rest of the batch runs in a fresh process
+                out.write('{"done": true, "stopped": true}\n')
+                out.flush()
+                return 0
         out.write('{"done": true}\n')
         out.flush()
     return 0

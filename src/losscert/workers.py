@@ -99,6 +99,9 @@ class Worker:
                 out.append(problem)
                 return
             if msg.get("done"):
+                if msg.get("stopped"):           # the worker ends after a budget overrun
+                    self.proc.wait()
+                    self.proc = None
                 return
             msg.pop("index", None)
             out.append(msg)
