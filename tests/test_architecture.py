@@ -149,3 +149,19 @@ if __name__ == "__main__":      # python tests/test_architecture.py: the trusted
     for m in base:
         print(f"{lines[m]:6d}  losscert.{m}" if m else f"{lines[m]:6d}  losscert")
     print(f"{sum(lines.values()):6d}  lines in {len(base)} modules")
+
+
+def test_the_checking_process_loads_only_the_trusted_base():
+    import json
+    import subprocess
+    import sys
+    code = ("import json, sys\nfrom losscert import checker\n"
+            "record = {'kind': 'local_minimum', 'network': {'inputs': ['x'], 'outputs': ['y'], "
+            "'edges': ['x -> h', 'h -> y']}, 'data': {'X': [['1']], 'Y': [['1']]}, 'point': {'x -> h': '1', "
+            "'h -> y': '1'}}\n"
+            "assert checker.check_batch([record])[0]['verdict'] == 'verified'\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('losscert'))))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SRC.parent)
+    assert r.returncode == 0, r.stderr
+    loaded = {m[len("losscert."):] if m != "losscert" else "" for m in json.loads(r.stdout)}
+    assert loaded <= set(trusted_base()) | {""}, sorted(loaded - set(trusted_base()))

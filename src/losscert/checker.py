@@ -1,8 +1,12 @@
 """The checking process: statement records in, verdicts out.
 
-``python -m losscert.checker`` reads batches of statement records (one JSON
-document per line on stdin: ``{"records": [...], "timeout": seconds}``) and
-writes one JSON line per record as it is decided, then ``{"done": true}``.
+``python -m losscert.checker`` reads batches (one JSON document per line on
+stdin): ``{"records": [...], "timeout": seconds}``, or ``{"file": path,
+"timeout": seconds, "start": k}`` for a claim file, which it reads itself and
+answers first with a header (title and claims, or an ``error`` line). It
+writes one JSON line per record as it is decided, then ``{"done": true}``;
+after a budget overrun it stops (``"stopped": true``) and the caller goes on
+with a fresh process.
 It imports only the trusted core and kernel (via :mod:`losscert.statements`),
 so nothing a proof script did in its own process can reach a verdict. Each
 record has a time budget: past it, the record is ``inconclusive`` ("time
@@ -55,8 +59,7 @@ def timed_out(seconds) -> dict:
 
 
 def _result(v: Verdict, seconds: float) -> dict:
-    evidence = json.loads(json.dumps(v.evidence, default=str))
-    return {"verdict": v.status, "reason": v.reason, "evidence": evidence, "seconds": round(seconds, 3)}
+    return {**statements.verdict_dict(v), "seconds": round(seconds, 3)}
 
 
 def check_one(record, context: statements.Context, timeout=None) -> dict:

@@ -161,12 +161,7 @@ def check(path) -> dict:
     """Check one file in this process; the JSON-ready result (raises ClaimFileError).
     ``losscert check`` does the same in a checking process, with a time budget per claim."""
     cf = load(path)
-    verdicts = []
-    for claim in cf.claims:
-        v = statements.decide(claim.record, cf.context)
-        verdicts.append({"verdict": v.status, "reason": v.reason,
-                         "evidence": json.loads(json.dumps(v.evidence, default=str))})
-    return result(cf, verdicts)
+    return result(cf, [statements.verdict_dict(statements.decide(c.record, cf.context)) for c in cf.claims])
 
 
 def result(cf: ClaimFile, verdicts: list[dict]) -> dict:

@@ -20,6 +20,7 @@ accepts a live object from a script: a statement is checked from its text.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -429,3 +430,19 @@ def describe(record) -> str:
 def _short(value, limit: int = 160) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def plain(value):
+    """JSON-ready data from evidence (mappings, sequences, numbers; anything else by its text)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def verdict_dict(v: kernel.Verdict) -> dict:
+    """A verdict as JSON-ready data: verdict (status text), reason, evidence."""
+    return {"verdict": str(getattr(v.status, "value", v.status)), "reason": v.reason, "evidence": plain(v.evidence)}
