@@ -32,8 +32,8 @@ import sympy
 
 from . import expressions as ex
 from .compiler import PointError
-from .kernel import STATUSES
 from .numbers import NumberError, parse_number
+from .statements import EXPECTS
 
 
 @dataclass
@@ -53,8 +53,8 @@ class Proof:
     covers: list = field(default_factory=list)
 
     def _add(self, kind, record, expect, text, note):
-        if expect not in STATUSES:
-            raise ValueError(f"expect must be one of {STATUSES}")
+        if expect not in EXPECTS:
+            raise ValueError(f"expect must be one of {EXPECTS}")
         text = text or kind.replace("_", " ")
         full = {"kind": kind, **record, "expect": expect, "caption": text}
         if note:
