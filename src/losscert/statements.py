@@ -71,10 +71,14 @@ def register(kind: Kind) -> Kind:
 # -- reading the parts of a record ------------------------------------------------
 
 def _number(record, key):
+    return _number_at(record[key], key)
+
+
+def _number_at(value, where):
     try:
-        return parse_number(record[key])
+        return parse_number(value)
     except NumberError as exc:
-        raise StatementError(f"{key}: {exc}") from None
+        raise StatementError(f"{where}: {exc}") from None
 
 
 def _int(record, key, lo, hi, default=None):
@@ -137,8 +141,7 @@ def _rows(record, key, expected=None, what="inputs"):
         raise StatementError(f"{key}: rows have different lengths")
     if expected is not None and len(rows) != expected:
         raise StatementError(f"{key}: has {len(rows)} rows but the network has {expected} {what}")
-    return [[_number({f"{key}[{i + 1}][{j + 1}]": x}, f"{key}[{i + 1}][{j + 1}]") for j, x in enumerate(r)]
-            for i, r in enumerate(rows)]
+    return [[_number_at(x, f"{key}[{i + 1}][{j + 1}]") for j, x in enumerate(r)] for i, r in enumerate(rows)]
 
 
 def point_numbers(table, network: Network, where: str) -> dict:
@@ -173,6 +176,19 @@ class Context:
     def _key(self, record) -> str:
         return json.dumps([record.get(k) for k in ("network", "data", "scale")], sort_keys=True)
 
+    @staticmethod
+    def _numbers_of(record) -> list:
+        """The numbers of ``record`` that its loss's field must hold (points, value, radius)."""
+        kind, nums = KINDS[record["kind"]], []
+        net = network_of(record)
+        for key in kind.numbers:
+            for value in _point_like(record.get(key)):
+                if isinstance(value, dict):
+                    nums += point_numbers(value, net, key).values()
+                else:
+                    nums.append(parse_number(value))
+        return nums
+
     def _collect(self):
         self._numbers = {}
         for r in self.records:
@@ -180,36 +196,42 @@ class Context:
             if kind is None or "data" not in kind.uses or "unwritable" in r:
                 continue
             try:
-                net = network_of(r)
-                nums = self._numbers.setdefault(self._key(r), [])
-                for key in kind.numbers:
-                    for value in _point_like(r.get(key)):
-                        if isinstance(value, dict):
-                            nums += point_numbers(value, net, key).values()
-                        else:
-                            nums.append(parse_number(value))
-            except (StatementError, NumberError):
+                self._numbers.setdefault(self._key(r), []).extend(self._numbers_of(r))
+            except (StatementError, NumberError, KeyError):
                 continue        # this record's own reading will report it
 
+    def _compile(self, record, numbers):
+        data = record["data"]
+        if not isinstance(data, dict) or "X" not in data or "Y" not in data:
+            raise StatementError("data: a table with X and Y is needed")
+        extra = sorted(set(data) - {"X", "Y"})
+        if extra:
+            raise StatementError(f"data.{extra[0]}: unknown key")
+        try:
+            return compile_loss(network_of(record), data["X"], data["Y"], scale=record.get("scale", "1/2"),
+                                extra_numbers=numbers)
+        except CompileError as exc:
+            raise StatementError(str(exc)) from None
+        except FieldError as exc:
+            raise StatementError(f"data: {exc}") from None
+
     def loss(self, record):
+        """The compiled loss of ``record``: shared with the batch's records of the same
+        network, data and scale, or, when their numbers together need too large a
+        field, its own."""
         key = self._key(record)
         if key not in self._losses:
             if self._numbers is None:
                 self._collect()
-            net = network_of(record)
-            data = record["data"]
-            if not isinstance(data, dict) or "X" not in data or "Y" not in data:
-                raise StatementError("data: a table with X and Y is needed")
-            extra = sorted(set(data) - {"X", "Y"})
-            if extra:
-                raise StatementError(f"data.{extra[0]}: unknown key")
             try:
-                self._losses[key] = compile_loss(net, data["X"], data["Y"], scale=record.get("scale", "1/2"),
-                                                 extra_numbers=self._numbers.get(key, []))
-            except CompileError as exc:
-                raise StatementError(str(exc)) from None
-            except FieldError as exc:
-                raise StatementError(f"data: {exc}") from None
+                self._losses[key] = self._compile(record, self._numbers.get(key, []))
+            except StatementError:
+                self._losses[key] = None
+        if self._losses[key] is None:
+            own = ("own", id(record))
+            if own not in self._losses:
+                self._losses[own] = self._compile(record, self._numbers_of(record))
+            return self._losses[own]
         return self._losses[key]
 
     def point(self, record, key="point", value=None):
@@ -272,7 +294,7 @@ def _read_path(r, ctx):
     if not isinstance(path, list) or len(path) < 2:
         raise StatementError("path: must be a list of at least two point tables (coefficients c0, c1, ...)")
     coeffs = [ctx.point(r, f"path[{i + 1}]", c) for i, c in enumerate(path)]
-    a, b = (_number({k: r.get(k, d)}, k) for k, d in (("a", 0), ("b", 1)))
+    a, b = (_number_at(r.get(k, d), k) for k, d in (("a", 0), ("b", 1)))
     return ctx.loss(r), coeffs, a, b
 
 
@@ -345,7 +367,7 @@ def _read_inequality(r, ctx):
     if counter is not None:
         if not isinstance(counter, dict):
             raise StatementError("counterexample: must be a table symbol = number")
-        counter = {names.get(k, k): _number(counter, k) for k in counter}
+        counter = {names.get(k, k): _number_at(v, f"counterexample.{k}") for k, v in counter.items()}
     strict = r.get("strict", False)
     if not isinstance(strict, bool):
         raise StatementError("strict: must be true or false")
