@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "losscert"
 LAYERS = ["core", "kernel", "statements", "proposers", "front end"]
 CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "pruning", "patterns"}
 STATEMENTS = {"statements", "checker", "claims"}
-FRONT = {"", "__main__", "proof", "report", "cli", "workers", "constructions"}
+FRONT = {"", "__main__", "proof", "prove", "report", "cli", "workers", "constructions"}
 
 
 def modules() -> dict[str, Path]:

@@ -60,7 +60,7 @@ def _check(args) -> int:
 
 
 def _prove(args) -> int:
-    from .proof import run_cli
+    from .prove import run_cli
     return run_cli(args)
 
 

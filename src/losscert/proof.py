@@ -33,6 +33,7 @@ import sympy
 from . import expressions as ex
 from .compiler import PointError
 from .numbers import NumberError, parse_number
+from .prove import discover  # noqa: F401 - part of this module's API (scripts of paths)
 from .statements import EXPECTS
 
 
@@ -297,14 +298,6 @@ def load_proofs(path: Path) -> list[Proof]:
     return proofs
 
 
-def discover(paths) -> list[Path]:
-    """The proof scripts named, and the *.py files (not starting with _) of directories named."""
-    out = []
-    for p in map(Path, paths):
-        out += sorted(x for x in p.glob("*.py") if not x.name.startswith("_")) if p.is_dir() else [p]
-    return out
-
-
 def collect(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
     """Run the scripts: (script, its proofs, seconds) for each, and one-line load errors."""
     loaded, errors = [], []
@@ -317,41 +310,18 @@ def collect(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
     return loaded, errors
 
 
-def collect_isolated(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
-    """:func:`collect` in a separate process (``python -m losscert.proof --collect``):
-    the scripts never run in the process that reports the verdicts, and only
-    their statement records (data) come back."""
-    import os
-    import subprocess
-    import tempfile
-    from .workers import environment
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "records.json"
-        done = subprocess.run([sys.executable, "-m", "losscert.proof", "--collect", str(out), *map(str, paths)],
-                              capture_output=True, text=True, env=environment(), cwd=os.getcwd())
-        for stream in (done.stdout, done.stderr):
-            if stream.strip():
-                print(stream.rstrip("\n"), file=sys.stderr)
-        if not out.exists():
-            return [], [f"the proof scripts could not be run (exit code {done.returncode})"]
-        doc = json.loads(out.read_text())
-    loaded = []
-    for script in doc["scripts"]:
-        proofs = []
-        for p in script["proofs"]:
-            proof = Proof(p["name"], p["source"], covers=p["covers"])
-            proof.statements = [Statement(**st) for st in p["statements"]]
-            proofs.append(proof)
-        loaded.append((Path(script["path"]), proofs, script["seconds"]))
-    return loaded, doc["errors"]
-
-
 def _collect_main(argv) -> int:
-    """``python -m losscert.proof --collect OUT.json PATH...``: run scripts, write their records."""
+    """``python -m losscert.proof --collect OUT.json [--emit DIR] PATH...``: run the
+    scripts, write their statement records (and, with --emit, claim files)."""
     from dataclasses import asdict
-    from losscert.proof import collect as collect_here      # the module scripts import, not __main__
-    out, paths = argv[1], argv[2:]
-    loaded, errors = collect_here(paths)
+    from losscert.proof import collect as collect_here, emit as emit_here   # the module scripts import
+    out, rest = argv[1], argv[2:]
+    directory = None
+    if rest[:1] == ["--emit"]:
+        directory, rest = rest[1], rest[2:]
+    loaded, errors = collect_here(rest)
+    if directory:
+        emit_here(directory, loaded)
     doc = {"errors": errors, "scripts": [
         {"path": str(path), "seconds": seconds,
          "proofs": [{"name": p.name, "source": p.source, "covers": p.covers,
@@ -376,67 +346,8 @@ def emit(directory, loaded) -> list[Path]:
     return written
 
 
-def run_cli(args) -> int:
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        print(f"{missing[0]}: no such file or directory", file=sys.stderr)
-        return 2
-    if not discover(args.paths):
-        print(f"no proof scripts (*.py) found in {', '.join(args.paths)}", file=sys.stderr)
-        return 2
-    from .workers import SCHEMA, shared, summary
-    loaded, errors = collect_isolated(args.paths)
-    for line in errors:
-        print(line, file=sys.stderr)
-    if args.emit:
-        emit(args.emit, loaded)
-    results = []
-    quiet = args.json or args.errata
-    worker = shared()
-    for path, proofs, load_seconds in loaded:
-        for proof in proofs:
-            t0 = time.perf_counter()
-            res = results_of(proof, worker.check(records(proof), args.timeout))
-            res["file"], res["seconds"] = str(path), round(time.perf_counter() - t0, 2)
-            res["script_seconds"] = round(load_seconds, 2)
-            results.append(res)
-            if not quiet:
-                _print_proof(res)
-    failed = bool(errors) or any(s["verdict"] != s["expect"] for r in results for s in r["statements"])
-    if args.errata:
-        print("| source | statement | the paper | checked verdict | reason |\n|---|---|---|---|---|")
-        for r in results:
-            for s in r["statements"]:
-                if s["note"].startswith("paper:"):
-                    said = s["note"][len("paper:"):].strip()
-                    print(f"| {r['source']} | {s['statement']} | {said} | {s['verdict']} | {s['reason']} |")
-    elif args.json:
-        statements = [s for r in results for s in r["statements"]]
-        print(json.dumps({"schema": SCHEMA, "proofs": results,
-                          "summary": {"proofs": len(results), "scripts_not_loaded": len(errors),
-                                      **summary(statements)}}, indent=2))
-    else:
-        n = sum(len(r["statements"]) for r in results)
-        bad = sum(s["verdict"] != s["expect"] for r in results for s in r["statements"])
-        print(f"{len(results)} proofs, {n} statements, {n - bad} as expected, {bad} not")
-    if args.report:
-        from .report import write_report
-        write_report(results, args.report)
-    return 1 if failed else 0
-
-
-def _print_proof(r):
-    print(f"{r['name']}  [{r['source']}]")
-    for s in r["statements"]:
-        if s["verdict"] == s["expect"]:
-            print(f"  ok  {s['statement']}: {s['verdict']} (expect {s['expect']})")
-        else:
-            print(f"  BAD {s['statement']}: {s['verdict']} (expect {s['expect']}): {s['reason']}")
-    sys.stdout.flush()
-
-
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--collect"] and len(sys.argv) >= 3:
         sys.exit(_collect_main(sys.argv[1:]))
-    print("usage: python -m losscert.proof --collect OUT.json PATH...", file=sys.stderr)
+    print("usage: python -m losscert.proof --collect OUT.json [--emit DIR] PATH...", file=sys.stderr)
     sys.exit(2)

@@ -43,6 +43,11 @@ class Worker:
         threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True).start()
         self.fresh = True
 
+    def warm(self):
+        """Start the process now (its imports then overlap with the caller's work)."""
+        if self.proc is None:
+            self._start()
+
     def close(self):
         if self.proc is not None:
             try:
