@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 _LAZY = {"Loss": "compiler", "compile_loss": "compiler", "Network": "network", "conv1d": "network",
          "dense": "network", "masked": "network", "sparse_dense": "network", "parse_number": "numbers",
-         "effective": "pruning"}
+         "effective": "pruning", "to_sympy": "convert"}
 __all__ = sorted(_LAZY)
 
 

@@ -148,6 +148,18 @@ class Proof:
         self._add("lds_assumption1", {"network": network.to_table(), "X": _rows(X)}, expect, text, note)
 
 
+    # -- library steps (Vandermonde certificates, rank sigma(W X)) -----------------
+    def vandermonde_full_rank(self, act, samples, start, step, expect="verified", text=None, note=""):
+        """A = [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, is non-singular (decided factor by factor)."""
+        self._add("vandermonde_full_rank", {"activation": _spec(act), "samples": _list(samples), "start": start,
+                                            "step": step}, expect, text, note)
+
+    def activation_rank(self, act, W, X, claimed, digits=30, expect="verified", text=None, note=""):
+        """rank sigma(W X) == claimed for exact W, X (exact, or Arb minors and formal zeros)."""
+        self._add("activation_rank", {"activation": _spec(act), "W": _rows(W), "X": _rows(X), "claimed": claimed,
+                                      "digits": digits}, expect, text, note)
+
+
 # -- writing script values as statement text -------------------------------------------
 
 def number_text(value) -> str:

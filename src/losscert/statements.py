@@ -378,6 +378,25 @@ register(Kind("inequality", algebra.inequality, _read_inequality, required=("lhs
               optional=("certificate", "counterexample", "strict", "symbols")))
 
 
+def _plain_args(*keys, defaults=None):
+    """A reader for kernel rules that read plain data themselves (they refuse what is not exact)."""
+    defaults = defaults or {}
+    return lambda r, ctx: tuple(r[k] if k in r else defaults[k] for k in keys)
+
+
+try:        # Vandermonde certificates and rank sigma(W X) (kernel/vandermonde.py, issue #13)
+    from .kernel import vandermonde as _vandermonde
+except ImportError:         # pragma: no cover - a kernel without them
+    _vandermonde = None
+if _vandermonde is not None:
+    register(Kind("vandermonde_full_rank", _vandermonde.vandermonde_full_rank,
+                  _plain_args("activation", "samples", "start", "step"),
+                  required=("activation", "samples", "start", "step")))
+    register(Kind("activation_rank", _vandermonde.activation_rank,
+                  _plain_args("activation", "W", "X", "claimed", "digits", defaults={"digits": 30}),
+                  required=("activation", "W", "X", "claimed"), optional=("digits",)))
+
+
 # -- deciding --------------------------------------------------------------------------
 
 def validate(record) -> Kind:
