@@ -15,9 +15,11 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "losscert"
 LAYERS = ["core", "kernel", "statements", "proposers", "front end"]
-CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "pruning", "patterns"}
+CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "pruning", "patterns",
+        "convert", "writer"}
 STATEMENTS = {"statements", "checker", "claims"}
-FRONT = {"", "__main__", "proof", "prove", "report", "cli", "workers", "constructions"}
+FRONT = {"", "__main__", "proof", "prove", "report", "cli", "workers", "constructions", "coverage", "discover",
+         "pytest_plugin"}
 
 
 def modules() -> dict[str, Path]:
