@@ -249,3 +249,12 @@ def test_a_stuck_checking_process_is_killed_and_the_next_claim_runs():
         first, second = worker.check([rank, rank], timeout=1)
     assert first["verdict"] == "inconclusive" and first["reason"] == "time budget exceeded (1 s)"
     assert second["verdict"] == "verified"
+
+
+def test_library_api_of_claim_files(tmp_path):
+    from losscert import claims
+    text = GOOD + '\n[[claim]]\nkind = "not_global"\nbetter = { "x -> h" = 0, "h -> y" = 0 }\nexpect = "refuted"\n'
+    cf = claims.load(write(tmp_path, text))
+    assert [claims.decide(cf, c).status for c in cf.claims] == ["verified", "verified", "refuted"]
+    assert cf.claims[2].args["better"] == cf.loss.point({"x -> h": 0, "h -> y": 0})
+    assert cf.claims[1].args["value"] == cf.loss.field(0)

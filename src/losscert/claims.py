@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class Claim:
     kind: str
     expect: str
     record: dict        # the statement: the claim table with the file's tables it uses
+    args: dict = field(default_factory=dict)    # better / value / radius, digits: read, in the file's loss
 
 
 @dataclass
@@ -139,14 +140,17 @@ def load(path) -> ClaimFile:
             raise _err(path, f"{where}.{exc}") from None
         records.append((where, c, record))
     context = statements.Context([r for _, _, r in records])
+    claims = []
     for where, c, record in records:
         try:
-            statements.read(record, context)
+            _, args = statements.read(record, context)
         except StatementError as exc:
             key = re.split(r"[.\[:]", str(exc), maxsplit=1)[0]
             own = key not in CONTEXT or key in c
             raise _err(path, f"{where}.{exc}" if own else str(exc)) from None
-    claims = [Claim(r["kind"], r.get("expect", "verified"), r) for _, _, r in records]
+        extra = [k for k in ("better", "value", "radius", "digits") if k in statements.KINDS[record["kind"]].required
+                 + statements.KINDS[record["kind"]].optional] if "point" in record else []
+        claims.append(Claim(record["kind"], record.get("expect", "verified"), record, dict(zip(extra, args[2:]))))
     loss = point = None
     shared = next((r for _, c, r in records if "data" in statements.KINDS[r["kind"]].uses
                    and not any(k in c for k in ("network", "data", "scale"))), None)
@@ -155,6 +159,11 @@ def load(path) -> ClaimFile:
         if "point" in doc and "point" in statements.KINDS[shared["kind"]].uses:
             point = context.point(shared)
     return ClaimFile(path, title, network, loss, point, claims, source, context)
+
+
+def decide(cf: ClaimFile, claim: Claim):
+    """The kernel's verdict (a :class:`~losscert.kernel.Verdict`) on one claim of a loaded file, in this process."""
+    return statements.decide(claim.record, cf.context)
 
 
 def check(path) -> dict:

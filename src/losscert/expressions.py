@@ -26,6 +26,7 @@ x1 -> h1 + 1
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 
 import sympy
@@ -206,7 +207,7 @@ def aliases(exprs) -> dict:
         for s in e.free_symbols:
             if by_name.setdefault(s.name, s) != s:
                 raise ExpressionError(f"two different symbols are both named {s.name!r}")
-    taken = {n for n in by_name if IDENTIFIER.match(n) and n not in RESERVED}
+    taken = {n for n in by_name if _plain_name(n)}
     out = {}
     for name in sorted(by_name):
         if name in taken:
@@ -214,12 +215,17 @@ def aliases(exprs) -> dict:
         base = re.sub(r"\W+", "_", name).strip("_") or "s"
         base = base if IDENTIFIER.match(base) else "s_" + base
         alias, k = base, 1
-        while alias in taken or alias in RESERVED:
+        while alias in taken or not _plain_name(alias):
             k += 1
             alias = f"{base}_{k}"
         taken.add(alias)
         out[alias] = name
     return out
+
+
+def _plain_name(name: str) -> bool:
+    """A symbol name the text can use as it is (an identifier, not a keyword, not reserved)."""
+    return bool(IDENTIFIER.match(name)) and not keyword.iskeyword(name) and name not in RESERVED
 
 
 def expression_text(value, names: dict) -> str:
