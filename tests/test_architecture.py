@@ -15,8 +15,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "losscert"
 LAYERS = ["core", "kernel", "statements", "proposers", "front end"]
-CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "pruning", "patterns",
-        "convert", "writer"}
+CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "patterns", "convert",
+        "writer"}
+KERNEL = {"pruning"}        # the effective sub-network: a kernel rule's helper, outside the kernel package
 STATEMENTS = {"statements", "checker", "claims"}
 FRONT = {"", "__main__", "proof", "prove", "report", "cli", "workers", "constructions", "coverage", "discover",
          "pytest_plugin"}
@@ -34,7 +35,7 @@ def modules() -> dict[str, Path]:
 
 def layer(module: str) -> str:
     top = module.split(".")[0]
-    if top == "kernel":
+    if top == "kernel" or module in KERNEL:
         return "kernel"
     if top == "proposers":
         return "proposers"
