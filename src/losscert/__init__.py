@@ -4,13 +4,29 @@ Pipeline: :class:`~losscert.network.Network` (a validated networkx graph) ->
 :func:`~losscert.pruning.effective` and :mod:`~losscert.patterns` ->
 :func:`~losscert.compiler.compile_loss` -> the trusted :mod:`~losscert.kernel`
 -> verdicts with evidence (claim files, proof scripts, reports).
-"""
-from .compiler import Loss, compile_loss
-from .convert import to_sympy
-from .network import Network, conv1d, dense, masked, sparse_dense
-from .numbers import parse_number
-from .pruning import effective
 
-__all__ = ["Loss", "Network", "compile_loss", "conv1d", "dense", "effective", "masked", "parse_number",
-           "sparse_dense", "to_sympy"]
+The names below are imported on first use (PEP 562), so ``import losscert``
+and ``losscert --version`` stay fast.
+"""
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
+
+_LAZY = {"Loss": "compiler", "compile_loss": "compiler", "Network": "network", "conv1d": "network",
+         "dense": "network", "masked": "network", "sparse_dense": "network", "parse_number": "numbers",
+         "effective": "pruning", "to_sympy": "convert"}
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))

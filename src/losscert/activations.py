@@ -193,7 +193,7 @@ class Activation:
         from flint import arb, arb_series
         poly = self.polynomial_coefficients
         if poly is not None:
-            from .intervals import to_arb
+            from .fields import to_arb
             return _poly_taylor([to_arb(c) for c in poly], x, order, None)
         zero = arb(0)
         if self.slopes is not None or self.kind == "elu":
@@ -205,7 +205,7 @@ class Activation:
                 if side:
                     return right
         if self.slopes is not None:
-            from .intervals import to_arb
+            from .fields import to_arb
             slope = to_arb(self.slopes[0])
             left = ([slope * x, slope] + [zero] * order)[: order + 1]
             return left if side < 0 else [left[0].union(right[0])]
@@ -320,7 +320,7 @@ _ARB_SERIES = {
 
 
 def _elu_left(act, s):
-    from .intervals import to_arb
+    from .fields import to_arb
     return to_arb(act.params[0]) * (s.exp() - 1)
 
 

@@ -1,30 +1,40 @@
-"""Claim files (TOML, ``docs/claims.md``) and their checking.
+"""Claim files (TOML, see ``docs/claims.md``) and their checking.
 
 A claim file states a network, data, a point and claims; nothing in it runs.
-:func:`load` validates a file into a :class:`ClaimFile` (errors name the file
-and key); :func:`check` asks the kernel for each claim's verdict.
+:func:`load` validates a file into a :class:`ClaimFile` whose claims are
+statement records (:mod:`losscert.statements`: every claim kind of the
+contract, plus the algebraic and assumption kinds that proof scripts use);
+:func:`check` asks the kernel for each claim's verdict. A ``[[claim]]`` may
+carry its own ``network``, ``data``, ``scale`` or ``point`` table, which then
+replaces the file's for that claim; a file whose claims need no network may
+omit ``[network]``. :func:`dumps` writes records back as a claim file.
+
+>>> print(dumps({"title": "t", "claim": [{"kind": "rank", "matrix": [["1", "2"], ["2", "4"]], "claimed": 1}]}))
+title = "t"
+<BLANKLINE>
+[[claim]]
+kind = "rank"
+matrix = [["1", "2"], ["2", "4"]]
+claimed = 1
+<BLANKLINE>
 """
 from __future__ import annotations
 
+import json
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from . import kernel
+from . import statements
 from .activations import ActivationError
-from .compiler import CompileError, Loss, PointError, compile_loss
-from .fields import FieldError
+from .compiler import Loss
 from .network import Network, NetworkError
-from .numbers import NumberError, parse_number
-from .proposers import newton
+from .statements import CONTEXT, StatementError
 
-KINDS = ("critical_point", "local_minimum", "strict_local_minimum", "saddle", "not_global",
-         "spurious_local_minimum", "loss_value", "effective", "local_minimum_near")
-NEEDS = {"not_global": "better", "spurious_local_minimum": "better", "loss_value": "value",
-         "local_minimum_near": "radius"}
-TOP_KEYS = {"title", "scale", "network", "data", "point", "claim"}
-OPTIONAL = {"local_minimum_near": {"digits"}}   # decimal digits of the interval arithmetic (default 30)
+KINDS = tuple(statements.KINDS)
+TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim"}
 
 
 class ClaimFileError(ValueError):
@@ -35,29 +45,30 @@ class ClaimFileError(ValueError):
 class Claim:
     kind: str
     expect: str
-    args: dict          # better / value / radius, already converted
+    record: dict        # the statement: the claim table with the file's tables it uses
+    args: dict = field(default_factory=dict)    # better / value / radius, digits: read, in the file's loss
 
 
 @dataclass
 class ClaimFile:
     path: str
     title: str
-    network: Network
-    loss: Loss | None
-    point: list | None
+    network: Network | None     # the file's [network], if any
+    loss: Loss | None           # the loss of the file's network, data and scale, if a claim uses them
+    point: list | None          # the file's [point] in that loss, if a claim uses it
     claims: list[Claim]
+    source: str = ""
+    context: statements.Context | None = None     # the compiled losses of the claims
 
 
 def _err(path, msg):
     return ClaimFileError(f"{path}: {msg}")
 
 
-def load(path) -> ClaimFile:
-    """Read and validate one claim file."""
-    path = str(path)
+def _read_toml(path) -> dict:
     try:
         with open(path, "rb") as fh:
-            doc = tomllib.load(fh, parse_float=Decimal)
+            return tomllib.load(fh, parse_float=Decimal)
     except FileNotFoundError:
         raise _err(path, "no such file") from None
     except IsADirectoryError:
@@ -66,138 +77,114 @@ def load(path) -> ClaimFile:
         raise _err(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise _err(path, "not valid UTF-8 text") from None
-    except ValueError as exc:          # e.g. an integer longer than Python's int-text limit
-        raise _err(path, f"not readable: {exc}") from None
+    except ValueError as exc:           # e.g. an integer past Python's int-text limit
+        raise _err(path, f"an unreadable value: {exc}") from None
+
+
+def _plain(value):
+    """TOML values as statement data (Decimal floats by their text)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def load(path) -> ClaimFile:
+    """Read and validate one claim file."""
+    path = str(path)
+    doc = _read_toml(path)
     extra = sorted(set(doc) - TOP_KEYS)
     if extra:
         raise _err(path, f"{extra[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
-    title = doc.get("title", "")
+    title, source = doc.get("title", ""), doc.get("source", "")
     if not isinstance(title, str):
         raise _err(path, "title: must be a string")
-    if "network" not in doc:
-        raise _err(path, "network: missing table")
-    try:
-        network = Network.from_table(doc["network"])
-    except (NetworkError, ActivationError) as exc:
-        raise _err(path, str(exc)) from None
+    if not isinstance(source, str):
+        raise _err(path, "source: must be a string")
+    network = None
+    if "network" in doc:
+        try:
+            network = Network.from_table(doc["network"])
+        except (NetworkError, ActivationError) as exc:
+            raise _err(path, str(exc)) from None
     raw_claims = doc.get("claim")
     if not isinstance(raw_claims, list) or not raw_claims:
         raise _err(path, "claim: at least one [[claim]] table is needed")
-    claims_raw = []
+    records = []
     for i, c in enumerate(raw_claims, 1):
         where = f"claim[{i}]"
         if not isinstance(c, dict):
             raise _err(path, f"{where}: must be a table")
-        kind = c.get("kind")
-        if kind not in KINDS:
-            raise _err(path, f"{where}.kind: {kind!r} is not a claim kind ({', '.join(KINDS)})")
-        expect = c.get("expect", "verified")
-        if expect not in kernel.STATUSES:
-            raise _err(path, f"{where}.expect: {expect!r} must be one of {', '.join(kernel.STATUSES)}")
-        allowed = {"kind", "expect", "note"} | ({NEEDS[kind]} if kind in NEEDS else set()) | OPTIONAL.get(kind, set())
-        unknown = sorted(set(c) - allowed)
-        if unknown:
-            raise _err(path, f"{where}.{unknown[0]}: unknown key for kind {kind}")
-        if kind in NEEDS and NEEDS[kind] not in c:
-            raise _err(path, f"{where}.{NEEDS[kind]}: missing (kind {kind} needs it)")
-        claims_raw.append((where, kind, expect, c))
-    needs_loss = any(kind != "effective" for _, kind, _, _ in claims_raw)
-    if not needs_loss:
-        return ClaimFile(path, title, network, None, None,
-                         [Claim(kind, expect, {}) for _, kind, expect, _ in claims_raw])
-    data = doc.get("data")
-    if not isinstance(data, dict) or "X" not in data or "Y" not in data:
-        raise _err(path, "data: a table with X and Y is needed")
-    extra = sorted(set(data) - {"X", "Y"})
-    if extra:
-        raise _err(path, f"data.{extra[0]}: unknown key")
-    point_raw = doc.get("point")
-    if not isinstance(point_raw, dict):
-        raise _err(path, "point: a table with a value for every parameter is needed")
-    numbers = []
-    point_syms = _numbers(path, "point", point_raw, network)
-    numbers += point_syms.values()
-    converted = []
-    for where, kind, expect, c in claims_raw:
-        arg = {}
-        if kind in ("not_global", "spurious_local_minimum"):
-            if not isinstance(c["better"], dict):
-                raise _err(path, f"{where}.better: must be a table of parameter values")
-            arg["better"] = _numbers(path, f"{where}.better", c["better"], network)
-            numbers += arg["better"].values()
-        elif kind in NEEDS:
-            key = NEEDS[kind]
-            try:
-                arg[key] = parse_number(c[key])
-            except NumberError as exc:
-                raise _err(path, f"{where}.{key}: {exc}") from None
-            if kind == "local_minimum_near" and not arg[key] > 0:
-                raise _err(path, f"{where}.radius: must be positive")
-            numbers.append(arg[key])
-        if kind == "local_minimum_near":
-            digits = c.get("digits", kernel.rigorous.DEFAULT_DIGITS)
-            if not isinstance(digits, int) or isinstance(digits, bool) or not 10 <= digits <= 1000:
-                raise _err(path, f"{where}.digits: must be an integer from 10 to 1000")
-            arg["digits"] = digits
-        converted.append((kind, expect, arg))
-    scale = doc.get("scale", "1/2")
-    try:
-        loss = compile_loss(network, data["X"], data["Y"], scale=scale, extra_numbers=numbers)
-        point = loss.point(point_syms)
-        claims = []
-        for kind, expect, arg in converted:
-            if "better" in arg:
-                arg = {"better": loss.point(arg["better"])}
-            elif "value" in arg:
-                arg = {"value": loss.field(arg["value"])}
-            elif "radius" in arg:
-                arg = {"radius": loss.field(arg["radius"]), "digits": arg["digits"]}
-            claims.append(Claim(kind, expect, arg))
-    except (CompileError, PointError, FieldError) as exc:
-        raise _err(path, str(exc)) from None
-    return ClaimFile(path, title, network, loss, point, claims)
-
-
-def _numbers(path, where, table, network) -> dict:
-    if not isinstance(table, dict):
-        raise _err(path, f"{where}: must be a table")
-    out = {}
-    for name, value in table.items():
-        if name not in network.param_index:
-            raise _err(path, f"{where}.{name!r}: not a parameter of the network "
-                             f"(parameters: {', '.join(network.parameters)})")
+        kind = statements.KINDS.get(c.get("kind"))
+        if kind is None:
+            raise _err(path, f"{where}.kind: {c.get('kind')!r} is not a claim kind ({', '.join(KINDS)})")
+        record = _plain(c)
+        for key in CONTEXT:
+            if key in kind.uses and key not in record and key in doc:
+                record[key] = _plain(doc[key])
         try:
-            out[name] = parse_number(value)
-        except NumberError as exc:
-            raise _err(path, f"{where}.{name!r}: {exc}") from None
-    missing = [p for p in network.parameters if p not in out]
-    if missing:
-        raise _err(path, f"{where}: no value for parameter {missing[0]!r}")
-    return out
+            statements.validate({k: v for k, v in record.items() if k not in CONTEXT})
+        except StatementError as exc:
+            if not str(exc).split(":")[0] in CONTEXT:
+                raise _err(path, f"{where}.{exc}") from None
+        if "network" in kind.uses and "network" not in record:
+            raise _err(path, "network: missing table")
+        if "data" in kind.uses and not isinstance(record.get("data"), dict):
+            raise _err(path, "data: a table with X and Y is needed")
+        if "point" in kind.uses and not isinstance(record.get("point"), dict):
+            raise _err(path, "point: a table with a value for every parameter is needed")
+        try:
+            statements.validate(record)
+        except StatementError as exc:
+            raise _err(path, f"{where}.{exc}") from None
+        records.append((where, c, record))
+    context = statements.Context([r for _, _, r in records])
+    claims = []
+    for where, c, record in records:
+        try:
+            _, args = statements.read(record, context)
+        except StatementError as exc:
+            key = re.split(r"[.\[:]", str(exc), maxsplit=1)[0]
+            own = key not in CONTEXT or key in c
+            raise _err(path, f"{where}.{exc}" if own else str(exc)) from None
+        extra = [k for k in ("better", "value", "radius", "digits") if k in statements.KINDS[record["kind"]].required
+                 + statements.KINDS[record["kind"]].optional] if "point" in record else []
+        claims.append(Claim(record["kind"], record.get("expect", "verified"), record, dict(zip(extra, args[2:]))))
+    loss = point = None
+    shared = next((r for _, c, r in records if "data" in statements.KINDS[r["kind"]].uses
+                   and not any(k in c for k in ("network", "data", "scale"))), None)
+    if shared is not None:
+        loss = context.loss(shared)
+        if "point" in doc and "point" in statements.KINDS[shared["kind"]].uses:
+            point = context.point(shared)
+    return ClaimFile(path, title, network, loss, point, claims, source, context)
 
 
-def decide(cf: ClaimFile, claim: Claim) -> kernel.Verdict:
-    """The kernel's verdict on one claim."""
-    k, loss, pt = claim.kind, cf.loss, cf.point
-    if k == "effective":
-        return kernel.guarded(kernel.effective, cf.network)
-    if k == "loss_value":
-        return kernel.guarded(kernel.loss_value, loss, pt, claim.args["value"])
-    if k in ("not_global", "spurious_local_minimum"):
-        return kernel.guarded(getattr(kernel, k), loss, pt, claim.args["better"])
-    if k == "local_minimum_near":
-        return kernel.guarded(newton.local_minimum_near, loss, pt, claim.args["radius"], claim.args["digits"])
-    return kernel.guarded(getattr(kernel, k), loss, pt)
+def decide(cf: ClaimFile, claim: Claim):
+    """The kernel's verdict (a :class:`~losscert.kernel.Verdict`) on one claim of a loaded file, in this process."""
+    return statements.decide(claim.record, cf.context)
 
 
 def check(path) -> dict:
-    """Check one file; the JSON-ready result (raises ClaimFileError)."""
+    """Check one file in this process; the JSON-ready result (raises ClaimFileError).
+    ``losscert check`` does the same in a checking process, with a time budget per claim."""
     cf = load(path)
+    return result(cf, [statements.verdict_dict(statements.decide(c.record, cf.context)) for c in cf.claims])
+
+
+def result(cf: ClaimFile, verdicts: list[dict]) -> dict:
+    """The JSON-ready result of a file from its claims' verdicts."""
     out = []
-    for claim in cf.claims:
-        v = decide(cf, claim)
-        out.append({"kind": claim.kind, "verdict": v.status, "expect": claim.expect,
-                    "reason": v.reason, "evidence": v.evidence})
+    for claim, v in zip(cf.claims, verdicts):
+        item = {"kind": claim.kind, "verdict": v["verdict"], "expect": claim.expect, "reason": v["reason"],
+                "evidence": v["evidence"]}
+        for key in ("caption", "note"):
+            if key in claim.record:
+                item[key] = claim.record[key]
+        out.append(item)
     return {"file": cf.path, "title": cf.title, "claims": out}
 
 
@@ -207,3 +194,73 @@ def expand(paths) -> list[Path]:
     for p in map(Path, paths):
         out += sorted(p.rglob("*.toml")) if p.is_dir() else [p]
     return out
+
+
+# -- writing claim files ---------------------------------------------------------------
+
+def claim_file(title: str, records: list[dict], source: str = "") -> dict:
+    """A claim-file document for ``records``: a context table shared by every
+    record that uses it is written once at the top, the others per claim."""
+    doc: dict = {"title": title}
+    if source:
+        doc["source"] = source
+    claims = [dict(r) for r in records]
+    for key in CONTEXT:
+        users = [c for c in claims if key in c]
+        if not users or not all(key in c for c in claims if key in statements.KINDS[c["kind"]].uses):
+            continue
+        texts = [json.dumps(c[key], sort_keys=True) for c in users]
+        common = max(texts, key=texts.count)          # the most frequent value goes to the top
+        doc[key] = users[texts.index(common)][key]
+        for c, text in zip(users, texts):
+            if text == common:
+                del c[key]
+    doc["claim"] = claims
+    return doc
+
+
+_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(k: str) -> str:
+    return k if _BARE.match(k) else json.dumps(k, ensure_ascii=False)
+
+
+def _value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v) if abs(v) < 2 ** 63 else json.dumps(str(v))
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }" if v else "{}"
+    raise TypeError(f"cannot write {type(v).__name__} in a claim file")
+
+
+def _is_tables(v) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
+
+
+def _table(lines: list, path: list, table: dict):
+    for k, v in table.items():
+        if not isinstance(v, dict) and not _is_tables(v):
+            lines.append(f"{_key(k)} = {_value(v)}")
+    for k, v in table.items():
+        if isinstance(v, dict):
+            lines += ["", "[" + ".".join(map(_key, path + [k])) + "]"]
+            _table(lines, path + [k], v)
+    for k, v in table.items():
+        if _is_tables(v):
+            for item in v:
+                lines += ["", "[[" + ".".join(map(_key, path + [k])) + "]]"]
+                _table(lines, path + [k], item)
+
+
+def dumps(doc: dict) -> str:
+    """TOML text for a claim-file document (strings, integers, booleans, lists, tables)."""
+    lines: list = []
+    _table(lines, [], doc)
+    return "\n".join(lines) + "\n"

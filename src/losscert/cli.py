@@ -1,60 +1,143 @@
-"""The ``losscert`` command line: ``check`` claim files, ``prove`` proof scripts."""
+"""The ``losscert`` command line: ``check`` claim files, ``prove`` proof scripts.
+
+Both check statements in a fresh checking process (``python -m
+losscert.checker``) with a per-claim time budget.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
+from pathlib import Path
 
-from . import claims
+from . import __version__
+
+DEFAULT_TIMEOUT = 120
+
+
+def _expand(paths) -> list[Path]:
+    """Files named, and the *.toml files of directories named, sorted (as :func:`losscert.claims.expand`)."""
+    out = []
+    for p in map(Path, paths):
+        out += sorted(p.rglob("*.toml")) if p.is_dir() else [p]
+    return out
 
 
 def _check(args) -> int:
+    from .workers import SCHEMA, shared, summary
+    paths = _expand(args.files)
+    if not paths:
+        print(f"no claim files (*.toml) found in {', '.join(args.files)}", file=sys.stderr)
+        return 2
     results, invalid, mismatch = [], False, False
-    for path in claims.expand(args.files):
-        try:
-            res = claims.check(path)
-        except claims.ClaimFileError as exc:
+    worker = shared()
+    for path in paths:
+        t0 = time.perf_counter()
+        header, verdicts = worker.check_file(path, args.timeout)
+        if "error" in header:
             invalid = True
-            print(str(exc), file=sys.stderr)
-            results.append({"file": str(path), "error": str(exc).split(": ", 1)[-1], "claims": []})
+            print(header["error"], file=sys.stderr)
+            results.append({"file": str(path), "error": header["error"].split(": ", 1)[-1], "claims": []})
             continue
+        claims = [{"kind": c["kind"], "verdict": v["verdict"], "expect": c["expect"], "reason": v["reason"],
+                   "evidence": v["evidence"], **{k: c[k] for k in ("caption", "note") if k in c}}
+                  for c, v in zip(header["claims"], verdicts)]
+        res = {"file": str(path), "title": header["title"], "claims": claims,
+               "seconds": round(time.perf_counter() - t0, 2)}
         results.append(res)
-        for c in res["claims"]:
+        for c in claims:
             mismatch |= c["verdict"] != c["expect"]
-    if args.json:
-        print(json.dumps({"files": results}, indent=2))
-    else:
-        for res in results:
-            for c in res["claims"]:
+            if not args.json:
                 mark = "ok " if c["verdict"] == c["expect"] else "BAD"
-                print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}")
+                print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
+                      flush=True)
+    if args.json:
+        print(json.dumps({"schema": SCHEMA, "files": results,
+                          "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
+                                      **summary(c for r in results for c in r["claims"])}}, indent=2))
     return 2 if invalid else 1 if mismatch else 0
 
 
 def _prove(args) -> int:
-    from .proof import run_cli
+    from .prove import run_cli
+    return run_cli(args)
+
+
+def _timeout(text) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="losscert", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"losscert {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    timeout_help = (f"time budget per claim in seconds (default {DEFAULT_TIMEOUT}); past it the claim is "
+                    "inconclusive: time budget exceeded")
+    c = sub.add_parser("check", help="decide the claims of claim files (TOML)")
+    c.add_argument("files", nargs="+", help="claim files or directories of them")
+    c.add_argument("--json", action="store_true", help="print one JSON document")
+    c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    c.set_defaults(run=_check)
+    r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
+    r.add_argument("paths", nargs="*", default=["proofs"])
+    r.add_argument("--json", action="store_true", help="print one JSON document")
+    r.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
+    r.add_argument("--errata", action="store_true",
+                   help="print the errata: statements noted 'paper:' that the kernel decided (the paper is wrong), "
+                        "and those noted 'open:' or left undecided")
+    r.add_argument("--emit", metavar="DIR", help="also write every proof's statements as a claim file in DIR "
+                                                 "(check them later with `losscert check DIR`)")
+    r.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    r.add_argument("--coverage", metavar="FILE.md", nargs="?", const="-",
+                   help="print (or write to FILE.md) the coverage of the papers' items by the proofs' COVERS lists, "
+                        "without running them")
+    r.set_defaults(run=_prove)
+    s = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
+    s.add_argument("file", help="a claim file: its network, data and scale are used")
+    s.add_argument("--runs", type=int, default=100, help="initialisations (default 100)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--lr", type=float, default=0.01, help="gradient-descent step (default 0.01)")
+    s.add_argument("--max-iter", type=int, default=50000, help="iterations per run (default 50000)")
+    s.add_argument("--method", choices=("gd", "rank-one"), default="gd",
+                   help="gradient descent, or alternating best-rank-one fits (two-layer linear, dense second layer)")
+    s.add_argument("--workers", type=int, default=1, help="parallel processes")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (the 'distributed' extra)")
+    s.add_argument("--digits", type=int, default=30, help="interval precision for local_minimum_near")
+    s.add_argument("--no-certify", action="store_true", help="only search and cluster")
+    s.add_argument("--out", metavar="DIR", help="write a claim file for every certified minimum")
+    s.add_argument("--json", action="store_true", help="print one JSON document")
+    s.set_defaults(run=_search)
+    g = sub.add_parser("plot", help="draw a claim's certificate or the network (needs the 'plot' extra)")
+    g.add_argument("file", help="a claim file (TOML)")
+    what = g.add_mutually_exclusive_group(required=True)
+    what.add_argument("--claim", type=int, metavar="N", help="the N-th claim of the file (from 1)")
+    what.add_argument("--architecture", action="store_true", help="the network, pruned parts dashed")
+    g.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the image file to write")
+    g.add_argument("--extent", type=float, help="half-width of the drawn range (default: chosen from the evidence)")
+    g.set_defaults(run=_plot)
+    return p
+
+
+def _search(args) -> int:
+    from .discover import run_cli
+    return run_cli(args)
+
+
+def _plot(args) -> int:
+    from .plots import run_cli
     return run_cli(args)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="losscert", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="decide the claims of claim files (TOML)")
-    p.add_argument("files", nargs="+", help="claim files or directories of them")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.set_defaults(run=_check)
-    p = sub.add_parser("prove", help="run proof scripts (default: proofs/)")
-    p.add_argument("paths", nargs="*", default=["proofs"])
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
-    p.add_argument("--errata", action="store_true",
-                   help="print a Markdown table of the statements whose note starts with 'paper:' (what a paper says)")
-    p.set_defaults(run=_prove)
-    from .discover import add_parser as add_search
-    add_search(sub)
-    from .plots import add_parser as add_plot_parser
-    add_plot_parser(sub)
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -22,7 +22,6 @@ Matrix([
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,7 +31,9 @@ from sympy.polys.matrices import DomainMatrix
 from sympy.polys.polyerrors import CoercionFailed
 
 from . import convert
+from . import intervals as iv
 from .activations import Activation
+from .names import ParameterSymbol, identifier, latex_name
 from .fields import Field
 from .network import Network
 from .numbers import NumberError, parse_number
@@ -171,6 +172,53 @@ class MPJetAlgebra(JetAlgebra):
 
 
 # --------------------------------------------------------------------------
+
+
+class _Lifts:
+    """Field constants as balls, converted once per evaluation."""
+    def __init__(self, F: Field):
+        self.F, self.cache = F, {}
+
+    def __call__(self, c):
+        try:
+            return self.cache[c]
+        except (KeyError, TypeError):
+            ball = iv.field_to_arb(self.F, c)
+            try:
+                self.cache[c] = ball
+            except TypeError:
+                pass
+            return ball
+
+
+class ArbAlgebra(FieldAlgebra):
+    """Arb balls at the current precision (rigorous)."""
+    def __init__(self, F: Field):
+        iv.require()
+        self.F, self.zero = F, iv.flint.arb(0)
+        self.lift = self.const = _Lifts(F)
+
+    def activate(self, act, a, derivative):
+        c = act.arb_taylor(a, 1 if derivative else 0)
+        return c[0], (c[1] if derivative else None)
+
+
+class ArbJetAlgebra(JetAlgebra):
+    """Truncated power series with Arb-ball coefficients (rigorous)."""
+    def __init__(self, F: Field, order: int):
+        iv.require()
+        super().__init__(F, order, ring_zero=iv.flint.arb(0))
+        self._lift = _Lifts(F)
+
+    def lift(self, c):
+        return [self._lift(c)] + [self.rzero] * self.order
+
+    def const(self, c):
+        return self._lift(c)
+
+    def coefficients(self, act, x0, order):
+        return act.arb_taylor(x0, order)
+
 
 class Loss:
     """The compiled loss of a network on data (see module docstring)."""
@@ -492,17 +540,14 @@ class Loss:
     def iv_value(self, box):
         """A ball containing L on the box (one Arb ball per parameter; the
         caller sets the precision with :func:`losscert.intervals.precision`)."""
-        from .intervals import ArbAlgebra
         return self._value_in(box, ArbAlgebra(self.field))
 
     def iv_gradient(self, box) -> list:
         """Balls containing each gradient entry on the box (rigorous)."""
-        from .intervals import ArbAlgebra
         return self._gradient_in(box, ArbAlgebra(self.field))
 
     def iv_hessian(self, box) -> list[list]:
         """Balls containing each Hessian entry on the box (rigorous), as rows."""
-        from .intervals import ArbJetAlgebra
         cols = self._hessian_columns(box, ArbJetAlgebra(self.field, 1))
         return [[cols[j][i] for j in range(len(cols))] for i in range(len(cols))]
 
@@ -745,61 +790,6 @@ def _matrix(rows, name, expected_rows) -> list[list[sympy.Expr]]:
             raise CompileError(f"data.{name}: row {i + 1} has {len(r)} entries, row 1 has {width}")
         out.append([_number(v, f"data.{name}[{i + 1}][{j + 1}]") for j, v in enumerate(r)])
     return out
-
-
-class ParameterSymbol(sympy.Symbol):
-    """A parameter's SymPy symbol: an identifier ``name``, the parameter's
-    own name ``param`` (``"x1 -> h1"``, as in points and claim files) and a
-    LaTeX name used by ``sympy.latex``."""
-
-    def __new__(cls, name: str, param: str, latex: str):
-        obj = sympy.Symbol.__xnew__(cls, name)
-        obj.param, obj.latex_name = param, latex
-        return obj
-
-    def __getnewargs_ex__(self):
-        return (self.name, self.param, self.latex_name), {}
-
-    def _hashable_content(self):
-        return super()._hashable_content() + (self.param,)
-
-    def _latex(self, printer) -> str:
-        return self.latex_name
-
-
-_NODE = re.compile(r"([A-Za-z]+)(\d+(?:_\d+)*)")
-
-
-def identifier(param: str) -> str:
-    """A Python identifier for a parameter name: ``"x1 -> h1"`` -> ``w_x1_h1``,
-    ``"b:h1"`` -> ``b_h1``, a tie key unchanged when it is an identifier."""
-    if "->" in param:
-        u, v = (s.strip() for s in param.split("->", 1))
-        text = f"w_{u}_{v}"
-    elif param.startswith("b:"):
-        text = f"b_{param[2:]}"
-    else:
-        text = param
-    text = re.sub(r"\W", "_", text)
-    return text if text.isidentifier() else f"p_{text}"
-
-
-def _latex_node(name: str) -> str:
-    m = _NODE.fullmatch(name)
-    if m:
-        return f"{m[1]}_{{{m[2].replace('_', ',')}}}"
-    return r"\mathrm{" + re.sub(r"([_#$%&{}])", r"\\\1", name) + "}"
-
-
-def latex_name(param: str) -> str:
-    """LaTeX for a parameter name: ``"x1 -> h1"`` -> ``w_{x_{1} h_{1}}``,
-    ``"b:h1"`` -> ``b_{h_{1}}``, a tie key ``k1_2`` -> ``k_{1,2}``."""
-    if "->" in param:
-        u, v = (s.strip() for s in param.split("->", 1))
-        return f"w_{{{_latex_node(u)} {_latex_node(v)}}}"
-    if param.startswith("b:"):
-        return f"b_{{{_latex_node(param[2:])}}}"
-    return _latex_node(param)
 
 
 def compile_loss(network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=()) -> Loss:

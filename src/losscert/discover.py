@@ -350,22 +350,3 @@ def run_cli(args) -> int:
     else:
         print(table(res))
     return 0
-
-
-def add_parser(sub) -> None:
-    """The ``search`` subcommand's arguments."""
-    p = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
-    p.add_argument("file", help="a claim file: its network, data and scale are used")
-    p.add_argument("--runs", type=int, default=100, help="initialisations (default 100)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--lr", type=float, default=0.01, help="gradient-descent step (default 0.01)")
-    p.add_argument("--max-iter", type=int, default=50000, help="iterations per run (default 50000)")
-    p.add_argument("--method", choices=("gd", "rank-one"), default="gd",
-                   help="gradient descent, or alternating best-rank-one fits (two-layer linear, dense second layer)")
-    p.add_argument("--workers", type=int, default=1, help="parallel processes")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (the 'distributed' extra)")
-    p.add_argument("--digits", type=int, default=30, help="interval precision for local_minimum_near")
-    p.add_argument("--no-certify", action="store_true", help="only search and cluster")
-    p.add_argument("--out", metavar="DIR", help="write a claim file for every certified minimum")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.set_defaults(run=run_cli)

@@ -15,6 +15,7 @@ until the enclosure excludes zero.
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import reduce
 
 import mpmath
@@ -209,3 +210,31 @@ def _enclose(e):
             root = iv.sqrt(base)
         return root
     raise FieldError(f"cannot enclose {e}")
+
+
+# -- Arb balls of exact numbers (here, below the activations and intervals, which both use them) --
+
+def exact(q) -> "flint.arb":
+    """A rational (int, Fraction, SymPy Rational, fmpq) as an Arb ball (python-flint)."""
+    import flint
+    q = Fraction(int(q.p), int(q.q)) if isinstance(q, sympy.Rational) else Fraction(q)
+    return flint.arb(flint.fmpq(q.numerator, q.denominator))
+
+
+def to_arb(expr) -> "flint.arb":
+    """A real algebraic SymPy number as an Arb ball at the current precision."""
+    import flint
+    expr = sympy.sympify(expr)
+    if expr.is_Rational:
+        return exact(expr)
+    box = enclose(expr, flint.ctx.prec + 16)          # mpmath iv, rigorous
+    lo, hi = (_dyadic(end) for end in box._mpi_)     # raw endpoints: no rounding
+    return flint.arb(lo).union(flint.arb(hi))
+
+
+def _dyadic(raw) -> "flint.fmpq":
+    """An mpmath raw float (sign, man, exp, bc) as an exact rational."""
+    import flint
+    sign, man, exp, _ = raw
+    man = -int(man) if sign else int(man)
+    return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** -exp)

@@ -19,12 +19,10 @@ ground types too); if it is missing, interval rules answer ``inconclusive``.
 from __future__ import annotations
 
 import contextlib
-from fractions import Fraction
 
 import sympy
 
-from .compiler import FieldAlgebra, JetAlgebra
-from .fields import Field, enclose
+from .fields import Field, exact, to_arb  # noqa: F401 - exact and to_arb are part of this module's API
 
 try:  # pragma: no cover - exercised by tests/test_intervals.py with flint hidden
     import flint
@@ -63,29 +61,6 @@ def precision(digits: int):
         yield
     finally:
         flint.ctx.prec = saved
-
-
-def exact(q) -> "flint.arb":
-    """A rational (int, Fraction, SymPy Rational, fmpq) as a ball."""
-    q = Fraction(int(q.p), int(q.q)) if isinstance(q, sympy.Rational) else Fraction(q)
-    return flint.arb(flint.fmpq(q.numerator, q.denominator))
-
-
-def to_arb(expr) -> "flint.arb":
-    """A real algebraic SymPy number as a ball at the current precision."""
-    expr = sympy.sympify(expr)
-    if expr.is_Rational:
-        return exact(expr)
-    box = enclose(expr, flint.ctx.prec + 16)          # mpmath iv, rigorous
-    lo, hi = (_dyadic(end) for end in box._mpi_)     # raw endpoints: no rounding
-    return flint.arb(lo).union(flint.arb(hi))
-
-
-def _dyadic(raw) -> "flint.fmpq":
-    """An mpmath raw float (sign, man, exp, bc) as an exact rational."""
-    sign, man, exp, _ = raw
-    man = -int(man) if sign else int(man)
-    return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** -exp)
 
 
 def lower(x) -> sympy.Rational:
@@ -172,49 +147,3 @@ def field_to_arb(F: Field, c) -> "flint.arb":
     if F.is_rational:
         return flint.arb(flint.fmpq(int(c.numerator), int(c.denominator)))
     return to_arb(F.to_sympy(c))
-
-
-class _Lifts:
-    """Field constants as balls, converted once per evaluation."""
-    def __init__(self, F: Field):
-        self.F, self.cache = F, {}
-
-    def __call__(self, c):
-        try:
-            return self.cache[c]
-        except (KeyError, TypeError):
-            ball = field_to_arb(self.F, c)
-            try:
-                self.cache[c] = ball
-            except TypeError:
-                pass
-            return ball
-
-
-class ArbAlgebra(FieldAlgebra):
-    """Arb balls at the current precision (rigorous)."""
-    def __init__(self, F: Field):
-        require()
-        self.F, self.zero = F, flint.arb(0)
-        self.lift = self.const = _Lifts(F)
-
-    def activate(self, act, a, derivative):
-        c = act.arb_taylor(a, 1 if derivative else 0)
-        return c[0], (c[1] if derivative else None)
-
-
-class ArbJetAlgebra(JetAlgebra):
-    """Truncated power series with Arb-ball coefficients (rigorous)."""
-    def __init__(self, F: Field, order: int):
-        require()
-        super().__init__(F, order, ring_zero=flint.arb(0))
-        self._lift = _Lifts(F)
-
-    def lift(self, c):
-        return [self._lift(c)] + [self.rzero] * self.order
-
-    def const(self, c):
-        return self._lift(c)
-
-    def coefficients(self, act, x0, order):
-        return act.arb_taylor(x0, order)

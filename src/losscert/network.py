@@ -268,7 +268,7 @@ class Network:
         >>> dense([1, 1, 1], activation="tanh").output_expressions()
         {'y1': w_h1_1_y1*tanh(w_x1_h1_1*x1)}
         """
-        from .compiler import ParameterSymbol, identifier, latex_name
+        from .names import ParameterSymbol, identifier, latex_name
         syms = {p: ParameterSymbol(identifier(p), p, latex_name(p)) for p in self.parameters}
         vals = {n: sympy.Symbol(n) for n in self.inputs}
         for n in self.topological_order:
@@ -287,7 +287,7 @@ class Network:
     def _repr_latex_(self) -> str | None:
         if len(self.parameters) > 24:
             return None                     # too long to read; the Markdown summary is shown instead
-        from .compiler import latex_name
+        from .names import latex_name
         body = r" \\ ".join(f"{latex_name(o)} &= {sympy.latex(e)}" for o, e in self.output_expressions().items())
         return r"$$\begin{aligned}" + body + r"\end{aligned}$$"
 

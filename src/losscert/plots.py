@@ -12,7 +12,7 @@ with ``precise=True``, point by point with :meth:`Loss.mp_value`.
 - :func:`architecture`: the network by layers, the parts that
   :func:`losscert.pruning.effective` removes drawn dashed;
 - :func:`basin_histogram`: basin counts per minimum, coloured by verdict;
-- ``losscert plot FILE.toml --claim N -o out.png`` (:func:`add_parser`).
+- ``losscert plot FILE.toml --claim N -o out.png`` (the ``plot`` subcommand of :mod:`losscert.cli`).
 
 matplotlib is imported only inside these functions, never by the core; the
 figures are drawn on the Agg canvas (no window, no global backend switch).
@@ -483,19 +483,6 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
 
 # --------------------------------------------------------------------------
 # command line
-
-def add_parser(sub):
-    """Add the ``plot`` subcommand to an argparse ``sub``-parsers object."""
-    p = sub.add_parser("plot", help="draw a claim's certificate or the network (needs the 'plot' extra)")
-    p.add_argument("file", help="a claim file (TOML)")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--claim", type=int, metavar="N", help="the N-th claim of the file (from 1)")
-    what.add_argument("--architecture", action="store_true", help="the network, pruned parts dashed")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="the image file to write")
-    p.add_argument("--extent", type=float, help="half-width of the drawn range (default: chosen from the evidence)")
-    p.set_defaults(run=run_cli)
-    return p
-
 
 def run_cli(args) -> int:
     """``losscert plot``: 0 when the picture is written, 2 (one line) otherwise."""

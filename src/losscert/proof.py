@@ -1,15 +1,20 @@
 """Scripted proofs: a script proposes, the kernel decides.
 
 A proof script in ``proofs/`` builds a :class:`Proof` (module-level name
-``PROOF``, or a list ``PROOFS``, which then holds all of them): a named sequence of statements, each a
-kernel rule applied to what the script computed (a point, a witness, a
-matrix). Nothing in this API accepts a verdict: :func:`run` calls the kernel
-for every statement.
+``PROOF``, or a list ``PROOFS``, which then holds all of them): a named
+sequence of statements. Each method of :class:`Proof` only writes a
+*statement record* (data: the network, data and point as claim-file tables,
+matrices and expressions as exact text, see :mod:`losscert.statements`);
+nothing in this API accepts a verdict or hands the kernel a live object.
+``losscert prove`` checks the records in a fresh process (:mod:`losscert.checker`),
+so nothing a script does in its own process can change a verdict.
 
 >>> from losscert import dense, compile_loss
 >>> loss = compile_loss(dense([1, 1, 1]), [[1]], [[1]])
 >>> proof = Proof("a saddle", source="example")
 >>> proof.saddle(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0})
+>>> proof.statements[0].record["point"]
+{'x1 -> h1_1': '0', 'h1_1 -> y1': '0'}
 >>> [r["verdict"] for r in run(proof)["statements"]]
 ['verified']
 """
@@ -20,36 +25,25 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from . import kernel
-from .numbers import parse_number
-from .kernel import algebra, assumptions, paths
-from .proposers import newton
+import sympy
+
+from . import expressions as ex
+from .compiler import PointError
+from .numbers import NumberError, parse_number
+from .prove import discover  # noqa: F401 - part of this module's API (scripts of paths)
+from .statements import EXPECTS
 
 
 @dataclass
 class Statement:
-    text: str
-    rule: str
-    args: tuple
+    text: str           # the script's words (the caption)
+    rule: str           # the statement kind
+    record: dict        # what the kernel checks
     expect: str
     note: str = ""
-
-
-RULES = {
-    "critical_point": kernel.critical_point, "hessian_psd": kernel.hessian_psd,
-    "local_minimum": kernel.local_minimum,
-    "strict_local_minimum": kernel.strict_local_minimum, "saddle": kernel.saddle,
-    "not_global": kernel.not_global, "spurious_local_minimum": kernel.spurious_local_minimum,
-    "loss_value": kernel.loss_value, "effective": kernel.effective,
-    "rank": algebra.rank_is, "identity": algebra.identity, "determinant": algebra.determinant_is, "inequality": algebra.inequality,
-    "non_increasing": paths.non_increasing, "arithmetic_derivatives": assumptions.arithmetic_derivatives,
-    "local_minimum_near": newton.local_minimum_near,
-    "narrow_basin_conditions": assumptions.narrow_basin_conditions,
-    "narrow_basin_target": assumptions.narrow_basin_target,
-    "lsz_assumption1": assumptions.lsz_assumption1, "lds_assumption1": assumptions.lds_assumption1,
-}
 
 
 @dataclass
@@ -59,100 +53,248 @@ class Proof:
     statements: list = field(default_factory=list)
     covers: list = field(default_factory=list)
 
-    def _add(self, rule, args, expect, text, note):
-        if expect not in kernel.STATUSES:
-            raise ValueError(f"expect must be one of {kernel.STATUSES}")
-        self.statements.append(Statement(text or rule.replace("_", " "), rule, args, expect, note))
+    def _add(self, kind, record, expect, text, note):
+        if expect not in EXPECTS:
+            raise ValueError(f"expect must be one of {EXPECTS}")
+        text = text or kind.replace("_", " ")
+        full = {"kind": kind, **record, "expect": expect, "caption": text}
+        if note:
+            full["note"] = note
+        self.statements.append(Statement(text, kind, full, expect, note))
 
     # -- statements about a point of a loss -------------------------------------
-    def _at(self, rule, loss, points, expect, text, note, extra=(), options=()):
-        loss = loss.holding(*points, list(extra))
-        self._add(rule, (loss, *(loss.point(p) for p in points), *(loss.field(x) for x in extra), *options),
-                  expect, text, note)
+    def _at(self, kind, loss, point, expect, text, note, **extra):
+        self._add(kind, {**loss_tables(loss), "point": point_table(loss, point), **extra}, expect, text, note)
 
     def critical_point(self, loss, point, expect="verified", text=None, note=""):
-        self._at("critical_point", loss, [point], expect, text, note)
+        self._at("critical_point", loss, point, expect, text, note)
 
     def hessian_psd(self, loss, point, expect="verified", text=None, note=""):
-        self._at("hessian_psd", loss, [point], expect, text, note)
+        self._at("hessian_psd", loss, point, expect, text, note)
 
     def local_minimum(self, loss, point, expect="verified", text=None, note=""):
-        self._at("local_minimum", loss, [point], expect, text, note)
+        self._at("local_minimum", loss, point, expect, text, note)
 
     def strict_local_minimum(self, loss, point, expect="verified", text=None, note=""):
-        self._at("strict_local_minimum", loss, [point], expect, text, note)
+        self._at("strict_local_minimum", loss, point, expect, text, note)
 
     def saddle(self, loss, point, expect="verified", text=None, note=""):
-        self._at("saddle", loss, [point], expect, text, note)
+        self._at("saddle", loss, point, expect, text, note)
 
     def not_global(self, loss, point, better, expect="verified", text=None, note=""):
-        self._at("not_global", loss, [point, better], expect, text, note)
+        self._at("not_global", loss, point, expect, text, note, better=point_table(loss, better))
 
     def spurious_local_minimum(self, loss, point, better, expect="verified", text=None, note=""):
-        self._at("spurious_local_minimum", loss, [point, better], expect, text, note)
+        self._at("spurious_local_minimum", loss, point, expect, text, note, better=point_table(loss, better))
 
     def loss_value(self, loss, point, value, expect="verified", text=None, note=""):
-        self._at("loss_value", loss, [point], expect, text, note, extra=[parse_number(value)])
+        self._at("loss_value", loss, point, expect, text, note, value=number_text(value))
 
     def local_minimum_near(self, loss, point, radius, digits=30, expect="verified", text=None, note=""):
         """A strict local minimum within ``radius`` (sup norm), proven with Arb intervals at ``digits``."""
-        self._at("local_minimum_near", loss, [point], expect, text, note, extra=[parse_number(radius)],
-                 options=(digits,))
+        self._at("local_minimum_near", loss, point, expect, text, note, radius=number_text(radius), digits=digits)
+
+    def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
+        """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""
+        self._add("non_increasing", {**loss_tables(loss), "path": [point_table(loss, c) for c in path],
+                                     "a": number_text(a), "b": number_text(b)}, expect, text, note)
 
     # -- structural and algebraic statements -----------------------------------
     def effective(self, network, expect="verified", text=None, note=""):
-        self._add("effective", (network,), expect, text, note)
+        self._add("effective", {"network": network.to_table()}, expect, text, note)
 
     def rank(self, matrix, claimed, expect="verified", text=None, note=""):
-        self._add("rank", (matrix, claimed), expect, text, note)
+        self._add("rank", _terms(matrix=matrix, claimed=claimed), expect, text, note)
 
     def identity(self, lhs, rhs, expect="verified", text=None, note=""):
-        self._add("identity", (lhs, rhs), expect, text, note)
+        self._add("identity", _terms(lhs=lhs, rhs=rhs), expect, text, note)
 
     def determinant(self, matrix, claimed, expect="verified", text=None, note=""):
         """det(matrix) == claimed identically (the kernel computes the determinant)."""
-        self._add("determinant", (matrix, claimed), expect, text, note)
+        self._add("determinant", _terms(matrix=matrix, claimed=claimed), expect, text, note)
 
     def inequality(self, lhs, rhs, certificate=(), counterexample=None, strict=False, expect="verified", text=None,
                    note=""):
         """lhs >= rhs (> if strict), from a sum-of-squares certificate [(c, s), ...], by exact sign for
         numbers, or refuted by a counterexample."""
-        self._add("inequality", (lhs, rhs, tuple(certificate), counterexample, strict), expect, text, note)
+        certificate = [list(pair) for pair in certificate]
+        record = _terms(lhs=lhs, rhs=rhs, certificate=certificate,
+                        counterexample=dict(counterexample) if counterexample else None)
+        record["strict"] = bool(strict)
+        self._add("inequality", record, expect, text, note)
 
     def arithmetic_derivatives(self, act, n, max_order=24, expect="verified", text=None, note=""):
         """Assumption 2: n non-vanishing derivative orders at 0 in arithmetic progression."""
-        self._add("arithmetic_derivatives", (act, n, max_order), expect, text, note)
+        self._add("arithmetic_derivatives", {"activation": _spec(act), "n": n, "max_order": max_order},
+                  expect, text, note)
 
     def narrow_basin_conditions(self, act, x, ws, w0, digits=30, expect="verified", text=None, note=""):
         """li-ding-sun Proposition 4 (1)-(3) for hidden weights ws and the extra weight w0."""
-        self._add("narrow_basin_conditions", (act, x, ws, w0, digits), expect, text, note)
+        self._add("narrow_basin_conditions", {"activation": _spec(act), "x": _list(x), "ws": _list(ws),
+                                              "w0": number_text(w0), "digits": digits}, expect, text, note)
 
     def narrow_basin_target(self, act, x, w, M, printed, places, expect="verified", text=None, note=""):
         """The printed output data of Proposition 4's construction, to ``places`` decimals."""
-        self._add("narrow_basin_target", (act, x, w, M, printed, places), expect, text, note)
+        self._add("narrow_basin_target", {"activation": _spec(act), "x": _list(x), "w": number_text(w),
+                                          "M": number_text(M), "printed": [str(p) for p in printed],
+                                          "places": places}, expect, text, note)
 
     def lsz_assumption1(self, network, X, expect="verified", text=None, note=""):
         """lin-sun-zhang Assumption 1 (distinct non-zero features per input; no empty neuron)."""
-        self._add("lsz_assumption1", (network, X), expect, text, note)
+        self._add("lsz_assumption1", {"network": network.to_table(), "X": _rows(X)}, expect, text, note)
 
     def lds_assumption1(self, network, X, expect="verified", text=None, note=""):
         """li-ding-sun Assumption 1 (distinct non-zero samples; last hidden width >= N)."""
-        self._add("lds_assumption1", (network, X), expect, text, note)
+        self._add("lds_assumption1", {"network": network.to_table(), "X": _rows(X)}, expect, text, note)
 
-    def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
-        """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""
-        loss = loss.holding(*path)
-        self._add("non_increasing", (loss, [loss.point(c) for c in path], a, b), expect, text, note)
+
+    # -- library steps (Vandermonde certificates, rank sigma(W X)) -----------------
+    def vandermonde_full_rank(self, act, samples, start, step, expect="verified", text=None, note=""):
+        """A = [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, is non-singular (decided factor by factor)."""
+        self._add("vandermonde_full_rank", {"activation": _spec(act), "samples": _list(samples), "start": start,
+                                            "step": step}, expect, text, note)
+
+    def activation_rank(self, act, W, X, claimed, digits=30, expect="verified", text=None, note=""):
+        """rank sigma(W X) == claimed for exact W, X (exact, or Arb minors and formal zeros)."""
+        self._add("activation_rank", {"activation": _spec(act), "W": _rows(W), "X": _rows(X), "claimed": claimed,
+                                      "digits": digits}, expect, text, note)
+
+
+# -- writing script values as statement text -------------------------------------------
+
+def number_text(value) -> str:
+    """Exact text for a number a script gives (int, text, Decimal, float by its
+    shortest decimal text, SymPy number), as claim files read numbers."""
+    if isinstance(value, str):
+        parse_number(value)
+        return value.strip()
+    if isinstance(value, bool):
+        raise NumberError("a boolean is not a number")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        return str(parse_number(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, sympy.Basic):
+        number = parse_number(value)
+        text = str(number)
+        if parse_number(text) != number:
+            raise NumberError(f"{text} does not read back as the same number")
+        return text
+    raise NumberError(f"expected a number, got {type(value).__name__}")
+
+
+def loss_tables(loss) -> dict:
+    """The claim-file tables of a compiled loss: network, data and scale."""
+    return {"network": loss.network.to_table(),
+            "data": {k: [[number_text(x) for x in row] for row in rows] for k, rows in (("X", loss.X_sym),
+                                                                                       ("Y", loss.Y_sym))},
+            "scale": number_text(loss.scale_sym)}
+
+
+def point_table(loss, values) -> dict:
+    """A point as a claim-file table {parameter: number text} (mapping, or a
+    sequence in parameter order)."""
+    params = list(loss.network.parameters)
+    if isinstance(values, dict):
+        unknown = sorted(set(values) - set(params))
+        if unknown:
+            raise PointError(f"point: {unknown[0]!r} is not a parameter (parameters: {', '.join(params)})")
+        missing = [p for p in params if p not in values]
+        if missing:
+            raise PointError(f"point: no value for parameter {missing[0]!r}")
+        values = [values[p] for p in params]
+    values = list(values)
+    if len(values) != len(params):
+        raise PointError(f"point: {len(values)} values for {len(params)} parameters")
+    out = {}
+    for name, v in zip(params, values):
+        if not isinstance(v, (str, int, float, Decimal, sympy.Basic)):
+            v = loss.field.to_sympy(v)              # a field element of the loss
+        try:
+            out[name] = number_text(v)
+        except NumberError as exc:
+            raise PointError(f"point.{name}: {exc}") from None
+    return out
+
+
+def _list(values) -> list:
+    return [number_text(v) for v in values]
+
+
+def _rows(X) -> list:
+    if isinstance(X, sympy.MatrixBase):
+        X = X.tolist()
+    return [[number_text(v) for v in row] for row in X]
+
+
+def _spec(act) -> str:
+    return act if isinstance(act, str) else act.spec
+
+
+def _terms(**terms) -> dict:
+    """Expression fields of a record (and the symbol names they use); a value
+    outside the statement language makes the record ``unwritable`` (checked as
+    inconclusive, with the reason)."""
+    try:
+        values = {k: v for k, v in terms.items() if v is not None}
+        flat = []
+        for k, v in values.items():
+            if k == "certificate":
+                flat += [x for pair in v for x in ex.term_sympy(list(pair))]
+            elif k == "counterexample":
+                flat += [sympy.Symbol(str(s)) if not isinstance(s, sympy.Symbol) else s for s in v]
+            elif not _integer(k, v):
+                flat += ex.term_sympy(v)
+        names = ex.aliases(flat)
+        back = {name: ident for ident, name in names.items()}
+        out = {}
+        for k, v in values.items():
+            if k == "certificate":
+                out[k] = [[ex.expression_text(c, names), ex.expression_text(s, names)] for c, s in v]
+            elif k == "counterexample":
+                out[k] = {back.get(str(s), str(s)): number_text(x) for s, x in v.items()}
+            elif _integer(k, v):
+                out[k] = int(v)
+            else:
+                out[k] = ex.term_text(v, names)
+        if names:
+            out["symbols"] = names
+        return out
+    except (ex.ExpressionError, NumberError, TypeError, ValueError) as exc:
+        return {k: _fallback(v) for k, v in terms.items() if v is not None} | {"unwritable": str(exc)}
+
+
+def _integer(key, value) -> bool:
+    """A claimed rank or determinant that is an integer is written as one."""
+    return key == "claimed" and isinstance(value, (int, sympy.Integer)) and not isinstance(value, bool)
+
+
+def _fallback(value):
+    """A readable, never-checked rendering of a value outside the language."""
+    return str(value.tolist() if isinstance(value, sympy.MatrixBase) else value)[:2000]
+
+
+# -- running ------------------------------------------------------------------------------
+
+def records(proof: Proof) -> list[dict]:
+    """The statement records of a proof (plain data)."""
+    return [st.record for st in proof.statements]
+
+
+def results_of(proof: Proof, verdicts: list[dict]) -> dict:
+    """A proof's JSON-ready result from the checked verdicts of its records."""
+    out = []
+    for st, v in zip(proof.statements, verdicts):
+        out.append({"statement": st.text, "rule": st.rule, "verdict": v["verdict"], "expect": st.expect,
+                    "reason": v["reason"], "evidence": v["evidence"], "note": st.note, "record": st.record})
+    return {"name": proof.name, "source": proof.source, "statements": out}
 
 
 def run(proof: Proof) -> dict:
-    """Decide every statement with the kernel."""
-    out = []
-    for st in proof.statements:
-        v = kernel.guarded(RULES[st.rule], *st.args)
-        out.append({"statement": st.text, "rule": st.rule, "verdict": v.status, "expect": st.expect,
-                    "reason": v.reason, "evidence": v.evidence, "note": st.note})
-    return {"name": proof.name, "source": proof.source, "statements": out}
+    """Decide every statement of ``proof`` in this process, from its records
+    (``losscert prove`` uses a fresh process instead, see :mod:`losscert.checker`)."""
+    from .checker import check_batch
+    return results_of(proof, check_batch(records(proof)))
 
 
 def load_proofs(path: Path) -> list[Proof]:
@@ -168,70 +310,56 @@ def load_proofs(path: Path) -> list[Proof]:
     return proofs
 
 
-def discover(paths) -> list[Path]:
-    out = []
-    for p in map(Path, paths):
-        out += sorted(x for x in p.glob("*.py") if not x.name.startswith("_")) if p.is_dir() else [p]
-    return out
-
-
-def run_cli(args) -> int:
-    results, failed = [], False
-    for path in discover(args.paths):
-        t0 = time.time()
+def collect(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
+    """Run the scripts: (script, its proofs, seconds) for each, and one-line load errors."""
+    loaded, errors = [], []
+    for path in discover(paths):
+        t0 = time.perf_counter()
         try:
-            proofs = load_proofs(path)
-        except Exception as exc:   # a broken script: one line, then go on
-            print(f"{path}: cannot load: {type(exc).__name__}: {exc}", file=sys.stderr)
-            failed = True
-            continue
-        for proof in proofs:
-            res = run(proof)
-            res["seconds"] = round(time.time() - t0, 2)
-            results.append(res)
-            failed |= any(s["verdict"] != s["expect"] for s in res["statements"])
-    if args.errata:
-        print("| source | statement | the paper | checked verdict | reason |\n|---|---|---|---|---|")
-        for r in results:
-            for s in r["statements"]:
-                if s["note"].startswith("paper:"):
-                    said = s["note"][len("paper:"):].strip()
-                    print(f"| {r['source']} | {s['statement']} | {said} | {s['verdict']} | {s['reason']} |")
-        return 1 if failed else 0
-    if args.json:
-        print(json.dumps({"proofs": [{k: r[k] for k in ("name", "source", "statements")} for r in results]},
-                         indent=2))
-    else:
-        for r in results:
-            print(f"{r['name']}  [{r['source']}]")
-            for s in r["statements"]:
-                mark = "ok " if s["verdict"] == s["expect"] else "BAD"
-                print(f"  {mark} {s['statement']}: {s['verdict']} (expect {s['expect']})")
-        n = sum(len(r["statements"]) for r in results)
-        bad = sum(s["verdict"] != s["expect"] for r in results for s in r["statements"])
-        print(f"{len(results)} proofs, {n} statements, {n - bad} as expected, {bad} not")
-    if args.report:
-        from .report import write_report
-        write_report(results, args.report)
-    return 1 if failed else 0
+            loaded.append((path, load_proofs(path), time.perf_counter() - t0))
+        except Exception as exc:   # noqa: BLE001 - a broken script: one line, then go on
+            errors.append(f"{path}: cannot load: {type(exc).__name__}: {exc}".splitlines()[0])
+    return loaded, errors
 
 
-# -- library steps of the papers (H5, issue #13): Vandermonde certificates and rank sigma(W X) ----------
-from .kernel import vandermonde  # noqa: E402
+def _collect_main(argv) -> int:
+    """``python -m losscert.proof --collect OUT.json [--emit DIR] PATH...``: run the
+    scripts, write their statement records (and, with --emit, claim files)."""
+    from dataclasses import asdict
+    from losscert.proof import collect as collect_here, emit as emit_here   # the module scripts import
+    out, rest = argv[1], argv[2:]
+    directory = None
+    if rest[:1] == ["--emit"]:
+        directory, rest = rest[1], rest[2:]
+    loaded, errors = collect_here(rest)
+    if directory:
+        emit_here(directory, loaded)
+    doc = {"errors": errors, "scripts": [
+        {"path": str(path), "seconds": seconds,
+         "proofs": [{"name": p.name, "source": p.source, "covers": p.covers,
+                     "statements": [asdict(st) for st in p.statements]} for p in proofs]}
+        for path, proofs, seconds in loaded]}
+    Path(out).write_text(json.dumps(doc, default=str))
+    return 0
 
 
-def _vandermonde_full_rank(self, act, samples, start, step, expect="verified", text=None, note=""):
-    """A = [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, is non-singular (decided factor by factor)."""
-    self._add("vandermonde_full_rank", (act, list(samples), start, step), expect, text, note)
+def emit(directory, loaded) -> list[Path]:
+    """Write each proof's statements as a claim file in ``directory``."""
+    from .claims import claim_file, dumps
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, proofs, _ in loaded:
+        for k, proof in enumerate(proofs, 1):
+            name = f"{path.stem}.toml" if len(proofs) == 1 else f"{path.stem}-{k}.toml"
+            target = directory / name
+            target.write_text(dumps(claim_file(proof.name, records(proof), proof.source)))
+            written.append(target)
+    return written
 
 
-def _activation_rank(self, act, W, X, claimed, digits=30, expect="verified", text=None, note=""):
-    """rank sigma(W X) == claimed for exact W, X (exact, or Arb minors and formal zeros)."""
-    W, X = (M.tolist() if hasattr(M, "tolist") else [list(r) for r in M] for M in (W, X))
-    self._add("activation_rank", (act, W, X, claimed, digits), expect, text, note)
-
-
-Proof.vandermonde_full_rank = _vandermonde_full_rank
-Proof.activation_rank = _activation_rank
-RULES.update({"vandermonde_full_rank": vandermonde.vandermonde_full_rank,
-              "activation_rank": vandermonde.activation_rank})
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--collect"] and len(sys.argv) >= 3:
+        sys.exit(_collect_main(sys.argv[1:]))
+    print("usage: python -m losscert.proof --collect OUT.json [--emit DIR] PATH...", file=sys.stderr)
+    sys.exit(2)

@@ -23,7 +23,6 @@ from pathlib import Path
 import sympy
 
 from . import convert
-from .network import Network
 from .numbers import NumberError, parse_number
 
 __all__ = ["dump_claim_file", "claim_file_text"]
@@ -79,7 +78,7 @@ def _value(v) -> str:
     raise ClaimWriteError(f"cannot write {type(v).__name__} {v!r}")
 
 
-def _point_table(network: Network, point, where: str) -> dict:
+def _point_table(network, point, where: str) -> dict:
     values = convert.vector(point, where) if not isinstance(point, dict) else point
     if isinstance(values, dict):
         unknown = [k for k in values if k not in network.param_index]
@@ -94,7 +93,7 @@ def _point_table(network: Network, point, where: str) -> dict:
     return {p: number_text(v, f"{where}.{p}") for p, v in zip(network.parameters, values)}
 
 
-def _claim_table(network: Network, c, i: int) -> dict:
+def _claim_table(network, c, i: int) -> dict:
     where = f"claim[{i}]"
     if isinstance(c, str):
         c = {"kind": c}
@@ -114,7 +113,7 @@ def _claim_table(network: Network, c, i: int) -> dict:
     return out
 
 
-def claim_file_text(network: Network, X, Y, point, claims, title: str = "", scale=None) -> str:
+def claim_file_text(network, X, Y, point, claims, title: str = "", scale=None) -> str:
     """The TOML text that :func:`dump_claim_file` writes."""
     table = network.to_table()
     lines = []
@@ -148,7 +147,7 @@ def claim_file_text(network: Network, X, Y, point, claims, title: str = "", scal
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def dump_claim_file(network: Network, X, Y, point, claims, path, title: str = "", scale=None) -> None:
+def dump_claim_file(network, X, Y, point, claims, path, title: str = "", scale=None) -> None:
     """Write a claim file for ``network`` on data ``X`` (inputs x samples),
     ``Y`` at ``point`` (a mapping name -> number, or values in parameter
     order; field elements are fine) with ``claims``: kind names or dicts

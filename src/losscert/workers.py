@@ -1,0 +1,184 @@
+"""The front end's side of the checking process (:mod:`losscert.checker`).
+
+:class:`Worker` starts ``python -m losscert.checker`` once and sends it
+batches of statement records. Each record has a time budget, enforced inside
+the worker by a timer; if the worker does not answer within the budget plus a
+grace period (stuck in C code, or dead), it is killed, the record is
+``inconclusive`` ("time budget exceeded") and a new worker checks the rest.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 120.0
+SCHEMA = 2          # of the JSON output of ``losscert check`` and ``losscert prove``
+STARTUP_SECONDS = 30.0
+
+
+class Worker:
+    """A checking process; use as a context manager or call :meth:`close`."""
+
+    def __init__(self):
+        self.proc = None
+        self.lines = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _start(self):
+        env = environment()
+        flags = ["-P"] if sys.version_info >= (3, 11) else []     # not the current directory
+        self.proc = subprocess.Popen([sys.executable, *flags, "-m", "losscert.checker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        self.lines = queue.Queue()
+        threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True).start()
+        self.fresh = True
+
+    def warm(self):
+        """Start the process now (its imports then overlap with the caller's work)."""
+        if self.proc is None:
+            self._start()
+
+    def close(self):
+        if self.proc is not None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+    def _kill(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def _send(self, message: dict) -> bool:
+        if self.proc is None:
+            self._start()
+        try:
+            self.proc.stdin.write(json.dumps(message) + "\n")
+            self.proc.stdin.flush()
+            return True
+        except OSError:
+            self._kill()
+            return False
+
+    def _next(self, timeout):
+        """The worker's next message, or (None, the result of a stuck or dead record)."""
+        grace = min(10.0, max(2.0, (timeout or 0) / 2))
+        wait = None if not timeout else timeout + grace + (STARTUP_SECONDS if self.fresh else 0)
+        try:
+            line, stuck = self.lines.get(timeout=wait), False
+        except queue.Empty:
+            line, stuck = None, True
+        self.fresh = False
+        if line is not None:
+            return json.loads(line), None
+        if not stuck:
+            self.proc.wait()
+        code = self.proc.returncode
+        self._kill()
+        return None, (_timed_out(timeout) if stuck else
+                      _failed(f"the checking process ended unexpectedly (exit code {code})"))
+
+    def _collect(self, out: list, timeout):
+        """Append results to ``out`` until the worker is done, or one record got stuck (then it is killed)."""
+        while True:
+            msg, problem = self._next(timeout)
+            if problem is not None:
+                out.append(problem)
+                return
+            if msg.get("done"):
+                if msg.get("stopped"):           # the worker ends after a budget overrun
+                    self.proc.wait()
+                    self.proc = None
+                return
+            msg.pop("index", None)
+            out.append(msg)
+
+    def check(self, records, timeout=DEFAULT_TIMEOUT) -> list[dict]:
+        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order."""
+        records = list(records)
+        out: list[dict] = []
+        while len(out) < len(records):
+            if not self._send({"records": records[len(out):], "timeout": timeout}):
+                out.append(_failed("the checking process could not be started"))
+                continue
+            self._collect(out, timeout)
+        return out
+
+    def check_file(self, path, timeout=DEFAULT_TIMEOUT) -> tuple[dict, list[dict]]:
+        """(header, verdict dicts) for a claim file read and checked in the worker; the
+        header has the title and claims (kind, expect, caption, note), or an ``error`` line."""
+        out: list[dict] = []
+        while True:
+            if not self._send({"file": str(path), "start": len(out), "timeout": timeout}):
+                return {"error": f"{path}: the checking process could not be started"}, out
+            header, problem = self._next(timeout)
+            if problem is not None:
+                return {"error": f"{path}: could not be read: {problem['reason']}"}, out
+            if "error" in header:
+                self._next(timeout)
+                return header, out
+            self._collect(out, timeout)
+            if len(out) >= len(header["claims"]):
+                return header, out
+
+
+def summary(items) -> dict:
+    """Counts of verdicts (and of verdicts equal to their ``expect``) for JSON output."""
+    items = list(items)
+    counts = {s: sum(i["verdict"] == s for i in items) for s in ("verified", "refuted", "inconclusive")}
+    return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
+
+
+def environment() -> dict:
+    """os.environ with this losscert first on PYTHONPATH (for the child processes)."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def _pump(stream, lines: queue.Queue):
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _timed_out(seconds) -> dict:
+    return {"verdict": "inconclusive", "reason": f"time budget exceeded ({seconds:g} s)", "evidence": {},
+            "seconds": seconds}
+
+
+def _failed(reason) -> dict:
+    return {"verdict": "inconclusive", "reason": reason, "evidence": {}, "seconds": 0}
+
+
+_SHARED: Worker | None = None
+
+
+def shared() -> Worker:
+    """One checking process reused by every command run in this process
+    (closed at exit), so that repeated ``main([...])`` calls start it once."""
+    global _SHARED
+    if _SHARED is None:
+        import atexit
+        _SHARED = Worker()
+        atexit.register(_SHARED.close)
+    return _SHARED
