@@ -130,3 +130,13 @@ def test_search_cli_json_and_workers(tmp_path):
     serial = subprocess.run(args[:-4] + ["--workers", "1", "--json", "--no-certify"], capture_output=True, text=True)
     assert [round(m["loss"], 8) for m in json.loads(serial.stdout)["minima"]] == \
         [round(m["loss"], 8) for m in doc["minima"]]
+
+
+def test_slice_certified_minima_get_claim_files_that_check(tmp_path):
+    # irrational minimum of a 2-1-2 linear net: certified on the gauge slice, re-decided from its claim file
+    loss = compile_loss(dense([2, 1, 2]), X=[[1, 0, 1], [0, 1, 1]], Y=[[2, 0, 1], [1, 1, 0]])
+    res = search(loss, runs=3, method="rank-one", seed=0)
+    assert [m.route for m in res.minima] == ["slice"] and res.minima[0].verdict == "verified"
+    (path,) = write_claim_files(loss, res, tmp_path)
+    out = check(path)
+    assert [(c["kind"], c["verdict"]) for c in out["claims"]] == [("local_minimum_near_modulo_rescaling", "verified")]

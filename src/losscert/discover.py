@@ -33,15 +33,16 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-import sympy
 
 from . import kernel
 from .activations import NonSmooth
 from .compiler import Loss
 from .kernel import gauge
+from .numbers import parse_number
 from .proposers import descent, newton
 
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000, 10 ** 4, 10 ** 6)
+RADIUS = "1/1000000"         # of the balls certified by the interval routes
 
 
 @dataclass
@@ -54,7 +55,8 @@ class Minimum:
     verdict: str = "not tried"       # the kernel's local_minimum verdict
     route: str = ""                  # "exact" or "intervals"
     reason: str = ""
-    exact_point: dict | None = None  # parameter -> exact text, when certified exactly
+    exact_point: dict | None = None  # parameter -> exact text of the certified point (or box centre)
+    digits: int = 30
     spurious: str = "not tried"      # the kernel's not_global verdict against the best point found
     claim_file: str | None = None
 
@@ -197,7 +199,7 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
     better = None
     if best is not None:
         better = loss.point([_text(x) for x in descent.rationalise(best.point, 10 ** 12)])
-    radius = F(sympy.Rational(1, 10 ** 6))
+    radius = F(parse_number(RADIUS))
     for m in minima:
         exact_reason = ""
         pt = _exact_candidate(loss, m.point)
@@ -212,6 +214,8 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
             # a refutation is about the rounded point only: the end point's minimum may sit next to it
             exact_reason = f"exact route, at the rationalised point: {v.status}: {v.reason}; "
         centre = loss.point([_text(x) for x in descent.rationalise(descent.gauge(loss, m.point), 10 ** 12)])
+        m.digits = digits
+        m.exact_point = {p: F.show(x) for p, x in zip(loss.params, centre)}
         if m is not best:
             v = kernel.guarded(gauge.spurious_minimum_near_modulo_rescaling, loss, centre, radius, better, digits)
             if v.status == kernel.VERIFIED:
@@ -239,36 +243,12 @@ def table(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_toml_value(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
-    return str(v)
-
-
-def claim_file_text(loss: Loss, point: dict, claims: list[dict], title: str) -> str:
-    """A claim file (TOML) for ``point`` of ``loss`` with the given claims."""
-    F = loss.field
-    net = loss.network.to_table()
-    out = [f"title = {_toml_value(title)}", f"scale = {_toml_value(F.show(loss.scale))}", "", "[network]"]
-    out += [f"{k} = {_toml_value(v)}" for k, v in net.items() if not isinstance(v, dict)]
-    for k, v in net.items():
-        if isinstance(v, dict):
-            out += ["", f"[network.{k}]"] + [f"{_toml_value(a)} = {_toml_value(b)}" for a, b in v.items()]
-    out += ["", "[data]", f"X = {_toml_value([[F.show(x) for x in row] for row in loss.X])}",
-            f"Y = {_toml_value([[F.show(y) for y in row] for row in loss.Y])}", "", "[point]"]
-    out += [f"{_toml_value(p)} = {_toml_value(v)}" for p, v in point.items()]
-    for c in claims:
-        out += ["", "[[claim]]"] + [f"{k} = {_toml_value(v)}" for k, v in c.items()]
-    return "\n".join(out) + "\n"
-
-
 def write_claim_files(loss: Loss, result: SearchResult, directory, stem: str = "minimum") -> list[str]:
-    """One claim file per exactly certified minimum (its local_minimum claim,
-    and spurious_local_minimum against the best point found when verified)."""
+    """One claim file per certified minimum, holding the claims the kernel
+    verified: ``local_minimum`` (exact route) or
+    ``local_minimum_near_modulo_rescaling`` (gauge slice), and the spurious
+    claim against the best point found when that was verified too."""
+    from .writer import claim_file_text
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     best = min(result.minima, key=lambda m: m.loss, default=None)
@@ -276,13 +256,25 @@ def write_claim_files(loss: Loss, result: SearchResult, directory, stem: str = "
     for i, m in enumerate(result.minima, 1):
         if m.verdict != kernel.VERIFIED or m.exact_point is None:
             continue
-        claims = [{"kind": "local_minimum", "expect": "verified"}]
+        better = None
         if m.spurious == kernel.VERIFIED:
             better = {p: _text(x) for p, x in zip(loss.params, descent.rationalise(best.point, 10 ** 12))}
-            claims.append({"kind": "spurious_local_minimum", "better": better, "expect": "verified"})
+        if m.route == "exact":
+            claims = [{"kind": "local_minimum", "expect": "verified"}]
+            if better:
+                claims.append({"kind": "spurious_local_minimum", "better": better, "expect": "verified"})
+        elif m.route == "slice":
+            near = {"radius": RADIUS, "digits": m.digits, "expect": "verified"}
+            claims = [{"kind": "local_minimum_near_modulo_rescaling", **near}]
+            if better:
+                claims.append({"kind": "spurious_local_minimum_near_modulo_rescaling", "better": better, **near})
+        else:
+            near = {"radius": RADIUS, "digits": m.digits, "expect": "verified"}
+            claims = [{"kind": "local_minimum_near", **near}]
         path = directory / f"{stem}-{i}.toml"
-        text = claim_file_text(loss, m.exact_point, claims,
-                               f"losscert search: minimum {i} (loss ~ {m.loss:.6g}, basin {m.basin}/{result.runs})")
+        text = claim_file_text(loss.network, loss.X_sym, loss.Y_sym, m.exact_point, claims,
+                               f"losscert search: minimum {i} (loss ~ {m.loss:.6g}, basin {m.basin}/{result.runs})",
+                               scale=loss.scale_sym)
         tmp = path.with_suffix(".toml.part")
         tmp.write_text(text)
         tmp.replace(path)                # nothing half-written

@@ -29,7 +29,7 @@ from .activations import ActivationError, activation
 from .compiler import CompileError, PointError, compile_loss
 from .expressions import ExpressionError, parse_expression, parse_matrix, parse_term
 from .fields import FieldError
-from .kernel import algebra, assumptions, paths
+from .kernel import algebra, assumptions, gauge, paths, vandermonde
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
 from .proposers import newton
@@ -385,17 +385,28 @@ def _plain_args(*keys, defaults=None):
     return lambda r, ctx: tuple(r[k] if k in r else defaults[k] for k in keys)
 
 
-try:        # Vandermonde certificates and rank sigma(W X) (kernel/vandermonde.py, issue #13)
-    from .kernel import vandermonde as _vandermonde
-except ImportError:         # pragma: no cover - a kernel without them
-    _vandermonde = None
-if _vandermonde is not None:
-    register(Kind("vandermonde_full_rank", _vandermonde.vandermonde_full_rank,
-                  _plain_args("activation", "samples", "start", "step"),
-                  required=("activation", "samples", "start", "step")))
-    register(Kind("activation_rank", _vandermonde.activation_rank,
-                  _plain_args("activation", "W", "X", "claimed", "digits", defaults={"digits": 30}),
-                  required=("activation", "W", "X", "claimed"), optional=("digits",)))
+# Vandermonde certificates and rank sigma(W X) (kernel/vandermonde.py)
+register(Kind("vandermonde_full_rank", vandermonde.vandermonde_full_rank,
+              _plain_args("activation", "samples", "start", "step"),
+              required=("activation", "samples", "start", "step")))
+register(Kind("activation_rank", vandermonde.activation_rank,
+              _plain_args("activation", "W", "X", "claimed", "digits", defaults={"digits": 30}),
+              required=("activation", "W", "X", "claimed"), optional=("digits",)))
+
+
+# minima up to rescaling: interval certificates on a gauge-fixed slice (kernel/gauge.py)
+register(Kind("local_minimum_near_modulo_rescaling", gauge.minimum_near_modulo_rescaling, _read_near,
+              required=("radius",), optional=("digits",), uses=_POINT, numbers=("point", "radius")))
+
+
+def _read_spurious_near(r, ctx):
+    loss, point, radius, digits = _read_near(r, ctx)
+    return loss, point, radius, ctx.point(r, "better"), digits
+
+
+register(Kind("spurious_local_minimum_near_modulo_rescaling", gauge.spurious_minimum_near_modulo_rescaling,
+              _read_spurious_near, required=("radius", "better"), optional=("digits",), uses=_POINT,
+              numbers=("point", "radius", "better")))
 
 
 # -- deciding --------------------------------------------------------------------------
