@@ -31,7 +31,7 @@ def test_parse(text, value):
     ("pi", "not a symbol here"), ("E + 1", "not a symbol here"), ("sin(1)", "sin(...) is not allowed"),
     ("exp(1)", "not allowed"), ("((10**64)**64)**64", "bits"), ("2**(1/100)", "exponent"), ("x**(10**6)", "exponent"),
     ("1/0", "division by zero"), ("sqrt(-2)", "not real"), ("(-2)**(1/2)", "not real"), ("x" * 200_001, "longer"),
-    ("(" * 300 + "1" + ")" * 300, "not an expression"), ("", "empty"), ("1 +", "not an expression"), ("1e999999", "exponent"),
+    ("(" * 300 + "1" + ")" * 300, "not an expression"), ("", "empty"), ("1 +", "not an expression"), ("1e999999", "too large"),
     ("tanh", "not a symbol here"), ("poly(1, x)(2)", "activation"),
 ])
 def test_refused(text, message):
@@ -98,6 +98,10 @@ CASES = [   # (record, verdict): one verified, one refuted, one inconclusive whe
     ({"kind": "inequality", "lhs": "sqrt(2)", "rhs": "1.4142", "strict": True}, V),
     ({"kind": "inequality", "lhs": "w1**2", "rhs": "0", "certificate": [["1", "w1"]],
       "symbols": {"w1": "x1 -> h1"}}, V),
+    ({"kind": "local_minimum_near_modulo_rescaling", **AT, "point": ONE, "radius": "1/100"}, V),   # w u = 1
+    ({"kind": "local_minimum_near_modulo_rescaling", **AT, "point": ZERO, "radius": "1/100"}, I),  # no gauge
+    ({"kind": "spurious_local_minimum_near_modulo_rescaling", **AT, "point": ONE, "radius": "1/100",
+      "better": ZERO}, I),                                                                         # L = 0 there
 ]
 
 

@@ -78,7 +78,7 @@ def _read_toml(path) -> dict:
     except UnicodeDecodeError:
         raise _err(path, "not valid UTF-8 text") from None
     except ValueError as exc:           # e.g. an integer past Python's int-text limit
-        raise _err(path, f"an unreadable value: {exc}") from None
+        raise _err(path, f"a value is not readable: {exc}") from None
 
 
 def _plain(value):

@@ -44,6 +44,7 @@ from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field
 from . import linalg, rigorous
+from .evidence import _constant_term, _exact_drop, _vec
 from .families import critical_family
 from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
@@ -57,32 +58,8 @@ MAX_FORM_VARIABLES = 10  # slice dimension up to which the effective function's 
 WEIGHTED_BOXES = 300     # branch-and-bound budget for one weighted (non-uniform) principal part
 
 
-def _vec(F: Field, v) -> list[str]:
-    return [F.show(x) for x in v]
-
-
 def _named(loss: Loss, F: Field, v) -> dict:
     return {p: F.show(x) for p, x in zip(loss.params, v) if x}
-
-
-def _exact_drop(loss: Loss, theta, curve_dirs, L0) -> dict | None:
-    """A rational t = 2^-k (k <= 40) with L(curve(t)) < L(theta), as an
-    illustration of the expansion (the expansion itself is the proof)."""
-    F = loss.field
-    for k in range(1, 41):
-        t = F(sympy.Rational(1, 2 ** k))
-        pt = list(theta)
-        tp = F.one
-        for d in curve_dirs:
-            tp = tp * t
-            pt = [a + tp * b for a, b in zip(pt, d)]
-        try:
-            val = loss.value(pt)
-        except NotExact:            # off the point, values may be transcendental
-            return None
-        if F.compare(val, L0) < 0:
-            return {"t": F.show(t), "loss_at_t": F.show(val)}
-    return None
 
 
 def _descent(loss, theta, L0, curve_dirs, order, what) -> dict:
@@ -492,14 +469,6 @@ def _jet_order_limit(m: int, P: int) -> int:
     while N < 8 and math.comb(m + N, N + 1) * P <= 200_000:
         N += 1
     return N
-
-
-def _constant_term(R, F):
-    zero_monom = R.zero_monom
-
-    def base(p):
-        return p.get(zero_monom, F.zero) if p else F.zero
-    return base
 
 
 def _form(p, m) -> dict:

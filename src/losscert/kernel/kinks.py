@@ -559,7 +559,7 @@ def _critical_family(an: _Analysis, piece: Loss, H, normals: list, where: str) -
     """
     from sympy.polys.rings import ring
 
-    from .decide import _constant_term
+    from .evidence import _constant_term
     F, P = an.F, an.P
     D = _local_degree(an.loss)
     if D is None:
@@ -677,7 +677,7 @@ def _refute(an: _Analysis, out: KinkResult, s, piece: Loss, d, order: int, why: 
     real loss, exactly computable, does not confirm it at any t = 2^-k
     (then nothing is recorded). When its values off theta are transcendental
     the piece's exact expansion alone is the proof (as at smooth points)."""
-    from .decide import _exact_drop, _vec
+    from .evidence import _exact_drop, _vec
     F, theta = an.F, an.theta
     if any(F.sign(linalg.dot(r, d, F)) < 0 for r in an.rows(s)):
         raise AssertionError("kernel self-check failed: refuting direction outside its cone")
