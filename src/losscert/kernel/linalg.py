@@ -2,8 +2,17 @@
 
 Matrices are SymPy ``DomainMatrix`` objects; over QQ they run on FLINT when
 python-flint is installed. The PSD test returns a certificate: either the
-matrix is positive definite (block elimination with exact Schur complements)
-or an explicit vector v with v^T S v < 0.
+matrix is positive definite or an explicit vector v with v^T S v < 0.
+
+Propose numerically, certify exactly: a float Cholesky factor (numpy) of the
+diagonally scaled matrix proposes a congruence W with dyadic entries; the
+exact product W S W^T strictly diagonally dominant with a positive diagonal
+proves S positive definite (W is lower triangular with a non-zero diagonal,
+so nonsingular). A float eigenvector of a negative eigenvalue, rounded to
+dyadic rationals, refutes when v^T S v < 0 exactly. A float kernel proposes
+the pivot columns; the kernel vectors are then solved exactly and checked by
+one product H K = 0. Only when a proposal fails does the exact recursion
+(Schur complements over the field) run; every answer is checked exactly.
 
 >>> from sympy import QQ
 >>> from losscert.fields import Field
@@ -14,9 +23,15 @@ True
 """
 from __future__ import annotations
 
+import math
+
+import numpy
 from sympy.polys.matrices import DomainMatrix
 
 from ..fields import Field
+
+FLOAT_RANK_TOLERANCE = 1e-9    # |eigenvalue| below this (relative) counts as zero in a proposal
+REFINEMENTS = 2                # float Cholesky rounds on the exact product W S W^T
 
 
 def matrix(rows, F: Field) -> DomainMatrix:
@@ -96,7 +111,31 @@ def _sharpen(S: DomainMatrix, v, F: Field):
 
 def negative_direction(S: DomainMatrix, F: Field):
     """None when the symmetric matrix S is positive definite; otherwise a
-    vector v != 0 with v^T S v <= 0 (< 0 whenever S is nonsingular)."""
+    vector v != 0 with v^T S v <= 0 (< 0 whenever S is nonsingular).
+
+    Float proposals first (a congruence proving S positive definite, or a
+    float eigenvector checked to give v^T S v < 0), then the exact recursion.
+
+    >>> from sympy import QQ
+    >>> F = Field(QQ)
+    >>> negative_direction(matrix([[2, -1], [-1, 2]], F), F) is None
+    True
+    """
+    n = S.shape[0]
+    if n == 0:
+        return None
+    Sf = float_matrix(S, F)
+    if Sf is not None:
+        if proves_positive_definite(S, F, Sf):
+            return None
+        v = negative_proposal(S, F, Sf)
+        if v is not None:
+            return v
+    return negative_direction_exact(S, F)
+
+
+def negative_direction_exact(S: DomainMatrix, F: Field):
+    """:func:`negative_direction` by recursive exact Schur complements (no floats)."""
     n = S.shape[0]
     if n == 0:
         return None
@@ -104,18 +143,209 @@ def negative_direction(S: DomainMatrix, F: Field):
         return None if F.sign(S.to_list()[0][0]) > 0 else [F.one]
     h = n // 2
     A = S.extract(range(h), range(h))
-    x = negative_direction(A, F)
+    x = negative_direction_exact(A, F)
     if x is not None:
         return _sharpen(S, x + [F.zero] * (n - h), F)
     B = S.extract(range(h), range(h, n))
     C = S.extract(range(h, n), range(h, n))
     AinvB = A.lu_solve(B)
     T = C - B.transpose() * AinvB
-    y = negative_direction(T, F)
+    y = negative_direction_exact(T, F)
     if y is None:
         return None
     top = [-a for a in matvec(AinvB, y, F)]
     return _sharpen(S, top + y, F)
+
+
+# -- float proposals (never trusted: every use is checked exactly) ------------
+
+def float_value(F: Field, x) -> float:
+    """A float near the field element x (a proposal; may raise OverflowError)."""
+    if F.is_rational:
+        return float(x)
+    return float(_algebraic_float(F, x))
+
+
+def _algebraic_float(F: Field, x):
+    import mpmath
+    import sympy
+    alpha = getattr(F, "_float_generator", None)
+    if alpha is None:
+        with mpmath.workdps(40):
+            alpha = mpmath.mpf(sympy.N(F.domain.ext.as_expr(), 40))
+        F._float_generator = alpha
+    with mpmath.workdps(40):
+        out = mpmath.mpf(0)
+        for c in x.to_list():
+            out = out * alpha + mpmath.mpf(int(c.numerator)) / int(c.denominator)
+    return out
+
+
+def float_matrix(M: DomainMatrix, F: Field):
+    """M as a numpy float array, or None when an entry is out of float range."""
+    rows, cols = M.shape
+    try:
+        flat = [float_value(F, x) if x else 0.0 for x in M.to_list_flat()]
+    except (OverflowError, ValueError, TypeError, AttributeError):
+        return None
+    A = numpy.array(flat, dtype=float).reshape(rows, cols)
+    return A if numpy.all(numpy.isfinite(A)) else None
+
+
+def _scaling_exponents(Sf) -> list[int]:
+    """e_i with 2^-e_i ~ 1/sqrt(|S_ii|) (or of the row's largest entry): a
+    dyadic diagonal scaling D = diag(2^-e_i) making D S D well scaled."""
+    out = []
+    for i in range(Sf.shape[0]):
+        s = Sf[i, i] if Sf[i, i] > 0 else numpy.max(numpy.abs(Sf[i]))
+        out.append(int(round(math.log2(s) / 2)) if s > 0 else 0)
+    return out
+
+
+def _congruence(L_inv_scaled, exps):
+    """Integer matrix V proportional to round(2^k L^-1) D (D = diag(2^-e_j)),
+    as lists of Python ints: V S V^T is then a positive multiple of W S W^T."""
+    big = numpy.max(numpy.abs(L_inv_scaled))
+    if not numpy.isfinite(big) or big == 0:
+        return None
+    k = 50 - math.ceil(math.log2(big))
+    R = numpy.rint(numpy.ldexp(L_inv_scaled, k)).astype(numpy.int64).tolist()
+    top = max(exps)
+    shifts = [1 << (top - e) for e in exps]
+    return [[x * shifts[j] if x else 0 for j, x in enumerate(row)] for row in R]
+
+
+def proves_positive_definite(S: DomainMatrix, F: Field, Sf=None) -> bool:
+    """True when a float Cholesky proposal W makes the exact W S W^T strictly
+    diagonally dominant with a positive diagonal: then S is positive definite
+    (W is nonsingular). False means only that the proposal did not work.
+
+    >>> from sympy import QQ
+    >>> F = Field(QQ)
+    >>> proves_positive_definite(matrix([[4, 2], [2, 3]], F), F)
+    True
+    >>> proves_positive_definite(matrix([[1, 2], [2, 1]], F), F)
+    False
+    """
+    n = S.shape[0]
+    if n == 0:
+        return True
+    Sf = float_matrix(S, F) if Sf is None else Sf
+    if Sf is None or not all(Sf[i, i] > 0 for i in range(n)):
+        return False
+    exps = _scaling_exponents(Sf)
+    d = numpy.ldexp(1.0, [-e for e in exps])
+    current = Sf * d[:, None] * d[None, :]       # D S D, approximately
+    V, shifts = None, exps
+    for _ in range(REFINEMENTS):
+        try:
+            L = numpy.linalg.cholesky((current + current.T) / 2)
+            Linv = numpy.tril(numpy.linalg.inv(L))
+        except numpy.linalg.LinAlgError:
+            return False
+        step = _congruence(Linv, shifts)
+        if step is None:
+            return False
+        V = step if V is None else _int_matmul(step, V)
+        M = _exact_congruence(S, F, V)
+        if M is None:
+            return False
+        if _diagonally_dominant(M, F):
+            return True
+        # refine: the next W is round(2^k L'^-1) E V with E = diag(2^(top - e_i)) and L' the float
+        # Cholesky factor of E (V S V^T) E, normalised
+        Mf = float_matrix(M, F)
+        if Mf is None or not all(Mf[i, i] > 0 for i in range(n)):
+            return False
+        shifts = _scaling_exponents(Mf)
+        d = numpy.ldexp(1.0, [-e for e in shifts])
+        current = Mf * d[:, None] * d[None, :]
+        top = max(shifts)
+        V = [[x << (top - e) for x in row] for row, e in zip(V, shifts)]
+        shifts = [0] * n
+    return False
+
+
+def _int_matmul(A, B):
+    """Product of integer matrices given as lists of rows (exact)."""
+    try:
+        from flint import fmpz_mat
+        C = fmpz_mat(A) * fmpz_mat(B)
+        return [[int(x) for x in row] for row in C.tolist()]
+    except ImportError:
+        Bt = list(zip(*B))
+        return [[sum(a * b for a, b in zip(r, c)) for c in Bt] for r in A]
+
+
+def _exact_congruence(S: DomainMatrix, F: Field, V) -> DomainMatrix | None:
+    """V S V^T exactly, over the field of S."""
+    n = S.shape[0]
+    if any(not any(row) for row in V):
+        return None
+    W = DomainMatrix([[F.domain(x) for x in row] for row in V], (n, n), F.domain).to_dense()
+    if _is_triangular_nonsingular(V) is False:
+        return None
+    return W * S.to_dense() * W.transpose()
+
+
+def _is_triangular_nonsingular(V):
+    """True when V is lower triangular with a non-zero diagonal (then V is
+    nonsingular); False otherwise."""
+    n = len(V)
+    return all(V[i][i] != 0 and not any(V[i][i + 1:]) for i in range(n))
+
+
+def _diagonally_dominant(M: DomainMatrix, F: Field) -> bool:
+    """M_ii > sum_{j != i} |M_ij| for every row (exact comparisons)."""
+    rows = M.to_list()
+    if F.is_rational:
+        for i, row in enumerate(rows):
+            diag = row[i]
+            if not diag > 0:
+                return False
+            off = sum(abs(x) for j, x in enumerate(row) if j != i and x)
+            if not diag > off:
+                return False
+        return True
+    for i, row in enumerate(rows):
+        off = F.zero
+        for j, x in enumerate(row):
+            if j != i and x:
+                off += x if F.sign(x) > 0 else -x
+        if F.sign(row[i]) <= 0 or F.compare(row[i], off) <= 0:
+            return False
+    return True
+
+
+def negative_proposal(S: DomainMatrix, F: Field, Sf=None):
+    """A rational v with v^T S v < 0 (checked exactly) from the float
+    eigenvector of the smallest eigenvalue, or None."""
+    n = S.shape[0]
+    Sf = float_matrix(S, F) if Sf is None else Sf
+    if Sf is None or n == 0:
+        return None
+    exps = _scaling_exponents(Sf)
+    d = numpy.ldexp(1.0, [-e for e in exps])
+    try:
+        w, U = numpy.linalg.eigh(Sf * d[:, None] * d[None, :])
+    except numpy.linalg.LinAlgError:
+        return None
+    if not w[0] < 0:
+        return None
+    return _checked_negative(S, F, U[:, 0], exps)
+
+
+def _checked_negative(S, F, u, exps):
+    big = numpy.max(numpy.abs(u))
+    if not big > 0:
+        return None
+    k = 30 - math.ceil(math.log2(big))
+    ints = numpy.rint(numpy.ldexp(u, k)).astype(numpy.int64).tolist()
+    top = max(exps)
+    v = [F.domain(x * (1 << (top - e))) if x else F.zero for x, e in zip(ints, exps)]
+    if not any(v):
+        return None
+    return v if F.sign(quad(S, v, F)) < 0 else None
 
 
 def embed(v, pivots, n: int, F: Field) -> list:
@@ -129,10 +359,108 @@ def embed(v, pivots, n: int, F: Field) -> list:
 def psd_certificate(H: DomainMatrix, F: Field):
     """(kernel basis, pivot columns, d): d is None when the symmetric H is
     positive semidefinite, else a vector with d^T H d < 0. H is PSD iff its
-    principal block on a basis of its column space is positive definite."""
-    kernel, pivots = nullspace(H, F)
-    v = negative_direction(H.extract(pivots, pivots), F)
-    return kernel, pivots, None if v is None else embed(v, pivots, H.shape[0], F)
+    principal block on a basis of its column space is positive definite.
+
+    The kernel basis is the one of the reduced row echelon form (one vector
+    per free column, 1 there and 0 on the other free columns). A float
+    eigen-decomposition proposes the free columns; the kernel vectors are
+    then solved exactly and checked by one product H K = 0, which together
+    with H[p, p] nonsingular proves rank H = |p| and ker H = span K.
+
+    >>> from sympy import QQ
+    >>> F = Field(QQ)
+    >>> K, p, d = psd_certificate(matrix([[1, 1], [1, 1]], F), F)
+    >>> K, p, d
+    ([[-1, 1]], [0], None)
+    """
+    n = H.shape[0]
+    if n == 0:
+        return [], [], None
+    Hf = float_matrix(H, F)
+    proposal = _kernel_proposal(H, F, Hf) if Hf is not None else None
+    if proposal is None:
+        kernel, pivots = nullspace(H, F)
+        d = None
+    else:
+        kernel, pivots, d = proposal
+    if d is None:
+        S = H.extract(pivots, pivots)
+        Sf = Hf[numpy.ix_(pivots, pivots)] if Hf is not None else None
+        v = negative_direction(S, F) if Sf is None else (
+            None if proves_positive_definite(S, F, Sf) else
+            (negative_proposal(S, F, Sf) or negative_direction_exact(S, F)))
+        d = None if v is None else embed(v, pivots, n, F)
+    return kernel, pivots, d
+
+
+def _kernel_proposal(H: DomainMatrix, F: Field, Hf):
+    """(kernel, pivots, d or None) from a float eigen-decomposition, every
+    part checked exactly; None when the proposal does not check out."""
+    n = H.shape[0]
+    if not numpy.any(Hf):
+        if any(H.to_list_flat()):
+            return None
+        return [[F.one if i == j else F.zero for i in range(n)] for j in range(n)], [], None
+    exps = _scaling_exponents(Hf)
+    dsc = numpy.ldexp(1.0, [-e for e in exps])
+    try:
+        w, U = numpy.linalg.eigh(Hf * dsc[:, None] * dsc[None, :])
+    except numpy.linalg.LinAlgError:
+        return None
+    tol = FLOAT_RANK_TOLERANCE * max(abs(w[0]), abs(w[-1]))
+    d = _checked_negative(H, F, U[:, 0], exps) if w[0] < -tol else None
+    small = [k for k in range(n) if abs(w[k]) <= tol]
+    free = _free_columns(U[:, small]) if small else []
+    if free is None:
+        return None
+    pivots = [j for j in range(n) if j not in set(free)]
+    kernel = _checked_kernel(H, F, pivots, free)
+    if kernel is None:
+        return None
+    return kernel, pivots, d
+
+
+def _free_columns(N):
+    """Rows of the float kernel basis N chosen greedily from the last: the
+    free columns of the reduced row echelon form (the complement of the
+    lexicographically first column basis), or None."""
+    n, m = N.shape
+    basis = []
+    chosen = []
+    for i in range(n - 1, -1, -1):
+        r = N[i].copy()
+        for q in basis:
+            r -= (q @ r) * q
+        norm = numpy.linalg.norm(r)
+        if norm > 1e-6:
+            basis.append(r / norm)
+            chosen.append(i)
+            if len(chosen) == m:
+                return sorted(chosen)
+    return None
+
+
+def _checked_kernel(H: DomainMatrix, F: Field, pivots, free):
+    """The kernel vectors for the given free columns (solved exactly on the
+    pivots), when H K = 0 exactly; else None."""
+    n = H.shape[0]
+    if not free:
+        return []
+    try:
+        X = H.extract(pivots, pivots).lu_solve(H.extract(pivots, free)).to_list() if pivots else []
+    except Exception:            # singular H[p, p]: the proposal was wrong
+        return None
+    kernel = []
+    for j, f in enumerate(free):
+        v = [F.zero] * n
+        v[f] = F.one
+        for i, p in enumerate(pivots):
+            v[p] = -X[i][j]
+        kernel.append(v)
+    K = DomainMatrix([[v[i] for v in kernel] for i in range(n)], (n, len(free)), F.domain).to_dense()
+    if any((H.to_dense() * K).to_list_flat()):
+        return None
+    return kernel
 
 
 def inertia(S: DomainMatrix, F: Field) -> tuple[int, int, int]:
