@@ -77,16 +77,20 @@ def _patterns(rng, h, d_x, fan_in):
     """Hidden neuron i sees inputs i, i + h, ... (every input is used) plus
     random others: patterns overlap."""
     out = []
+    seen = [0] * d_x
     for i in range(h):
-        own = {j for j in range(i, d_x, h)}
-        own = set(sorted(own)[:fan_in])
+        own = set(sorted(range(i, d_x, h))[:fan_in])
         while len(own) < fan_in:
-            own.add(rng.randrange(d_x))
+            j = rng.randrange(d_x)
+            if seen[j] < 1 or rng.random() < 0.1:
+                own.add(j)
+        for j in own:
+            seen[j] += 1
         out.append(tuple(sorted(own)))
     return out
 
 
-def overlapping(h: int, seed: int = 0, digits: int = 17, fan_in: int = 3, d_y: int = 3, zero_loss=False):
+def overlapping(h: int, seed: int = 0, digits: int = 17, fan_in: int = 3, d_y: int = 4, zero_loss=False):
     """Two-layer linear net with ``h`` hidden neurons (P = h (fan_in + d_y))."""
     rng = random.Random(seed)
     d_x = 2 * h                                  # d_y d_x >= P - h: the product identifies theta up to orbits

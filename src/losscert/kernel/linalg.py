@@ -362,10 +362,9 @@ def psd_certificate(H: DomainMatrix, F: Field):
     principal block on a basis of its column space is positive definite.
 
     The kernel basis is the one of the reduced row echelon form (one vector
-    per free column, 1 there and 0 on the other free columns). A float
-    eigen-decomposition proposes the free columns; the kernel vectors are
-    then solved exactly and checked by one product H K = 0, which together
-    with H[p, p] nonsingular proves rank H = |p| and ker H = span K.
+    per free column, 1 there and 0 on the other free columns), solved
+    exactly on the pivots and checked by one product H K = 0; with H[p, p]
+    nonsingular this proves rank H = |p| and ker H = span K.
 
     >>> from sympy import QQ
     >>> F = Field(QQ)
@@ -373,34 +372,54 @@ def psd_certificate(H: DomainMatrix, F: Field):
     >>> K, p, d
     ([[-1, 1]], [0], None)
     """
-    n = H.shape[0]
-    if n == 0:
-        return [], [], None
-    Hf = float_matrix(H, F)
-    proposal = _kernel_proposal(H, F, Hf) if Hf is not None else None
-    if proposal is None:
-        kernel, pivots = nullspace(H, F)
-        d = None
-    else:
-        kernel, pivots, d = proposal
-    if d is None:
-        S = H.extract(pivots, pivots)
-        Sf = Hf[numpy.ix_(pivots, pivots)] if Hf is not None else None
-        v = negative_direction(S, F) if Sf is None else (
-            None if proves_positive_definite(S, F, Sf) else
-            (negative_proposal(S, F, Sf) or negative_direction_exact(S, F)))
-        d = None if v is None else embed(v, pivots, n, F)
+    pivots, d = psd_pivots(H, F)
+    kernel = kernel_for(H, F, pivots)
+    if kernel is None:              # the proposed rank was wrong: exact elimination decides
+        kernel, exact_pivots = nullspace(H, F)
+        if exact_pivots != pivots:
+            pivots = exact_pivots
+            if d is None:
+                v = negative_direction(H.extract(pivots, pivots), F)
+                d = None if v is None else embed(v, pivots, H.shape[0], F)
     return kernel, pivots, d
 
 
-def _kernel_proposal(H: DomainMatrix, F: Field, Hf):
-    """(kernel, pivots, d or None) from a float eigen-decomposition, every
-    part checked exactly; None when the proposal does not check out."""
+def psd_pivots(H: DomainMatrix, F: Field):
+    """(pivots, d) for a symmetric H. When d is None, H[p, p] is proven
+    positive definite (so rank H >= |p|; H is PSD with kernel dimension
+    |H| - |p| as soon as that many independent kernel vectors are exhibited,
+    see :func:`kernel_for`). Otherwise d^T H d < 0 (exact). The pivots are
+    proposed by a float eigen-decomposition (the columns of the reduced row
+    echelon form when the proposal is right), else by exact elimination.
+
+    >>> from sympy import QQ
+    >>> F = Field(QQ)
+    >>> psd_pivots(matrix([[1, 1], [1, 1]], F), F)
+    ([0], None)
+    """
+    n = H.shape[0]
+    if n == 0:
+        return [], None
+    Hf = float_matrix(H, F)
+    proposal = _pivot_proposal(H, F, Hf) if Hf is not None else None
+    if proposal is not None:
+        pivots, d = proposal
+        if d is not None:
+            return pivots, d
+        Sf = Hf[numpy.ix_(pivots, pivots)]
+        if proves_positive_definite(H.extract(pivots, pivots), F, Sf):
+            return pivots, None
+    _, pivots = nullspace(H, F)
+    v = negative_direction(H.extract(pivots, pivots), F)
+    return pivots, None if v is None else embed(v, pivots, n, F)
+
+
+def _pivot_proposal(H: DomainMatrix, F: Field, Hf):
+    """(pivots, d or None) from a float eigen-decomposition (d checked
+    exactly, pivots only proposed); None when no proposal is found."""
     n = H.shape[0]
     if not numpy.any(Hf):
-        if any(H.to_list_flat()):
-            return None
-        return [[F.one if i == j else F.zero for i in range(n)] for j in range(n)], [], None
+        return ([], None) if not any(H.to_list_flat()) else None
     exps = _scaling_exponents(Hf)
     dsc = numpy.ldexp(1.0, [-e for e in exps])
     try:
@@ -413,11 +432,51 @@ def _kernel_proposal(H: DomainMatrix, F: Field, Hf):
     free = _free_columns(U[:, small]) if small else []
     if free is None:
         return None
-    pivots = [j for j in range(n) if j not in set(free)]
-    kernel = _checked_kernel(H, F, pivots, free)
-    if kernel is None:
+    free = set(free)
+    return [j for j in range(n) if j not in free], d
+
+
+def kernel_for(H: DomainMatrix, F: Field, pivots):
+    """The kernel basis with the given pivot columns (the free columns get
+    the unit vectors), solved exactly on the pivots, when H K = 0 holds
+    exactly; None otherwise (then rank H > |pivots| or H[p, p] is singular).
+
+    >>> from sympy import QQ
+    >>> F = Field(QQ)
+    >>> kernel_for(matrix([[2, 4], [4, 8]], F), F, [0])
+    [[-2, 1]]
+    >>> kernel_for(matrix([[2, 4], [4, 9]], F), F, [0]) is None
+    True
+    """
+    n = H.shape[0]
+    pivots = list(pivots)
+    pivset = set(pivots)
+    free = [j for j in range(n) if j not in pivset]
+    if not free:
+        return []
+    try:
+        X = H.extract(pivots, pivots).lu_solve(H.extract(pivots, free)).to_list() if pivots else []
+    except Exception:            # singular H[p, p]: the proposal was wrong
         return None
-    return kernel, pivots, d
+    kernel = []
+    for j, f in enumerate(free):
+        v = [F.zero] * n
+        v[f] = F.one
+        for i, p in enumerate(pivots):
+            v[p] = -X[i][j]
+        kernel.append(v)
+    if not vanishes(H, kernel, F):
+        return None
+    return kernel
+
+
+def vanishes(H: DomainMatrix, vectors, F: Field) -> bool:
+    """H v = 0 for every v in ``vectors`` (one exact product)."""
+    if not vectors:
+        return True
+    n = H.shape[1]
+    K = DomainMatrix([[v[i] for v in vectors] for i in range(n)], (n, len(vectors)), F.domain).to_dense()
+    return not any((H.to_dense() * K).to_list_flat())
 
 
 def _free_columns(N):
@@ -438,29 +497,6 @@ def _free_columns(N):
             if len(chosen) == m:
                 return sorted(chosen)
     return None
-
-
-def _checked_kernel(H: DomainMatrix, F: Field, pivots, free):
-    """The kernel vectors for the given free columns (solved exactly on the
-    pivots), when H K = 0 exactly; else None."""
-    n = H.shape[0]
-    if not free:
-        return []
-    try:
-        X = H.extract(pivots, pivots).lu_solve(H.extract(pivots, free)).to_list() if pivots else []
-    except Exception:            # singular H[p, p]: the proposal was wrong
-        return None
-    kernel = []
-    for j, f in enumerate(free):
-        v = [F.zero] * n
-        v[f] = F.one
-        for i, p in enumerate(pivots):
-            v[p] = -X[i][j]
-        kernel.append(v)
-    K = DomainMatrix([[v[i] for v in kernel] for i in range(n)], (n, len(free)), F.domain).to_dense()
-    if any((H.to_dense() * K).to_list_flat()):
-        return None
-    return kernel
 
 
 def inertia(S: DomainMatrix, F: Field) -> tuple[int, int, int]:
