@@ -183,6 +183,7 @@ class Analysis:
             searched = True
             if self.is_strict is False:
                 return
+        fact.factor()
         pivots, d = fact.pivots, fact.negative
         if d is None and P > len(pivots):
             # H[p, p] is PD: H is PSD with kernel dimension P - |p| once that many independent kernel
@@ -361,13 +362,21 @@ class FactoredHessian:
     vector with d^T H d < 0, or None), and the kernel basis once certified."""
 
     def __init__(self, H, F: Field):
-        self.H = H
-        self.pivots, self.negative = linalg.psd_pivots(H, F)
-        self.kernel = [] if len(self.pivots) == H.shape[0] and self.negative is None else None
+        self.H, self.F = H, F
+        self.pivots = self.negative = self.kernel = None
         self.kernel_how = ""
+
+    def factor(self) -> "FactoredHessian":
+        """Compute the pivots and the negative direction (once)."""
+        if self.pivots is None:
+            self.pivots, self.negative = linalg.psd_pivots(self.H, self.F)
+            if len(self.pivots) == self.H.shape[0] and self.negative is None:
+                self.kernel = []
+        return self
 
     def certify_kernel(self, F: Field):
         """Make ``kernel`` a certified basis of ker H (and fix pivots/negative if the proposed rank was wrong)."""
+        self.factor()
         if self.kernel is not None and linalg.vanishes(self.H, self.kernel, F):
             return
         kernel = linalg.kernel_for(self.H, F, self.pivots)
@@ -444,7 +453,7 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
         return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
-    H, d = fact.H, fact.negative
+    H, d = fact.H, fact.factor().negative
     if d is None:
         fact.certify_kernel(F)
         d = fact.negative

@@ -342,9 +342,11 @@ def _checked_negative(S, F, u, exps):
     k = 30 - math.ceil(math.log2(big))
     ints = numpy.rint(numpy.ldexp(u, k)).astype(numpy.int64).tolist()
     top = max(exps)
-    v = [F.domain(x * (1 << (top - e))) if x else F.zero for x, e in zip(ints, exps)]
-    if not any(v):
+    ints = [x * (1 << (top - e)) for x, e in zip(ints, exps)]
+    g = math.gcd(*ints)
+    if not g:
         return None
+    v = [F.domain(x // g) if x else F.zero for x in ints]
     return v if F.sign(quad(S, v, F)) < 0 else None
 
 
