@@ -41,8 +41,8 @@ def _dec(rng, digits=17):
     return sympy.Rational(f"{x:.{digits - 1}e}")
 
 
-def _small(rng):
-    return sympy.Rational(rng.randint(-5, 5), rng.randint(1, 4)) or sympy.Integer(1)
+def _small(rng, top=5):
+    return sympy.Rational(rng.randint(-top, top), rng.randint(1, max(4, top))) or sympy.Integer(1)
 
 
 def jacobian(loss, theta):
@@ -116,8 +116,8 @@ def long_rationals(seed: int = 0, d_x: int = 40, h: int = 12, d_y: int = 6, n: i
     residual; Y holds rationals of hundreds of digits."""
     rng = random.Random(seed)
     net = sparse_dense(_patterns(rng, h, d_x, fan_in), d_x=d_x, d_y=d_y)
-    X = [[_small(rng) for _ in range(n)] for _ in range(d_x)]
-    theta = {p: _small(rng) for p in net.parameters}
+    X = [[_small(rng, 40) for _ in range(n)] for _ in range(d_x)]
+    theta = {p: _small(rng, 40) for p in net.parameters}
     Y = _left_null_fit(net, X, theta, rng, sympy.Rational(1, 10 ** 6))
     return net, X, Y, theta, "verified"
 
