@@ -1,7 +1,8 @@
 """Benchmark on the instances users bring (bench/families.py): ours, the naive
 SymPy route and a float eigvalsh route side by side, each instance in its own
 child process (so "peak MiB" is that instance's peak resident memory,
-construction included).
+construction included). "ours (s)" is wall-clock time, "cpu (s)" the
+process's CPU time (all threads; the honest figure on a shared machine).
 
     python -m bench.users [--quick] [--only overlapping,long_rationals,...] [--naive-up-to 20]
 
@@ -39,16 +40,17 @@ FULL = [
     ("deep_chain", "deep linear chain (width 3)", [4, 8]),
     ("polynomial", "polynomial activation x + x^2/2", [4, 8]),
     ("zero_loss", "zero-loss point (overlapping patterns)", [19, 57]),
-    ("tanh", "tanh net, local_minimum_near at 30 digits", [2, 8, 33, 83]),
+    ("tanh", "tanh net, local_minimum_near at 30 digits", [2, 4, 15, 38]),
 ]
 QUICK = [(k, t, s[:1]) for k, t, s in FULL]
 
 
 def _build(family, size):
     from bench import families, intervals
-    if family == "tanh":
-        net, X, Y, theta = intervals.instance(size, 0)
-        return net, X, Y, theta
+    if family == "tanh":           # width 2: 3 -> 2 -> 3; wider: 10 inputs and d_y n >= parameters
+        if size <= 2:
+            return intervals.instance(size, 0)
+        return intervals.instance(size, 0, n=13 * size // 3 + 15, d_x=10)
     builder = getattr(families, family)
     net, X, Y, theta, _ = builder() if size is None else builder(size)
     return net, X, Y, theta
@@ -64,15 +66,15 @@ def _ours(family, size, out):
     import sympy
     from losscert import compile_loss, kernel
     net, X, Y, theta = _build(family, size)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     loss = compile_loss(net, X, Y)
     th = loss.point(theta)
     if family == "tanh":
         v = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     else:
         v = kernel.local_minimum(loss, th)
-    t = time.perf_counter() - t0
-    out.put((len(net.parameters), t, v.status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    t, c = time.perf_counter() - t0, time.process_time() - c0
+    out.put((len(net.parameters), t, c, v.status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
              _digits(Y)))
 
 
@@ -125,7 +127,7 @@ def _child(target, args, timeout):
 
 
 def instances(rows, naive_up_to, naive_timeout, ours_timeout):
-    print(f"{'family':<44} {'params':>6} {'Y digits':>8} {'ours (s)':>9} {'verdict':>12} {'peak MiB':>9} "
+    print(f"{'family':<44} {'params':>6} {'Y digits':>8} {'ours (s)':>9} {'cpu (s)':>8} {'verdict':>12} {'peak MiB':>9} "
           f"{'float (s)':>9} {'float says':>10} {'naive (s)':>10} {'ratio':>7}")
     for family, title, sizes in rows:
         for size in sizes:
@@ -134,10 +136,11 @@ def instances(rows, naive_up_to, naive_timeout, ours_timeout):
                 print(f"{title:<44} {'?':>6} {'':>8} {'>' + str(ours_timeout) if res is None else 'failed':>9}",
                       flush=True)
                 continue
-            P, t, status, peak, digits = res
+            P, t, c, status, peak, digits = res
             fl = _child(_float, (family, size), ours_timeout)
             ft, fsays = fl if isinstance(fl, tuple) else (float("nan"), "timeout" if fl is None else "failed")
-            line = (f"{title:<44} {P:>6} {digits:>8} {t:>9.2f} {status:>12} {peak:>9.0f} {ft:>9.2f} {fsays:>10}")
+            line = (f"{title:<44} {P:>6} {digits:>8} {t:>9.2f} {c:>8.2f} {status:>12} {peak:>9.0f} {ft:>9.2f} "
+                    f"{fsays:>10}")
             if P <= naive_up_to:
                 nv = _child(_naive, (family, size), naive_timeout)
                 if isinstance(nv, tuple):

@@ -73,6 +73,7 @@ def test_wrong_proposals_are_rejected_and_the_exact_route_answers(monkeypatch):
     S = linalg.matrix([[1, 2], [2, 1]], QF)                             # indefinite
     # a perturbed congruence: W S W^T is not diagonally dominant, so no PD proof
     assert linalg._diagonally_dominant(linalg._exact_congruence(S, QF, [[1, 0], [0, 1]]), QF) is False
+    assert linalg._exact_congruence(S, QF, [[1, 1], [0, 1]]) is None                # not triangular
     assert not linalg.proves_positive_definite(S, QF)
     # a lying float Cholesky (the identity for an indefinite matrix) proves nothing
     monkeypatch.setattr(linalg.numpy.linalg, "cholesky", lambda A: linalg.numpy.eye(A.shape[0]))
@@ -197,3 +198,22 @@ def test_hessian_psd_reuses_the_points_factorisation(monkeypatch):
     assert v.status == "verified" and v.evidence["inertia"]["zero"] == 1
     loss2, point2 = cases.saddle_at_origin()
     assert kernel.hessian_psd(loss2, loss2.point(point2)).status == "refuted"
+
+
+# -- the structural interval Hessian (compiler.Loss.iv_hessian) ------------------
+
+def test_structural_interval_hessian_encloses_the_hessian():
+    from losscert import compile_loss, dense, intervals
+    tanh = compile_loss(dense([2, 2, 1], activation="tanh", biases=True), [[1, "1/2"], ["-1/3", 2]], [[1, "1/4"]])
+    theta = tanh.point({p: sympy.Rational(k + 1, 7) for k, p in enumerate(tanh.params)})
+    with intervals.precision(30):
+        box = intervals.box(tanh.field, theta, sympy.Rational(1, 1000))
+        fast, slow = tanh.iv_hessian(box), tanh.iv_hessian_by_jets(box)
+    assert all(a.overlaps(b) for ra, rb in zip(fast, slow) for a, b in zip(ra, rb))
+    poly = compile_loss(dense([2, 2, 1], activation="poly(0, 1, 1/2)"), [[1, 2], [3, -1]], [[1, 0]])
+    theta = poly.point({p: sympy.Rational(k - 2, 3) for k, p in enumerate(poly.params)})
+    H = poly.hessian(theta).to_list()
+    with intervals.precision(30):
+        box = intervals.box(poly.field, theta, sympy.Rational(1, 100))
+        balls = poly.iv_hessian(box)
+    assert all(b.contains(intervals.field_to_arb(poly.field, h)) for rb, rh in zip(balls, H) for b, h in zip(rb, rh))

@@ -165,6 +165,29 @@ class _Lifts:
             return ball
 
 
+class ArbNumbers:
+    """Arb balls for :meth:`losscert.compiler.Loss._structural_hessian` (the
+    interval Hessian); a term is skipped only when its ball is exactly 0."""
+    def __init__(self, loss):
+        require()
+        self.zero, self.one = flint.arb(0), flint.arb(1)
+        self.lift = _Lifts(loss.field)
+        self.X = [[self.lift(x) for x in row] for row in loss.X]
+        self.Y = [[self.lift(y) for y in row] for row in loss.Y]
+
+    @staticmethod
+    def nonzero(x):
+        return not x.is_zero()
+
+    @staticmethod
+    def taylor2(act, a):
+        return act.arb_taylor(a, 2)
+
+
+def arb_mat(*args):
+    return flint.arb_mat(*args)
+
+
 class ArbAlgebra(FieldAlgebra):
     """Arb balls at the current precision (rigorous)."""
     def __init__(self, F: Field):

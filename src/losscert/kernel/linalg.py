@@ -254,7 +254,7 @@ def proves_positive_definite(S: DomainMatrix, F: Field, Sf=None) -> bool:
             return True
         # refine: the next W is round(2^k L'^-1) E V with E = diag(2^(top - e_i)) and L' the float
         # Cholesky factor of E (V S V^T) E, normalised
-        Mf = float_matrix(M, F)
+        Mf = _float_rows(M, F)
         if Mf is None or not all(Mf[i, i] > 0 for i in range(n)):
             return False
         shifts = _scaling_exponents(Mf)
@@ -277,15 +277,21 @@ def _int_matmul(A, B):
         return [[sum(a * b for a, b in zip(r, c)) for c in Bt] for r in A]
 
 
-def _exact_congruence(S: DomainMatrix, F: Field, V) -> DomainMatrix | None:
-    """V S V^T exactly, over the field of S."""
+def _exact_congruence(S: DomainMatrix, F: Field, V):
+    """The rows of a positive multiple of V S V^T, exactly (V: integer rows,
+    lower triangular with a non-zero diagonal, else None). Over QQ with
+    FLINT: fmpz products after clearing one common denominator."""
     n = S.shape[0]
-    if any(not any(row) for row in V):
+    if not _is_triangular_nonsingular(V):
         return None
+    flint_mat = getattr(S.to_dense().rep, "rep", None)
+    if F.is_rational and type(flint_mat).__name__ == "fmpq_mat":
+        from flint import fmpz_mat
+        num, _ = flint_mat.numer_denom()           # S = num / den, den > 0
+        W = fmpz_mat(V)
+        return (W * num * W.transpose()).tolist()
     W = DomainMatrix([[F.domain(x) for x in row] for row in V], (n, n), F.domain).to_dense()
-    if _is_triangular_nonsingular(V) is False:
-        return None
-    return W * S.to_dense() * W.transpose()
+    return (W * S.to_dense() * W.transpose()).to_list()
 
 
 def _is_triangular_nonsingular(V):
@@ -295,9 +301,8 @@ def _is_triangular_nonsingular(V):
     return all(V[i][i] != 0 and not any(V[i][i + 1:]) for i in range(n))
 
 
-def _diagonally_dominant(M: DomainMatrix, F: Field) -> bool:
-    """M_ii > sum_{j != i} |M_ij| for every row (exact comparisons)."""
-    rows = M.to_list()
+def _diagonally_dominant(rows, F: Field) -> bool:
+    """rows[i][i] > sum_{j != i} |rows[i][j]| for every row (exact comparisons)."""
     if F.is_rational:
         for i, row in enumerate(rows):
             diag = row[i]
@@ -315,6 +320,14 @@ def _diagonally_dominant(M: DomainMatrix, F: Field) -> bool:
         if F.sign(row[i]) <= 0 or F.compare(row[i], off) <= 0:
             return False
     return True
+
+
+def _float_rows(rows, F: Field):
+    try:
+        A = numpy.array([[float_value(F, x) if x else 0.0 for x in row] for row in rows], dtype=float)
+    except (OverflowError, ValueError, TypeError, AttributeError):
+        return None
+    return A if numpy.all(numpy.isfinite(A)) else None
 
 
 def negative_proposal(S: DomainMatrix, F: Field, Sf=None):
@@ -403,6 +416,8 @@ def psd_pivots(H: DomainMatrix, F: Field):
     if n == 0:
         return [], None
     Hf = float_matrix(H, F)
+    if Hf is not None and _float_cholesky_works(Hf) and proves_positive_definite(H, F, Hf):
+        return list(range(n)), None
     proposal = _pivot_proposal(H, F, Hf) if Hf is not None else None
     if proposal is not None:
         pivots, d = proposal
@@ -414,6 +429,19 @@ def psd_pivots(H: DomainMatrix, F: Field):
     _, pivots = nullspace(H, F)
     v = negative_direction(H.extract(pivots, pivots), F)
     return pivots, None if v is None else embed(v, pivots, n, F)
+
+
+def _float_cholesky_works(Hf) -> bool:
+    """The float Cholesky of the diagonally scaled matrix exists (a hint that it is PD)."""
+    diag = numpy.diag(Hf)
+    if not numpy.all(diag > 0):
+        return False
+    d = 1 / numpy.sqrt(diag)
+    try:
+        numpy.linalg.cholesky(Hf * d[:, None] * d[None, :])
+    except numpy.linalg.LinAlgError:
+        return False
+    return True
 
 
 def _pivot_proposal(H: DomainMatrix, F: Field, Hf):
