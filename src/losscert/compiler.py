@@ -490,6 +490,11 @@ class Loss:
             A[st.slot] = rows
             if st.activation is None:
                 vals[st.slot] = pre
+            elif st.activation.kind == "linear":        # sigma(a) = a: no Taylor coefficients needed
+                vals[st.slot] = pre
+                d1[st.slot] = [one] * n
+                d2[st.slot] = [zero] * n
+                Hh[st.slot] = rows
             else:
                 cs = [K.taylor2(st.activation, a) for a in pre]
                 vals[st.slot] = [c[0] for c in cs]
