@@ -227,6 +227,7 @@ def main():
     ap.add_argument("--naive-up-to", type=int, default=20, help="largest parameter count for the naive route")
     ap.add_argument("--naive-timeout", type=int, default=120)
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per instance for ours and float")
+    ap.add_argument("--sizes", default="", help="comma-separated sizes replacing each family's default sizes")
     ap.add_argument("--no-end-to-end", action="store_true")
     args = ap.parse_args()
     import numpy
@@ -237,6 +238,8 @@ def main():
     if args.only:
         keep = set(args.only.split(","))
         rows = [r for r in rows if r[0] in keep]
+    if args.sizes:
+        rows = [(k, t, [int(x) for x in args.sizes.split(",")]) for k, t, _ in rows]
     instances(rows, args.naive_up_to, args.naive_timeout, args.timeout)
     if not args.no_end_to_end:
         end_to_end()

@@ -287,7 +287,9 @@ def _exact_congruence(S: DomainMatrix, F: Field, V):
     flint_mat = getattr(S.to_dense().rep, "rep", None)
     if F.is_rational and type(flint_mat).__name__ == "fmpq_mat":
         from flint import fmpz_mat
-        num, _ = flint_mat.numer_denom()           # S = num / den, den > 0
+        num, den = flint_mat.numer_denom()         # S = num / den
+        if not den > 0:
+            return None
         W = fmpz_mat(V)
         return (W * num * W.transpose()).tolist()
     W = DomainMatrix([[F.domain(x) for x in row] for row in V], (n, n), F.domain).to_dense()
