@@ -127,8 +127,8 @@ def _child(target, args, timeout):
 
 
 def instances(rows, naive_up_to, naive_timeout, ours_timeout):
-    print(f"{'family':<44} {'params':>6} {'Y digits':>8} {'ours (s)':>9} {'cpu (s)':>8} {'verdict':>12} {'peak MiB':>9} "
-          f"{'float (s)':>9} {'float says':>10} {'naive (s)':>10} {'ratio':>7}")
+    print(f"{'family':<44} {'params':>6} {'Y digits':>8} {'ours (s)':>9} {'cpu (s)':>8} {'verdict':>12} "
+          f"{'peak MiB':>9} {'float (s)':>9} {'float says':>10} {'naive (s)':>10} {'ratio':>7}")
     for family, title, sizes in rows:
         for size in sizes:
             res = _child(_ours, (family, size), ours_timeout)

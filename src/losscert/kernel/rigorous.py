@@ -274,7 +274,7 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
 def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
     """Rational symmetric midpoint Hc (upper triangle of H; entries are fmpq)
     and mu >= max row sum of |H - Hc|."""
-    from flint import arb, fmpq
+    from flint import fmpq
     P = len(H)
     Hc = [[None] * P for _ in range(P)]
     rows = [fmpq(0)] * P
