@@ -26,13 +26,15 @@ import sympy
 from losscert import compile_loss, dense, intervals, kernel
 
 
-def instance(width: int, seed: int, n: int = 20):
+def instance(width: int, seed: int, n: int = 20, d_x: int = 3, d_y: int = 3):
+    """A d_x -> width -> d_y tanh net; for wide nets pass d_x and n so that
+    the fit's Hessian is well conditioned (d_y n >= parameters)."""
     rng = random.Random(seed)
-    net = dense([3, width, 3], activation="tanh")
+    net = dense([d_x, width, d_y], activation="tanh")
     q = lambda: sympy.Rational(rng.randint(-9, 9), 10)  # noqa: E731
-    X = [[q() for _ in range(n)] for _ in range(3)]
+    X = [[q() for _ in range(n)] for _ in range(d_x)]
     theta = {p: q() or sympy.Rational(1, 10) for p in net.parameters}
-    probe = compile_loss(net, X, [[0] * n for _ in range(3)])
+    probe = compile_loss(net, X, [[0] * n for _ in range(d_y)])
     with mpmath.workdps(50):
         out = [[v for v in row] for row in _outputs(probe, probe.point(theta))]
     Y = [[sympy.Rational(mpmath.nstr(v, 40)) for v in row] for row in out]

@@ -547,7 +547,26 @@ class Loss:
         return self._gradient_in(box, ArbAlgebra(self.field))
 
     def iv_hessian(self, box) -> list[list]:
-        """Balls containing each Hessian entry on the box (rigorous), as rows."""
+        """Balls containing each Hessian entry on the box (rigorous), as rows:
+        the structural Hessian of :meth:`hessian` evaluated in ball arithmetic."""
+        P = len(self.params)
+        K = _ArbNumbers(self)
+        J, G = self._structural_hessian(box, K)
+        rows = len(self.Y) * self.n
+        Jm = iv.flint.arb_mat(rows, P)
+        for r, row in J.items():
+            for q, v in row.items():
+                Jm[r, q] = v
+        H = Jm.transpose() * Jm
+        for p, row in G.items():
+            for q, v in row.items():
+                H[p, q] += v
+        two_s = K.lift(self.scale * 2)
+        return [[H[i, j] * two_s for j in range(P)] for i in range(P)]
+
+    def iv_hessian_by_jets(self, box) -> list[list]:
+        """iv_hessian column by column from first-order jets of the gradient
+        (slow; the reference :meth:`iv_hessian` is tested against)."""
         cols = self._hessian_columns(box, ArbJetAlgebra(self.field, 1))
         return [[cols[j][i] for j in range(len(cols))] for i in range(len(cols))]
 
@@ -578,62 +597,78 @@ class Loss:
         network's structure (sparse forward tangents, then forward-over-
         reverse with the residual as a fixed seed)."""
         theta = self._theta(theta)
-        F, n, P = self.field, self.n, len(self.params)
-        ni = self.n_inputs
+        F, P = self.field, len(self.params)
         from .network import check_hessian_size
         check_hessian_size(P)                           # before any P x P allocation
+        J, G = self._structural_hessian(theta, _ExactNumbers(self))
+        Jm = DomainMatrix.from_dod(J, (len(self.Y) * self.n, P), F.domain).to_dense()
+        H = Jm.transpose() * Jm
+        H = H + DomainMatrix.from_dod({p: r for p, r in G.items() if r}, (P, P), F.domain).to_dense()
+        return H * (self.scale * 2)
+
+    def _structural_hessian(self, theta, K) -> tuple[dict, dict]:
+        """The Jacobian J (dict of rows) and the residual part G (dict of
+        rows) of the Hessian / 2s, computed with the numbers ``K`` (exact
+        field elements or Arb balls: :class:`_ExactNumbers`, ``_ArbNumbers``)."""
+        n = self.n
+        ni = self.n_inputs
+        zero, one, nonzero, lift = K.zero, K.one, K.nonzero, K.lift
         vals = [None] * self.n_slots
         for i in range(ni):
-            vals[i] = self.X[i]
+            vals[i] = K.X[i]
         d1, d2 = {}, {}
         A, Hh = {}, {}
         for st in self.steps:
-            pre = [F.zero] * n
+            pre = [zero] * n
             rows = [dict() for _ in range(n)]
             for src, p, c in st.terms:
-                w = theta[p] if p is not None else c
+                w = theta[p] if p is not None else lift(c)
                 h = vals[src]
                 pre = [a + w * x for a, x in zip(pre, h)]
-                if src >= ni and w:
+                if src >= ni and nonzero(w):
                     for row, tang in zip(rows, Hh[src]):
                         for q, v in tang.items():
-                            row[q] = row.get(q, F.zero) + w * v
+                            row[q] = row.get(q, zero) + w * v
                 if p is not None:
                     for row, x in zip(rows, h):
-                        if x:
-                            row[p] = row.get(p, F.zero) + x
+                        if nonzero(x):
+                            row[p] = row.get(p, zero) + x
             if st.bias is not None:
                 pre = [a + theta[st.bias] for a in pre]
                 for row in rows:
-                    row[st.bias] = row.get(st.bias, F.zero) + F.one
+                    row[st.bias] = row.get(st.bias, zero) + one
             A[st.slot] = rows
             if st.activation is None:
                 vals[st.slot] = pre
+            elif st.activation.kind == "linear":        # sigma(a) = a: no Taylor coefficients needed
+                vals[st.slot] = pre
+                d1[st.slot] = [one] * n
+                d2[st.slot] = [zero] * n
+                Hh[st.slot] = rows
             else:
-                cs = [act.taylor(a, 2, F) for act, a in zip(self._activations(st), pre)]
+                cs = [K.taylor2(act, a) for act, a in zip(self._activations(st), pre)]
                 vals[st.slot] = [c[0] for c in cs]
                 d1[st.slot] = [c[1] for c in cs]
                 d2[st.slot] = [c[2] * 2 for c in cs]
-                Hh[st.slot] = [{q: v * s for q, v in row.items()} if s else {} for row, s in zip(rows, d1[st.slot])]
+                Hh[st.slot] = [{q: v * s for q, v in row.items()} if nonzero(s) else {}
+                               for row, s in zip(rows, d1[st.slot])]
         # Gauss-Newton part
         J = {}
-        for i, (o, yrow) in enumerate(zip(self.output_slots, self.Y)):
+        for i, o in enumerate(self.output_slots):
             for k in range(n):
-                row = {q: v for q, v in A[o][k].items() if v}
+                row = {q: v for q, v in A[o][k].items() if nonzero(v)}
                 if row:
                     J[i * n + k] = row
-        Jm = DomainMatrix.from_dod(J, (len(self.Y) * n, P), F.domain).to_dense()
-        H = Jm.transpose() * Jm
         # second-order part: Hessian of phi = sum_o <R_o, a_o> with R fixed
         G: dict[int, dict] = {}
 
         def add_to(p, tang, factor):
-            if factor:
+            if nonzero(factor):
                 row = G.setdefault(p, {})
                 for q, v in tang.items():
-                    row[q] = row.get(q, F.zero) + factor * v
+                    row[q] = row.get(q, zero) + factor * v
 
-        lam = {o: [f - y for f, y in zip(vals[o], yrow)] for o, yrow in zip(self.output_slots, self.Y)}
+        lam = {o: [f - y for f, y in zip(vals[o], yrow)] for o, yrow in zip(self.output_slots, K.Y)}
         Lam = {o: [{} for _ in range(n)] for o in self.output_slots}
         mu, Mu = {}, {}
         for st in reversed(self.steps):
@@ -644,11 +679,11 @@ class Loss:
                 lam[v] = [s * m for s, m in zip(d1[v], mu[v])]
                 Lam[v] = []
                 for k in range(n):
-                    t = {q: x * d1[v][k] for q, x in Mu[v][k].items()} if d1[v][k] else {}
+                    t = {q: x * d1[v][k] for q, x in Mu[v][k].items()} if nonzero(d1[v][k]) else {}
                     f = d2[v][k] * mu[v][k]
-                    if f:
+                    if nonzero(f):
                         for q, x in A[v][k].items():
-                            t[q] = t.get(q, F.zero) + f * x
+                            t[q] = t.get(q, zero) + f * x
                     Lam[v].append(t)
             for src, p, c in st.terms:
                 h = vals[src]
@@ -658,22 +693,21 @@ class Loss:
                         if src >= ni:
                             add_to(p, Hh[src][k], lam[v][k])
                 if src >= ni:
-                    w = theta[p] if p is not None else c
-                    m = mu.setdefault(src, [F.zero] * n)
+                    w = theta[p] if p is not None else lift(c)
+                    m = mu.setdefault(src, [zero] * n)
                     M = Mu.setdefault(src, [dict() for _ in range(n)])
                     for k in range(n):
                         m[k] = m[k] + w * lam[v][k]
-                        if w:
+                        if nonzero(w):
                             for q, x in Lam[v][k].items():
-                                M[k][q] = M[k].get(q, F.zero) + w * x
-                        if p is not None and lam[v][k]:
-                            M[k][p] = M[k].get(p, F.zero) + lam[v][k]
+                                M[k][q] = M[k].get(q, zero) + w * x
+                        if p is not None and nonzero(lam[v][k]):
+                            M[k][p] = M[k].get(p, zero) + lam[v][k]
             if st.bias is not None:
                 for k in range(n):
-                    add_to(st.bias, Lam[v][k], F.one)
-        G = {p: {q: x for q, x in row.items() if x} for p, row in G.items()}
-        H = H + DomainMatrix.from_dod({p: r for p, r in G.items() if r}, (P, P), F.domain).to_dense()
-        return H * (self.scale * 2)
+                    add_to(st.bias, Lam[v][k], one)
+        G = {p: {q: x for q, x in row.items() if nonzero(x)} for p, row in G.items()}
+        return J, G
 
     def hessian_reference(self, theta) -> DomainMatrix:
         """The Hessian column by column from first-order jets of the gradient
@@ -704,6 +738,41 @@ class Loss:
 
     def to_mp(self, theta) -> list:
         return [_to_mp(self.field, t) for t in theta]
+
+
+class _ExactNumbers:
+    """Field elements for :meth:`Loss._structural_hessian`."""
+    def __init__(self, loss: Loss):
+        F = loss.field
+        self.zero, self.one, self.X, self.Y = F.zero, F.one, loss.X, loss.Y
+        self.taylor2 = lambda act, a: act.taylor(a, 2, F)
+
+    @staticmethod
+    def nonzero(x):
+        return bool(x)
+
+    @staticmethod
+    def lift(c):
+        return c
+
+
+class _ArbNumbers:
+    """Arb balls for :meth:`Loss._structural_hessian` (the interval Hessian);
+    a term is skipped only when its ball is exactly 0."""
+    def __init__(self, loss: Loss):
+        iv.require()
+        self.zero, self.one = iv.flint.arb(0), iv.flint.arb(1)
+        self.lift = _Lifts(loss.field)
+        self.X = [[self.lift(x) for x in row] for row in loss.X]
+        self.Y = [[self.lift(y) for y in row] for row in loss.Y]
+
+    @staticmethod
+    def nonzero(x):
+        return not x.is_zero()
+
+    @staticmethod
+    def taylor2(act, a):
+        return act.arb_taylor(a, 2)
 
 
 class Nearby:

@@ -102,13 +102,24 @@ class Analysis:
             self._rigorous(exc)
             return
         self.evidence["loss"] = F.show(self.L0)
+        self._pending = True
         if not self.L0:
+            # a zero-loss point is a global minimum: nothing else is needed for local_minimum
+            # (strict_local_minimum calls complete() for the rest)
             self.is_min = True
             self.reason = "L(theta) = 0, the global minimum value of a squared loss"
+            return
+        self.complete()
+
+    def complete(self) -> "Analysis":
+        """Run the second- and higher-order analysis if it has not run yet."""
+        if not getattr(self, "_pending", False):
+            return self
+        self._pending = False
         try:
             self._run()
         except NonSmooth as exc:
-            kink = at_kink(loss, theta, self.L0)       # piecewise-linear kinks: decided piece by piece
+            kink = at_kink(self.loss, self.theta, self.L0)   # piecewise-linear kinks: decided piece by piece
             self.is_min, self.is_strict = self.is_min or kink.is_min, kink.is_strict
             self.evidence.update(kink.evidence)
             self.reason = self.reason or kink.reason or f"the loss is not twice differentiable here ({exc})"
@@ -118,6 +129,7 @@ class Analysis:
                 self._rigorous(exc)
             self.reason = self.reason or f"exact evaluation impossible ({exc})"
             self.strict_reason = self.strict_reason or self.reason
+        return self
 
     def _rigorous(self, exc):
         """Transcendental values: only refutations are possible at a point
@@ -154,20 +166,46 @@ class Analysis:
 
     def _run(self):
         loss, theta, F = self.loss, self.theta, self.F
-        g = loss.gradient(theta)
-        self.critical = not any(g)
-        if not self.critical:
-            self.evidence["gradient"] = _named(loss, F, g)
-            self._not_min("not a critical point: the gradient is not zero",
-                          _descent(loss, theta, self.L0, [[-x for x in g]], 1, "-grad"))
-            return
-        H = loss.hessian(theta)
-        self.hessian = H
+        if self.is_min:             # L = 0: the residual, hence the gradient of the squared loss, vanishes
+            self.critical = True
+        else:
+            g = loss.gradient(theta)
+            self.critical = not any(g)
+            if not self.critical:
+                self.evidence["gradient"] = _named(loss, F, g)
+                self._not_min("not a critical point: the gradient is not zero",
+                              _descent(loss, theta, self.L0, [[-x for x in g]], 1, "-grad"))
+                return
+        fact = factored_hessian(loss, theta)
+        H = self.hessian = fact.H
         P = len(theta)
-        kernel, pivots, d = linalg.psd_certificate(H, F)
-        self.pivots, self.kernel = pivots, kernel
         if P <= SHOW_MATRIX_UP_TO:
             self.evidence["hessian"] = [_vec(F, r) for r in H.to_list()]
+        searched = False
+        if self.is_min:             # only strictness is open: a constant-loss curve settles it, no PSD test
+            self._symmetries()
+            searched = True
+            if self.is_strict is False:
+                return
+        fact.factor()
+        pivots, d = fact.pivots, fact.negative
+        if d is None and P > len(pivots):
+            # H[p, p] is PD: H is PSD with kernel dimension P - |p| once that many independent kernel
+            # vectors are exhibited: the orbit tangents (exact, independent, in ker H) when there are
+            # enough of them, else the kernel vectors solved on the pivots (checked by H K = 0)
+            if not searched:
+                self._symmetries()
+                searched = True
+            if len(self.orbit_tangents) > P - len(pivots):
+                raise AssertionError("kernel self-check failed: more independent kernel vectors than P - rank")
+            if len(self.orbit_tangents) == P - len(pivots) and fact.kernel is None:
+                fact.kernel, fact.kernel_how = list(self.orbit_tangents), "the independent orbit tangents"
+            fact.certify_kernel(F)
+            pivots, d = fact.pivots, fact.negative
+        elif d is not None:
+            fact.certify_kernel(F)
+        kernel = fact.kernel
+        self.pivots, self.kernel = pivots, kernel
         if d is not None:
             if P <= 200:
                 self.evidence["inertia"] = dict(zip(("positive", "negative", "zero"), linalg.inertia(H, F)))
@@ -176,13 +214,17 @@ class Analysis:
             return
         self.evidence["inertia"] = {"positive": len(pivots), "negative": 0, "zero": P - len(pivots)}
         self.evidence["hessian_psd"] = "positive definite on the span of the pivot coordinates " \
-                                       f"{[loss.params[p] for p in pivots]} (exact block elimination)"
+                                       f"{[loss.params[p] for p in pivots]} (checked exactly)"
         if not kernel:
             self.is_min = self.is_strict = True
             self.reason = self.strict_reason = "critical point with a positive definite Hessian"
             return
         self.evidence["kernel_basis"] = [_named(loss, F, k) for k in kernel[:10]]
-        self._symmetries()
+        if fact.kernel_how:
+            self.evidence["kernel_dimension"] = f"{len(kernel)}: H[p, p] positive definite and H k = 0 for " \
+                                                f"{fact.kernel_how}"
+        if not searched:
+            self._symmetries()
         if self.is_min and self.is_strict is False:
             return                      # both questions are settled (zero loss, constant-loss curve)
         self._higher_order()
@@ -480,6 +522,54 @@ def _show_form(form: dict, F: Field) -> str:
     return str(sum(F.to_sympy(c) * sympy.Mul(*[x ** e for x, e in zip(cs, mono)]) for mono, c in form.items()))
 
 
+# -- one Hessian and one factorisation per point, shared by the rules ------------
+
+class FactoredHessian:
+    """The exact Hessian at a point with its PSD certificate: pivots p (H[p, p]
+    proven positive definite when ``negative`` is None), ``negative`` (a
+    vector with d^T H d < 0, or None), and the kernel basis once certified."""
+
+    def __init__(self, H, F: Field):
+        self.H, self.F = H, F
+        self.pivots = self.negative = self.kernel = None
+        self.kernel_how = ""
+
+    def factor(self) -> "FactoredHessian":
+        """Compute the pivots and the negative direction (once)."""
+        if self.pivots is None:
+            self.pivots, self.negative = linalg.psd_pivots(self.H, self.F)
+            if len(self.pivots) == self.H.shape[0] and self.negative is None:
+                self.kernel = []
+        return self
+
+    def certify_kernel(self, F: Field):
+        """Make ``kernel`` a certified basis of ker H (and fix pivots/negative if the proposed rank was wrong)."""
+        self.factor()
+        if self.kernel is not None and linalg.vanishes(self.H, self.kernel, F):
+            return
+        kernel = linalg.kernel_for(self.H, F, self.pivots)
+        if kernel is not None:
+            self.kernel, self.kernel_how = kernel, ""
+            return
+        self.kernel, self.pivots, negative = linalg.psd_certificate(self.H, F)
+        self.negative = self.negative if self.negative is not None else negative
+        self.kernel_how = ""
+
+
+_FACTORED: dict = {}
+
+
+def factored_hessian(loss: Loss, theta) -> FactoredHessian:
+    """The point's Hessian and its factorisation, computed once (hessian_psd and the analysis share it)."""
+    key = (id(loss), tuple(loss.field.show(x) for x in theta))
+    hit = _FACTORED.get(key)
+    if hit is None or hit[0] is not loss:
+        if len(_FACTORED) > 16:
+            _FACTORED.clear()
+        hit = _FACTORED[key] = (loss, FactoredHessian(loss.hessian(theta), loss.field))
+    return hit[1]
+
+
 # -- the public decisions ------------------------------------------------------
 
 def _analysis_cache(size: int = 64):
@@ -510,7 +600,7 @@ def analyse(loss: Loss, theta) -> Analysis:
     """The analysis of one point: a private copy (changing it changes no verdict)."""
     if type(loss) is not Loss:
         raise TypeError(f"expected a losscert Loss, got {type(loss).__name__}")
-    a = _cached_analysis(loss, theta)
+    a = _cached_analysis(loss, theta).complete()
     return copy.deepcopy(a, {id(loss): loss, id(a.F): a.F})
 
 
@@ -557,7 +647,7 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
     try:
-        H = loss.hessian(theta)
+        fact = factored_hessian(loss, theta)
     except NotExact as exc:
         ev = rigorous.negative_curvature(loss, theta)
         if ev:
@@ -565,13 +655,18 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
         return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact Hessian is not available: {exc}")
-    kernel, pivots, d = linalg.psd_certificate(H, F)
+    H, d = fact.H, fact.factor().negative
+    if d is None:
+        fact.certify_kernel(F)
+        d = fact.negative
     if d is not None:
         q = linalg.quad(H, d, F)
         if F.sign(q) >= 0:
             raise AssertionError("kernel self-check failed: negative-curvature direction")
         return Verdict(REFUTED, f"v^T H v = {F.show(q)} < 0", {"direction": _named(loss, F, d)})
-    return Verdict(VERIFIED, f"H is PSD with rank {len(pivots)} (exact block elimination on the pivots)",
+    pivots, kernel = fact.pivots, fact.kernel
+    return Verdict(VERIFIED, f"H is PSD with rank {len(pivots)} (H[p, p] positive definite on the pivots, "
+                   "kernel checked exactly)",
                    {"inertia": {"positive": len(pivots), "negative": 0, "zero": len(kernel)},
                     "kernel_basis": [_named(loss, F, k) for k in kernel[:10]]})
 
@@ -580,12 +675,12 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
 def local_minimum(loss: Loss, theta) -> Verdict:
     a = _cached_analysis(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_min]
-    return Verdict(status, a.reason, a.evidence)
+    return Verdict(status, a.reason, dict(a.evidence))
 
 
 @loss_rule
 def strict_local_minimum(loss: Loss, theta) -> Verdict:
-    a = _cached_analysis(loss, theta)
+    a = _cached_analysis(loss, theta).complete()
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_strict]
     return Verdict(status, a.strict_reason or a.reason, a.evidence)
 

@@ -14,7 +14,9 @@ lies in the sup-norm ball of radius r around theta:
    Y ~ H(c)^-1, lies inside B': B' holds exactly one critical point;
 3. the Hessian is positive definite on all of B': with Hc the rational
    midpoint matrix and |H - Hc| <= Delta entrywise on B', Hc - mu I is
-   positive definite by exact elimination, mu = max row sum of Delta >= ||H - Hc||_2.
+   positive definite, checked exactly (a float Cholesky congruence whose
+   exact product is diagonally dominant, else exact elimination), with
+   mu = max row sum of Delta >= ||H - Hc||_2.
 
 A C^2 function whose Hessian is positive definite on a convex box, with a
 critical point in it, has a strict local minimum there. The claim is
@@ -264,11 +266,10 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
           "precision_digits": digits}
     # Hessian positive definite on the box
     mu, Hc = _perturbation_bound(H)
-    kernel, pivots, d = linalg.psd_certificate(DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in
-                                                             _shift(Hc, mu)], (P, P), QQ), Field())
-    if d is not None or kernel:
+    shifted = DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in _shift(Hc, mu)], (P, P), QQ)
+    if linalg.negative_direction(shifted, Field()) is not None:
         return False, {"failed": "the Hessian enclosure on the box is not provably positive definite"}
-    ev["hessian"] = (f"Hc - mu I is positive definite (exact elimination), mu <= {iv.upper_text(iv.exact(mu))} bounds "
+    ev["hessian"] = (f"Hc - mu I is positive definite (checked exactly), mu <= {iv.upper_text(iv.exact(mu))} bounds "
                      "||H - Hc||_2 for every H on the box (max row sum of |H - Hc|): lambda_min(H) > 0")
     # Krawczyk: K(B') - c inside (-rho, rho)
     try:
@@ -290,38 +291,58 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
 
 
 def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
-    """Rational symmetric midpoint Hc (upper triangle of H) and mu >= max row sum of |H - Hc|."""
+    """Rational symmetric midpoint Hc (upper triangle of H; entries are fmpq)
+    and mu >= max row sum of |H - Hc|."""
+    from flint import fmpq
     P = len(H)
     Hc = [[None] * P for _ in range(P)]
-    rows = [sympy.Integer(0)] * P
+    rows = [fmpq(0)] * P
     for i in range(P):
         for j in range(i, P):
-            m = iv.mid(H[i][j])
-            Hc[i][j] = Hc[j][i] = m
-            dev = iv.upper((H[i][j] - iv.exact(m)).abs_upper())
+            m = H[i][j].mid()
+            Hc[i][j] = Hc[j][i] = _fmpq(m)
+            dev = _fmpq_upper((H[i][j] - m).abs_upper())
             rows[i] += dev
             if j != i:
                 rows[j] += dev
-    return max(rows, default=sympy.Integer(0)), Hc
+    mu = max(rows, default=fmpq(0))
+    return sympy.Rational(int(mu.p), int(mu.q)), Hc
+
+
+def _fmpq(point):
+    """An exact Arb midpoint (radius 0) as an fmpq."""
+    from flint import fmpq
+    man, exp = point.man_exp()
+    man, exp = int(man), int(exp)
+    return fmpq(man * 2 ** exp) if exp >= 0 else fmpq(man, 2 ** -exp)
+
+
+def _fmpq_upper(x):
+    """An fmpq upper bound of the ball x (mid + rad)."""
+    return _fmpq(x.mid()) + _fmpq(x.rad())
 
 
 def _shift(Hc, mu) -> list:
+    from flint import fmpq
+    mu = fmpq(int(sympy.Rational(mu).p), int(sympy.Rational(mu).q))
     return [[h - mu if i == j else h for j, h in enumerate(row)] for i, row in enumerate(Hc)]
 
 
 def _lowest_direction(H):
     """An approximate eigenvector of the smallest eigenvalue of mid(H), if negative (a proposal)."""
-    import mpmath
+    import numpy
     P = len(H)
     if not P:
         return None
-    A = mpmath.matrix([[float(H[i][j].mid()) for j in range(P)] for i in range(P)])
-    A = (A + A.T) / 2
-    E, Q = mpmath.eigsy(A)
-    k = min(range(P), key=lambda i: E[i])
-    if E[k] >= 0:
+    try:
+        A = numpy.array([[float(H[i][j].mid()) for j in range(P)] for i in range(P)])
+        A = (A + A.T) / 2
+        E, Q = numpy.linalg.eigh(A)
+    except (OverflowError, ValueError, numpy.linalg.LinAlgError):
         return None
-    return [sympy.Rational(round(float(Q[i, k]) * 2 ** 20), 2 ** 20) for i in range(P)]
+    if not E[0] < 0:
+        return None
+    return [sympy.Rational(int(round(float(Q[i, 0]) * 2 ** 20)), 2 ** 20) for i in range(P)]
 
 
 def _quad(H, v):
