@@ -163,8 +163,7 @@ def test_sympy_ground_types_fallback_agrees():
 
 def _fresh():
     from losscert import kernel
-    kernel.decide._CACHE.clear()
-    kernel.decide._FACTORED.clear()
+    kernel.decide.clear_cache()
     return kernel
 
 

@@ -300,7 +300,7 @@ class Analysis:
         """The effective function h on the slice, order by order: the lowest
         non-zero homogeneous part h_k (odd k: descent; even: its sign), then
         weighted-homogeneous principal parts as more orders become known."""
-        loss, theta, F = self.loss, self.theta, self.F
+        theta, F = self.theta, self.F
         mp = sl.m
         top = _jet_order_limit(mp, len(theta))
         tried = set()
@@ -556,36 +556,19 @@ class FactoredHessian:
         self.kernel_how = ""
 
 
-_FACTORED: dict = {}
-
-
-def factored_hessian(loss: Loss, theta) -> FactoredHessian:
-    """The point's Hessian and its factorisation, computed once (hessian_psd and the analysis share it)."""
-    key = (id(loss), tuple(loss.field.show(x) for x in theta))
-    hit = _FACTORED.get(key)
-    if hit is None or hit[0] is not loss:
-        if len(_FACTORED) > 16:
-            _FACTORED.clear()
-        hit = _FACTORED[key] = (loss, FactoredHessian(loss.hessian(theta), loss.field))
-    return hit[1]
-
-
-# -- the public decisions ------------------------------------------------------
-
-def _analysis_cache(size: int = 64):
-    """The per-point analyses, held in a closure (no module attribute to
-    write into): ``(lookup, clear)``. Verdicts copy what they take from an
-    analysis (:class:`~.verdict.Verdict` deep-freezes its evidence)."""
+def _per_point_cache(make, size: int):
+    """A cache of ``make(loss, theta)`` per (loss, point), held in a closure
+    (no module attribute to write into): ``(lookup, clear)``."""
     store: dict = {}
 
-    def lookup(loss: Loss, theta) -> Analysis:
+    def lookup(loss: Loss, theta):
         theta = loss.point(theta)       # points: field elements, mappings, sequences, arrays
         key = (id(loss), tuple(loss.field.show(x) for x in theta))
         hit = store.get(key)
         if hit is None or hit[0] is not loss:
             if len(store) > size:
                 store.clear()
-            hit = store[key] = (loss, Analysis(loss, theta))
+            hit = store[key] = (loss, make(loss, theta))
         return hit[1]
 
     def clear() -> None:
@@ -593,7 +576,22 @@ def _analysis_cache(size: int = 64):
     return lookup, clear
 
 
-_cached_analysis, clear_cache = _analysis_cache()
+# The point's Hessian and its factorisation, computed once (hessian_psd and the analysis share it).
+factored_hessian, _clear_factored = _per_point_cache(
+    lambda loss, theta: FactoredHessian(loss.hessian(theta), loss.field), 16)
+
+
+# -- the public decisions ------------------------------------------------------
+
+# The per-point analyses. Verdicts copy what they take from an analysis
+# (:class:`~.verdict.Verdict` deep-freezes its evidence).
+_cached_analysis, _clear_analyses = _per_point_cache(Analysis, 64)
+
+
+def clear_cache() -> None:
+    """Forget every cached analysis and Hessian factorisation."""
+    _clear_analyses()
+    _clear_factored()
 
 
 def analyse(loss: Loss, theta) -> Analysis:
