@@ -41,7 +41,7 @@ from __future__ import annotations
 from sympy.polys.rings import ring
 
 from ..activations import NonSmooth, NotExact
-from ..compiler import Loss
+from ..compiler import FieldAlgebra, Loss
 from ..network import bias_name, edge_name
 from . import linalg
 from .symmetry import Curve
@@ -50,7 +50,7 @@ MAX_FAMILY_PARAMETERS = 80     # parameters of the network up to which families 
 MAX_FAMILY_VARIABLES = 12      # ring variables (s_i, c_j, 1/c_j) of one family
 
 
-class RingAlgebra:
+class RingAlgebra(FieldAlgebra):
     """Exact polynomials over the loss's field: what the forward/backward pass
     computes with when the point depends polynomially on family variables.
     Polynomial activations apply exactly; a piecewise-linear one (ReLU, leaky
@@ -66,17 +66,6 @@ class RingAlgebra:
 
     def lift(self, c):
         return self.R.zero + c
-
-    def const(self, c):
-        return c
-
-    def add(self, a, b):
-        return a + b
-
-    def mul(self, a, b):
-        return a * b
-
-    scale = mul
 
     def activate(self, act, a, derivative):
         poly = act.polynomial_coefficients

@@ -31,7 +31,7 @@ from __future__ import annotations
 from sympy.polys.rings import ring
 
 from ..activations import NonSmooth, NotExact
-from ..compiler import Loss
+from ..compiler import FieldAlgebra, Loss
 
 MAX_ATOMS = 48
 
@@ -40,7 +40,7 @@ class _TooManyAtoms(Exception):
     pass
 
 
-class AtomAlgebra:
+class AtomAlgebra(FieldAlgebra):
     """Polynomials in atoms (values of transcendental activations) over the
     field: the forward/backward pass's algebra for :func:`formal_gradient_zero`."""
 
@@ -53,17 +53,6 @@ class AtomAlgebra:
 
     def lift(self, c):
         return self.R.zero + c
-
-    def const(self, c):
-        return c
-
-    def add(self, a, b):
-        return a + b
-
-    def mul(self, a, b):
-        return a * b
-
-    scale = mul
 
     def _atom(self, what, act, arg):
         key = (what, act.spec, frozenset(arg.items()))
