@@ -97,3 +97,20 @@ if __name__ == "__main__" and sys.argv[1:] == ["--update"]:
         if new != text:
             page.write_text(new)
             print(f"updated {page.relative_to(ROOT)}")
+
+
+def test_every_public_kernel_function_has_a_docstring():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import losscert.kernel as kernel
+    missing = []
+    for info in pkgutil.iter_modules(kernel.__path__):
+        mod = importlib.import_module(f"losscert.kernel.{info.name}")
+        for name, obj in vars(mod).items():
+            if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            if getattr(obj, "__module__", None) == mod.__name__ and not (obj.__doc__ or "").strip():
+                missing.append(f"{info.name}.{name}")
+    assert not missing, missing

@@ -114,6 +114,7 @@ _ARB_FUNCTIONS = {sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.co
 
 
 class NoEnclosure(ArithmeticError):
+    """An Arb enclosure could not be computed for a constant (it is then treated as undecided)."""
     pass
 
 

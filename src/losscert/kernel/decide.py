@@ -579,6 +579,7 @@ def _per_point_cache(make, size: int):
 # The point's Hessian and its factorisation, computed once (hessian_psd and the analysis share it).
 factored_hessian, _clear_factored = _per_point_cache(
     lambda loss, theta: FactoredHessian(loss.hessian(theta), loss.field), 16)
+factored_hessian.__doc__ = "The Hessian at theta and its factorisation, computed once per point."
 
 
 # -- the public decisions ------------------------------------------------------
@@ -604,6 +605,9 @@ def analyse(loss: Loss, theta) -> Analysis:
 
 @loss_rule
 def critical_point(loss: Loss, theta) -> Verdict:
+    """Verified when the exact gradient at theta is zero (or zero as a formal
+    identity in transcendental values); refuted when an entry is provably
+    non-zero (exactly, or by an Arb enclosure); inconclusive at kinks."""
     theta = loss.point(theta)
     F = loss.field
     try:
@@ -623,6 +627,8 @@ def critical_point(loss: Loss, theta) -> Verdict:
 
 @loss_rule
 def loss_value(loss: Loss, theta, value) -> Verdict:
+    """L(theta) == value: exactly, by a formal identity, or refuted when an
+    Arb enclosure of L(theta) excludes the value."""
     theta = loss.point(theta)
     F = loss.field
     try:
@@ -671,6 +677,10 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
 
 @loss_rule
 def local_minimum(loss: Loss, theta) -> Verdict:
+    """theta is a local minimum: verified by zero loss, a positive definite
+    Hessian, Morse-Bott (orbits or proven critical families spanning ker H),
+    the effective function on the kernel, or the piecewise analysis at a
+    kink; refuted with an explicit descent curve (exact Taylor evidence)."""
     a = _cached_analysis(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_min]
     return Verdict(status, a.reason, dict(a.evidence))
@@ -678,6 +688,8 @@ def local_minimum(loss: Loss, theta) -> Verdict:
 
 @loss_rule
 def strict_local_minimum(loss: Loss, theta) -> Verdict:
+    """theta is a strict local minimum; refuted by a proven constant-loss
+    curve through theta (e.g. a rescaling orbit) or by a refuted minimum."""
     a = _cached_analysis(loss, theta).complete()
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_strict]
     return Verdict(status, a.strict_reason or a.reason, a.evidence)
@@ -685,6 +697,9 @@ def strict_local_minimum(loss: Loss, theta) -> Verdict:
 
 @loss_rule
 def saddle(loss: Loss, theta) -> Verdict:
+    """A critical point that is neither a local minimum nor a local maximum:
+    a descent curve and an ascent curve, both checked exactly; refuted for a
+    proven local minimum or a non-critical point."""
     theta = loss.point(theta)
     a = _cached_analysis(loss, theta)
     if a.is_min:
@@ -743,6 +758,8 @@ def _higher_order_ascent(a: Analysis) -> dict | None:
 
 @loss_rule
 def not_global(loss: Loss, theta, better) -> Verdict:
+    """L(better) < L(theta), exactly or by separated Arb enclosures; refuted
+    when L(better) >= L(theta) or L(theta) = 0 (the global minimum value)."""
     theta, better = loss.point(theta), loss.point(better)
     F = loss.field
     try:
@@ -764,6 +781,7 @@ def not_global(loss: Loss, theta, better) -> Verdict:
 
 @loss_rule
 def spurious_local_minimum(loss: Loss, theta, better) -> Verdict:
+    """``local_minimum`` and ``not_global`` both verified; refuted if either is."""
     lm, ng = local_minimum(loss, theta), not_global(loss, theta, better)
     ev = {"local_minimum": lm.as_dict(), "not_global": ng.as_dict()}
     if REFUTED in (lm.status, ng.status):

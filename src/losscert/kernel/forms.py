@@ -27,6 +27,7 @@ from ..fields import Field
 
 
 def evaluate(form: dict, point, F: Field):
+    """The form {monomial: coefficient} at a point, exactly."""
     total = F.zero
     for exps, c in form.items():
         term = c
@@ -162,6 +163,7 @@ def _branch_and_bound(form, m, F, max_boxes, signs=(1,)):
 # -- weighted-homogeneous (quasi-homogeneous) principal parts -------------------
 
 def weighted_degree(exps, weights) -> int:
+    """The weighted degree sum w_i e_i of a monomial."""
     return sum(e * w for e, w in zip(exps, weights))
 
 

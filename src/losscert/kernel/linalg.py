@@ -35,6 +35,7 @@ REFINEMENTS = 2                # float Cholesky rounds on the exact product W S 
 
 
 def matrix(rows, F: Field) -> DomainMatrix:
+    """A dense DomainMatrix over the field from rows of field elements."""
     rows = [[F(x) for x in r] for r in rows]
     n = len(rows)
     m = len(rows[0]) if rows else 0
@@ -42,14 +43,17 @@ def matrix(rows, F: Field) -> DomainMatrix:
 
 
 def column(v, F: Field) -> DomainMatrix:
+    """A column vector (n x 1 DomainMatrix)."""
     return DomainMatrix([[x] for x in v], (len(v), 1), F.domain).to_dense()
 
 
 def matvec(M: DomainMatrix, v, F: Field) -> list:
+    """M v as a list of field elements."""
     return [r[0] for r in (M * column(v, F)).to_list()]
 
 
 def dot(u, v, F: Field):
+    """The exact inner product of two vectors."""
     out = F.zero
     for a, b in zip(u, v):
         if a and b:

@@ -114,6 +114,8 @@ def nonzero_gradient(loss: Loss, theta) -> dict | None:
 
 
 def critical_point(loss: Loss, theta) -> Verdict:
+    """Transcendental values: refuted when a gradient entry's Arb enclosure
+    excludes 0, verified only when every entry is an exact zero ball."""
     theta = loss.point(theta)
     ev = nonzero_gradient(loss, theta)
     if ev:
