@@ -258,3 +258,19 @@ def test_library_api_of_claim_files(tmp_path):
     assert [claims.decide(cf, c).status for c in cf.claims] == ["verified", "verified", "refuted"]
     assert cf.claims[2].args["better"] == cf.loss.point({"x -> h": 0, "h -> y": 0})
     assert cf.claims[1].args["value"] == cf.loss.field(0)
+
+
+def test_verbose_prints_certificates_and_quiet_only_mismatches(tmp_path):
+    import subprocess
+    import sys
+    example = str(Path(__file__).resolve().parents[1] / "examples" / "lin-sun-zhang-theorem2.toml")
+    verbose = subprocess.run([sys.executable, "-m", "losscert", "check", "-v", example], capture_output=True, text=True)
+    assert verbose.returncode == 0
+    assert "kernel_basis:" in verbose.stdout and "rescale neuron h1" in verbose.stdout   # the certificate itself
+    quiet = subprocess.run([sys.executable, "-m", "losscert", "check", "-q", example], capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stdout == ""                                  # every claim as expected
+    bad = tmp_path / "bad.toml"
+    bad.write_text(Path(example).read_text().replace('expect = "refuted"', 'expect = "verified"', 1))
+    quiet_bad = subprocess.run([sys.executable, "-m", "losscert", "check", "-q", str(bad)], capture_output=True,
+                               text=True)
+    assert quiet_bad.returncode == 1 and quiet_bad.stdout.startswith("BAD") and len(quiet_bad.stdout.splitlines()) == 1

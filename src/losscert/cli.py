@@ -48,15 +48,46 @@ def _check(args) -> int:
         results.append(res)
         for c in claims:
             mismatch |= c["verdict"] != c["expect"]
-            if not args.json:
+            if not args.json and not (args.quiet and c["verdict"] == c["expect"]):
                 mark = "ok " if c["verdict"] == c["expect"] else "BAD"
                 print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
                       flush=True)
+                if args.verbose:
+                    print(evidence_text(c["evidence"], "      "), flush=True)
     if args.json:
         print(json.dumps({"schema": SCHEMA, "files": results,
                           "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
                                       **summary(c for r in results for c in r["claims"])}}, indent=2))
     return 2 if invalid else 1 if mismatch else 0
+
+
+def evidence_text(evidence, indent: str = "    ", width: int = 160) -> str:
+    """A verdict's evidence (the certificate: directions, Taylor coefficients,
+    kernel bases, orbit tangents, intervals) as indented lines, for ``-v``.
+
+    >>> print(evidence_text({"direction": {"x -> h": "1"}, "taylor_coefficients_of_L": ["0", "0", "-1"]}, ""))
+    direction: {"x -> h": "1"}
+    taylor_coefficients_of_L: ["0", "0", "-1"]
+    """
+    lines = []
+
+    def walk(value, key, depth):
+        pad = indent + "  " * depth
+        long = len(json.dumps(value)) > width
+        if isinstance(value, dict) and long:
+            lines.append(f"{pad}{key}:")
+            for k, v in value.items():
+                walk(v, k, depth + 1)
+        elif isinstance(value, list) and long and depth < 3:
+            lines.append(f"{pad}{key}:")
+            for i, v in enumerate(value, 1):
+                walk(v, f"[{i}]", depth + 1)
+        else:
+            text = json.dumps(value) if not isinstance(value, str) else value
+            lines.append(f"{pad}{key}: {text if len(text) <= width else text[:width] + ' ...'}")
+    for k, v in (evidence or {}).items():
+        walk(v, k, 0)
+    return "\n".join(lines) if lines else indent + "(no evidence)"
 
 
 def _prove(args) -> int:
@@ -84,11 +115,16 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="decide the claims of claim files (TOML)")
     c.add_argument("files", nargs="+", help="claim files or directories of them")
     c.add_argument("--json", action="store_true", help="print one JSON document")
+    c.add_argument("-v", "--verbose", action="store_true", help="print each verdict's certificate (evidence)")
+    c.add_argument("-q", "--quiet", action="store_true", help="print only the claims whose verdict differs from expect")
     c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
     c.set_defaults(run=_check)
     r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
     r.add_argument("paths", nargs="*", default=["proofs"])
     r.add_argument("--json", action="store_true", help="print one JSON document")
+    r.add_argument("-v", "--verbose", action="store_true", help="print each verdict's certificate (evidence)")
+    r.add_argument("-q", "--quiet", action="store_true",
+                   help="print only the statements whose verdict differs from expect, and the summary")
     r.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
     r.add_argument("--errata", action="store_true",
                    help="print the errata: statements noted 'paper:' that the kernel decided (the paper is wrong), "

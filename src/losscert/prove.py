@@ -79,7 +79,7 @@ def run_cli(args) -> int:
             res["script_seconds"] = round(script["seconds"], 2)
             results.append(res)
             if not quiet:
-                _print_proof(res)
+                _print_proof(res, getattr(args, "verbose", False), getattr(args, "quiet", False))
     failed = bool(errors) or any(s["verdict"] != s["expect"] for r in results for s in r["statements"])
     if args.errata:
         from .coverage import errata_markdown
@@ -99,11 +99,20 @@ def run_cli(args) -> int:
     return 1 if failed else 0
 
 
-def _print_proof(r):
+def _print_proof(r, verbose: bool = False, only_bad: bool = False):
+    from .cli import evidence_text
+    bad = [s for s in r["statements"] if s["verdict"] != s["expect"]]
+    if only_bad and not bad:
+        return
     print(f"{r['name']}  [{r['source']}]")
     for s in r["statements"]:
         if s["verdict"] == s["expect"]:
+            if only_bad:
+                continue
             print(f"  ok  {s['statement']}: {s['verdict']} (expect {s['expect']})")
         else:
             print(f"  BAD {s['statement']}: {s['verdict']} (expect {s['expect']}): {s['reason']}")
+        if verbose:
+            print(f"      reason: {s['reason']}")
+            print(evidence_text(s["evidence"], "      "))
     sys.stdout.flush()
