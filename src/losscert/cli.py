@@ -53,41 +53,13 @@ def _check(args) -> int:
                 print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
                       flush=True)
                 if args.verbose:
+                    from .text import evidence_text
                     print(evidence_text(c["evidence"], "      "), flush=True)
     if args.json:
         print(json.dumps({"schema": SCHEMA, "files": results,
                           "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
                                       **summary(c for r in results for c in r["claims"])}}, indent=2))
     return 2 if invalid else 1 if mismatch else 0
-
-
-def evidence_text(evidence, indent: str = "    ", width: int = 160) -> str:
-    """A verdict's evidence (the certificate: directions, Taylor coefficients,
-    kernel bases, orbit tangents, intervals) as indented lines, for ``-v``.
-
-    >>> print(evidence_text({"direction": {"x -> h": "1"}, "taylor_coefficients_of_L": ["0", "0", "-1"]}, ""))
-    direction: {"x -> h": "1"}
-    taylor_coefficients_of_L: ["0", "0", "-1"]
-    """
-    lines = []
-
-    def walk(value, key, depth):
-        pad = indent + "  " * depth
-        long = len(json.dumps(value)) > width
-        if isinstance(value, dict) and long:
-            lines.append(f"{pad}{key}:")
-            for k, v in value.items():
-                walk(v, k, depth + 1)
-        elif isinstance(value, list) and long and depth < 3:
-            lines.append(f"{pad}{key}:")
-            for i, v in enumerate(value, 1):
-                walk(v, f"[{i}]", depth + 1)
-        else:
-            text = json.dumps(value) if not isinstance(value, str) else value
-            lines.append(f"{pad}{key}: {text if len(text) <= width else text[:width] + ' ...'}")
-    for k, v in (evidence or {}).items():
-        walk(v, k, 0)
-    return "\n".join(lines) if lines else indent + "(no evidence)"
 
 
 def _prove(args) -> int:

@@ -100,7 +100,7 @@ def run_cli(args) -> int:
 
 
 def _print_proof(r, verbose: bool = False, only_bad: bool = False):
-    from .cli import evidence_text
+    from .text import evidence_text
     bad = [s for s in r["statements"] if s["verdict"] != s["expect"]]
     if only_bad and not bad:
         return
