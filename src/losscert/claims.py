@@ -32,6 +32,7 @@ from .activations import ActivationError
 from .compiler import Loss
 from .network import Network, NetworkError
 from .statements import CONTEXT, StatementError
+from .writer import dumps  # noqa: F401 - the claim-file TOML emitter, part of this module's API
 
 KINDS = tuple(statements.KINDS)
 TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim"}
@@ -219,48 +220,3 @@ def claim_file(title: str, records: list[dict], source: str = "") -> dict:
     return doc
 
 
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(k: str) -> str:
-    return k if _BARE.match(k) else json.dumps(k, ensure_ascii=False)
-
-
-def _value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v) if abs(v) < 2 ** 63 else json.dumps(str(v))
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }" if v else "{}"
-    raise TypeError(f"cannot write {type(v).__name__} in a claim file")
-
-
-def _is_tables(v) -> bool:
-    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
-
-
-def _table(lines: list, path: list, table: dict):
-    for k, v in table.items():
-        if not isinstance(v, dict) and not _is_tables(v):
-            lines.append(f"{_key(k)} = {_value(v)}")
-    for k, v in table.items():
-        if isinstance(v, dict):
-            lines += ["", "[" + ".".join(map(_key, path + [k])) + "]"]
-            _table(lines, path + [k], v)
-    for k, v in table.items():
-        if _is_tables(v):
-            for item in v:
-                lines += ["", "[[" + ".".join(map(_key, path + [k])) + "]]"]
-                _table(lines, path + [k], item)
-
-
-def dumps(doc: dict) -> str:
-    """TOML text for a claim-file document (strings, integers, booleans, lists, tables)."""
-    lines: list = []
-    _table(lines, [], doc)
-    return "\n".join(lines) + "\n"

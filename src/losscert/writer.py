@@ -25,7 +25,7 @@ import sympy
 from . import convert
 from .numbers import NumberError, parse_number
 
-__all__ = ["dump_claim_file", "claim_file_text"]
+__all__ = ["dump_claim_file", "claim_file_text", "dumps"]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _CLAIM_KEYS = {"kind", "expect", "note", "better", "value", "radius", "digits"}
@@ -61,21 +61,57 @@ def number_text(v, where: str = "number") -> int | str:
 
 
 def _key(k: str) -> str:
-    return k if _BARE_KEY.fullmatch(k) else json.dumps(k)
+    return k if _BARE_KEY.fullmatch(k) else json.dumps(k, ensure_ascii=False)
 
 
 def _value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
-        return str(v)
+        return str(v) if abs(v) < 2 ** 63 else json.dumps(str(v))     # TOML integers are 64-bit
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)     # a JSON string is a TOML basic string
     if isinstance(v, list):
         return "[" + ", ".join(_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }" if v else "{}"
     raise ClaimWriteError(f"cannot write {type(v).__name__} {v!r}")
+
+
+def _is_tables(v) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
+
+
+def _table(lines: list, path: list, table: dict):
+    for k, v in table.items():
+        if not isinstance(v, dict) and not _is_tables(v):
+            lines.append(f"{_key(k)} = {_value(v)}")
+    for k, v in table.items():
+        if isinstance(v, dict):
+            lines += ["", "[" + ".".join(map(_key, path + [k])) + "]"]
+            _table(lines, path + [k], v)
+    for k, v in table.items():
+        if _is_tables(v):
+            for item in v:
+                lines += ["", "[[" + ".".join(map(_key, path + [k])) + "]]"]
+                _table(lines, path + [k], item)
+
+
+def dumps(doc: dict) -> str:
+    """TOML text for a claim-file document (strings, integers, booleans, lists, tables).
+
+    >>> print(dumps({"title": "t", "network": {"inputs": ["x"]}, "claim": [{"kind": "effective"}]}), end="")
+    title = "t"
+    <BLANKLINE>
+    [network]
+    inputs = ["x"]
+    <BLANKLINE>
+    [[claim]]
+    kind = "effective"
+    """
+    lines: list = []
+    _table(lines, [], doc)
+    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def _point_table(network, point, where: str) -> dict:
@@ -115,19 +151,14 @@ def _claim_table(network, c, i: int) -> dict:
 
 def claim_file_text(network, X, Y, point, claims, title: str = "", scale=None) -> str:
     """The TOML text that :func:`dump_claim_file` writes."""
-    table = network.to_table()
-    lines = []
+    doc: dict = {}
     if title:
-        lines.append(f"title = {_value(title)}")
+        doc["title"] = title
     if scale is not None:
-        lines.append(f"scale = {_value(str(number_text(scale, 'scale')))}")
-    lines += ["", "[network]"]
-    for k in ("inputs", "outputs", "activation", "edges", "biases", "dangling"):
-        if k in table:
-            lines.append(f"{k} = {_value(table[k])}")
-    for k in ("activations", "fixed", "tied"):
-        if k in table:
-            lines += ["", f"[network.{k}]"] + [f"{_key(n)} = {_value(v)}" for n, v in table[k].items()]
+        doc["scale"] = str(number_text(scale, "scale"))
+    table = network.to_table()
+    doc["network"] = {k: table[k] for k in ("inputs", "outputs", "activation", "edges", "biases", "dangling",
+                                            "activations", "fixed", "tied") if k in table}
     needs_data = any((c if isinstance(c, str) else c.get("kind")) != "effective" for c in claims)
     if needs_data:
         data = {}
@@ -137,14 +168,12 @@ def claim_file_text(network, X, Y, point, claims, title: str = "", scale=None) -
                 raise ClaimWriteError(f"data.{name}: must be a matrix (a list of rows)")
             data[name] = [[number_text(v, f"data.{name}[{i + 1}][{j + 1}]") for j, v in enumerate(r)]
                           for i, r in enumerate(rows)]
-        lines += ["", "[data]", f"X = {_value(data['X'])}", f"Y = {_value(data['Y'])}"]
-        lines += ["", "[point]"] + [f"{_key(p)} = {_value(v)}" for p, v in
-                                    _point_table(network, point, "point").items()]
+        doc["data"] = data
+        doc["point"] = _point_table(network, point, "point")
     if not claims:
         raise ClaimWriteError("claims: at least one claim is needed")
-    for i, c in enumerate(claims, 1):
-        lines += ["", "[[claim]]"] + [f"{_key(k)} = {_value(v)}" for k, v in _claim_table(network, c, i).items()]
-    return "\n".join(lines).lstrip("\n") + "\n"
+    doc["claim"] = [_claim_table(network, c, i) for i, c in enumerate(claims, 1)]
+    return dumps(doc)
 
 
 def dump_claim_file(network, X, Y, point, claims, path, title: str = "", scale=None) -> None:
