@@ -30,12 +30,14 @@ from pathlib import Path
 from . import statements
 from .activations import ActivationError
 from .compiler import Loss
+from .fields import FieldError
 from .network import Network, NetworkError
 from .statements import CONTEXT, StatementError
+from .symbolic import Parameters
 from .writer import dumps  # noqa: F401 - the claim-file TOML emitter, part of this module's API
 
 KINDS = tuple(statements.KINDS)
-TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim"}
+TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim", "symbols"}
 
 
 class ClaimFileError(ValueError):
@@ -105,6 +107,11 @@ def load(path) -> ClaimFile:
         raise _err(path, "title: must be a string")
     if not isinstance(source, str):
         raise _err(path, "source: must be a string")
+    if "symbols" in doc:
+        try:
+            Parameters.of(_plain(doc["symbols"]) if isinstance(doc["symbols"], dict) else doc["symbols"])
+        except (FieldError, TypeError) as exc:
+            raise _err(path, str(exc)) from None
     network = None
     if "network" in doc:
         try:
@@ -126,6 +133,8 @@ def load(path) -> ClaimFile:
         for key in CONTEXT:
             if key in kind.uses and key not in record and key in doc:
                 record[key] = _plain(doc[key])
+        if "symbols" in doc and "data" in kind.uses and "symbols" not in record:
+            record["symbols"] = _plain(doc["symbols"])      # the file's declared symbols, for claims on its loss
         try:
             statements.validate({k: v for k, v in record.items() if k not in CONTEXT})
         except StatementError as exc:
