@@ -73,19 +73,20 @@ class Parameters:
             raise FieldError(f"{where}: {text!r} must be a chain of < <= > >= (e.g. \"0 < {name} < 1\")")
         terms = []
         for node in [tree.left, *tree.comparators]:
-            if isinstance(node, ast.Name):
-                if node.id not in self.conditions:
-                    raise FieldError(f"{where}: {node.id!r} is not a declared symbol (declared: "
-                                     f"{', '.join(self.conditions)})")
-                terms.append(sympy.Symbol(node.id))
-                continue
             segment = ast.get_source_segment(text, node)
             try:
-                value = parse_number(segment)
-            except NumberError as exc:
+                value = parse_expression(segment)
+            except ExpressionError as exc:
                 raise FieldError(f"{where}: {segment!r}: {exc}") from None
-            if not value.is_Rational:
-                raise FieldError(f"{where}: {segment!r}: bounds must be rational numbers")
+            unknown = sorted(str(x) for x in value.free_symbols if str(x) not in self.conditions)
+            if unknown:
+                raise FieldError(f"{where}: {unknown[0]!r} is not a declared symbol (declared: "
+                                 f"{', '.join(self.conditions)})")
+            names = sorted(value.free_symbols, key=str)
+            poly = sympy.Poly(value, *names, domain=QQ) if names and value.is_polynomial(*names) else None
+            if (names and (poly is None or poly.total_degree() > 1)) or (not names and not value.is_Rational):
+                raise FieldError(f"{where}: {segment!r}: each side must be linear in the symbols with rational "
+                                 "coefficients (e.g. 4*y1 + 1)")
             terms.append(value)
         atoms = []
         for left, op, right in zip(terms, tree.ops, terms[1:]):
@@ -205,26 +206,25 @@ class Parameters:
             if base is None:
                 yield {n: sympy.Rational(k + i + 1) for i, n in enumerate(self.names)}
                 continue
-            subs, ts = base
+            subs, ts, _ = base
             vals = {t: steps[(k + i) % len(steps)] * (1 if k < len(steps) else k) for i, t in enumerate(ts)}
             yield {n: sympy.Rational(subs[sympy.Symbol(n)].subs(vals)) for n in self.names}
 
     # -- several symbols: a substitution by positive variables ---------------------------
     def substitution(self):
-        """({symbol: c + t_j + ...}, [t_1, ...]) with every t_j > 0 (or >= 0) covering the
-        region: each symbol's single lower bound (a declared symbol or a number) plus a
-        new variable; None when some symbol has no lower bound or several symbols."""
+        """({symbol: bound + t_j}, [t_1, ...], strict) covering the region with every
+        t_j > 0 (strict) or >= 0: each symbol is its lower bound (linear in symbols
+        substituted before it, or a number: the largest) plus a new variable; None
+        when a symbol has no lower bound or several symbolic ones."""
         lower = {}
         for g, strict in self.atoms:
-            syms = [s for s in self.symbols if g.coeff(s)]
-            plus = [s for s in syms if g.coeff(s) == 1]
-            minus = [s for s in syms if g.coeff(s) == -1]
-            if len(plus) != 1 or len(syms) != len(plus) + len(minus) or len(minus) > 1:
-                continue                       # an upper bound, or not of the form s - u - c
+            plus = [s for s in self.symbols if g.coeff(s) > 0]
+            if len(plus) != 1:
+                continue                       # an upper bound, or a bound of several symbols at once
             s = plus[0]
-            bound = s - g                       # s > bound (bound = u + c or c)
+            bound = sympy.expand(s - g / g.coeff(s))      # s > bound, linear in the other symbols
             lower.setdefault(s, []).append((bound, strict))
-        subs, ts, done = {}, [], set()
+        subs, ts, done, strict = {}, [], set(), True
         while len(done) < len(self.symbols):
             progress = False
             for s in self.symbols:
@@ -234,21 +234,22 @@ class Parameters:
                 numeric = [(b, st) for b, st in cands if b.is_number]
                 symbolic = [(b, st) for b, st in cands if not b.is_number]
                 if len(symbolic) > 1 or (not symbolic and not numeric):
-                    return None
+                    return None               # no lower bound, or several symbolic ones
                 if symbolic:
                     b, st = symbolic[0]
                     if not b.free_symbols <= done:
                         continue
                 else:
                     b, st = max(numeric, key=lambda x: (x[0], x[1]))
-                t = sympy.Dummy(f"t_{s}", positive=st, nonnegative=True)
+                t = sympy.Dummy(f"t_{s}")
                 ts.append(t)
+                strict = strict and st
                 subs[s] = sympy.expand(b.subs(subs) + t)
                 done.add(s)
                 progress = True
             if not progress:
                 return None
-        return subs, ts
+        return subs, ts, strict
 
     # -- signs on the region ------------------------------------------------------------
     def sign(self, expr: sympy.Expr) -> tuple[int | None, str]:
@@ -276,17 +277,17 @@ class Parameters:
         if base is None:
             return None, (f"no certificate for the sign of {_short(p)}: the conditions do not give every symbol "
                           "one lower bound")
-        subs, ts = base
+        subs, ts, strict = base
+        rel = ">" if strict else ">="
         q = sympy.Poly(sympy.expand(p.subs(subs)), *ts, domain=QQ)
         coeffs = q.coeffs()
-        strict = all(t.is_positive for t in ts)
         for sgn in (1, -1):
             if all(sgn * c > 0 for c in coeffs) and (strict or q.coeff_monomial(1) != 0):
                 return sgn, (f"{_short(p)} = {_short(q.as_expr())} with "
-                             f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} and every t > 0: "
+                             f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} and every t {rel} 0: "
                              "all coefficients have one sign")
         return None, (f"no certificate for the sign of {_short(p)}: with "
-                      f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} (t > 0) its coefficients "
+                      f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} (t {rel} 0) its coefficients "
                       "have both signs")
 
     def _sturm(self, p) -> tuple[int | None, str]:

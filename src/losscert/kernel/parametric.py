@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..activations import NonSmooth, NotExact
 from ..compiler import Loss, compile_loss
 from ..fields import FieldError
 from . import linalg
@@ -59,6 +60,9 @@ def decide_parametric(rule: str, loss: Loss, *args, **kwargs) -> Verdict:
         return handler(_Problem(loss), *args, **kwargs)
     except _Undecided as exc:
         return Verdict(INCONCLUSIVE, str(exc), {"symbols": dict(loss.parameters.conditions)})
+    except (NotExact, NonSmooth, FieldError) as exc:
+        return Verdict(INCONCLUSIVE, f"not decided for every value where {loss.parameters.describe()}: {exc}",
+                       {"symbols": dict(loss.parameters.conditions)})
 
 
 class _Undecided(Exception):
@@ -213,7 +217,7 @@ def _psd(pr: _Problem, theta, rule: str):
 def _hessian_psd(pr: _Problem, theta) -> Verdict:
     theta = pr.inputs(theta)
     st, failed = _psd(pr, theta, "hessian_psd")
-    if failed:
+    if failed is not None:
         return failed
     return Verdict(VERIFIED, f"H is PSD with rank {st['rank']} for every value where {pr.where} (leading minors "
                              "of H[C, C] positive, Schur complement zero in Q(symbols))",
@@ -230,7 +234,7 @@ def _minimum(pr: _Problem, theta, rule: str) -> Verdict:
         return Verdict(VERIFIED, "L(point) = 0 identically: the global minimum value of a squared loss",
                        pr.evidence(loss="0"))
     st, failed = _psd(pr, theta, rule)
-    if failed:
+    if failed is not None:
         return failed
     ev = pr.evidence(loss=pr.show(loss.value(theta)), C=[loss.params[i] for i in st["C"]], minors=st["minors"])
     m = len(theta) - st["rank"]
