@@ -188,6 +188,8 @@ class Context:
     def _numbers_of(record) -> list:
         """The numbers of ``record`` that its loss's field must hold (points, value, radius)."""
         kind, nums = KINDS[record["kind"]], []
+        if record.get("symbols") is not None:
+            return nums                  # the field is Q(symbols): numbers never enlarge it
         net = network_of(record)
         for key in kind.numbers:
             for value in _point_like(record.get(key)):

@@ -187,8 +187,9 @@ class Parameters:
 
     def _proposals(self, count):
         if len(self.symbols) == 1:
-            lo, _, hi, _ = self.interval()
+            lo, lo_closed, hi, hi_closed = self.interval()
             name = self.names[0]
+            ends = [e for e, closed in ((lo, lo_closed), (hi, hi_closed)) if e is not None and closed]
             if lo is not None and hi is not None:
                 pts = [lo + (hi - lo) * sympy.Rational(k, 8) for k in (4, 1, 7, 2, 6, 3, 5)]
             elif lo is not None:
@@ -197,7 +198,7 @@ class Parameters:
                 pts = [hi - sympy.Rational(p) for p in (1, "1/2", 2, "1/8", 5, "1/64", 100)]
             else:
                 pts = [sympy.Rational(p) for p in (0, 1, -1, "1/2", 2, -2, 10)]
-            for p in pts:
+            for p in pts[:1] + ends + pts[1:]:
                 yield {name: p}
             return
         base = self.substitution()

@@ -155,22 +155,24 @@ class _Problem:
             raise _Undecided(f"{n} parameters: symbolic minors are computed up to {MAX_PARAMETERS}")
         H = loss.hessian(theta)
         kernel, pivots = linalg.nullspace(H, F)
-        C, minors = [], []
+        C, shown, undecided = [], [], []
         for i in range(n):
             d = H.extract(C + [i], C + [i]).det()
-            if d:
-                C.append(i)
-                minors.append(d)
-        if len(C) != len(pivots):
-            raise _Undecided(f"no principal submatrix of full rank {len(pivots)} was found (greedy choice gave "
-                             f"{len(C)}): H may be indefinite")
-        shown = []
-        for k, d in enumerate(minors, 1):
-            s, why = self.sign(d, f"leading minor {k} of H on the indices {[loss.params[i] for i in C[:k]]}"
-                                  f" = {self.show(d)}")
-            if s < 0:
-                raise _Negative(f"leading minor {k} of H[C, C] is {self.show(d)} < 0 where {self.where}")
+            if not d:
+                continue
+            what = f"the principal minor of H on {[loss.params[j] for j in C + [i]]} = {self.show(d)}"
+            s, why = self.P.sign(self.sym(d))
+            if s is None:                     # try the other indices: any C with positive leading minors will do
+                undecided.append(f"{what}: its sign is not constant where {self.where}: {why}")
+                continue
+            if s < 0:                         # H[C, C] PD and H[C + i, C + i] of negative determinant: indefinite
+                raise _Negative(f"{what} is negative where {self.where} while the smaller ones are positive: "
+                                "H is not PSD")
+            C.append(i)
             shown.append({"minor": self.show(d), "why": why})
+        if len(C) != len(pivots):
+            raise _Undecided(undecided[0] if undecided else
+                             f"no principal submatrix of H of its rank {len(pivots)} in Q(symbols) was found")
         return {"H": H, "C": C, "minors": shown, "rank": len(C), "kernel": kernel}
 
 
@@ -188,8 +190,9 @@ def _critical(pr: _Problem, theta) -> Verdict | None:
 # -- the rules ------------------------------------------------------------------------------
 
 def _loss_value(pr: _Problem, theta, value) -> Verdict:
-    theta = pr.inputs(theta, value=[pr.F(value) if not pr.F.domain.of_type(value) else value])
-    value = pr.F(value) if not pr.F.domain.of_type(value) else value
+    if not pr.F.domain.of_type(value):
+        value = pr.F(pr.P.number(value, "value"))
+    theta = pr.inputs(theta, value=[value])
     L = pr.loss.value(theta)
     ev = pr.evidence(loss=pr.show(L), claimed=pr.show(value))
     if L == value:
