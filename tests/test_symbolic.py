@@ -257,3 +257,17 @@ def test_claim_file_symbols_errors(tmp_path, change, message):
     with pytest.raises(ClaimFileError) as info:
         load(path)
     assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_written_claim_file_has_one_symbols_table_and_the_same_verdicts(tmp_path):
+    from losscert.claims import claim_file, dumps
+    from losscert.proof import records
+    loss = compile_loss(chain(), [[1]], [["a"]], symbols={"a": "a > 0"})
+    proof = Proof("symbolic", source="test")
+    proof.local_minimum(loss, {"x -> h": 1, "h -> y": "a"})
+    proof.critical_point(loss, {"x -> h": 0, "h -> y": 1}, expect="refuted")
+    text = dumps(claim_file("t", records(proof)))
+    assert text.count("[symbols]") == 1 and "[claim.symbols]" not in text
+    path = tmp_path / "w.toml"
+    path.write_text(text)
+    assert [c["verdict"] for c in check(path)["claims"]] == ["verified", "refuted"]

@@ -225,6 +225,12 @@ def claim_file(title: str, records: list[dict], source: str = "") -> dict:
         for c, text in zip(users, texts):
             if text == common:
                 del c[key]
+    users = [c for c in claims if "data" in statements.KINDS[c["kind"]].uses]
+    if users and all("symbols" in c for c in users) \
+            and len({json.dumps(c["symbols"], sort_keys=True) for c in users}) == 1:
+        doc["symbols"] = users[0]["symbols"]          # every claim on a loss has the same symbols: [symbols]
+        for c in users:
+            del c["symbols"]
     doc["claim"] = claims
     return doc
 
