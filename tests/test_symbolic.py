@@ -11,7 +11,7 @@ from losscert.kernel import guarded
 from losscert.proof import Proof, run
 from losscert.symbolic import Parameters
 
-a, b = sympy.symbols("a b")
+a, b, c = sympy.symbols("a b c")
 
 
 def chain(activation="linear"):
@@ -51,6 +51,7 @@ def test_positive_coefficient_certificate_for_orderings():
     assert Parameters({"y1": "y3 > 4*y4 > 4*y1 > 0", "y3": "", "y4": ""}).sign(y3 - y4)[0] == 1
     s, why = Parameters({"a": "real", "b": "b > a"}).sign(b - a)  # a has no lower bound: no substitution
     assert s is None and "lower bound" in why
+    assert Parameters({"a": "real", "b": "b > 1", "c": "c > b"}).sign(c - 1)[0] == 1   # a is not needed
 
 
 @pytest.mark.parametrize("declared, message", [
@@ -83,9 +84,18 @@ def test_undeclared_symbol_and_transcendental_numbers_are_refused():
         compile_loss(line(), [["sqrt(a)"]], [[1]], symbols={"a": "a > 0"})
     with pytest.raises(CompileError, match="symbols.a: the condition must be text"):
         compile_loss(line(), [["a"]], [[1]], symbols={"a": 1})
+    with pytest.raises(CompileError, match="data.X"):
+        compile_loss(line(), [["pi*a"]], [[1]], symbols={"a": "a > 0"})
     loss = compile_loss(line(), [["a"]], [[1]], symbols={"a": "a > 0"})
     with pytest.raises(Exception, match="'c' is not a declared symbol"):
         loss.point({"x -> y": "c"})
+
+
+def test_sympy_symbols_in_the_python_api():
+    a_pos = sympy.Symbol("a", positive=True)
+    loss = compile_loss(line(), [[a_pos]], [[a_pos ** 2]], symbols=[a_pos])
+    assert loss.parameters.conditions == {"a": "a > 0"}
+    assert status("strict_local_minimum", loss, {"x -> y": a_pos}).status == "verified"
 
 
 # -- verified for every value in the region --------------------------------------------------------

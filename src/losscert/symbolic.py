@@ -212,11 +212,12 @@ class Parameters:
             yield {n: sympy.Rational(subs[sympy.Symbol(n)].subs(vals)) for n in self.names}
 
     # -- several symbols: a substitution by positive variables ---------------------------
-    def substitution(self):
+    def substitution(self, needed=None):
         """({symbol: bound + t_j}, [t_1, ...], strict) covering the region with every
         t_j > 0 (strict) or >= 0: each symbol is its lower bound (linear in symbols
         substituted before it, or a number: the largest) plus a new variable; None
-        when a symbol has no lower bound or several symbolic ones."""
+        when a symbol of ``needed`` (default: all), or one its bound uses, has no
+        lower bound or several symbolic ones."""
         lower = {}
         for g, strict in self.atoms:
             plus = [s for s in self.symbols if g.coeff(s) > 0]
@@ -226,7 +227,8 @@ class Parameters:
             bound = sympy.expand(s - g / g.coeff(s))      # s > bound, linear in the other symbols
             lower.setdefault(s, []).append((bound, strict))
         subs, ts, done, strict = {}, [], set(), True
-        while len(done) < len(self.symbols):
+        needed = set(self.symbols if needed is None else needed)
+        while not needed <= done:
             progress = False
             for s in self.symbols:
                 if s in done:
@@ -235,7 +237,7 @@ class Parameters:
                 numeric = [(b, st) for b, st in cands if b.is_number]
                 symbolic = [(b, st) for b, st in cands if not b.is_number]
                 if len(symbolic) > 1 or (not symbolic and not numeric):
-                    return None               # no lower bound, or several symbolic ones
+                    continue                  # no lower bound, or several symbolic ones: not substituted
                 if symbolic:
                     b, st = symbolic[0]
                     if not b.free_symbols <= done:
@@ -274,10 +276,10 @@ class Parameters:
             return (1 if p > 0 else -1), "a non-zero number"
         if len(self.symbols) == 1:
             return self._sturm(sympy.Poly(p, self.symbols[0], domain=QQ))
-        base = self.substitution()
+        base = self.substitution(p.free_symbols)
         if base is None:
-            return None, (f"no certificate for the sign of {_short(p)}: the conditions do not give every symbol "
-                          "one lower bound")
+            return None, (f"no certificate for the sign of {_short(p)}: the conditions do not give each of its "
+                          "symbols one lower bound")
         subs, ts, strict = base
         rel = ">" if strict else ">="
         q = sympy.Poly(sympy.expand(p.subs(subs)), *ts, domain=QQ)
