@@ -281,3 +281,16 @@ def test_written_claim_file_has_one_symbols_table_and_the_same_verdicts(tmp_path
     path = tmp_path / "w.toml"
     path.write_text(text)
     assert [c["verdict"] for c in check(path)["claims"]] == ["verified", "refuted"]
+
+
+
+def test_refutation_inside_a_narrow_window_between_irrational_roots():
+    # sigma(z) = z^2: L = 1/2 (u w^2 - y)^2 at w = 0, u = 1 has H = diag(-2 y, 0) = diag(q(a), 0) with
+    # q = (a - 10)^2 - 1/50, negative only between the irrational roots 10 -+ sqrt(2)/10
+    net = Network.from_table({"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"],
+                              "activation": "poly(0, 0, 1)"})
+    loss = compile_loss(net, [[1]], [["-((a - 10)**2 - 1/50)/2"]], symbols={"a": "a > 0"})
+    v = status("hessian_psd", loss, {"x -> h": 0, "h -> y": 1})
+    assert v.status == "refuted", v.reason
+    assert v.evidence["counterexample"]["a"] == "10"
+    assert status("hessian_psd", loss, {"x -> h": 0, "h -> y": 0}).status == "verified"   # H = 0 there

@@ -211,6 +211,25 @@ class Parameters:
             vals = {t: steps[(k + i) % len(steps)] * (1 if k < len(steps) else k) for i, t in enumerate(ts)}
             yield {n: sympy.Rational(subs[sympy.Symbol(n)].subs(vals)) for n in self.names}
 
+    def between_roots(self, expr) -> list[dict]:
+        """Rational points of the region where a rational function of the only symbol
+        may change sign: its rational roots and a point between consecutive real roots
+        (and beyond the outer ones), from isolating intervals; [] for several symbols."""
+        if len(self.symbols) != 1:
+            return []
+        num, den = sympy.fraction(sympy.cancel(sympy.sympify(expr)))
+        p = sympy.Poly(sympy.expand(num * den), self.symbols[0], domain=QQ)
+        if p.is_zero or p.degree() < 1:
+            return []
+        isolated = sorted(box for box, _ in p.intervals())       # disjoint rational intervals, one root each
+        if not isolated:
+            return []
+        points = [lo for lo, hi in isolated if lo == hi]           # rational roots
+        points += [(hi + lo2) / 2 for (_, hi), (lo2, _) in zip(isolated, isolated[1:])]
+        points += [isolated[0][0] - 1, isolated[-1][1] + 1]
+        name = self.names[0]
+        return [v for v in ({name: sympy.Rational(x)} for x in points) if self.contains(v)]
+
     # -- several symbols: a substitution by positive variables ---------------------------
     def substitution(self, needed=None):
         """({symbol: bound + t_j}, [t_1, ...], strict) covering the region with every

@@ -74,6 +74,7 @@ class _Problem:
         self.loss, self.F, self.P = loss, loss.field, loss.parameters
         self.where = self.P.describe()
         self.checked = set()             # texts of denominators already proven non-zero
+        self.suspects = []               # values near the roots of undecided minors (tried first to refute)
 
     def sym(self, e) -> sympy.Expr:
         return self.F.to_sympy(e)
@@ -116,7 +117,11 @@ class _Problem:
         """Refuted at a sampled value where the ordinary kernel refutes; else inconclusive (``why``)."""
         from . import decide as exact
         check = getattr(exact, rule)
-        for values in self.P.samples(SAMPLES):
+        values_tried = []
+        for values in self.suspects[:3 * SAMPLES] + list(self.P.samples(SAMPLES)):
+            if values in values_tried:
+                continue
+            values_tried.append(values)
             try:
                 loss, args = self.specialise(values, theta, *others)
             except (ZeroDivisionError, ValueError, TypeError, FieldError):
@@ -127,7 +132,7 @@ class _Problem:
                 return Verdict(REFUTED, f"fails at {at} (in the region {self.where}): {v.reason}",
                                self.evidence(counterexample={k: str(x) for k, x in values.items()},
                                              at_counterexample=v.as_dict()))
-        tried = ", ".join("(" + ", ".join(f"{k} = {x}" for k, x in vs.items()) + ")" for vs in self.P.samples(SAMPLES))
+        tried = ", ".join("(" + ", ".join(f"{k} = {x}" for k, x in vs.items()) + ")" for vs in values_tried)
         return Verdict(INCONCLUSIVE, f"{why}; no refutation at the values tried {tried}", self.evidence())
 
     def specialise(self, values, theta, *others):
@@ -164,6 +169,7 @@ class _Problem:
             s, why = self.P.sign(self.sym(d))
             if s is None:                     # try the other indices: any C with positive leading minors will do
                 undecided.append(f"{what}: its sign is not constant where {self.where}: {why}")
+                self.suspects += self.P.between_roots(self.sym(d))
                 continue
             if s < 0:                         # H[C, C] PD and H[C + i, C + i] of negative determinant: indefinite
                 raise _Negative(f"{what} is negative where {self.where} while the smaller ones are positive: "
@@ -318,6 +324,7 @@ def _not_global(pr: _Problem, theta, better) -> Verdict:
     L0, L1 = pr.loss.value(theta), pr.loss.value(better)
     ev = pr.evidence(loss=pr.show(L0), loss_at_better=pr.show(L1))
     s, why = pr.P.sign(pr.sym(L0 - L1))
+    pr.suspects += pr.P.between_roots(pr.sym(L0 - L1))
     if s == 1:
         return Verdict(VERIFIED, f"L(point) - L(better) = {pr.show(L0 - L1)} > 0 for every value where {pr.where}",
                        dict(ev, why=why))
