@@ -11,9 +11,11 @@ and reading off coefficients of one sign).
 
 - Under the corrected condition y3 > y4 > y1 > 0, y2 > 0 (what the argument
   uses, see ``lsz_theorem8_valley.py``): the valley point has loss y4^2, is
-  critical and a local minimum (leading minors of H include
-  64 y1^2 (y3 - y4)(y3 + y4) / ...: positive exactly because y3 > y4; the
-  2-dimensional kernel is the rescaling orbit of h1, h2), and the better point
+  critical and a local minimum (the leading minors of H on six of the eight
+  weights are 4/a^2, 16/a^4, 16/(a^4 b^2), 32/(a^4 b^4), 32 y1^2/(a^2 b^4) and
+  64 y1^2 (y3 - y4)(y3 + y4)/(a^2 b^2): the last is positive because
+  y3 > y4; the 2-dimensional kernel is spanned by the rescaling orbits of h1
+  and h2), and the better point
   has loss y1^2 (y3 / (y2 + y3))^2 < y4^2: a spurious local minimum.
 - Under the paper's stated condition y3 > 4 y4 > 4 y1 > 0 (a sub-region) the
   same holds.
