@@ -294,3 +294,12 @@ def test_refutation_inside_a_narrow_window_between_irrational_roots():
     assert v.status == "refuted", v.reason
     assert v.evidence["counterexample"]["a"] == "10"
     assert status("hessian_psd", loss, {"x -> h": 0, "h -> y": 0}).status == "verified"   # H = 0 there
+
+
+def test_plotting_a_symbolic_claim_is_a_one_line_error(tmp_path):
+    pytest.importorskip("matplotlib")
+    from losscert.plots import PlotError, draw_claim
+    path = tmp_path / "c.toml"
+    path.write_text(CLAIMS)
+    with pytest.raises(PlotError, match=r"\[symbols\]"):
+        draw_claim(load(path), 1)
