@@ -54,6 +54,13 @@ def test_positive_coefficient_certificate_for_orderings():
     assert Parameters({"a": "real", "b": "b > 1", "c": "c > b"}).sign(c - 1)[0] == 1   # a is not needed
 
 
+def test_polya_multiplier_certificate():
+    P = Parameters({"a": "a > 0", "b": "b > a"})          # a = t1, b = t1 + t2: 2 t1^2 - 2 t1 t2 + t2^2
+    s, why = P.sign((b - 2 * a) ** 2 + a ** 2)
+    assert s == 1 and "Polya" in why
+    assert P.sign((b - 2 * a) ** 2 - a ** 2 / 100)[0] is None    # vanishes at b = 2.1 a: no certificate
+
+
 @pytest.mark.parametrize("declared, message", [
     ({"a": 0.5}, "symbols.a: the condition must be text"),
     ({"a": "a > b"}, "symbols.a: 'b' is not a declared symbol"),

@@ -308,6 +308,12 @@ class Parameters:
                 return sgn, (f"{_short(p)} = {_short(q.as_expr())} with "
                              f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} and every t {rel} 0: "
                              "all coefficients have one sign")
+        polya = _polya(q) if strict else None
+        if polya is not None:
+            sgn, multiplier = polya
+            return sgn, (f"{_short(p)} = {_short(q.as_expr())} with "
+                         f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} and every t > 0; "
+                         f"the multiplier {multiplier} times it has all coefficients of one sign (Polya)")
         return None, (f"no certificate for the sign of {_short(p)}: with "
                       f"{', '.join(f'{s} = {_short(e)}' for s, e in subs.items())} (t {rel} 0) its coefficients "
                       "have both signs")
@@ -328,6 +334,33 @@ class Parameters:
         value = p.eval(point)
         return (1 if value > 0 else -1), (f"{_short(p.as_expr())} has no root where {where} (Sturm sequence) "
                                           f"and is {value} at {self.names[0]} = {point}")
+
+
+MAX_POLYA_POWER = 8        # largest N tried in the multipliers (t1 + ... + tk)^N and (1 + t1 + ... + tk)^N
+
+
+def _polya(q) -> tuple[int, str] | None:
+    """(sign, multiplier) when a positive multiplier (sum t)^N or (1 + sum t)^N (t > 0)
+    times ``q`` has every coefficient of one sign (Polya's certificate), else None.
+
+    >>> t1, t2 = sympy.symbols("t1 t2")
+    >>> _polya(sympy.Poly(2*t1**2 - 2*t1*t2 + t2**2, t1, t2))
+    (1, '(t1 + t2)**4')
+    """
+    gens = [g for g in q.gens if q.degree(g) > 0]
+    if not gens or q.total_degree() > 12:
+        return None
+    total = sum(gens)
+    for base in (total, 1 + total):
+        m = sympy.Poly(1, *q.gens, domain=QQ)
+        step = sympy.Poly(base, *q.gens, domain=QQ)
+        for n in range(1, MAX_POLYA_POWER + 1):
+            m = m * step
+            coeffs = (m * q).coeffs()
+            for sgn in (1, -1):
+                if all(sgn * c > 0 for c in coeffs):
+                    return sgn, f"({base})**{n}" if n > 1 else f"{base}"
+    return None
 
 
 def _short(e, limit: int = 120) -> str:
