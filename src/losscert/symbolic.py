@@ -337,6 +337,8 @@ class Parameters:
 
 
 MAX_POLYA_POWER = 8        # largest N tried in the multipliers (t1 + ... + tk)^N and (1 + t1 + ... + tk)^N
+MAX_POLYA_VARIABLES = 4    # variables of a polynomial for which Polya multipliers are tried
+MAX_POLYA_DEGREE = 8       # its total degree
 
 
 def _polya(q) -> tuple[int, str] | None:
@@ -348,8 +350,8 @@ def _polya(q) -> tuple[int, str] | None:
     (1, '(t1 + t2)**4')
     """
     gens = [g for g in q.gens if q.degree(g) > 0]
-    if not gens or q.total_degree() > 12:
-        return None
+    if not gens or len(gens) > MAX_POLYA_VARIABLES or q.total_degree() > MAX_POLYA_DEGREE:
+        return None                        # the products grow as (degree + N)^variables
     total = sum(gens)
     for base in (total, 1 + total):
         m = sympy.Poly(1, *q.gens, domain=QQ)
