@@ -30,12 +30,14 @@ from pathlib import Path
 from . import statements
 from .activations import ActivationError
 from .compiler import Loss
+from .fields import FieldError
 from .network import Network, NetworkError
 from .statements import CONTEXT, StatementError
+from .symbolic import Parameters
 from .writer import dumps  # noqa: F401 - the claim-file TOML emitter, part of this module's API
 
 KINDS = tuple(statements.KINDS)
-TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim"}
+TOP_KEYS = {"title", "source", "scale", "network", "data", "point", "claim", "symbols"}
 
 
 class ClaimFileError(ValueError):
@@ -105,6 +107,11 @@ def load(path) -> ClaimFile:
         raise _err(path, "title: must be a string")
     if not isinstance(source, str):
         raise _err(path, "source: must be a string")
+    if "symbols" in doc:
+        try:
+            Parameters.of(_plain(doc["symbols"]) if isinstance(doc["symbols"], dict) else doc["symbols"])
+        except (FieldError, TypeError) as exc:
+            raise _err(path, str(exc)) from None
     network = None
     if "network" in doc:
         try:
@@ -126,6 +133,8 @@ def load(path) -> ClaimFile:
         for key in CONTEXT:
             if key in kind.uses and key not in record and key in doc:
                 record[key] = _plain(doc[key])
+        if "symbols" in doc and "data" in kind.uses and "symbols" not in record:
+            record["symbols"] = _plain(doc["symbols"])      # the file's declared symbols, for claims on its loss
         try:
             statements.validate({k: v for k, v in record.items() if k not in CONTEXT})
         except StatementError as exc:
@@ -216,6 +225,12 @@ def claim_file(title: str, records: list[dict], source: str = "") -> dict:
         for c, text in zip(users, texts):
             if text == common:
                 del c[key]
+    users = [c for c in claims if "data" in statements.KINDS[c["kind"]].uses]
+    if users and all("symbols" in c for c in users) \
+            and len({json.dumps(c["symbols"], sort_keys=True) for c in users}) == 1:
+        doc["symbols"] = users[0]["symbols"]          # every claim on a loss has the same symbols: [symbols]
+        for c in users:
+            del c["symbols"]
     doc["claim"] = claims
     return doc
 

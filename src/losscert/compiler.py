@@ -34,9 +34,10 @@ from . import convert
 from . import intervals as iv
 from .activations import Activation
 from .names import ParameterSymbol, identifier, latex_name
-from .fields import Field
+from .fields import Field, FieldError
 from .network import Network
 from .numbers import NumberError, parse_number
+from .symbolic import ParametricField, Parameters
 
 
 class CompileError(ValueError):
@@ -223,10 +224,12 @@ class ArbJetAlgebra(JetAlgebra):
 class Loss:
     """The compiled loss of a network on data (see module docstring)."""
 
-    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=()):
+    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=(), symbols=None):
         self.network = network
-        self.X_sym = _matrix(X, "X", len(network.inputs))
-        self.Y_sym = _matrix(Y, "Y", len(network.outputs))
+        self.parameters = _parameters(symbols)      # declared symbols (kernel.parametric decides), or None
+        self._read = _number if self.parameters is None else _symbolic_reader(self.parameters)
+        self.X_sym = _matrix(X, "X", len(network.inputs), self._read)
+        self.Y_sym = _matrix(Y, "Y", len(network.outputs), self._read)
         if len(self.X_sym[0]) != len(self.Y_sym[0]):
             raise CompileError(f"data: X has {len(self.X_sym[0])} columns (samples) but Y has {len(self.Y_sym[0])}")
         self.scale_sym = _number(scale, "scale")
@@ -234,7 +237,7 @@ class Loss:
             raise CompileError("scale: must be positive")
         numbers = [x for row in self.X_sym + self.Y_sym for x in row] + network.numbers() \
             + [self.scale_sym] + list(extra_numbers)
-        self.field = Field.for_numbers(numbers)
+        self.field = Field.for_numbers(numbers) if self.parameters is None else ParametricField(self.parameters)
         convert.remember_field(self.field.domain)
         F = self.field
         self.X = [[F(x) for x in row] for row in self.X_sym]
@@ -262,12 +265,12 @@ class Loss:
 
     def extended(self, numbers) -> "Loss":
         """The same loss over a field that also holds ``numbers``."""
-        return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, extra_numbers=numbers)
+        return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, extra_numbers=numbers, symbols=self.parameters)
 
     def holding(self, *points) -> "Loss":
         """This loss, or the same loss over a larger field, so that every
         coordinate of ``points`` (mappings or sequences of numbers) is exact."""
-        nums = [_number(v, "point") for p in points for v in (p.values() if isinstance(p, dict) else p)
+        nums = [self._read(v, "point") for p in points for v in (p.values() if isinstance(p, dict) else p)
                 if not self.field.domain.of_type(v)]
         try:
             for x in nums:
@@ -308,7 +311,7 @@ class Loss:
         for name, v in zip(self.params, values):
             if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
                 try:
-                    v = self.field(_number(v, f"point.{name}"))
+                    v = self.field(self._read(v, f"point.{name}"))
                 except CoercionFailed:
                     raise PointError(f"point.{name}: {v} is not in the field {self.field.domain} of this loss "
                                      "(use loss.holding(point))") from None
@@ -840,7 +843,23 @@ def _number(v, where):
         raise CompileError(f"{where}: {exc}") from None
 
 
-def _matrix(rows, name, expected_rows) -> list[list[sympy.Expr]]:
+def _parameters(symbols):
+    try:
+        return Parameters.of(symbols)
+    except FieldError as exc:
+        raise CompileError(str(exc)) from None
+
+
+def _symbolic_reader(parameters):
+    def read(v, where):
+        try:
+            return parameters.number(v, where)
+        except FieldError as exc:
+            raise CompileError(str(exc)) from None
+    return read
+
+
+def _matrix(rows, name, expected_rows, read=None) -> list[list[sympy.Expr]]:
     try:
         rows = convert.rows(rows, f"data.{name}")
     except ValueError as exc:
@@ -857,12 +876,15 @@ def _matrix(rows, name, expected_rows) -> list[list[sympy.Expr]]:
     for i, r in enumerate(rows):
         if len(r) != width:
             raise CompileError(f"data.{name}: row {i + 1} has {len(r)} entries, row 1 has {width}")
-        out.append([_number(v, f"data.{name}[{i + 1}][{j + 1}]") for j, v in enumerate(r)])
+        out.append([(read or _number)(v, f"data.{name}[{i + 1}][{j + 1}]") for j, v in enumerate(r)])
     return out
 
 
-def compile_loss(network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=()) -> Loss:
+def compile_loss(network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=(), symbols=None) -> Loss:
     """Compile ``network`` with data ``X`` (one row per input, one column per
     sample) and targets ``Y`` into a :class:`Loss`. ``extra_numbers`` (e.g. the
-    coordinates of points) enlarge the exact field when they hold radicals."""
-    return Loss(network, X, Y, scale, extra_numbers)
+    coordinates of points) enlarge the exact field when they hold radicals.
+    ``symbols`` declares named parameters with their conditions (``{"a": "a > 0"}``,
+    see :class:`~losscert.fields.Parameters`): data and points may then use them,
+    the loss lives over Q(symbols) and statements hold for every value in the region."""
+    return Loss(network, X, Y, scale, extra_numbers, symbols)

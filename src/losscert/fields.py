@@ -38,6 +38,7 @@ def radicals(expr: sympy.Expr) -> set[sympy.Expr]:
 
 class Field:
     """An exact field (a SymPy domain) with conversions and rigorous signs."""
+    parameters = None     # the declared symbols of a ParametricField (None: a field of numbers)
 
     def __init__(self, domain=QQ, gens=frozenset()):
         self.domain = domain
@@ -238,3 +239,4 @@ def _dyadic(raw) -> "flint.fmpq":
     sign, man, exp, _ = raw
     man = -int(man) if sign else int(man)
     return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** -exp)
+

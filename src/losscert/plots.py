@@ -439,6 +439,8 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
         raise PlotError(f"{cf.path}: --claim {index}: no such claim (the file has {len(cf.claims)} "
                         f"claim{'s' * (len(cf.claims) != 1)}, numbered from 1)")
     claim = cf.claims[index - 1]
+    if cf.loss is not None and cf.loss.parameters is not None:
+        raise PlotError(f"{cf.path}: [symbols]: a loss with symbolic parameters has no single graph to draw")
     if claim.kind == "effective" or cf.loss is None:
         return architecture(cf.network, ax), "the architecture (an 'effective' claim)"
     verdict = decide(cf, claim)

@@ -88,7 +88,7 @@ class Proof:
         self._at("spurious_local_minimum", loss, point, expect, text, note, better=point_table(loss, better))
 
     def loss_value(self, loss, point, value, expect="verified", text=None, note=""):
-        self._at("loss_value", loss, point, expect, text, note, value=number_text(value))
+        self._at("loss_value", loss, point, expect, text, note, value=_value_text(loss, value, "value"))
 
     def local_minimum_near(self, loss, point, radius, digits=30, expect="verified", text=None, note=""):
         """A strict local minimum within ``radius`` (sup norm), proven with Arb intervals at ``digits``."""
@@ -184,11 +184,28 @@ def number_text(value) -> str:
 
 
 def loss_tables(loss) -> dict:
-    """The claim-file tables of a compiled loss: network, data and scale."""
-    return {"network": loss.network.to_table(),
-            "data": {k: [[number_text(x) for x in row] for row in rows] for k, rows in (("X", loss.X_sym),
-                                                                                       ("Y", loss.Y_sym))},
-            "scale": number_text(loss.scale_sym)}
+    """The claim-file tables of a compiled loss: network, data and scale (and its
+    declared symbols, when the data or points may use them)."""
+    text = number_text if loss.parameters is None else str
+    tables = {"network": loss.network.to_table(),
+              "data": {k: [[text(x) for x in row] for row in rows] for k, rows in (("X", loss.X_sym),
+                                                                                  ("Y", loss.Y_sym))},
+              "scale": number_text(loss.scale_sym)}
+    if loss.parameters is not None:
+        tables["symbols"] = dict(loss.parameters.conditions)
+    return tables
+
+
+def _value_text(loss, value, where: str) -> str:
+    """A number of a statement about ``loss`` as text (a rational function of its symbols, if any)."""
+    if loss.parameters is None:
+        return number_text(value)
+    if not isinstance(value, (str, int, float, Decimal, sympy.Basic)):
+        value = loss.field.to_sympy(value)
+    try:
+        return str(loss.parameters.number(value, where))
+    except ValueError as exc:
+        raise PointError(str(exc)) from None
 
 
 def point_table(loss, values) -> dict:
@@ -208,6 +225,9 @@ def point_table(loss, values) -> dict:
         raise PointError(f"point: {len(values)} values for {len(params)} parameters")
     out = {}
     for name, v in zip(params, values):
+        if loss.parameters is not None:
+            out[name] = _value_text(loss, v, f"point.{name}")
+            continue
         if not isinstance(v, (str, int, float, Decimal, sympy.Basic)):
             v = loss.field.to_sympy(v)              # a field element of the loss
         try:

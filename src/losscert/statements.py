@@ -145,8 +145,9 @@ def _rows(record, key, expected=None, what="inputs"):
     return [[_number_at(x, f"{key}[{i + 1}][{j + 1}]") for j, x in enumerate(r)] for i, r in enumerate(rows)]
 
 
-def point_numbers(table, network: Network, where: str) -> dict:
-    """A point table {parameter: number text} read exactly, every parameter present."""
+def point_numbers(table, network: Network, where: str, parameters=None) -> dict:
+    """A point table {parameter: number text} read exactly, every parameter present
+    (``parameters``: the declared symbols the numbers may use)."""
     if not isinstance(table, dict):
         raise StatementError(f"{where}: must be a table")
     out = {}
@@ -154,6 +155,12 @@ def point_numbers(table, network: Network, where: str) -> dict:
         if name not in network.param_index:
             raise StatementError(f"{where}.{name!r}: not a parameter of the network "
                                  f"(parameters: {', '.join(network.parameters)})")
+        if parameters is not None:
+            try:
+                out[name] = parameters.number(value, f"{where}.{name!r}")
+            except FieldError as exc:
+                raise StatementError(str(exc)) from None
+            continue
         try:
             out[name] = parse_number(value)
         except NumberError as exc:
@@ -175,12 +182,14 @@ class Context:
     _numbers: dict | None = None
 
     def _key(self, record) -> str:
-        return json.dumps([record.get(k) for k in ("network", "data", "scale")], sort_keys=True)
+        return json.dumps([record.get(k) for k in ("network", "data", "scale", "symbols")], sort_keys=True)
 
     @staticmethod
     def _numbers_of(record) -> list:
         """The numbers of ``record`` that its loss's field must hold (points, value, radius)."""
         kind, nums = KINDS[record["kind"]], []
+        if record.get("symbols") is not None:
+            return nums                  # the field is Q(symbols): numbers never enlarge it
         net = network_of(record)
         for key in kind.numbers:
             for value in _point_like(record.get(key)):
@@ -210,7 +219,7 @@ class Context:
             raise StatementError(f"data.{extra[0]}: unknown key")
         try:
             return compile_loss(network_of(record), data["X"], data["Y"], scale=record.get("scale", "1/2"),
-                                extra_numbers=numbers)
+                                extra_numbers=numbers, symbols=record.get("symbols"))
         except CompileError as exc:
             raise StatementError(str(exc)) from None
         except FieldError as exc:
@@ -237,7 +246,7 @@ class Context:
 
     def point(self, record, key="point", value=None):
         loss = self.loss(record)
-        numbers = point_numbers(record[key] if value is None else value, loss.network, key)
+        numbers = point_numbers(record[key] if value is None else value, loss.network, key, loss.parameters)
         try:
             return loss.point(numbers)
         except (PointError, FieldError) as exc:
@@ -246,6 +255,8 @@ class Context:
     def number(self, record, key):
         loss = self.loss(record)
         try:
+            if loss.parameters is not None:
+                return loss.field(loss.parameters.number(record[key], key))
             return loss.field(_number(record, key))
         except Exception as exc:   # noqa: BLE001 - a number outside the batch's field
             raise StatementError(f"{key}: {exc}") from None
@@ -269,13 +280,14 @@ def _at(extra=()):
 
 
 _POINT = ("network", "data", "scale", "point")
+_SYMBOLS = ("symbols",)    # the declared symbols {name: condition} the data and points may use (kernel.parametric)
 for _name in ("critical_point", "hessian_psd", "local_minimum", "strict_local_minimum", "saddle"):
-    register(Kind(_name, getattr(kernel, _name), _at(), uses=_POINT, numbers=("point",)))
+    register(Kind(_name, getattr(kernel, _name), _at(), optional=_SYMBOLS, uses=_POINT, numbers=("point",)))
 for _name in ("not_global", "spurious_local_minimum"):
-    register(Kind(_name, getattr(kernel, _name), _at(("better",)), required=("better",), uses=_POINT,
-                  numbers=("point", "better")))
-register(Kind("loss_value", kernel.loss_value, _at(("value",)), required=("value",), uses=_POINT,
-              numbers=("point", "value")))
+    register(Kind(_name, getattr(kernel, _name), _at(("better",)), required=("better",), optional=_SYMBOLS,
+                  uses=_POINT, numbers=("point", "better")))
+register(Kind("loss_value", kernel.loss_value, _at(("value",)), required=("value",), optional=_SYMBOLS,
+              uses=_POINT, numbers=("point", "value")))
 
 
 def _read_near(r, ctx):

@@ -7,7 +7,7 @@ enclosures, :mod:`.rigorous`, where values are transcendental) and return a
 """
 from .decide import (analyse, critical_point, effective, hessian_psd, local_minimum, loss_value, not_global, saddle,
                      spurious_local_minimum, strict_local_minimum)
-from . import rigorous
+from . import parametric, rigorous  # noqa: F401 - parametric installs the rules for symbolic losses
 from .rigorous import local_minimum_near
 from .verdict import INCONCLUSIVE, REFUTED, STATUSES, VERIFIED, Verdict, guarded
 

@@ -597,8 +597,8 @@ def clear_cache() -> None:
 
 def analyse(loss: Loss, theta) -> Analysis:
     """The analysis of one point: a private copy (changing it changes no verdict)."""
-    if type(loss) is not Loss:
-        raise TypeError(f"expected a losscert Loss, got {type(loss).__name__}")
+    if type(loss) is not Loss or loss.parameters is not None:
+        raise TypeError(f"expected a losscert Loss without symbols, got {type(loss).__name__}")
     a = _cached_analysis(loss, theta).complete()
     return copy.deepcopy(a, {id(loss): loss, id(a.F): a.F})
 

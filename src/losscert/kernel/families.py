@@ -211,10 +211,11 @@ def _laurent_reduce(p, pairs) -> dict:
     return {k: c for k, c in out.items() if c}
 
 
-def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve]) -> dict | None:
+def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve], tangents: list | None = None) -> dict | None:
     """A proven family of critical points through theta whose tangent space is
     ker H (evidence dict), or None. ``orbit_curves``: the group actions found
-    by the symmetry step (their constancy at theta already checked)."""
+    by the symmetry step (their constancy at theta already checked).
+    ``tangents``, a list, receives the family's tangent vectors at theta."""
     F = loss.field
     P, m = len(theta), len(kernel)
     if not m or P > MAX_FAMILY_PARAMETERS or m > MAX_FAMILY_VARIABLES:
@@ -260,4 +261,6 @@ def critical_family(loss: Loss, theta, H, kernel, orbit_curves: list[Curve]) -> 
         raise AssertionError("kernel self-check failed: tangent of a critical family not in ker H")
     proof["tangents_at_theta"] = [{p: F.show(a) for p, a in zip(loss.params, v) if a} for v in cols]
     proof["dimension"] = m
+    if tangents is not None:
+        tangents.extend(cols)
     return proof

@@ -82,6 +82,8 @@ def minimum_near_modulo_rescaling(loss: Loss, theta, radius, digits: int = rigor
     theta, proven on the gauge-fixed slice (see the module docstring)."""
     if type(loss) is not Loss:
         return Verdict(INCONCLUSIVE, "not a compiled losscert Loss")
+    if loss.parameters is not None:
+        return Verdict(INCONCLUSIVE, "not decided for losses with symbolic parameters")
     radius = parse_number(radius) if isinstance(radius, str) else loss.field.to_sympy(loss.field(radius))
     sl = _slice(loss, theta)
     if isinstance(sl, str):

@@ -124,6 +124,13 @@ def guarded(rule, *args) -> Verdict:
         return Verdict(INCONCLUSIVE, f"could not be checked: {type(exc).__name__}: {exc}")
 
 
+def _no_symbolic_rules(rule, loss, *args, **kwargs) -> Verdict:
+    return Verdict(INCONCLUSIVE, f"{rule}: losses with symbolic parameters are not decided here")
+
+
+SYMBOLIC = [_no_symbolic_rules]    # the rules for symbolic parameters (kernel.parametric installs its own)
+
+
 def loss_rule(rule):
     """Decorate a kernel rule whose first argument is a compiled loss: a
     ``Loss`` built by losscert.compiler is checked; anything else (e.g. a
@@ -134,5 +141,7 @@ def loss_rule(rule):
         if type(loss) is not Loss:
             return Verdict(INCONCLUSIVE, f"expected a losscert Loss, got {type(loss).__name__}: the kernel "
                                          "decides only losses compiled by losscert.compiler")
+        if loss.parameters is not None:          # symbols: the statement must hold on the whole region
+            return SYMBOLIC[0](rule.__name__, loss, *args, **kwargs)
         return rule(loss, *args, **kwargs)
     return checked
