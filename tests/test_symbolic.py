@@ -84,6 +84,16 @@ def test_sympy_symbols_with_sign_assumptions():
 
 # -- compiling with symbols ----------------------------------------------------------------------
 
+@pytest.mark.parametrize("assumption", ["integer", "nonzero", "rational", "even"])
+def test_sympy_symbols_with_assumptions_beyond_a_sign_are_refused(assumption):
+    # a rational counterexample such as a = 1/2 or a = 0 would lie outside the user's domain
+    with pytest.raises(FieldError, match="cannot be stated here"):
+        Parameters.of([sympy.Symbol("a", **{assumption: True})])
+    if assumption != "nonzero":         # positive already implies nonzero
+        with pytest.raises(FieldError, match="cannot be stated here"):
+            Parameters.of([sympy.Symbol("a", positive=True, **{assumption: True})])
+
+
 def test_undeclared_symbol_and_transcendental_numbers_are_refused():
     with pytest.raises(CompileError, match=r"data.X\[1\]\[1\]: 'b' is not a declared symbol"):
         compile_loss(line(), [["b"]], [[1]], symbols={"a": "a > 0"})

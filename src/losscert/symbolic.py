@@ -107,8 +107,18 @@ class Parameters:
             for s in symbols:
                 if not isinstance(s, sympy.Symbol):
                     raise FieldError(f"symbols: {s!r} is not a SymPy symbol (give a table name -> condition)")
-                sign = next((t for f, t in (("positive", "> 0"), ("negative", "< 0"), ("nonnegative", ">= 0"),
-                                            ("nonpositive", "<= 0")) if s.assumptions0.get(f)), None)
+                flag, sign = next(((f, t) for f, t in (("positive", "> 0"), ("negative", "< 0"),
+                                                       ("nonnegative", ">= 0"), ("nonpositive", "<= 0"))
+                                   if s.assumptions0.get(f)), (None, None))
+                stated = [{"commutative": True}, sympy.Symbol("r", real=True).assumptions0]
+                if flag:
+                    stated = [sympy.Symbol("r", **{flag: True}).assumptions0]
+                if s.assumptions0 not in stated:
+                    # integer=True, nonzero=True, ...: a region losscert cannot state, and a rational
+                    # counterexample outside it would be a wrong refutation
+                    extra = sorted(k for k, v in s.assumptions0.items() if v and k not in stated[-1])
+                    raise FieldError(f"symbols: {s.name} assumes {', '.join(extra) or 'more than a sign'}, which "
+                                     f"cannot be stated here: give a table {{\"{s.name}\": \"condition\"}} instead")
                 table[s.name] = f"{s.name} {sign}" if sign else "real"
             symbols = table
         return cls(symbols)
