@@ -146,6 +146,7 @@ def _plot(args) -> int:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)        # the command line, for reports
     try:
         return args.run(args)
     except KeyboardInterrupt:

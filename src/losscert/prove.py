@@ -127,8 +127,10 @@ def run_cli(args) -> int:
         bad = sum(s["verdict"] != s["expect"] for r in results for s in r["statements"])
         print(f"{len(results)} proofs, {n} statements, {n - bad} as expected, {bad} not")
     if args.report:
+        import shlex
         from .report import write_report
-        write_report(results, args.report)
+        command = "losscert " + shlex.join(args.argv) if getattr(args, "argv", None) else None
+        write_report(results, args.report, command)
     return 1 if failed else 0
 
 
