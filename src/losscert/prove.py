@@ -39,6 +39,7 @@ def collect_streaming(paths, emit=None, progress=None) -> Iterator[dict]:
     command += ["--emit", str(emit)] if emit else []
     proc = subprocess.Popen(command + [str(p) for p in paths], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=environment(), cwd=os.getcwd())
+    assert proc.stdout is not None and proc.stderr is not None
     forward = threading.Thread(target=_forward, args=(proc.stderr, progress), daemon=True)
     forward.start()
     finished = False

@@ -81,6 +81,7 @@ class ClaimItem(pytest.Item):
 
     def runtest(self) -> None:
         from . import claims
+        assert isinstance(self.parent, ClaimFileCollector)
         verdict = claims.decide(self.parent.claim_file, self.claim)
         self.user_properties += [("verdict", verdict.status), ("expect", self.claim.expect),
                                  ("reason", verdict.reason)]
@@ -140,6 +141,7 @@ class StatementItem(pytest.Item):
         self.add_marker(pytest.mark.losscert)
 
     def runtest(self) -> None:
+        assert isinstance(self.parent, ProofScriptCollector)
         verdict = self.parent.verdict(self)
         expect = self.statement["expect"]
         self.user_properties += [("verdict", verdict["verdict"]), ("expect", expect), ("reason", verdict["reason"]),
