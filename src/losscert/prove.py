@@ -85,10 +85,10 @@ def run_cli(args) -> int:
     if getattr(args, "coverage", None):     # read from the scripts' COVERS literals: nothing is run
         from .coverage import main as coverage
         return coverage([str(args.paths[0]), "--out", args.coverage])
-    if not discover(args.paths):
+    scripts = discover(args.paths)
+    if not scripts:
         print(f"no proof scripts (*.py) found in {', '.join(args.paths)}", file=sys.stderr)
         return 2
-    scripts = discover(args.paths)
     worker = shared()
     worker.warm()                       # it imports the kernel while the scripts run
     results: list[dict] = []

@@ -1,4 +1,5 @@
-"""Plain-text rendering of a verdict's evidence, for ``losscert check -v`` and ``prove -v``."""
+"""Plain text for the terminal: a verdict's evidence (``losscert check -v``,
+``prove -v`` and reports) and the progress bar of ``losscert prove``."""
 from __future__ import annotations
 
 import json
