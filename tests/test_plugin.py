@@ -4,7 +4,14 @@ import os
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import losscert
+# imported here, so that pytester's in-process runs (which drop the modules first imported during a run)
+# all share one copy of the compiler and the kernel
+import losscert.claims  # noqa: F401
+import losscert.prove  # noqa: F401
+import losscert.workers  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
@@ -105,3 +112,40 @@ def test_a_new_project_needs_three_lines(pytester, tmp_path_factory, monkeypatch
     result.assert_outcomes(passed=5)          # the tutorial's four claims and the ordinary test
     xml = (pytester.path / "out.xml").read_text()
     assert 'name="local_minimum[4]"' in xml and 'name="verdict" value="refuted"' in xml
+
+
+SCRIPT = """\
+from losscert import compile_loss, dense
+from losscert.proof import Proof
+
+loss = compile_loss(dense([1, 1, 1]), [[1, 2]], [[2, 4]])
+PROOF = Proof("two-weight network", source="test")
+PROOF.saddle(loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0}, text="the origin is a saddle")
+PROOF.local_minimum(loss, {"x1 -> h1_1": 1, "h1_1 -> y1": 2}, text="a zero-loss point is a minimum")
+PROOF.rank([[1, 2], [2, 4]], 2, text="a wrong rank")
+"""
+
+
+def test_proof_scripts_are_items_one_per_statement(pytester):
+    pytester.makefile(".py", **{"proofs/two": SCRIPT, "proofs/broken": "raise RuntimeError('no proof here')",
+                                "proofs/_helper": "raise SystemExit('not a proof')"})
+    pytester.makefile(".ini", pytest="[pytest]\nlosscert_proofs =\n    proofs/[!_]*.py\n")
+    result = pytester.runpytest("-v", "--continue-on-collection-errors", *_plugin_args())
+    result.assert_outcomes(passed=2, failed=1, errors=1)
+    result.stdout.fnmatch_lines([
+        "*proofs/two.py::saddle?1? PASSED*",
+        "*proofs/two.py::local_minimum?2? PASSED*",
+        "*proofs/two.py::rank?3? FAILED*",
+        "statement 3 (rank) of 'two-weight network': a wrong rank: expected verified, got refuted: *rank is 1, not 2*",
+    ])
+    result.stdout.fnmatch_lines(["*broken.py: cannot load: RuntimeError: no proof here*"])   # one line
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+@pytest.mark.slow         # two more pytest runs, one with a collector process (about 10 s)
+def test_proof_scripts_only_when_asked_and_k_matches_the_statements_words(pytester):
+    pytester.makefile(".py", **{"proofs/two": SCRIPT})
+    assert pytester.runpytest(*_plugin_args()).ret == 5                # no glob: nothing collected, nothing run
+    pytester.makefile(".ini", pytest="[pytest]\nlosscert_proofs = proofs/*.py\n")
+    result = pytester.runpytest("-k", "zero-loss or saddle", *_plugin_args())
+    result.assert_outcomes(passed=2, deselected=1)

@@ -97,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-v", "--verbose", action="store_true", help="print each verdict's certificate (evidence)")
     r.add_argument("-q", "--quiet", action="store_true",
                    help="print only the statements whose verdict differs from expect, and the summary")
-    r.add_argument("--report", metavar="FILE.md", help="write a Markdown report with LaTeX")
+    r.add_argument("--report", metavar="FILE.md", help="write a self-contained Markdown report (LaTeX; pictures "
+                                                       "of the certificates with the 'plot' extra)")
     r.add_argument("--errata", action="store_true",
                    help="print the errata: statements noted 'paper:' that the kernel decided (the paper is wrong), "
                         "and those noted 'open:' or left undecided")
@@ -146,6 +147,7 @@ def _plot(args) -> int:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)        # the command line, for reports
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -178,7 +178,8 @@ class MPJetAlgebra(JetAlgebra):
 class _Lifts:
     """Field constants as balls, converted once per evaluation."""
     def __init__(self, F: Field):
-        self.F, self.cache = F, {}
+        self.F = F
+        self.cache: dict = {}
 
     def __call__(self, c):
         try:
@@ -197,7 +198,7 @@ class ArbAlgebra(FieldAlgebra):
     def __init__(self, F: Field):
         iv.require()
         self.F, self.zero = F, iv.flint.arb(0)
-        self.lift = self.const = _Lifts(F)
+        self.lift = self.const = _Lifts(F)  # type: ignore[method-assign]
 
     def activate(self, act, a, derivative):
         c = act.arb_taylor(a, 1 if derivative else 0)
@@ -413,8 +414,8 @@ class Loss:
         derivatives when ``derivatives``; pre-activations go into the dict
         ``pre`` (by slot) when one is given."""
         n = self.n
-        vals = [None] * self.n_slots
-        dact = [None] * self.n_slots
+        vals: list = [None] * self.n_slots
+        dact: list = [None] * self.n_slots
         for i in range(self.n_inputs):
             vals[i] = self.X[i]
         for st in self.steps:
@@ -616,14 +617,15 @@ class Loss:
         n = self.n
         ni = self.n_inputs
         zero, one, nonzero, lift = K.zero, K.one, K.nonzero, K.lift
-        vals = [None] * self.n_slots
+        vals: list = [None] * self.n_slots
         for i in range(ni):
             vals[i] = K.X[i]
         d1, d2 = {}, {}
-        A, Hh = {}, {}
+        A: dict = {}
+        Hh: dict = {}
         for st in self.steps:
             pre = [zero] * n
-            rows = [dict() for _ in range(n)]
+            rows: list[dict] = [dict() for _ in range(n)]
             for src, p, c in st.terms:
                 w = theta[p] if p is not None else lift(c)
                 h = vals[src]
@@ -672,8 +674,9 @@ class Loss:
                     row[q] = row.get(q, zero) + factor * v
 
         lam = {o: [f - y for f, y in zip(vals[o], yrow)] for o, yrow in zip(self.output_slots, K.Y)}
-        Lam = {o: [{} for _ in range(n)] for o in self.output_slots}
-        mu, Mu = {}, {}
+        Lam: dict = {o: [{} for _ in range(n)] for o in self.output_slots}
+        mu: dict = {}
+        Mu: dict = {}
         for st in reversed(self.steps):
             v = st.slot
             if st.activation is not None:
@@ -784,7 +787,8 @@ class Nearby:
     exact deltas of their pre-activations. ``value`` is L(theta)."""
 
     def __init__(self, loss: Loss, theta):
-        self.loss, self.theta, self.pre = loss, theta, {}
+        self.loss, self.theta = loss, theta
+        self.pre: dict = {}
         self.alg = FieldAlgebra(loss.field)
         self.vals, _ = loss._forward(theta, self.alg, False, pre=self.pre)
         self.square = {s: self._squares(s, self.vals[s]) for s in loss.output_slots}
@@ -805,7 +809,7 @@ class Nearby:
         out = []
         for pt in points:
             changed = {p: v for p, (v, t) in enumerate(zip(pt, theta)) if v != t}
-            new = {}
+            new: dict = {}
             for st in loss.steps:
                 delta = None
                 for src, p, c in st.terms:

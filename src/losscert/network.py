@@ -187,6 +187,12 @@ class Network:
     def activation(self, node) -> Activation | None:
         return self.graph.nodes[node]["activation"]
 
+    def _activation(self, node) -> Activation:
+        """The activation of a hidden node (never None)."""
+        act = self.activation(node)
+        assert act is not None, f"{node!r} is not a hidden node"
+        return act
+
     def has_bias(self, node) -> bool:
         return self.graph.nodes[node]["bias"]
 
@@ -243,7 +249,7 @@ class Network:
 
     def numbers(self) -> list[sympy.Expr]:
         """Every constant of the network (fixed weights, activation params)."""
-        acts = [a for n in self.hidden for a in self.activation(n).params]
+        acts = [a for n in self.hidden for a in self._activation(n).params]
         return list(self.fixed.values()) + acts
 
     def __repr__(self):
@@ -252,9 +258,9 @@ class Network:
 
     # -- notebooks -------------------------------------------------------------
     def _repr_markdown_(self) -> str:
-        acts = {}
+        acts: dict[str, list[str]] = {}
         for n in self.hidden:
-            acts.setdefault(self.activation(n).spec, []).append(n)
+            acts.setdefault(self._activation(n).spec, []).append(n)
         rows = [("inputs", ", ".join(self.inputs)), ("outputs", ", ".join(self.outputs))]
         rows += [(f"hidden ({spec})", ", ".join(ns)) for spec, ns in acts.items()]
         rows.append(("parameters", f"{len(self.parameters)}: " + ", ".join(f"`{p}`" for p in self.parameters[:12])
@@ -277,7 +283,7 @@ class Network:
             acc = sympy.Integer(0)
             for u in self.graph.predecessors(n):
                 s = self.edge_slot(u, n)
-                acc += (syms[self.parameters[s.param]] if s.const is None else s.const) * vals[u]
+                acc += (syms[self.parameters[s.param]] if s.const is None and s.param is not None else s.const) * vals[u]
             if self.has_bias(n):
                 acc += syms[bias_name(n)]
             act = self.activation(n)
@@ -294,10 +300,10 @@ class Network:
     # -- conversions ---------------------------------------------------------
     def to_table(self) -> dict:
         """The ``[network]`` table of a claim file."""
-        acts = {n: self.activation(n) for n in self.hidden}
+        acts = {n: self._activation(n) for n in self.hidden}
         kinds = [a.spec for a in acts.values()]
         default = max(set(kinds), key=kinds.count) if kinds else "linear"
-        table = {
+        table: dict = {
             "inputs": list(self.inputs), "outputs": list(self.outputs), "activation": default,
             "edges": [edge_name(u, v) for u, v in self.edges],
             "biases": [n for n in self.topological_order if self.has_bias(n)],

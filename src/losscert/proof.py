@@ -343,23 +343,33 @@ def collect(paths) -> tuple[list[tuple[Path, list[Proof], float]], list[str]]:
 
 
 def _collect_main(argv) -> int:
-    """``python -m losscert.proof --collect OUT.json [--emit DIR] PATH...``: run the
-    scripts, write their statement records (and, with --emit, claim files)."""
+    """``python -m losscert.proof --collect [--emit DIR] PATH...``: run the scripts one at a
+    time and write one JSON line per script as soon as it has run (``{"script": {path, seconds,
+    proofs}}`` or ``{"error": line}``), then ``{"done": true}``; with --emit also claim files.
+    The lines go to the original stdout; whatever the scripts print goes to stderr."""
+    import os
     from dataclasses import asdict
     from losscert.proof import collect as collect_here, emit as emit_here   # the module scripts import
-    out, rest = argv[1], argv[2:]
-    directory = None
+    channel = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)                          # a script's output, even at the file-descriptor level, is not the channel
+    sys.stdout = sys.stderr
+    rest, directory = argv[1:], None
     if rest[:1] == ["--emit"]:
         directory, rest = rest[1], rest[2:]
-    loaded, errors = collect_here(rest)
-    if directory:
-        emit_here(directory, loaded)
-    doc = {"errors": errors, "scripts": [
-        {"path": str(path), "seconds": seconds,
-         "proofs": [{"name": p.name, "source": p.source, "covers": p.covers,
-                     "statements": [asdict(st) for st in p.statements]} for p in proofs]}
-        for path, proofs, seconds in loaded]}
-    Path(out).write_text(json.dumps(doc, default=str))
+    for path in discover(rest):
+        loaded, errors = collect_here([path])
+        if directory:
+            emit_here(directory, loaded)
+        lines = [{"error": e} for e in errors] + [{"script": {
+            "path": str(p), "seconds": seconds,
+            "proofs": [{"name": pr.name, "source": pr.source, "covers": pr.covers,
+                        "statements": [asdict(st) for st in pr.statements]} for pr in proofs]}}
+            for p, proofs, seconds in loaded]
+        for line in lines:
+            channel.write(json.dumps(line, default=str) + "\n")
+        channel.flush()
+    channel.write('{"done": true}\n')
+    channel.flush()
     return 0
 
 
@@ -379,7 +389,7 @@ def emit(directory, loaded) -> list[Path]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--collect"] and len(sys.argv) >= 3:
+    if sys.argv[1:2] == ["--collect"]:
         sys.exit(_collect_main(sys.argv[1:]))
-    print("usage: python -m losscert.proof --collect OUT.json [--emit DIR] PATH...", file=sys.stderr)
+    print("usage: python -m losscert.proof --collect [--emit DIR] PATH...", file=sys.stderr)
     sys.exit(2)

@@ -1,20 +1,25 @@
 """``losscert prove``: run proof scripts in their own process, check their statements in another.
 
 The scripts run in ``python -m losscert.proof --collect`` and hand back only
-their statement records (data); the records are checked by the checking
-process (:mod:`losscert.checker`). This process runs no script code and
-imports no SymPy unless a report is asked for.
+their statement records (data), one script at a time; each script's records
+are checked by the checking process (:mod:`losscert.checker`) as soon as they
+arrive, and its results printed, while the next script runs. This process
+runs no script code and imports no SymPy unless a report is asked for. On a
+terminal, long runs show a progress bar on stderr.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+from .text import Progress
 from .workers import SCHEMA, environment, shared, summary
 
 
@@ -26,22 +31,41 @@ def discover(paths) -> list[Path]:
     return out
 
 
-def collect_isolated(paths, emit=None) -> tuple[list[dict], list[str]]:
-    """Run the scripts in a separate process: (scripts, one-line load errors), each
-    script {"path", "seconds", "proofs": [{"name", "source", "covers", "statements"}]}."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "records.json"
-        command = [sys.executable, "-m", "losscert.proof", "--collect", str(out)]
-        command += ["--emit", str(emit)] if emit else []
-        done = subprocess.run(command + [str(p) for p in paths], capture_output=True, text=True, env=environment(),
-                              cwd=os.getcwd())
-        for stream in (done.stdout, done.stderr):
-            if stream.strip():
-                print(stream.rstrip("\n"), file=sys.stderr)
-        if not out.exists():
-            return [], [f"the proof scripts could not be run (exit code {done.returncode})"]
-        doc = json.loads(out.read_text())
-    return doc["scripts"], doc["errors"]
+def collect_streaming(paths, emit=None, progress=None) -> Iterator[dict]:
+    """Run the scripts in a separate process and yield, as each script has run,
+    ``{"script": {"path", "seconds", "proofs": [{"name", "source", "covers", "statements"}]}}``
+    or ``{"error": one line}``. What the scripts print is passed on to stderr."""
+    command = [sys.executable, "-m", "losscert.proof", "--collect"]
+    command += ["--emit", str(emit)] if emit else []
+    proc = subprocess.Popen(command + [str(p) for p in paths], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=environment(), cwd=os.getcwd())
+    assert proc.stdout is not None and proc.stderr is not None
+    forward = threading.Thread(target=_forward, args=(proc.stderr, progress), daemon=True)
+    forward.start()
+    finished = False
+    try:
+        for line in proc.stdout:
+            message = json.loads(line)
+            if message.get("done"):
+                finished = True
+                break
+            yield message
+    finally:
+        if not finished:
+            proc.kill()
+        proc.wait()
+        forward.join(timeout=10)
+        proc.stdout.close()
+    if not finished:
+        yield {"error": f"the proof scripts could not be run (exit code {proc.returncode})"}
+
+
+def _forward(stream, progress) -> None:
+    for line in stream:
+        with progress.hidden() if progress else contextlib.nullcontext():
+            sys.stderr.write(line)
+            sys.stderr.flush()
+    stream.close()
 
 
 def result(proof: dict, verdicts: list[dict]) -> dict:
@@ -61,25 +85,35 @@ def run_cli(args) -> int:
     if getattr(args, "coverage", None):     # read from the scripts' COVERS literals: nothing is run
         from .coverage import main as coverage
         return coverage([str(args.paths[0]), "--out", args.coverage])
-    if not discover(args.paths):
+    scripts = discover(args.paths)
+    if not scripts:
         print(f"no proof scripts (*.py) found in {', '.join(args.paths)}", file=sys.stderr)
         return 2
     worker = shared()
     worker.warm()                       # it imports the kernel while the scripts run
-    scripts, errors = collect_isolated(discover(args.paths), args.emit)
-    for line in errors:
-        print(line, file=sys.stderr)
-    results = []
+    results: list[dict] = []
+    errors: list[str] = []
     quiet = args.json or args.errata
-    for script in scripts:
-        for proof in script["proofs"]:
-            t0 = time.perf_counter()
-            res = result(proof, worker.check([st["record"] for st in proof["statements"]], args.timeout))
-            res["file"], res["seconds"] = script["path"], round(time.perf_counter() - t0, 2)
-            res["script_seconds"] = round(script["seconds"], 2)
-            results.append(res)
-            if not quiet:
-                _print_proof(res, getattr(args, "verbose", False), getattr(args, "quiet", False))
+    with Progress(len(scripts), "scripts") as progress:
+        for item in collect_streaming(scripts, args.emit, progress):
+            if "error" in item:
+                errors.append(item["error"])
+                with progress.hidden():
+                    print(item["error"], file=sys.stderr)
+                progress.advance()
+                continue
+            script = item["script"]
+            for proof in script["proofs"]:
+                t0 = time.perf_counter()
+                verdicts = worker.check([st["record"] for st in proof["statements"]], args.timeout, progress.count)
+                res = result(proof, verdicts)
+                res["file"], res["seconds"] = script["path"], round(time.perf_counter() - t0, 2)
+                res["script_seconds"] = round(script["seconds"], 2)
+                results.append(res)
+                if not quiet:
+                    with progress.hidden():
+                        _print_proof(res, getattr(args, "verbose", False), getattr(args, "quiet", False))
+            progress.advance(Path(script["path"]).name)
     failed = bool(errors) or any(s["verdict"] != s["expect"] for r in results for s in r["statements"])
     if args.errata:
         from .coverage import errata_markdown
@@ -94,8 +128,10 @@ def run_cli(args) -> int:
         bad = sum(s["verdict"] != s["expect"] for r in results for s in r["statements"])
         print(f"{len(results)} proofs, {n} statements, {n - bad} as expected, {bad} not")
     if args.report:
+        import shlex
         from .report import write_report
-        write_report(results, args.report)
+        command = "losscert " + shlex.join(args.argv) if getattr(args, "argv", None) else None
+        write_report(results, args.report, command)
     return 1 if failed else 0
 
 

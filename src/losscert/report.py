@@ -1,17 +1,25 @@
 """Markdown reports of proof results, with matrices and polynomials in LaTeX.
 
-Each statement is rendered from its record (what the kernel checked: the
-network, data, point, matrix or expression as stated), with the script's
-words as its caption.
+A report is self-contained: the losscert version and the command that made
+it; every loss's network (edges, activations, biases, ties) and data; each
+statement rendered from its record (what the kernel checked: the network,
+data, point, matrix or expression as stated) with the script's words as its
+caption, its verdict, its Hessian with rows and columns labelled by
+parameter, and its whole certificate; and, when the ``plot`` extra is
+installed, an inline picture of the loss along the certificate's curve.
 """
 from __future__ import annotations
 
 import json
+import platform
 
 import sympy
 
+from . import __version__
 from .expressions import ExpressionError, parse_expression, parse_term
-from .statements import describe
+from .names import latex_name
+from .statements import Context, StatementError, describe, network_of
+from .text import evidence_text
 
 EVIDENCE = ("hessian", "quartic_form_on_kernel", "cubic_form_on_kernel", "loss", "box_radius", "krawczyk",
             "loss_enclosure_on_box", "precision_digits", "rank", "determinant", "difference")
@@ -77,34 +85,156 @@ def statement_markdown(record: dict, contexts: dict) -> str:
     return f"`{describe(record)}`"
 
 
+def _parameters(record) -> list[str] | None:
+    """The parameters of the record's network, in the order of its points, gradients and Hessians."""
+    try:
+        return list(network_of(record).parameters)
+    except (StatementError, KeyError, TypeError):
+        return None
+
+
 def _context_markdown(key: str, label: str) -> list[str]:
+    """The loss ``label``: its scale, the whole network table (edges, activations,
+    biases, ties, fixed weights, ...), the parameter order and the data."""
     network, data, scale = json.loads(key)
-    lines = [f"**{label}** = {scale} * ||F(theta) - Y||^2 for the network with edges "
-             f"{', '.join(network['edges'])} (activation {network.get('activation', 'linear')}"
-             + (f", overrides {network['activations']}" if network.get("activations") else "") + ")", ""]
-    lines += [f"- {m} = {_latex(data[m])}" for m in ("X", "Y")]
+    lines = [f"**{label}** = {scale} * ||F(theta) - Y||_F^2 for the network", ""]
+    lines += [f"- inputs: {', '.join(network.get('inputs', []))}; outputs: {', '.join(network.get('outputs', []))}",
+              f"- edges ({len(network.get('edges', []))}): {', '.join(network.get('edges', []))}",
+              f"- activation: {network.get('activation', 'linear')}"
+              + (f"; per node: {_json(network['activations'])}" if network.get("activations") else ""),
+              f"- biases: {', '.join(network['biases']) if network.get('biases') else '(none)'}"]
+    known = {"inputs", "outputs", "edges", "activation", "activations", "biases"}
+    lines += [f"- {k}: {_json(v)}" for k, v in network.items() if k not in known]
+    names = _parameters({"network": network})
+    if names:
+        lines.append(f"- parameters ({len(names)}, the order of points and Hessians): {', '.join(names)}")
+    lines += [f"- {m} = {_latex(data[m])}" for m in ("X", "Y") if m in data]
     return lines + [""]
 
 
-def write_report(results, path) -> None:
-    lines = ["# losscert proof report", ""]
+def _json(value) -> str:
+    return "`" + json.dumps(value) + "`"
+
+
+def hessian_markdown(rows, names) -> str:
+    """A Hessian in LaTeX with its rows and columns labelled by parameter (``names``
+    in LaTeX, see :func:`losscert.names.latex_name`).
+
+    >>> print(hessian_markdown([["2", "-1"], ["-1", "1/2"]], ["x1 -> h1", "h1 -> y1"]))
+    $$\\begin{array}{r|rr} & w_{x_{1} h_{1}} & w_{h_{1} y_{1}} \\\\ \\hline w_{x_{1} h_{1}} & 2 & -1 \\\\ w_{h_{1} y_{1}} & -1 & \\frac{1}{2} \\end{array}$$
+    """
+    if not names or len(names) != len(rows) or any(len(r) != len(names) for r in rows):
+        return _latex(rows)
+    labels = [latex_name(n) for n in names]
+    body = [" & ".join([labels[i]] + [_entry(x) for x in row]) for i, row in enumerate(rows)]
+    return ("$$\\begin{array}{r|" + "r" * len(names) + "} & " + " & ".join(labels) + " \\\\ \\hline "
+            + " \\\\ ".join(body) + " \\end{array}$$")
+
+
+def _entry(x) -> str:
+    try:
+        return sympy.latex(sympy.sympify(x))
+    except (sympy.SympifyError, TypeError, SyntaxError, ValueError):
+        return f"\\text{{{x}}}"
+
+
+# -- pictures (the plot extra) ------------------------------------------------------
+
+def pictures_available() -> bool:
+    """Whether the ``plot`` extra (matplotlib) is installed."""
+    import importlib.util
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def picture_markdown(record: dict, evidence: dict, context) -> str:
+    """An inline PNG (a Markdown image with a base64 ``data:`` address) of the loss along
+    the certificate's curve: a refutation's descent curve, the segment to a better point,
+    or the line along the first kernel / orbit / ascent direction of the evidence; ``""``
+    when the statement has no point or the evidence no direction. Drawn in float64 by
+    :mod:`losscert.plots`: an illustration, not part of the proof."""
+    import base64
+    import io
+    from . import plots
+    if "point" not in record or "data" not in record or "unwritable" in record:
+        return ""
+    try:
+        loss, theta = context.loss(record), context.point(record)
+        curve = plots._find(evidence, "d1")
+        if curve is not None:
+            dirs = [curve[f"d{k}"] for k in range(1, 10) if f"d{k}" in curve]
+            marks, T = [], 1.0
+            if isinstance(curve.get("exact_example"), dict):
+                t = plots._float(curve["exact_example"]["t"])
+                marks, T = [(t, f"exact drop at t = {curve['exact_example']['t']}")], 2 * t
+            ax, what = plots.loss_along_curve(loss, theta, dirs, (-T, T), marks=marks), "the descent curve"
+        elif "better" in record:
+            start, better = plots._point(loss, theta), plots._point(loss, context.point(record, "better"))
+            ax = plots.loss_along_curve(loss, theta, [[b - a for a, b in zip(start, better)]], (-0.25, 1.25),
+                                        marks=[(1.0, "the better point")])
+            what = "the segment to the better point"
+        else:
+            named = plots._evidence_directions(evidence)
+            if not named:
+                return ""
+            label, direction = named[0]
+            ax, what = plots.loss_along_curve(loss, theta, [direction]), f"the line theta + t d, d = {label}"
+    except (StatementError, plots.PlotError, ArithmeticError, ValueError, KeyError) as exc:
+        return f"(no picture: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+    ax.set_title(f"the loss along {what} (float64 illustration)", fontsize=9)
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    return f"![the loss along {what}](data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()})"
+
+
+# -- the report -------------------------------------------------------------------------
+
+def report_markdown(results, command: str | None = None, pictures: bool | None = None) -> str:
+    """The Markdown report of ``losscert prove`` results: self-contained (losscert
+    version, the command, every loss's network and data, each statement's point,
+    verdict, labelled Hessian and certificate), with pictures when the ``plot``
+    extra is installed (and ``pictures`` is not False)."""
+    pictures = pictures_available() if pictures is None else pictures
+    statements = [s for r in results for s in r["statements"]]
+    bad = sum(s["verdict"] != s["expect"] for s in statements)
+    lines = ["# losscert proof report", "",
+             f"- losscert {__version__} (Python {platform.python_version()}, SymPy {sympy.__version__})",
+             f"- command: `{command}`" if command else "- command: (not recorded)",
+             f"- {len(results)} proofs, {len(statements)} statements, {len(statements) - bad} as expected, {bad} not",
+             "- pictures: the loss along each certificate's curve, drawn in float64 (illustrations, not proofs)"
+             if pictures else "- pictures: omitted (they need the `plot` extra: `pip install 'losscert[plot]'`)",
+             ""]
     for r in results:
-        lines += [f"## {r['name']}", "", f"Source: {r['source']}", "",
-                  "| statement | verdict | expected |", "|---|---|---|"]
+        lines += [f"## {r['name']}", "", f"Source: {r['source']}", ""]
+        if "file" in r:
+            lines += [f"Script: `{r['file']}` (checked in {r.get('seconds', 0)} s)", ""]
+        lines += ["| statement | verdict | expected |", "|---|---|---|"]
         lines += [f"| {s['statement']} | {s['verdict']} | {s['expect']} |" for s in r["statements"]]
         lines.append("")
         contexts: dict = {}
+        context = Context([s.get("record", {}) for s in r["statements"]]) if pictures else None
         details = []
         for i, s in enumerate(r["statements"], 1):
-            ev = s["evidence"]
-            details += [f"**{i}. {s['statement']}**", "", "Checked: " + statement_markdown(s.get("record", {}), contexts),
-                        "", f"Verdict: **{s['verdict']}** ({s['reason']})", ""]
-            details += [f"- {k.replace('_', ' ')}: {_latex(ev[k])}" for k in EVIDENCE if k in ev]
-            if s["note"]:
-                details.append(f"- note: {s['note']}")
-            details.append("")
+            ev, record = s["evidence"], s.get("record", {})
+            details += [f"**{i}. {s['statement']}**", "", "Checked: " + statement_markdown(record, contexts), "",
+                        f"Verdict: **{s['verdict']}** (expected {s['expect']}): {s['reason']}"]
+            if "hessian" in ev:
+                details += ["", "Hessian (rows and columns labelled by parameter):", "",
+                            hessian_markdown(ev["hessian"], _parameters(record))]
+            listed = [f"- {k.replace('_', ' ')}: {_latex(ev[k])}" for k in EVIDENCE if k in ev and k != "hessian"]
+            listed += [f"- note: {s['note']}"] if s["note"] else []
+            details += ["", *listed, ""] if listed else [""]
+            if context is not None:
+                picture = picture_markdown(record, ev, context)
+                details += [picture, ""] if picture else []
+            details += ["<details><summary>certificate</summary>", "", "```text",
+                        evidence_text(ev, ""), "```", "", "</details>", ""]
         for key, label in contexts.items():
             lines += _context_markdown(key, label)
         lines += details
+    return "\n".join(lines)
+
+
+def write_report(results, path, command: str | None = None) -> None:
+    """Write :func:`report_markdown` to ``path``."""
     with open(path, "w") as fh:
-        fh.write("\n".join(lines))
+        fh.write(report_markdown(results, command))

@@ -96,12 +96,15 @@ class Worker:
         return None, (_timed_out(timeout) if stuck else
                       _failed(f"the checking process ended unexpectedly (exit code {code})"))
 
-    def _collect(self, out: list, timeout):
-        """Append results to ``out`` until the worker is done, or one record got stuck (then it is killed)."""
+    def _collect(self, out: list, timeout, on_result=None):
+        """Append results to ``out`` until the worker is done, or one record got stuck (then it is killed);
+        ``on_result(result)`` is called on each as it arrives."""
         while True:
             msg, problem = self._next(timeout)
             if problem is not None:
                 out.append(problem)
+                if on_result:
+                    on_result(problem)
                 return
             if msg.get("done"):
                 if msg.get("stopped"):           # the worker ends after a budget overrun
@@ -110,16 +113,19 @@ class Worker:
                 return
             msg.pop("index", None)
             out.append(msg)
+            if on_result:
+                on_result(msg)
 
-    def check(self, records, timeout=DEFAULT_TIMEOUT) -> list[dict]:
-        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order."""
+    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None) -> list[dict]:
+        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order;
+        ``on_result(verdict dict)`` is called as each is decided (for progress)."""
         records = list(records)
         out: list[dict] = []
         while len(out) < len(records):
             if not self._send({"records": records[len(out):], "timeout": timeout}):
                 out.append(_failed("the checking process could not be started"))
                 continue
-            self._collect(out, timeout)
+            self._collect(out, timeout, on_result)
         return out
 
     def check_file(self, path, timeout=DEFAULT_TIMEOUT) -> tuple[dict, list[dict]]:

@@ -67,7 +67,7 @@ def _descent(loss, theta, L0, curve_dirs, order, what) -> dict:
     coeffs = loss.taylor(theta, curve_dirs, order)
     lead = next((i for i, c in enumerate(coeffs) if i > 0 and c), None)
     ok = lead is not None and all(not coeffs[i] for i in range(1, lead)) and F.sign(coeffs[lead]) < 0
-    if not ok:
+    if not ok or lead is None:
         raise AssertionError(f"kernel self-check failed: {what} does not decrease L")
     ev = {"curve": "theta + " + " + ".join(f"t^{i + 1} d{i + 1}" for i in range(len(curve_dirs))),
           **{f"d{i + 1}": _named(loss, F, d) for i, d in enumerate(curve_dirs)},
@@ -88,8 +88,8 @@ class Analysis:
     def __init__(self, loss: Loss, theta):
         self.loss, self.theta = loss, theta
         self.F = F = loss.field
-        self.is_min = None       # True / False / None
-        self.is_strict = None
+        self.is_min: bool | None = None       # True / False / None
+        self.is_strict: bool | None = None
         self.reason = ""
         self.strict_reason = ""
         self.evidence: dict = {}
@@ -531,7 +531,9 @@ class FactoredHessian:
 
     def __init__(self, H, F: Field):
         self.H, self.F = H, F
-        self.pivots = self.negative = self.kernel = None
+        self.pivots: list | None = None
+        self.negative = None
+        self.kernel: list | None = None
         self.kernel_how = ""
 
     def factor(self) -> "FactoredHessian":
@@ -738,7 +740,7 @@ def _higher_order_ascent(a: Analysis) -> dict | None:
     (a positive value of the principal part). Checked by the exact Taylor
     expansion of L along the curve."""
     loss, F = a.loss, a.F
-    proposals = []
+    proposals: list = []
     if a.descent_curve is not None and a.descent_curve[1] % 2:
         dirs, order = a.descent_curve
         proposals.append(([[x if k % 2 else -x for x in d] for k, d in enumerate(dirs)], order))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 from dataclasses import dataclass, field
 
 
@@ -111,6 +112,49 @@ class Verdict:
     def as_dict(self) -> dict:
         """A fresh, mutable, JSON-ready copy."""
         return {"verdict": self.status.value, "reason": self.reason, "evidence": thaw(self.evidence)}
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the status in bold, the reason, the evidence as a table (long values cut).
+
+        >>> print(Verdict(REFUTED, "rank is 1, not 2", {"rank": 1, "minor|x": "a|b"})._repr_markdown_())
+        **refuted**: rank is 1, not 2
+        <BLANKLINE>
+        | evidence | |
+        |---|---|
+        | rank | `1` |
+        | minor\\|x | `"a\\|b"` |
+        """
+        lines = [f"**{self.status.value}**: {self.reason}"]
+        if self.evidence:
+            lines += ["", "| evidence | |", "|---|---|"]
+            for key, value in self.evidence.items():
+                text = json.dumps(value, default=str)
+                text = text if len(text) <= MARKDOWN_VALUE_WIDTH else text[:MARKDOWN_VALUE_WIDTH] + " ..."
+                lines.append(f"| {_cell(str(key))} | `{_cell(text)}` |")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter (LaTeX): the status and the reason, as text in one formula.
+
+        >>> print(Verdict(VERIFIED, "L(point) = 1/2 exactly, 100% of it")._repr_latex_())
+        $\\textbf{verified}\\text{: L(point) = 1/2 exactly, 100\\% of it}$
+        """
+        return f"$\\textbf{{{self.status.value}}}\\text{{: {_latex_text(self.reason)}}}$"
+
+
+MARKDOWN_VALUE_WIDTH = 200
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "&": r"\&",
+                  "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _latex_text(text: str) -> str:
+    """``text`` safe inside LaTeX's ``\\text{...}``."""
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in text)
+
+
+def _cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def guarded(rule, *args) -> Verdict:
