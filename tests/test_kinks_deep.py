@@ -153,8 +153,13 @@ def test_kink_pieces_are_read_off_the_expression():
 
 def test_find_deep_kinks_lists_every_zero_pre_activation_of_a_kinked_neuron():
     loss, point = v_net("relu")
-    kinks = find_deep_kinks(loss, loss.point(point))
-    assert [(n, k) for n, k, _ in kinks] == [("h2", 0), ("h2", 1)]
+    kinks, flat = find_deep_kinks(loss, loss.point(point))
+    assert [(n, k) for n, k, _ in kinks] == [("h2", 0), ("h2", 1)] and not flat
+    # a first-layer neuron whose inputs are all 0 on a sample (no bias): zero whatever the parameters
+    net = _net([("x1", "h"), ("x2", "h"), ("h", "y")], ["x1", "x2"], ["y"], acts={"h": "elu"})
+    loss = compile_loss(net, [[0, 1], [0, 0]], [[1, 1]])
+    kinks, flat = find_deep_kinks(loss, loss.point({"x1 -> h": 0, "x2 -> h": 0, "h -> y": 1}))
+    assert [(n, k) for n, k, _ in kinks] == [("h", 1)] and [(n, k) for n, k, _ in flat] == [("h", 0)]
 
 
 def test_too_many_deep_kinks_say_the_bound():

@@ -177,18 +177,29 @@ def curve_descent(loss: Loss, theta, curve: list, L0, order: int = CURVE_ORDER) 
 
 # -- verification piece by piece -----------------------------------------------------------
 
-def find_deep_kinks(loss: Loss, theta) -> list[tuple[str, int, tuple]]:
-    """(node, 0-based sample, (the 2-jets at 0 of the piece for z < 0 and of
-    the piece for z > 0)) for every zero pre-activation of a kinked activation."""
+def find_deep_kinks(loss: Loss, theta) -> tuple[list, list]:
+    """(kinks, flat kinks): (node, 0-based sample, (the 2-jets at 0 of the
+    piece for z < 0 and of the piece for z > 0)) for every zero
+    pre-activation of a kinked activation; flat ones are identically zero
+    near theta (:func:`_identically_zero`), where the pieces agree."""
     pre: dict = {}
     loss._forward(theta, FieldAlgebra(loss.field), False, pre=pre)
-    out = []
+    split, flat = [], []
     for st in loss.steps:
         act = st.activation
         if act is None or kink_pieces(act, 2) is None:
             continue
-        out += [(st.name, k, kink_pieces(act, 2)) for k, z in enumerate(pre[st.slot]) if not z]
-    return out
+        for k, z in enumerate(pre[st.slot]):
+            if not z:
+                (flat if _identically_zero(loss, st, k) else split).append((st.name, k, kink_pieces(act, 2)))
+    return split, flat
+
+
+def _identically_zero(loss: Loss, st, k: int) -> bool:
+    """The pre-activation of ``st`` on sample k is 0 for every parameter
+    value: no bias and every source an input that is 0 on that sample
+    (then both pieces give sigma(0) = 0 and the kink splits nothing)."""
+    return st.bias is None and all(src < loss.n_inputs and not loss.X[src][k] for src, _, _ in st.terms)
 
 
 def _pre_jets(piece: Loss, theta, kinks, second: bool):
@@ -306,19 +317,21 @@ def at_deep_kink(loss: Loss, theta, L0, decide_piece=None) -> KinkResult:
     out = KinkResult()
     F = loss.field
     try:
-        kinks = find_deep_kinks(loss, theta)
+        kinks, flat = find_deep_kinks(loss, theta)
     except NotExact as exc:
         out.reason = out.strict_reason = f"exact evaluation impossible ({exc})"
         return out
     labels = [f"{name} @ sample {k + 1}" for name, k, _ in kinks]
     out.evidence["kinks"] = labels
+    if flat:
+        out.evidence["kinks_identically_zero"] = [f"{name} @ sample {k + 1}" for name, k, _ in flat]
     M = len(kinks)
     if M > MAX_KINKS:
         out.reason = out.strict_reason = (f"{M} (neuron, sample) pairs have a zero pre-activation: 2^{M} sign "
                                           f"patterns exceed the bound 2^{MAX_KINKS} of the kink analysis")
         return out
     try:
-        _decide(loss, theta, L0, kinks, labels, decide_piece, out)
+        _decide(loss, theta, L0, kinks, flat, labels, decide_piece, out)
     except (NotExact, NonSmooth) as exc:
         if out.is_min is not False:
             out.is_min = out.is_strict = None
@@ -345,12 +358,13 @@ def _refute(loss, theta, L0, candidates, out, why) -> bool:
     return False
 
 
-def _decide(loss, theta, L0, kinks, labels, decide_piece, out):
+def _decide(loss, theta, L0, kinks, flat, labels, decide_piece, out):
     F, P = loss.field, len(theta)
     # a piece's 2-jet is the piece itself for ReLU / leaky ReLU; for ELU only its Taylor polynomial of order
     # 2 at the kink, which gives the piece's value, gradient and Hessian at theta exactly (enough for the
     # second-order sufficient condition) but not its higher-order behaviour (no unconstrained test then)
-    truncated = any(any(side[2] for side in kk[2]) for kk in kinks)
+    flat_truncated = any(kk[2][1][2] for kk in flat)
+    flat_pieces = {(name, k): _jet_piece(jets2[1]) for name, k, jets2 in flat}
     patterns = list(itertools.product((1, -1), repeat=len(kinks)))
     out.evidence["sign_patterns"] = len(patterns)
     orbit, constant = _orbits(loss, theta)
@@ -360,8 +374,8 @@ def _decide(loss, theta, L0, kinks, labels, decide_piece, out):
     proven, open_pieces = {}, []
     for s in patterns:
         shown = ", ".join(f"{lab}: {'+' if si > 0 else '-'}" for lab, si in zip(labels, s))
-        piece = loss.with_slopes({(name, k): _jet_piece(jets2[1 if si > 0 else 0])
-                                  for (name, k, jets2), si in zip(kinks, s)})
+        piece = loss.with_slopes({**flat_pieces, **{(name, k): _jet_piece(jets2[1 if si > 0 else 0])
+                                                    for (name, k, jets2), si in zip(kinks, s)}})
         g = piece.gradient(theta)
         sosc, more, why_not = None, [], "its pre-activations' derivatives are not formed"
         if P <= 2 * MAX_JET_PARAMETERS:
@@ -379,10 +393,11 @@ def _decide(loss, theta, L0, kinks, labels, decide_piece, out):
             continue
         if _refute(loss, theta, L0, [[d] for d in more] + ([[[-x for x in g]]] if any(g) else []), out, why):
             return
-        open_pieces.append((s, shown, piece, g, why_not))
+        truncated = flat_truncated or any(kk[2][1 if si > 0 else 0][2] for kk, si in zip(kinks, s))
+        open_pieces.append((s, shown, piece, g, why_not, truncated))
     # pass 2: the pieces left, as unconstrained functions (polynomial pieces only); stop at the first failure
     undecided = None
-    for s, shown, piece, g, why_not in open_pieces:
+    for s, shown, piece, g, why_not, truncated in open_pieces:
         why_free = "not decided"
         if decide_piece is not None and not truncated and not any(g):
             a = decide_piece(piece, theta)
