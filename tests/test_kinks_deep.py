@@ -262,3 +262,27 @@ def test_mutated_v_nets_agree_with_the_oracle():
             if drop is not None:
                 assert verdict.status != V
     assert V in seen and R in seen
+
+
+def random_v_net(rng):
+    """v_net with random inputs, targets and slope: the second neuron kinked on every sample."""
+    act = rng.choice(["relu", "leaky_relu(-1/2)", "leaky_relu(-2)", "leaky_relu(1/3)"])
+    xs = rng.sample([1, -1, 2, -3, 3], 3)
+    net = _net([("x", "h1"), ("one", "h1"), ("h1", "h2"), ("one", "h2"), ("h2", "y")], ["x", "one"], ["y"],
+               acts={"h1": "relu", "h2": act}, fixed={("one", "h1"): 1, ("one", "h2"): -1, ("h2", "y"): 1})
+    loss = compile_loss(net, [xs, [1, 1, 1]], [[rng.choice([-2, -1, Q(-1, 3), 1]) for _ in xs]])
+    return loss, loss.point({"x -> h1": 0, "h1 -> h2": 1})
+
+
+def test_random_deep_v_nets_agree_with_the_oracle():
+    rng = random.Random(13)
+    seen = set()
+    for _ in range(16):
+        loss, theta = random_v_net(rng)
+        verdict = kernel.local_minimum(loss, theta)
+        seen.add(verdict.status)
+        if oracle_drop(loss, theta, rng) is not None:
+            assert verdict.status != V
+        if verdict.status == R:
+            assert Q(verdict.evidence["exact_example"]["loss_at_t"]) < loss.field.to_sympy(loss.value(theta))
+    assert V in seen and R in seen

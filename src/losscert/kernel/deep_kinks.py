@@ -300,14 +300,21 @@ def _second_order_sufficient(F, g, H, rows, hessians, orbit):
 
 def at_any_kink(loss: Loss, theta, L0, decide_piece=None) -> KinkResult:
     """The kink analysis of :mod:`.kinks` where it applies (kink neurons
-    reading inputs only: sharper, on exact cones), else :func:`at_deep_kink`."""
+    reading inputs only: sharper, on exact cones), else :func:`at_deep_kink`;
+    also when the cone analysis leaves the point undecided (the pieces may
+    still be minima as unconstrained functions)."""
     try:
         find_kinks(loss, theta)
     except OutOfScope:
         return at_deep_kink(loss, theta, L0, decide_piece)
     except NotExact:
         pass
-    return at_kink(loss, theta, L0)
+    out = at_kink(loss, theta, L0)
+    if out.is_min is None and "kink_pattern" not in out.evidence and decide_piece is not None:
+        deep = at_deep_kink(loss, theta, L0, decide_piece)
+        if deep.is_min is not None:
+            return deep
+    return out
 
 
 def at_deep_kink(loss: Loss, theta, L0, decide_piece=None) -> KinkResult:
