@@ -198,8 +198,21 @@ def test_curve_descent_misuse():
     assert curve_descent(loss, theta, [[F(0)] * 3], loss.value(theta)) is None      # no direction
     with pytest.raises(AssertionError):                                                # wrong base value
         curve_descent(loss, theta, [[F(0), F(1), F(0)]], loss.value(theta) + 1)
+    with pytest.raises(ValueError, match="3 entries"):                                # wrong length
+        curve_descent(loss, theta, [[F(1)]], loss.value(theta))
     with pytest.raises(ValueError):
-        kernel.local_minimum(loss, {"x1 -> h1_1": 1.5e300, "h1_1 -> h2_1": 0})
+        kernel.local_minimum(loss, {"x1 -> h1_1": 1, "h1_1 -> h2_1": 0})                # a missing parameter
+    with pytest.raises(ValueError):                                                    # not an exact number
+        compile_loss(dense([1, 1, 1, 1], activation="leaky_relu(pi)"), [[1]], [[-1]])
+
+
+@pytest.mark.parametrize("slope, expected", [("sqrt(2)/2", R), ("-sqrt(2)", V)])
+def test_deep_leaky_kinks_with_radical_slopes_decide_over_the_algebraic_field(slope, expected):
+    # v_net: each sample's term 1/2 (s(z) + 1)^2; a left slope a > 0 lowers it for z < 0 (descent),
+    # a < 0 raises it on both sides (a strict minimum)
+    loss, point = v_net(f"leaky_relu({slope})")
+    assert not loss.field.is_rational
+    assert kernel.local_minimum(loss, loss.point(point)).status == expected
 
 
 # -- random nets against a brute-force oracle -----------------------------------------

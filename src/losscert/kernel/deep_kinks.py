@@ -141,6 +141,8 @@ def curve_descent(loss: Loss, theta, curve: list, L0, order: int = CURVE_ORDER) 
     kinks at any depth, or None (no decrease to ``order``, values that are
     not exact, or a drop the real loss does not confirm)."""
     F = loss.field
+    if any(len(d) != len(theta) for d in curve) or len(theta) != len(loss.params):
+        raise ValueError(f"curve_descent: directions and the point need {len(loss.params)} entries")
     if not any(any(d) for d in curve):
         return None
     alg = CurveJets(F, order)
