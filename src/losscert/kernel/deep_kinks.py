@@ -271,7 +271,7 @@ def _second_order_sufficient(F, g, H, rows, hessians, orbit):
         if F.sign(val) >= 0:
             raise AssertionError("kernel self-check failed: Farkas alternative without a direction")
         _, u = cone_min(F, [-sum((r[p] for r in rows), F.zero) for p in range(P)], rows, [], P)
-        pushed = [[a + b * sympy.Rational(1, 2 ** k) for a, b in zip(d, u)] for k in (1, 4)]
+        pushed = [[a + b * F(sympy.Rational(1, 2 ** k)) for a, b in zip(d, u)] for k in (1, 4)]
         return None, [d] + pushed, ("its gradient has no multipliers lambda >= 0 on the kink constraints (a "
                                     "direction of the linearised region descends at first order)")
     lam = lp[1]
@@ -324,7 +324,6 @@ def at_deep_kink(loss: Loss, theta, L0, decide_piece=None) -> KinkResult:
     ``decide_piece(piece, theta)`` returns an object with ``is_min``,
     ``is_strict`` and ``reason`` for the unconstrained piece."""
     out = KinkResult()
-    F = loss.field
     try:
         kinks, flat = find_deep_kinks(loss, theta)
     except NotExact as exc:
@@ -423,7 +422,7 @@ def _decide(loss, theta, L0, kinks, flat, labels, decide_piece, out):
                      + "; and no descent curve of L was confirmed")
         break
     if undecided:
-        out.reason = out.strict_reason = f"undecided at a kink (kinks at any depth, decided piece by piece): {undecided}"
+        out.reason = out.strict_reason = f"undecided at a kink (any depth, decided piece by piece): {undecided}"
         if constant:
             out.evidence["constant_loss_curves"] = constant
             out.is_strict = False
