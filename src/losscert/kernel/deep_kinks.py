@@ -46,7 +46,7 @@ inconclusive with the reason.
 >>> theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> h2_1": 0, "h2_1 -> y1": 1})
 >>> ev = curve_descent(loss, theta, [loss.point([0, 1, 0])], loss.value(theta))
 >>> ev["kink_pattern_along_curve"], ev["taylor_coefficients_of_L"][:3]
-({'h2_1 @ sample 1': '+'}, ['1/2', '-1', '0'])
+({'h2_1 @ sample 1': '+'}, ['1/2', '-1', '1/2'])
 """
 from __future__ import annotations
 
