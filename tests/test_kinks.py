@@ -160,10 +160,13 @@ def test_flat_line_on_the_face_of_a_cone_is_a_minimum_by_morse_bott_on_the_criti
     assert oracle_drop(loss, theta, random.Random(2)) is None
 
 
-def test_deeper_kink_is_out_of_scope_and_inconclusive():
+def test_deeper_kink_is_out_of_the_cone_analysis_and_goes_to_the_deep_one():
     loss = compile_loss(dense([1, 1, 1, 1], activation="relu"), [[1]], [[1]])
-    v = kernel.local_minimum(loss, loss.point({"x1 -> h1_1": 1, "h1_1 -> h2_1": 0, "h2_1 -> y1": 1}))
-    assert v.status == I and "not affine" in v.reason
+    theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> h2_1": 0, "h2_1 -> y1": 1})
+    r = at_kink(loss, theta, loss.value(theta))
+    assert r.is_min is None and "not affine" in r.reason
+    v = kernel.local_minimum(loss, theta)               # tests/test_kinks_deep.py: a descent curve
+    assert v.status == R and "kink_pattern_along_curve" in v.evidence
 
 
 def test_deeper_layers_without_kinks_are_in_scope():
@@ -182,10 +185,12 @@ def test_too_many_kinks_say_the_bound():
     assert v.status == I and f"2^{n}" in v.reason and f"2^{MAX_KINKS}" in v.reason
 
 
-def test_elu_kink_is_not_analysed():
+def test_elu_kink_is_not_analysed_on_cones():
     loss = compile_loss(one_neuron("elu(1/2)"), [[1]], [[1]])
-    v = kernel.local_minimum(loss, loss.point({"x -> h": 0, "h -> y": 1}))
-    assert v.status == I and "piecewise-linear" in v.reason
+    theta = loss.point({"x -> h": 0, "h -> y": 1})
+    r = at_kink(loss, theta, loss.value(theta))
+    assert r.is_min is None and "piecewise-linear" in r.reason
+    assert kernel.local_minimum(loss, theta).status == R      # a descent curve (tests/test_kinks_deep.py)
 
 
 def test_kink_next_to_a_tanh_neuron_is_refuted_by_the_exact_expansion_of_the_piece():

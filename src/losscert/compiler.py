@@ -387,7 +387,8 @@ class Loss:
     def with_slopes(self, slopes: dict) -> "Loss":
         """The same loss with node ``name``'s activation on sample ``k``
         replaced by z -> slope * z, for ``slopes = {(name, k): slope}``: one
-        polynomial piece of a ReLU / leaky ReLU network near a kink.
+        polynomial piece of a ReLU / leaky ReLU network near a kink. A tuple
+        ``(c0, c1, ...)`` instead of a slope gives the polynomial sum c_i z^i.
 
         >>> from losscert.network import dense
         >>> loss = compile_loss(dense([1, 1, 1], activation="relu"), X=[[1]], Y=[[0]])
@@ -400,7 +401,9 @@ class Loss:
         piece._slopes = {}
         for (name, k), slope in slopes.items():
             acts = piece._slopes.setdefault(slot[name], [None] * self.n)
-            acts[k] = Activation("poly", (sympy.Integer(0), sympy.sympify(slope)), f"z -> {slope} * z")
+            poly = isinstance(slope, tuple)
+            coeffs = tuple(map(sympy.sympify, slope)) if poly else (sympy.Integer(0), sympy.sympify(slope))
+            acts[k] = Activation("poly", coeffs, f"poly{coeffs}" if poly else f"z -> {slope} * z")
         return piece
 
     def _activations(self, st: Step) -> list:

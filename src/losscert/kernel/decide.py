@@ -49,7 +49,7 @@ from .families import critical_family
 from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
                     weighted_sign)
-from .kinks import at_kink
+from .deep_kinks import at_any_kink
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
@@ -119,7 +119,7 @@ class Analysis:
         try:
             self._run()
         except NonSmooth as exc:
-            kink = at_kink(self.loss, self.theta, self.L0)   # piecewise-linear kinks: decided piece by piece
+            kink = at_any_kink(self.loss, self.theta, self.L0, Analysis)   # kinks: decided piece by piece
             self.is_min, self.is_strict = self.is_min or kink.is_min, kink.is_strict
             self.evidence.update(kink.evidence)
             self.reason = self.reason or kink.reason or f"the loss is not twice differentiable here ({exc})"

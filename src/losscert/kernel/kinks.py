@@ -4,7 +4,8 @@ At theta, let the kinks be the (neuron, sample) pairs where a piecewise-
 linear neuron's pre-activation z is exactly 0. In scope: every kink neuron
 reads only inputs, so z = a . (theta' - theta) is affine near theta (a
 first hidden layer; deeper piecewise-linear neurons are allowed when none of
-their pre-activations is zero, smooth activations anywhere). For a sign
+their pre-activations is zero, smooth activations anywhere; kinks of
+deeper neurons and ELU kinks: :mod:`.deep_kinks`). For a sign
 pattern s of the M kinks, the piece L_s replaces each kinked activation by
 the slope of side s; on the closed cone C_s = {d : s_i a_i . d >= 0} of
 directions, L(theta + d) = L_s(theta + d) for small d, and the 2^M cones
