@@ -309,3 +309,14 @@ def test_mutations_of_new_minima_never_leave_a_false_verified(make):
         theta = mut.point(point)
         if _float_gradient_norm(mut, theta) > 1e-12:
             assert decide.local_minimum(mut, theta).status == R
+
+
+def test_saddle_at_a_strict_local_maximum_is_not_verified():
+    """F = w^2 (square activation, output weight fixed 1), y = 1: L = 1/2 (w^2 - 1)^2 has
+    a strict local maximum at w = 0 (H = -2): neither a saddle nor a minimum."""
+    net = _net([("x", "h"), ("h", "o")], ["x"], ["o"], acts={"h": "poly(0, 0, 1)"}, fixed={("h", "o"): 1})
+    loss = compile_loss(net, [[1]], [[1]])
+    theta = loss.point([0])
+    v = decide.saddle(loss, theta)
+    assert v.status == I and "strict local maximum" in v.reason
+    assert decide.local_minimum(loss, theta).status == R

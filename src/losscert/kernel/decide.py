@@ -717,6 +717,9 @@ def saddle(loss: Loss, theta) -> Verdict:
     if up is None:
         ascent = _higher_order_ascent(a)
         if ascent is None:
+            if len(a.pivots) == len(theta):     # -H positive definite: a strict local maximum
+                return Verdict(INCONCLUSIVE, "a strict local maximum (H is negative definite): not a saddle, "
+                               "and not a local minimum", a.evidence)
             return Verdict(INCONCLUSIVE, "not a local minimum, but no direction of increase was found "
                            "(H is negative semidefinite)", a.evidence)
         ev = dict(a.evidence)
