@@ -266,7 +266,8 @@ def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweep
     ``count`` initialisations: each neuron in turn takes the best rank-one
     fit of what the others leave of Y, min over (w, a) of
     ||R - a w^T X_S||_F (via X_S = L Q and an SVD of R Q^T); the loss never
-    increases. Stops when no run improves by more than ``tol`` (relative)."""
+    increases. Stops when no run improves by more than ``tol`` (relative).
+    Starts: standard normal, rescaled so that the network's output has the size of Y."""
     blocks = rank_one_blocks(loss)
     if blocks is None:
         raise ValueError("alternating_rank_one needs a two-layer linear network with a dense second layer, "
@@ -277,7 +278,11 @@ def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweep
     for rows, _, _ in blocks:
         Q, Rm = np.linalg.qr(X[rows].T)          # X_S^T = Q R  ->  X_S = R^T Q^T
         factors.append((np.linalg.pinv(Rm), Q.T))  # w = R^-1 v solves R^T... (L = R^T, w = L^-T v = R^-1 v)
-    T = initial_points(loss, count, rng)
+    # random starts whose output has the size of Y (the paper initialises w_i, a_i at random): the usual
+    # small initialisation makes the first sweep nearly deterministic, so every run finds the same minimum
+    T = rng.standard_normal((count, len(loss.params)))
+    size = np.linalg.norm(f.outputs(T), axis=(1, 2))
+    T *= np.sqrt(np.linalg.norm(Y) / np.maximum(size, 1e-300))[:, None]
     contrib = [T[:, o][:, :, None] * (T[:, i] @ X[rows])[:, None, :] for rows, i, o in blocks]
     prev = f.value(T)
     for _ in range(sweeps):
