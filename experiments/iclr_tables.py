@@ -185,7 +185,7 @@ def main(argv=None) -> int:
               f"minima reach both printed values: {found} ({time.time() - t0:.1f} s)")
     print("ICLR 2021 Table 1: Algorithm 1 (Sparse-2-Opt); our values next to the paper's")
     print(f"{'row':>3} {'instance':<24} {'paper L':>15} {'ours (Alg. 1)':>15} {'ours (search)':>15} "
-          f"{'basin':>5} {'paper l3':>8} {'our l3':>8} {'l1,l2':>8}  kernel: minimum / spurious")
+          f"{'basin':>5} {'paper l3':>8} {'our l3':>8} {'l1,l2':>8}  kernel: minimum / spurious; L at it")
     for row in TABLE1:
         t0 = time.time()
         Zs = np.array([np.vstack([np.array(row["Z1"], float), np.array(row["Z2"], float)])])
@@ -203,7 +203,8 @@ def main(argv=None) -> int:
             inst = f"D={D}" if first else f"Z1={row['Z1']}" if m is res.minima[1] else f"Z2={row['Z2']}"
             print(f"{row['row'] if first else '':>3} {inst:<24} {row['paper'][k]:>15.13f} {a:>15.13f} "
                   f"{m.loss:>15.13f} {m.basin:>5} {row['lambda3'][k]:>8.1e} {ev[2]:>8.2e} "
-                  f"{max(abs(ev[0]), abs(ev[1])):>8.0e}  {m.verdict} ({m.route}) / {m.spurious}")
+                  f"{max(abs(ev[0]), abs(ev[1])):>8.0e}  {m.verdict} ({m.route}) / {m.spurious}; "
+                  f"{m.loss_enclosure or '-'}")
             first = False
         if len(res.minima) < 3:
             print(f"{'':>3} {'Z2=' + str(row['Z2']) if len(res.minima) == 2 else '':<24}")

@@ -59,6 +59,7 @@ class Minimum:
     digits: int = 30
     spurious: str = "not tried"      # the kernel's not_global verdict against the best point found
     claim_file: str | None = None
+    loss_enclosure: str = ""         # the kernel's Arb enclosure of L at the certified minimum (interval routes)
 
 
 @dataclass
@@ -220,6 +221,7 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
             v = kernel.guarded(gauge.spurious_minimum_near_modulo_rescaling, loss, centre, radius, better, digits)
             if v.status == kernel.VERIFIED:
                 m.route, m.verdict, m.spurious, m.reason = "slice", v.status, v.status, v.reason
+                m.loss_enclosure = _evidence(v.evidence, "loss_enclosure_on_box") or ""
                 continue
         v = kernel.guarded(gauge.minimum_near_modulo_rescaling, loss, centre, radius, digits)
         m.route = "slice"
@@ -227,6 +229,24 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
             v = kernel.guarded(newton.local_minimum_near, loss, centre, radius, digits)
             m.route = "intervals"
         m.verdict, m.reason = v.status, exact_reason + v.reason
+        if v.status == kernel.VERIFIED:
+            m.loss_enclosure = _evidence(v.evidence, "loss_enclosure_on_box") or ""
+
+
+def _evidence(evidence, key):
+    """The first value under ``key`` anywhere in a verdict's (nested) evidence.
+
+    >>> _evidence({"a": {"evidence": {"k": "[1 +/- 0.1]"}}}, "k")
+    '[1 +/- 0.1]'
+    """
+    if isinstance(evidence, dict):
+        if key in evidence:
+            return evidence[key]
+        for v in evidence.values():
+            found = _evidence(v, key)
+            if found is not None:
+                return found
+    return None
 
 
 # -- output ------------------------------------------------------------------
