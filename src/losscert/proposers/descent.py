@@ -205,9 +205,10 @@ class Descent:
 
 
 def gradient_descent(f: FloatLoss, T0: np.ndarray, lr: float = 0.01, max_iter: int = 50000,
-                     tol: float = 1e-8, check_every: int = 50) -> Descent:
+                     tol: float = 1e-8, check_every: int = 50, progress=None) -> Descent:
     """Plain gradient descent from every row of T0 at once; a run stops when
-    its gradient norm is below ``tol`` (checked every ``check_every`` steps)."""
+    its gradient norm is below ``tol`` (checked every ``check_every`` steps).
+    ``progress(step, max_iter)``, if given, is called at every check."""
     T = np.array(T0, dtype=float)
     B = T.shape[0]
     active = np.ones(B, bool)
@@ -230,6 +231,8 @@ def gradient_descent(f: FloatLoss, T0: np.ndarray, lr: float = 0.01, max_iter: i
             norms = np.linalg.norm(G, axis=1)
             active[idx[bad | (norms < tol)]] = False
             idx = np.flatnonzero(active)
+            if progress:
+                progress(max_iter if idx.size == 0 else it, max_iter)
     L, G = f.value_and_gradient(np.where(np.isfinite(T), T, 0.0))
     norms = np.linalg.norm(G, axis=1)
     status = ["diverged" if d else "converged" if n < tol else "max_iter" for d, n in zip(diverged, norms)]
