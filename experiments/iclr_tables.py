@@ -21,10 +21,17 @@ D in all three rows, Z1 in row 1 ("11 01" = [[1, 1], [0, 1]]), the paper's
 objective values (13 digits) and lambda_3 of the Hessian. Illegible: Z2 of
 row 1 (absent from the text), Z1 and Z2 of row 2 (tokens "-02 -01" and
 "(1/8 1)"), Z1 and Z2 of row 3 (tokens "--111 001!" and "(-02 0)"). We
-inferred the missing matrices by running Algorithm 1 on every candidate with
-integer entries in [-2, 2] (``--infer`` repeats it: about a minute per row)
-and keeping the candidates whose local minima reach BOTH printed objective
-values to 1e-9; the table marks which rows were read and which inferred.
+inferred missing matrices by running Algorithm 1 (6 to 10 random starts,
+600 iterations) on candidates and keeping those whose local minima reach
+BOTH printed objective values to 1e-9. Row 1: every Z2 with entries in
+[-2, 2] (625 candidates, two readings of Z1): exactly one matches
+(``--infer`` repeats this, about a minute). Row 2: Z1 with the entries 0,
++-2, 0, +-1 of the tokens in any order and sign (48 readings), Z2 with
+entries in [-2, 2]; our search stopped (time limit) after 7,500 of these
+30,000 candidates, with one match, Z1 = [[0, -2], [1, 0]], Z2 = [[1, 0],
+[-2, 2]] (12 digits of both values; not shown to be the only one). Row 3
+(3 x 2 matrices, 5^12 candidates) is not searched. The table marks which
+entries were read and which inferred.
 Table 2 (d = 3 hidden neurons, d_y = 3): X^T X can be pieced together from
 the scrambled text (see ``TABLE2_GRAM``), but Z1, Z2, Z3 cannot (12 of their
 18 entries are legible, and not where they sit); we do not reproduce it.
@@ -58,10 +65,11 @@ TABLE1 = [
     {"row": 1, "D": [F(1, 2), F(9, 10)], "Z1": [[1, 1], [0, 1]], "Z2": [[1, 1], [-1, 1]],
      "paper": [0.5143043518476, 0.6781647585271], "lambda3": [2.1e-1, 1.4e-1],
      "read": "D, Z1 read; Z2 inferred", "iterations": 600},
+    {"row": 2, "D": [F(4, 5), F(1, 10)], "Z1": [[0, -2], [1, 0]], "Z2": [[1, 0], [-2, 2]],
+     "paper": [0.5373672988360, 0.6805528480352], "lambda3": [3.4e-1, 1.7e-1],
+     "read": "D read; Z1, Z2 inferred", "iterations": 600},
 ]
-ILLEGIBLE = {2: {"D": [F(4, 5), F(1, 10)], "paper": [0.5373672988360, 0.6805528480352], "lambda3": [3.4e-1, 1.7e-1],
-                 "tokens": "Z1, Z2: '-02 -01 (1/8 1)'"},
-             3: {"D": [F(1), F(3, 5), F(4, 5)], "paper": [0.8980944246693, 0.4712847600704],
+ILLEGIBLE = {3: {"D": [F(1), F(3, 5), F(4, 5)], "paper": [0.8980944246693, 0.4712847600704],
                  "lambda3": [1.7e-1, 2.5e-1], "tokens": "Z1, Z2: '--111 001! (-02 0)'"}}
 TABLE2_GRAM = [  # X^T X of Table 2 as we read the scrambled text (symmetric, diagonal 2.0)
     [2.0, 0.0, -0.088, -0.599, -0.234, 0.278],
@@ -81,11 +89,12 @@ def four_squares(q: Fraction) -> list[Fraction]:
     """
     q = Fraction(q)
     a, b = q.numerator, q.denominator
-    n = a * b                                   # q = n / b^2
+    c = math.isqrt(b)
+    n, den = (a, c) if c * c == b else (a * b, b)      # q = n / den^2
     for k in range(1, 5):
         for xs in itertools.combinations_with_replacement(range(1, math.isqrt(n) + 1), k):
             if sum(x * x for x in xs) == n:
-                return [F(x, b) for x in xs]
+                return [F(x, den) for x in xs]
     return []
 
 
@@ -157,6 +166,23 @@ def infer(D, Z1_candidates, paper, iterations=600, starts=6, entries=range(-2, 3
     return found
 
 
+def digits_agree(enclosure: str, printed: float, places: int = 13) -> str:
+    """Whether the paper's value is the kernel's enclosure rounded to ``places`` digits.
+
+    >>> digits_agree("[0.68055284803528 +/- 6.13e-15]", 0.6805528480352)
+    ' (paper: 13th digit differs; rounded 0.6805528480353)'
+    """
+    if not enclosure.startswith("["):
+        return ""
+    mid, rad = (float(x) for x in enclosure.strip("[]").split("+/-"))
+    lo, hi = round(mid - rad, places), round(mid + rad, places)
+    if lo != hi:
+        return " (paper: enclosure too wide to round)"
+    if abs(lo - printed) < 10 ** -(places + 2):
+        return f" (= paper to {places} digits)"
+    return f" (paper: {places}th digit differs; rounded {lo:.{places}f})"
+
+
 def balanced_hessian_eigenvalues(loss, theta) -> np.ndarray:
     """Eigenvalues (ascending) of the Hessian at theta rescaled so that every
     neuron's outgoing vector a_i has length 1 (the paper's normalisation)."""
@@ -201,10 +227,11 @@ def main(argv=None) -> int:
             ev = balanced_hessian_eigenvalues(loss, m.point)
             a = alg[np.argmin(np.abs(alg - m.loss))]
             inst = f"D={D}" if first else f"Z1={row['Z1']}" if m is res.minima[1] else f"Z2={row['Z2']}"
+            agree = digits_agree(m.loss_enclosure, row["paper"][k])
             print(f"{row['row'] if first else '':>3} {inst:<24} {row['paper'][k]:>15.13f} {a:>15.13f} "
                   f"{m.loss:>15.13f} {m.basin:>5} {row['lambda3'][k]:>8.1e} {ev[2]:>8.2e} "
                   f"{max(abs(ev[0]), abs(ev[1])):>8.0e}  {m.verdict} ({m.route}) / {m.spurious}; "
-                  f"{m.loss_enclosure or '-'}")
+                  f"{m.loss_enclosure or '-'}{agree}")
             first = False
         if len(res.minima) < 3:
             print(f"{'':>3} {'Z2=' + str(row['Z2']) if len(res.minima) == 2 else '':<24}")
