@@ -151,7 +151,7 @@ def search(loss: Loss, runs: int = 100, seed: int = 0, lr: float = 0.01, max_ite
         losses = f.value(points)
         losses[[s == "diverged" for s in status]] = np.inf
     elif method == "rank-one":
-        jobs = [(_problem(loss), n, seed * 1000 + i, 600) for i, n in enumerate(sizes)]
+        jobs = [(_problem(loss), n, seed * 1000 + i, 2000) for i, n in enumerate(sizes)]
         points = np.concatenate(_map(_rank_one_chunk, jobs, workers, scheduler, progress))
         losses = f.value(points)
         status = None                    # judged after polishing, below

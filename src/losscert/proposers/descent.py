@@ -263,7 +263,7 @@ def rank_one_blocks(loss: Loss):
     return blocks if blocks else None
 
 
-def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweeps: int = 600,
+def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweeps: int = 2000,
                          tol: float = 1e-14) -> np.ndarray:
     """The ICLR paper's Algorithms 1-2, generalised and vectorised over
     ``count`` initialisations: each neuron in turn takes the best rank-one
