@@ -24,7 +24,8 @@ def main(argv=None) -> int:
     ap.add_argument("--max-iter", type=int, default=20000)
     args = ap.parse_args(argv)
     loss = loss_for("tanh")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} (other jobs take cores from the 2 workers)")
     print(f"search: {args.runs} runs of gradient descent, up to {args.max_iter} iterations (lsz Section 7.3, tanh)")
     times = {}
     for workers in (1, 2):

@@ -13,6 +13,7 @@ from losscert.claims import ClaimFileError, check
 from losscert.discover import load_problem, search, write_claim_files
 from losscert.kernel import gauge
 from losscert.proposers import descent
+from losscert.workers import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +78,7 @@ def test_rank_one_never_increases_the_loss_and_ends_critical():
     losses = [f.value(descent.alternating_rank_one(loss, 5, np.random.default_rng(0), sweeps=k))
               for k in (1, 2, 5, 20, 400)]
     assert all((b <= a + 1e-12).all() for a, b in zip(losses, losses[1:]))
-    pts = descent.alternating_rank_one(loss, 5, np.random.default_rng(0), sweeps=400)
+    pts = descent.alternating_rank_one(loss, 5, np.random.default_rng(0), sweeps=2000)
     _, G = f.value_and_gradient(np.array([descent.polish(f, p) for p in pts]))
     assert np.linalg.norm(G, axis=1).max() < 1e-8
 
@@ -140,3 +141,48 @@ def test_slice_certified_minima_get_claim_files_that_check(tmp_path):
     (path,) = write_claim_files(loss, res, tmp_path)
     out = check(path)
     assert [(c["kind"], c["verdict"]) for c in out["claims"]] == [("local_minimum_near_modulo_rescaling", "verified")]
+
+
+def test_progress_reports_descent_steps_and_certificates():
+    calls = []
+    loss = compile_loss(dense([1, 1, 1]), X=[[1, 2]], Y=[[2, 4]])
+    res = search(loss, runs=4, max_iter=2000, lr=0.05, seed=1, progress=lambda *a: calls.append(a))
+    stages = {c[2] for c in calls}
+    assert stages == {"descent", "certify"}
+    assert all(0 <= done <= total for done, total, _ in calls)
+    assert calls[-1] == (len(res.minima), len(res.minima), "certify")
+
+
+def test_core_does_not_import_dask():
+    code = "import sys, losscert, losscert.discover, losscert.cli; print(any(m.split('.')[0] in ('dask', " \
+           "'distributed') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment())
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_scheduler_without_the_distributed_extra_is_a_one_line_error(monkeypatch, tmp_path, capsys):
+    import argparse
+
+    from losscert import discover
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)       # as if the extra were not installed
+    example = ROOT / "examples" / "lin-sun-zhang-theorem2.toml"
+    args = argparse.Namespace(file=str(example), runs=2, seed=0, lr=0.01, max_iter=10, method="gd", workers=1,
+                              no_certify=True, digits=30, scheduler="tcp://127.0.0.1:1", json=True, out=None)
+    assert discover.run_cli(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "distributed" in err
+
+
+@pytest.mark.slow
+def test_search_on_a_local_dask_cluster_matches_the_local_search():
+    distributed = pytest.importorskip("distributed")
+    loss = lsz_theorem8("tanh")
+    kw = dict(runs=8, max_iter=4000, seed=3, certify=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        seen = []
+        on_dask = search(loss, workers=2, scheduler=cluster.scheduler_address,
+                         progress=lambda *a: seen.append(a), **kw)
+    here = search(loss, workers=1, **kw)
+    assert [(round(m.loss, 8), m.basin) for m in on_dask.minima] == [(round(m.loss, 8), m.basin) for m in here.minima]
+    assert seen[-1] == (2, 2, "batches")

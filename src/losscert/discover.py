@@ -59,6 +59,7 @@ class Minimum:
     digits: int = 30
     spurious: str = "not tried"      # the kernel's not_global verdict against the best point found
     claim_file: str | None = None
+    loss_enclosure: str = ""         # the kernel's Arb enclosure of L at the certified minimum (interval routes)
 
 
 @dataclass
@@ -100,25 +101,29 @@ def _map(fn, jobs, workers, scheduler=None, progress=None):
     or on a Dask cluster (``scheduler`` address; the ``distributed`` extra)."""
     if scheduler:
         try:
-            from dask.distributed import Client
+            from dask.distributed import Client, as_completed
         except ImportError:
             raise RuntimeError("--scheduler needs the 'distributed' extra: pip install 'losscert[distributed]'") \
                 from None
         with Client(scheduler) as client:
-            return client.gather(client.map(fn, jobs))
+            futures = client.map(fn, jobs, pure=False)
+            if progress:
+                for i, _ in enumerate(as_completed(futures)):
+                    progress(i + 1, len(jobs), "batches")
+            return client.gather(futures)
     if workers <= 1:
         out = []
         for i, job in enumerate(jobs):
             out.append(fn(job))
             if progress:
-                progress(i + 1, len(jobs))
+                progress(i + 1, len(jobs), "batches")
         return out
     with ProcessPoolExecutor(max_workers=workers) as pool:
         out = []
         for i, res in enumerate(pool.map(fn, jobs)):
             out.append(res)
             if progress:
-                progress(i + 1, len(jobs))
+                progress(i + 1, len(jobs), "batches")
         return out
 
 
@@ -135,13 +140,18 @@ def search(loss: Loss, runs: int = 100, seed: int = 0, lr: float = 0.01, max_ite
         T0 = descent.initial_points(loss, runs, np.random.default_rng(seed))
         bounds = np.cumsum([0] + sizes)
         jobs = [(_problem(loss), T0[a:b], lr, max_iter, tol) for a, b in zip(bounds[:-1], bounds[1:])]
-        parts = _map(_descend_chunk, jobs, workers, scheduler, progress)
+        if workers <= 1 and not scheduler:      # one batch here: report its steps
+            d = descent.gradient_descent(f, T0, lr=lr, max_iter=max_iter, tol=tol,
+                                         progress=progress and (lambda i, n: progress(i, n, "descent")))
+            parts = [(d.points, d.losses, d.gradient_norms, d.status)]
+        else:
+            parts = _map(_descend_chunk, jobs, workers, scheduler, progress)
         points = np.concatenate([p[0] for p in parts])
         status = [s for p in parts for s in p[3]]
         losses = f.value(points)
         losses[[s == "diverged" for s in status]] = np.inf
     elif method == "rank-one":
-        jobs = [(_problem(loss), n, seed * 1000 + i, 600) for i, n in enumerate(sizes)]
+        jobs = [(_problem(loss), n, seed * 1000 + i, 2000) for i, n in enumerate(sizes)]
         points = np.concatenate(_map(_rank_one_chunk, jobs, workers, scheduler, progress))
         losses = f.value(points)
         status = None                    # judged after polishing, below
@@ -160,7 +170,7 @@ def search(loss: Loss, runs: int = 100, seed: int = 0, lr: float = 0.01, max_ite
         L, G = f.value_and_gradient(rep[None])
         result.minima.append(Minimum(float(L[0]), len(c.members), rep.tolist(), float(np.linalg.norm(G[0]))))
     if certify:
-        _certify(loss, result.minima, digits)
+        _certify(loss, result.minima, digits, progress)
     result.seconds = time.time() - t0
     return result
 
@@ -189,7 +199,7 @@ def _text(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
-def _certify(loss: Loss, minima: list, digits: int) -> None:
+def _certify(loss: Loss, minima: list, digits: int, progress=None) -> None:
     """The kernel's verdicts for each cluster: exactly when a rationalised
     representative is critical; else with intervals on the gauge-fixed slice
     (rescaling orbits removed), else plain ``local_minimum_near``.
@@ -200,7 +210,9 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
     if best is not None:
         better = loss.point([_text(x) for x in descent.rationalise(best.point, 10 ** 12)])
     radius = F(parse_number(RADIUS))
-    for m in minima:
+    for i, m in enumerate(minima):
+        if progress:
+            progress(i, len(minima), "certify")
         exact_reason = ""
         pt = _exact_candidate(loss, m.point)
         if pt is not None:
@@ -220,6 +232,7 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
             v = kernel.guarded(gauge.spurious_minimum_near_modulo_rescaling, loss, centre, radius, better, digits)
             if v.status == kernel.VERIFIED:
                 m.route, m.verdict, m.spurious, m.reason = "slice", v.status, v.status, v.reason
+                m.loss_enclosure = _evidence(v.evidence, "loss_enclosure_on_box") or ""
                 continue
         v = kernel.guarded(gauge.minimum_near_modulo_rescaling, loss, centre, radius, digits)
         m.route = "slice"
@@ -227,6 +240,26 @@ def _certify(loss: Loss, minima: list, digits: int) -> None:
             v = kernel.guarded(newton.local_minimum_near, loss, centre, radius, digits)
             m.route = "intervals"
         m.verdict, m.reason = v.status, exact_reason + v.reason
+        if v.status == kernel.VERIFIED:
+            m.loss_enclosure = _evidence(v.evidence, "loss_enclosure_on_box") or ""
+    if progress and minima:
+        progress(len(minima), len(minima), "certify")
+
+
+def _evidence(evidence, key):
+    """The first value under ``key`` anywhere in a verdict's (nested) evidence.
+
+    >>> _evidence({"a": {"evidence": {"k": "[1 +/- 0.1]"}}}, "k")
+    '[1 +/- 0.1]'
+    """
+    if isinstance(evidence, dict):
+        if key in evidence:
+            return evidence[key]
+        for v in evidence.values():
+            found = _evidence(v, key)
+            if found is not None:
+                return found
+    return None
 
 
 # -- output ------------------------------------------------------------------
@@ -283,14 +316,24 @@ def write_claim_files(loss: Loss, result: SearchResult, directory, stem: str = "
     return written
 
 
-def progress_bar(stream=sys.stderr):
-    """A one-line progress bar for long runs (only on a terminal)."""
-    if not stream.isatty():
+def progress_bar(stream=None, force: bool = False):
+    """A one-line progress bar ``show(done, total, stage)`` for long runs, on
+    a terminal only (None otherwise, unless ``force``).
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> show = progress_bar(out, force=True)
+    >>> show(1, 2, "certify"); show(2, 2, "certify")
+    >>> out.getvalue().split("\\r")[-1]
+    'certify  [##############################] 2/2\\n'
+    """
+    stream = stream or sys.stderr
+    if not force and not stream.isatty():
         return None
 
-    def show(done, total):
-        n = int(30 * done / total)
-        stream.write(f"\r[{'#' * n}{' ' * (30 - n)}] {done}/{total}")
+    def show(done, total, stage=""):
+        n = int(30 * done / total) if total else 30
+        stream.write(f"\r{stage:<8} [{'#' * n}{' ' * (30 - n)}] {done}/{total}")
         if done == total:
             stream.write("\n")
         stream.flush()
@@ -332,9 +375,13 @@ def run_cli(args) -> int:
     except ClaimFileError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    res = search(loss, runs=args.runs, seed=args.seed, lr=args.lr, max_iter=args.max_iter, method=args.method,
-                 workers=args.workers, certify=not args.no_certify, digits=args.digits,
-                 scheduler=args.scheduler, progress=None if args.json else progress_bar())
+    try:
+        res = search(loss, runs=args.runs, seed=args.seed, lr=args.lr, max_iter=args.max_iter, method=args.method,
+                     workers=args.workers, certify=not args.no_certify, digits=args.digits,
+                     scheduler=args.scheduler, progress=None if args.json else progress_bar())
+    except (RuntimeError, OSError) as exc:       # no 'distributed' extra, or no scheduler at that address
+        print(f"{args.file}: search: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return 2
     if args.out:
         write_claim_files(loss, res, args.out, Path(args.file).stem)
     if args.json:

@@ -94,6 +94,18 @@ class Proof:
         """A strict local minimum within ``radius`` (sup norm), proven with Arb intervals at ``digits``."""
         self._at("local_minimum_near", loss, point, expect, text, note, radius=number_text(radius), digits=digits)
 
+    def local_minimum_near_modulo_rescaling(self, loss, point, radius, digits=30, expect="verified", text=None,
+                                            note=""):
+        """A local minimum (strict on a gauge-fixed slice) within ``radius``, Arb intervals at ``digits``."""
+        self._at("local_minimum_near_modulo_rescaling", loss, point, expect, text, note,
+                 radius=number_text(radius), digits=digits)
+
+    def spurious_local_minimum_near_modulo_rescaling(self, loss, point, radius, better, digits=30,
+                                                     expect="verified", text=None, note=""):
+        """As above, and L(better) is below L on the whole ball."""
+        self._at("spurious_local_minimum_near_modulo_rescaling", loss, point, expect, text, note,
+                 radius=number_text(radius), better=point_table(loss, better), digits=digits)
+
     def non_increasing(self, loss, path, a=0, b=1, expect="verified", text=None, note=""):
         """L is non-increasing along theta(t) = sum t^k path[k] for t in [a, b]."""
         self._add("non_increasing", {**loss_tables(loss), "path": [point_table(loss, c) for c in path],

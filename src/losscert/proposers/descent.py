@@ -205,9 +205,10 @@ class Descent:
 
 
 def gradient_descent(f: FloatLoss, T0: np.ndarray, lr: float = 0.01, max_iter: int = 50000,
-                     tol: float = 1e-8, check_every: int = 50) -> Descent:
+                     tol: float = 1e-8, check_every: int = 50, progress=None) -> Descent:
     """Plain gradient descent from every row of T0 at once; a run stops when
-    its gradient norm is below ``tol`` (checked every ``check_every`` steps)."""
+    its gradient norm is below ``tol`` (checked every ``check_every`` steps).
+    ``progress(step, max_iter)``, if given, is called at every check."""
     T = np.array(T0, dtype=float)
     B = T.shape[0]
     active = np.ones(B, bool)
@@ -230,6 +231,8 @@ def gradient_descent(f: FloatLoss, T0: np.ndarray, lr: float = 0.01, max_iter: i
             norms = np.linalg.norm(G, axis=1)
             active[idx[bad | (norms < tol)]] = False
             idx = np.flatnonzero(active)
+            if progress:
+                progress(max_iter if idx.size == 0 else it, max_iter)
     L, G = f.value_and_gradient(np.where(np.isfinite(T), T, 0.0))
     norms = np.linalg.norm(G, axis=1)
     status = ["diverged" if d else "converged" if n < tol else "max_iter" for d, n in zip(diverged, norms)]
@@ -260,13 +263,14 @@ def rank_one_blocks(loss: Loss):
     return blocks if blocks else None
 
 
-def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweeps: int = 600,
+def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweeps: int = 2000,
                          tol: float = 1e-14) -> np.ndarray:
     """The ICLR paper's Algorithms 1-2, generalised and vectorised over
     ``count`` initialisations: each neuron in turn takes the best rank-one
     fit of what the others leave of Y, min over (w, a) of
     ||R - a w^T X_S||_F (via X_S = L Q and an SVD of R Q^T); the loss never
-    increases. Stops when no run improves by more than ``tol`` (relative)."""
+    increases. Stops when no run improves by more than ``tol`` (relative).
+    Starts: standard normal, rescaled so that the network's output has the size of Y."""
     blocks = rank_one_blocks(loss)
     if blocks is None:
         raise ValueError("alternating_rank_one needs a two-layer linear network with a dense second layer, "
@@ -277,7 +281,11 @@ def alternating_rank_one(loss: Loss, count: int, rng: np.random.Generator, sweep
     for rows, _, _ in blocks:
         Q, Rm = np.linalg.qr(X[rows].T)          # X_S^T = Q R  ->  X_S = R^T Q^T
         factors.append((np.linalg.pinv(Rm), Q.T))  # w = R^-1 v solves R^T... (L = R^T, w = L^-T v = R^-1 v)
-    T = initial_points(loss, count, rng)
+    # random starts whose output has the size of Y (the paper initialises w_i, a_i at random): the usual
+    # small initialisation makes the first sweep nearly deterministic, so every run finds the same minimum
+    T = rng.standard_normal((count, len(loss.params)))
+    size = np.linalg.norm(f.outputs(T), axis=(1, 2))
+    T *= np.sqrt(np.linalg.norm(Y) / np.maximum(size, 1e-300))[:, None]
     contrib = [T[:, o][:, :, None] * (T[:, i] @ X[rows])[:, None, :] for rows, i, o in blocks]
     prev = f.value(T)
     for _ in range(sweeps):
