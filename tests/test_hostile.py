@@ -274,3 +274,12 @@ def test_edge_limit_is_checked_before_building_the_graph():
     from losscert.network import MAX_EDGES, Network, NetworkError
     with pytest.raises(NetworkError, match=f"network.edges: {MAX_EDGES + 1} edges \\(limit {MAX_EDGES}\\)"):
         Network.from_table({"inputs": ["x"], "outputs": ["y"], "edges": ["x -> y"] * (MAX_EDGES + 1)})
+
+
+def test_activation_rank_with_decimal_data_has_a_bounded_formal_rank(tmp_path):
+    """tanh(WX) with 9-digit decimals: relating the exponentials through u = exp(1/L)
+    would need a polynomial of degree ~10^9 (it used to run for minutes); beyond a
+    bounded degree each exponential is an independent atom (still an upper bound)."""
+    claims = verdicts(claim_file(tmp_path, claim='kind = "activation_rank"\nactivation = "tanh"\n'
+                                 'W = [["0.123456789", "1/7"], [1, 2]]\nX = [[1, "1/3"], ["2/9", "0.5"]]\nclaimed = 2'))
+    assert [c["verdict"] for c in claims] == ["verified"]

@@ -186,6 +186,9 @@ def _algebraic(v: sympy.Expr) -> bool:
     return not v.has(sympy.Function, sympy.NumberSymbol) and not v.free_symbols and v.is_real is True
 
 
+MAX_FORMAL_DEGREE = 256   # degree in u = exp(1/L) up to which the exponentials are related
+
+
 def _formal_rank(Z) -> tuple[int, list[str]]:
     """The rank of Z with its transcendental atoms as independent symbols: an
     upper bound of the true rank (an identically vanishing minor vanishes at
@@ -195,10 +198,13 @@ def _formal_rank(Z) -> tuple[int, list[str]]:
     if any(v.has(sympy.E) for row in Z for v in row):
         exps.add(sympy.exp(1, evaluate=False))
     L = reduce(lcm, [int(e.args[0].q) for e in exps], 1)
-    u = sympy.Dummy("u")
-    table = {e: u ** int(e.args[0] * L) for e in exps}
-    table[sympy.E] = u ** L
-    Z = [[v.xreplace(table) for v in row] for row in Z]
+    if exps and L * max(abs(e.args[0]) for e in exps) <= MAX_FORMAL_DEGREE:
+        u = sympy.Dummy("u")
+        table = {e: u ** int(e.args[0] * L) for e in exps}
+        table[sympy.E] = u ** L
+        Z = [[v.xreplace(table) for v in row] for row in Z]
+    else:               # exponents of large height: each exp(q) an independent atom (a weaker, still valid bound)
+        exps = set()
     atoms = {}
     def opaque(e):                           # the outermost non-algebraic pieces that remain
         if isinstance(e, (sympy.Function, sympy.NumberSymbol)):
