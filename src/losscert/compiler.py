@@ -602,7 +602,9 @@ class Loss:
         check_hessian_size(P)                           # before any P x P allocation
         J, G = self._structural_hessian(theta, _ExactNumbers(self))
         Jm = DomainMatrix.from_dod(J, (len(self.Y) * self.n, P), F.domain).to_dense()
-        H = Jm.transpose() * Jm
+        del J                                           # the dict of rows is the largest object here
+        H = gram(Jm)
+        del Jm
         H = H + DomainMatrix.from_dod({p: r for p, r in G.items() if r}, (P, P), F.domain).to_dense()
         return H * (self.scale * 2)
 
@@ -688,10 +690,12 @@ class Loss:
             for src, p, c in st.terms:
                 h = vals[src]
                 if p is not None:
+                    seeds, tangents, residual = Lam[v], Hh[src] if src >= ni else None, lam[v]
                     for k in range(n):
-                        add_to(p, Lam[v][k], h[k])
-                        if src >= ni:
-                            add_to(p, Hh[src][k], lam[v][k])
+                        if seeds[k]:
+                            add_to(p, seeds[k], h[k])
+                        if tangents is not None and tangents[k]:
+                            add_to(p, tangents[k], residual[k])
                 if src >= ni:
                     w = theta[p] if p is not None else lift(c)
                     m = mu.setdefault(src, [zero] * n)
@@ -738,6 +742,33 @@ class Loss:
 
     def to_mp(self, theta) -> list:
         return [_to_mp(self.field, t) for t in theta]
+
+
+MAX_GRAM_DENOMINATOR_BITS = 1 << 14     # past this common denominator, FLINT's own rational product is used
+
+
+def gram(J: DomainMatrix) -> DomainMatrix:
+    """J^T J exactly. Over QQ with FLINT: one integer product after clearing
+    the common denominator d of J (J = Z / d, J^T J = Z^T Z / d^2), which
+    needs less memory and time than the product of rational matrices.
+
+    >>> from sympy import QQ
+    >>> gram(DomainMatrix([[QQ(1, 2), QQ(1)], [QQ(0), QQ(1, 3)]], (2, 2), QQ)).to_Matrix()
+    Matrix([
+    [1/4,   1/2],
+    [1/2, 10/9]])
+    """
+    rep = getattr(J.rep, "rep", None)
+    if type(rep).__name__ == "fmpq_mat":
+        num, den = rep.numer_denom()                # J = num / den, in C
+        if int(den).bit_length() <= MAX_GRAM_DENOMINATOR_BITS:
+            from flint import fmpq_mat
+            Z = num.transpose() * num
+            del num
+            out = fmpq_mat(Z) / (den * den)
+            del Z
+            return DomainMatrix.from_rep(type(J.rep)._new(out, (J.shape[1], J.shape[1]), J.domain))
+    return J.transpose() * J
 
 
 class _ExactNumbers:
