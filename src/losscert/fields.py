@@ -130,7 +130,10 @@ class Field:
         for fields of high degree.
 
         >>> F = Field.for_numbers([sympy.sqrt(2), sympy.sqrt(3)])
-        >>> F._evaluate(sympy.sqrt(6) / 2 - 1) == F.domain.from_sympy(sympy.sqrt(6) / 2 - 1)
+        >>> x = (1 + sympy.sqrt(2)) ** 2 / sympy.sqrt(3) - 1
+        >>> F._evaluate(x) == F.domain.from_sympy(x)
+        True
+        >>> F._evaluate(sympy.sqrt(6)) is None          # not one of the radicals the field was built from
         True
         """
         table = self._generator_elements() if table is None else table
