@@ -36,6 +36,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# One BLAS thread unless told otherwise: the float proposals are small LAPACK calls, and on a shared
+# machine idle BLAS threads spin and inflate the CPU time (set OPENBLAS_NUM_THREADS to change this).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 FULL = [
     ("overlapping", "overlapping patterns, 17-digit decimals", [19, 57, 143, 286]),
@@ -268,7 +272,8 @@ def main():
     import numpy
     import sympy
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-          f"sympy {sympy.__version__}, numpy {numpy.__version__}, python-flint {__import__('flint').__version__}")
+          f"sympy {sympy.__version__}, numpy {numpy.__version__}, python-flint {__import__('flint').__version__}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load average {os.getloadavg()[0]:.1f}")
     rows = QUICK if args.quick else FULL
     if args.only:
         keep = set(args.only.split(","))

@@ -666,9 +666,12 @@ class Loss:
 
         def add_to(p, tang, factor):
             if nonzero(factor):
-                row = G.setdefault(p, {})
+                row = G.get(p)
+                if row is None:
+                    row = G[p] = {}
+                get = row.get
                 for q, v in tang.items():
-                    row[q] = row.get(q, zero) + factor * v
+                    row[q] = get(q, zero) + factor * v
 
         lam = {o: [f - y for f, y in zip(vals[o], yrow)] for o, yrow in zip(self.output_slots, K.Y)}
         Lam = {o: [{} for _ in range(n)] for o in self.output_slots}
