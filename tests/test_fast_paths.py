@@ -147,3 +147,42 @@ def test_identity_activation_is_recognised_structurally_and_by_expansion():
     assert activation("poly(0, 1)").is_identity
     assert not activation("poly(0, 1, 1/2)").is_identity
     assert not activation("tanh").is_identity
+
+
+# -- small matrices: exact elimination alone (no numpy import) ------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_small_matrices_get_the_same_answers_exactly_and_by_proposals(seed, monkeypatch):
+    from losscert.kernel import linalg
+    rng = random.Random(seed)
+    F = Field(QQ)
+    n, r = rng.randint(2, 8), rng.randint(1, 8)
+    B = [[QQ(rng.randint(-4, 4), rng.randint(1, 3)) for _ in range(n)] for _ in range(r)]
+    shift = QQ(rng.choice([0, 0, -1, 1]), 2)                            # PSD, PD or indefinite
+    H = linalg.matrix([[sum((B[k][i] * B[k][j] for k in range(r)), QQ(0)) + (shift if i == j else 0)
+                        for j in range(n)] for i in range(n)], F)
+    exact = linalg.psd_certificate(H, F)
+    monkeypatch.setattr(linalg, "EXACT_UP_TO", 0)
+    proposed = linalg.psd_certificate(H, F)
+    assert exact[1] == proposed[1]                                          # the same pivots
+    assert (exact[2] is None) == (proposed[2] is None)                      # PSD or not: the same answer
+    for kernel, _, d in (exact, proposed):
+        assert linalg.vanishes(H, kernel, F)
+        assert d is None or linalg.quad(H, d, F) < 0
+
+
+def test_a_small_claim_is_checked_without_importing_numpy():
+    import json
+    import subprocess
+    import sys
+    code = ("import json, sys\nfrom losscert import checker\n"
+            "record = {'kind': 'local_minimum', 'network': {'inputs': ['x1', 'x2'], 'outputs': ['y'], "
+            "'edges': ['x1 -> h', 'x2 -> h', 'h -> y']}, 'data': {'X': [['1', '2'], ['3', '1/2']], "
+            "'Y': [['1', '1']]}, 'point': {'x1 -> h': '1', 'x2 -> h': '0', 'h -> y': '1'}}\n"
+            "v = checker.check_batch([record])[0]['verdict']\n"
+            "print(json.dumps([v, 'numpy' in sys.modules]))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    verdict, numpy_loaded = json.loads(r.stdout)
+    assert verdict in ("verified", "refuted")
+    assert numpy_loaded is False
