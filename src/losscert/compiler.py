@@ -499,10 +499,10 @@ class Loss:
         vals, _ = self._forward(theta, alg, False)
         return self._loss_from_residuals(self._residuals(vals, alg), alg)
 
-    def nearby(self, theta) -> "Nearby":
+    def nearby(self, theta, value=None) -> "Nearby":
         """An evaluator of L at points that differ from theta in few
-        parameters (see :class:`Nearby`)."""
-        return Nearby(self, theta)
+        parameters (see :class:`Nearby`); ``value``: L(theta) if known."""
+        return Nearby(self, theta, value)
 
     def _gradient_in(self, theta, alg) -> list:
         """grad L at theta, computed in the algebra ``alg`` (theta's elements are alg's)."""
@@ -812,13 +812,25 @@ class Nearby:
     point recomputes only the nodes downstream of its changed parameters, by
     exact deltas of their pre-activations. ``value`` is L(theta)."""
 
-    def __init__(self, loss: Loss, theta):
-        self.loss, self.theta, self.pre = loss, theta, {}
+    def __init__(self, loss: Loss, theta, value=None):
+        """``value``: L(theta) when the caller already has it exactly (the pass
+        at theta then runs only if :meth:`values` is called)."""
+        self.loss, self.theta, self._value = loss, theta, value
+
+    @cached_property
+    def _at_theta(self):
+        loss, pre = self.loss, {}
         self.alg = FieldAlgebra(loss.field)
-        self.vals, _ = loss._forward(theta, self.alg, False, pre=self.pre)
-        self.square = {s: self._squares(s, self.vals[s]) for s in loss.output_slots}
-        self.total = sum(self.square.values(), loss.field.zero)
-        self.value = self.total * loss.scale
+        vals, _ = loss._forward(self.theta, self.alg, False, pre=pre)
+        square = {s: self._squares(s, vals[s]) for s in loss.output_slots}
+        return pre, vals, square, sum(square.values(), loss.field.zero)
+
+    @property
+    def value(self):
+        """L(theta)."""
+        if self._value is None:
+            self._value = self._at_theta[3] * self.loss.scale
+        return self._value
 
     def _activate(self, st, acc):
         if st.activation is None or st.activation.kind == "linear":
@@ -831,6 +843,7 @@ class Nearby:
 
     def values(self, points) -> list:
         loss, theta, n = self.loss, self.theta, self.loss.n
+        pre, vals, square, total0 = self._at_theta
         out = []
         for pt in points:
             changed = {p: v for p, (v, t) in enumerate(zip(pt, theta)) if v != t}
@@ -842,18 +855,18 @@ class Nearby:
                         continue
                     w0 = theta[p] if p is not None else c
                     w1 = changed.get(p, w0) if p is not None else c
-                    x0, x1 = self.vals[src], new.get(src, self.vals[src])
+                    x0, x1 = vals[src], new.get(src, vals[src])
                     d = [w1 * b - w0 * a for a, b in zip(x0, x1)]
                     delta = d if delta is None else [u + v for u, v in zip(delta, d)]
                 if st.bias is not None and st.bias in changed:
                     d = changed[st.bias] - theta[st.bias]
                     delta = [d] * n if delta is None else [u + d for u in delta]
                 if delta is not None:
-                    new[st.slot] = self._activate(st, [a + d for a, d in zip(self.pre[st.slot], delta)])
-            total = self.total
+                    new[st.slot] = self._activate(st, [a + d for a, d in zip(pre[st.slot], delta)])
+            total = total0
             for s in loss.output_slots:
                 if s in new:
-                    total += self._squares(s, new[s]) - self.square[s]
+                    total += self._squares(s, new[s]) - square[s]
             out.append(total * loss.scale)
         return out
 
