@@ -113,12 +113,15 @@ class Field:
             return table
         K = self.domain
         found = {g: K.new([K.dom.convert(c) for c in rep]) for g, rep in zip(gens, reps)}
-        for g, rep in found.items():
-            p, q = int(g.exp.p), int(g.exp.q)
-            base = self._evaluate(g.base, found)
-            if base is None or q < 1 or self.sign(rep) <= 0 or \
-                    rep ** q * (base ** -p if p < 0 else K.one) != (base ** p if p > 0 else K.one):
-                return table
+        try:
+            for g, rep in found.items():
+                p, q = int(g.exp.p), int(g.exp.q)
+                base = self._evaluate(g.base, found)
+                if base is None or q < 1 or self.sign(rep) <= 0 or \
+                        rep ** q * (base ** -p if p < 0 else K.one) != (base ** p if p > 0 else K.one):
+                    return table
+        except (FieldError, ArithmeticError, ValueError, TypeError):   # not checkable: the slow conversion stays
+            return table
         table.update(found)
         return table
 
@@ -142,8 +145,8 @@ class Field:
         K = self.domain
         try:
             return _evaluate_in(K, x, table)
-        except (_NotInTable, ZeroDivisionError, NotInvertible):
-            return None
+        except (_NotInTable, ZeroDivisionError, NotInvertible, RecursionError):
+            return None                  # SymPy's own conversion decides, as before
 
     def to_sympy(self, e) -> sympy.Expr:
         return self.domain.to_sympy(e)
