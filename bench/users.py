@@ -135,7 +135,7 @@ def _naive(family, size, out):
     loss = compile_loss(net, X, Y)
     syms = loss.symbols()
     expr = loss.expression()
-    subs = {s: sympy.sympify(theta[s.name]) for s in syms}
+    subs = {s: sympy.sympify(theta[s.param]) for s in syms}     # symbols carry the parameter's name
     grad0 = all(sympy.diff(expr, s).subs(subs) == 0 for s in syms)
     H = sympy.hessian(expr, syms).subs(subs)
     psd = H.is_positive_semidefinite
@@ -174,6 +174,8 @@ def instances(rows, naive_up_to, naive_timeout, ours_timeout):
                 nv = _child(_naive, (family, size), naive_timeout)
                 if isinstance(nv, tuple):
                     line += f" {nv[0]:>10.2f} {nv[0] / t:>6.0f}x  ({nv[1]})"
+                elif nv == "failed":
+                    line += f" {'failed':>10}"
                 else:
                     line += f" {'>' + str(naive_timeout):>10} {'>' + str(round(naive_timeout / t)):>6}x"
             print(line, flush=True)
