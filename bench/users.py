@@ -155,7 +155,7 @@ def _child(target, args, timeout):
     return q.get() if not q.empty() else "failed"
 
 
-def instances(rows, naive_up_to, naive_timeout, ours_timeout):
+def instances(rows, naive_up_to, naive_timeout, ours_timeout, float_timeout=300):
     print(f"{'family':<44} {'params':>6} {'Y digits':>8} {'ours (s)':>9} {'cpu (s)':>8} {'verdict':>12} "
           f"{'peak MiB':>9} {'target':>22} {'float (s)':>9} {'float says':>10} {'naive (s)':>10} {'ratio':>7}")
     for family, title, sizes in rows:
@@ -166,7 +166,7 @@ def instances(rows, naive_up_to, naive_timeout, ours_timeout):
                       flush=True)
                 continue
             P, t, c, status, peak, digits = res
-            fl = _child(_float, (family, size), ours_timeout)
+            fl = _child(_float, (family, size), float_timeout)
             ft, fsays = fl if isinstance(fl, tuple) else (float("nan"), "timeout" if fl is None else "failed")
             line = (f"{title:<44} {P:>6} {digits:>8} {t:>9.2f} {c:>8.2f} {status:>12} {peak:>9.0f} "
                     f"{_target(family, size, c, peak):>22} {ft:>9.2f} {fsays:>10}")
@@ -267,7 +267,9 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated families (default: all)")
     ap.add_argument("--naive-up-to", type=int, default=20, help="largest parameter count for the naive route")
     ap.add_argument("--naive-timeout", type=int, default=120)
-    ap.add_argument("--timeout", type=int, default=1800, help="seconds per instance for ours and float")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per instance for ours")
+    ap.add_argument("--float-timeout", type=int, default=300,
+                    help="seconds per instance for the float route (the tanh rows build an mpmath Hessian)")
     ap.add_argument("--sizes", default="", help="comma-separated sizes replacing each family's default sizes")
     ap.add_argument("--no-end-to-end", action="store_true")
     args = ap.parse_args()
@@ -283,7 +285,7 @@ def main():
     if args.sizes:
         rows = [(k, t, [int(x) for x in args.sizes.split(",")]) for k, t, _ in rows]
     t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    instances(rows, args.naive_up_to, args.naive_timeout, args.timeout)
+    instances(rows, args.naive_up_to, args.naive_timeout, args.timeout, args.float_timeout)
     if not args.no_end_to_end:
         end_to_end()
     c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
