@@ -232,27 +232,28 @@ def end_to_end(runs: int = 3):
         path = claim_file(Path(d))
         P = sum(1 for line in path.read_text().splitlines() if line.startswith('"') and " = " in line)
 
-        def timed(cmd):
-            """(best wall seconds, best CPU seconds of the process and its children, last result)."""
-            best, best_cpu = None, None
-            for _ in range(runs):
-                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-                t0 = time.perf_counter()
-                r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-                t = time.perf_counter() - t0
-                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-                c = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
-                best = t if best is None else min(best, t)
-                best_cpu = c if best_cpu is None else min(best_cpu, c)
-            return best, best_cpu, r
+        def once(cmd):
+            """(wall seconds, CPU seconds of the process and its children, result)."""
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            t = time.perf_counter() - t0
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return t, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), r
 
         # byte-compile losscert first, as installing it does (this machine may set PYTHONDONTWRITEBYTECODE)
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "losscert")],
                        capture_output=True, env=env)
-        t_ours, c_ours, r = timed([sys.executable, "-m", "losscert", "check", str(path)])
+        ours_cmd = [sys.executable, "-m", "losscert", "check", str(path)]
+        naive_cmd = [sys.executable, "-c", NAIVE_CHECK, str(path)]
+        ours, naive = [], []
+        for _ in range(runs):              # interleaved, so that both routes see the same machine load
+            ours.append(once(ours_cmd))
+            naive.append(once(naive_cmd))
+        t_ours, c_ours, r = min(x[0] for x in ours), min(x[1] for x in ours), ours[-1][2]
+        t_naive, c_naive, rn = min(x[0] for x in naive), min(x[1] for x in naive), naive[-1][2]
         verdicts = [line.split(":")[2].strip().split(" ")[0] for line in r.stdout.splitlines()
                     if line.strip().startswith(("ok", "BAD")) and line.count(":") >= 2]
-        t_naive, c_naive, rn = timed([sys.executable, "-c", NAIVE_CHECK, str(path)])
     print(f"losscert check, {P}-parameter claim file, end to end (best of {runs}, interpreter start included):")
     print(f"  ours  {t_ours:7.2f} s wall {c_ours:7.2f} s cpu   verdicts {verdicts or r.stdout.strip()[-200:]}")
     print(f"  naive {t_naive:7.2f} s wall {c_naive:7.2f} s cpu   ({rn.stdout.strip() or rn.stderr.strip()[-200:]})")
