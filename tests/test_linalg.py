@@ -69,6 +69,7 @@ def test_algebraic_field_proposals():
 
 
 def test_wrong_proposals_are_rejected_and_the_exact_route_answers(monkeypatch):
+    monkeypatch.setattr(linalg, "EXACT_UP_TO", 0)                      # the float proposals run on small matrices
     H = linalg.matrix([[2, 1, 0], [1, 2, 1], [0, 1, 2]], QF)           # PD
     S = linalg.matrix([[1, 2], [2, 1]], QF)                             # indefinite
     # a perturbed congruence: W S W^T is not diagonally dominant, so no PD proof
@@ -82,6 +83,7 @@ def test_wrong_proposals_are_rejected_and_the_exact_route_answers(monkeypatch):
     assert linalg.quad(S, v, QF) < 0
     assert linalg.negative_direction(H, QF) is None                     # the exact route still proves PD
     monkeypatch.undo()
+    monkeypatch.setattr(linalg, "EXACT_UP_TO", 0)
     # a bad kernel proposal: pivots that miss a direction of the column space
     singular = linalg.matrix([[1, 1, 0], [1, 1, 0], [0, 0, 3]], QF)
     assert linalg.kernel_for(singular, QF, [0]) is None                 # rank is 2, not 1
@@ -94,6 +96,7 @@ def test_wrong_proposals_are_rejected_and_the_exact_route_answers(monkeypatch):
 
 
 def test_a_wrong_negative_vector_is_not_returned(monkeypatch):
+    monkeypatch.setattr(linalg, "EXACT_UP_TO", 0)                      # the float proposals run on small matrices
     H = linalg.matrix([[2, 1], [1, 2]], QF)
     # eigh lying about a negative eigenvalue: the rounded vector fails v^T H v < 0
     monkeypatch.setattr(linalg.numpy.linalg, "eigh",

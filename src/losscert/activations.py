@@ -126,7 +126,7 @@ class Activation:
     @cached_property
     def is_identity(self) -> bool:
         """sigma(z) = z exactly (``linear``, ``poly(0, 1)``)."""
-        return sympy.expand(self.expr - z) == 0
+        return self.expr == z or sympy.expand(self.expr - z) == 0
 
     def derivatives_at_zero(self, order: int) -> list[sympy.Expr]:
         """Exact sigma^(k)(0) for k = 0..order (one-sided derivatives are not

@@ -506,10 +506,10 @@ class Loss:
         vals, _ = self._forward(theta, alg, False)
         return self._loss_from_residuals(self._residuals(vals, alg), alg)
 
-    def nearby(self, theta) -> "Nearby":
+    def nearby(self, theta, value=None) -> "Nearby":
         """An evaluator of L at points that differ from theta in few
-        parameters (see :class:`Nearby`)."""
-        return Nearby(self, theta)
+        parameters (see :class:`Nearby`); ``value``: L(theta) if known."""
+        return Nearby(self, theta, value)
 
     def _gradient_in(self, theta, alg) -> list:
         """grad L at theta, computed in the algebra ``alg`` (theta's elements are alg's)."""
@@ -609,7 +609,9 @@ class Loss:
         check_hessian_size(P)                           # before any P x P allocation
         J, G = self._structural_hessian(theta, _ExactNumbers(self))
         Jm = DomainMatrix.from_dod(J, (len(self.Y) * self.n, P), F.domain).to_dense()
-        H = Jm.transpose() * Jm
+        del J                                           # the dict of rows is the largest object here
+        H = gram(Jm)
+        del Jm
         H = H + DomainMatrix.from_dod({p: r for p, r in G.items() if r}, (P, P), F.domain).to_dense()
         return H * (self.scale * 2)
 
@@ -672,9 +674,12 @@ class Loss:
 
         def add_to(p, tang, factor):
             if nonzero(factor):
-                row = G.setdefault(p, {})
+                row = G.get(p)
+                if row is None:
+                    row = G[p] = {}
+                get = row.get
                 for q, v in tang.items():
-                    row[q] = row.get(q, zero) + factor * v
+                    row[q] = get(q, zero) + factor * v
 
         lam = {o: [f - y for f, y in zip(vals[o], yrow)] for o, yrow in zip(self.output_slots, K.Y)}
         Lam: dict = {o: [{} for _ in range(n)] for o in self.output_slots}
@@ -697,10 +702,12 @@ class Loss:
             for src, p, c in st.terms:
                 h = vals[src]
                 if p is not None:
+                    seeds, tangents, residual = Lam[v], Hh[src] if src >= ni else None, lam[v]
                     for k in range(n):
-                        add_to(p, Lam[v][k], h[k])
-                        if src >= ni:
-                            add_to(p, Hh[src][k], lam[v][k])
+                        if seeds[k]:
+                            add_to(p, seeds[k], h[k])
+                        if tangents is not None and tangents[k]:
+                            add_to(p, tangents[k], residual[k])
                 if src >= ni:
                     w = theta[p] if p is not None else lift(c)
                     m = mu.setdefault(src, [zero] * n)
@@ -749,6 +756,31 @@ class Loss:
         return [_to_mp(self.field, t) for t in theta]
 
 
+MAX_GRAM_DENOMINATOR_BITS = 1 << 14     # past this common denominator, FLINT's own rational product is used
+
+
+def gram(J: DomainMatrix) -> DomainMatrix:
+    """J^T J exactly. Over QQ with FLINT: one integer product after clearing
+    the common denominator d of J (J = Z / d, J^T J = Z^T Z / d^2), which
+    needs less memory and time than the product of rational matrices.
+
+    >>> from sympy import QQ
+    >>> gram(DomainMatrix([[QQ(1, 2), QQ(1)], [QQ(0), QQ(1, 3)]], (2, 2), QQ).to_dense()).to_Matrix().tolist()
+    [[1/4, 1/2], [1/2, 10/9]]
+    """
+    rep = getattr(J.rep, "rep", None)
+    if rep is not None and type(rep).__name__ == "fmpq_mat":
+        num, den = rep.numer_denom()                # J = num / den, in C
+        if int(den).bit_length() <= MAX_GRAM_DENOMINATOR_BITS:
+            from flint import fmpq_mat
+            Z = num.transpose() * num
+            del num
+            out = fmpq_mat(Z) / (den * den)
+            del Z
+            return DomainMatrix.from_rep(type(J.rep)._new(out, (J.shape[1], J.shape[1]), J.domain))
+    return J.transpose() * J
+
+
 class _ExactNumbers:
     """Field elements for :meth:`Loss._structural_hessian`."""
     def __init__(self, loss: Loss):
@@ -789,14 +821,25 @@ class Nearby:
     point recomputes only the nodes downstream of its changed parameters, by
     exact deltas of their pre-activations. ``value`` is L(theta)."""
 
-    def __init__(self, loss: Loss, theta):
-        self.loss, self.theta = loss, theta
-        self.pre: dict = {}
+    def __init__(self, loss: Loss, theta, value=None):
+        """``value``: L(theta) when the caller already has it exactly (the pass
+        at theta then runs only if :meth:`values` is called)."""
+        self.loss, self.theta, self._value = loss, theta, value
+
+    @cached_property
+    def _at_theta(self):
+        loss, pre = self.loss, {}
         self.alg = FieldAlgebra(loss.field)
-        self.vals, _ = loss._forward(theta, self.alg, False, pre=self.pre)
-        self.square = {s: self._squares(s, self.vals[s]) for s in loss.output_slots}
-        self.total = sum(self.square.values(), loss.field.zero)
-        self.value = self.total * loss.scale
+        vals, _ = loss._forward(self.theta, self.alg, False, pre=pre)
+        square = {s: self._squares(s, vals[s]) for s in loss.output_slots}
+        return pre, vals, square, sum(square.values(), loss.field.zero)
+
+    @property
+    def value(self):
+        """L(theta)."""
+        if self._value is None:
+            self._value = self._at_theta[3] * self.loss.scale
+        return self._value
 
     def _activate(self, st, acc):
         if st.activation is None or st.activation.kind == "linear":
@@ -809,6 +852,7 @@ class Nearby:
 
     def values(self, points) -> list:
         loss, theta, n = self.loss, self.theta, self.loss.n
+        pre, vals, square, total0 = self._at_theta
         out = []
         for pt in points:
             changed = {p: v for p, (v, t) in enumerate(zip(pt, theta)) if v != t}
@@ -820,18 +864,18 @@ class Nearby:
                         continue
                     w0 = theta[p] if p is not None else c
                     w1 = changed.get(p, w0) if p is not None else c
-                    x0, x1 = self.vals[src], new.get(src, self.vals[src])
+                    x0, x1 = vals[src], new.get(src, vals[src])
                     d = [w1 * b - w0 * a for a, b in zip(x0, x1)]
                     delta = d if delta is None else [u + v for u, v in zip(delta, d)]
                 if st.bias is not None and st.bias in changed:
                     d = changed[st.bias] - theta[st.bias]
                     delta = [d] * n if delta is None else [u + d for u in delta]
                 if delta is not None:
-                    new[st.slot] = self._activate(st, [a + d for a, d in zip(self.pre[st.slot], delta)])
-            total = self.total
+                    new[st.slot] = self._activate(st, [a + d for a, d in zip(pre[st.slot], delta)])
+            total = total0
             for s in loss.output_slots:
                 if s in new:
-                    total += self._squares(s, new[s]) - self.square[s]
+                    total += self._squares(s, new[s]) - square[s]
             out.append(total * loss.scale)
         return out
 

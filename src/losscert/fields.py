@@ -21,7 +21,7 @@ from functools import reduce
 import mpmath
 import sympy
 from sympy import QQ
-from sympy.polys.polyerrors import CoercionFailed
+from sympy.polys.polyerrors import CoercionFailed, NotInvertible
 
 MAX_FIELD_DEGREE = 64     # degree over QQ of the field of a problem
 MAX_NESTED_DEGREE = 16    # degree of one radical with radicals inside it (SymPy's minimal polynomials get slow)
@@ -33,7 +33,10 @@ class FieldError(ValueError):
 
 def radicals(expr: sympy.Expr) -> set[sympy.Expr]:
     """The irrational radicals (powers with a non-integer exponent) in ``expr``."""
-    return {p for p in sympy.sympify(expr).atoms(sympy.Pow) if not p.exp.is_Integer}
+    expr = sympy.sympify(expr)
+    if expr.is_Rational:            # the common case (data, points): no tree walk
+        return set()
+    return {p for p in expr.atoms(sympy.Pow) if not p.exp.is_Integer}
 
 
 class Field:
@@ -76,6 +79,10 @@ class Field:
         if isinstance(x, int):
             return self.domain(x)
         if isinstance(x, sympy.Basic):
+            if not self.is_rational and not x.is_Rational:
+                fast = self._evaluate(x)
+                if fast is not None:
+                    return fast
             try:
                 return self.domain.from_sympy(x)
             except CoercionFailed:
@@ -86,6 +93,61 @@ class Field:
         if self.domain.of_type(x):
             return x
         return self.domain.convert(x)
+
+    def _generator_elements(self) -> dict:
+        """{radical: its element of the field} for the radicals the field was
+        built from, from SymPy's primitive element with ``ex=True`` (which
+        writes each radical as a polynomial in the primitive element), each
+        checked exactly: rep**q == base**p and rep > 0 for ``base**(p/q)``.
+        Empty when that primitive element is not the field's own."""
+        table = getattr(self, "_generator_table", None)
+        if table is not None:
+            return table
+        self._generator_table = table = {}
+        from sympy.polys.numberfields.subfield import primitive_element
+        gens = sorted(self.gens, key=sympy.default_sort_key)
+        try:
+            _, coeffs, reps = primitive_element(gens, ex=True, polys=True)
+        except Exception:  # SymPy raises several types here; the slow conversion stays
+            return table
+        if sympy.Add(*[c * g for c, g in zip(coeffs, gens)]) != self.domain.ext.root:
+            return table
+        K = self.domain
+        found = {g: K.new([K.dom.convert(c) for c in rep]) for g, rep in zip(gens, reps)}
+        try:
+            for g, rep in found.items():
+                p, q = int(g.exp.p), int(g.exp.q)
+                base = self._evaluate(g.base, found)
+                if base is None or q < 1 or self.sign(rep) <= 0 or \
+                        rep ** q * (base ** -p if p < 0 else K.one) != (base ** p if p > 0 else K.one):
+                    return table
+        except (FieldError, ArithmeticError, ValueError, TypeError):   # not checkable: the slow conversion stays
+            return table
+        table.update(found)
+        return table
+
+    def _evaluate(self, x: sympy.Expr, table=None):
+        """x (rationals and the field's radicals with +, *, integer powers) as
+        a field element, evaluated with the field's arithmetic from the
+        elements of the radicals; None when x has anything else (then SymPy's
+        own conversion decides). Much faster than SymPy's field isomorphism
+        for fields of high degree.
+
+        >>> F = Field.for_numbers([sympy.sqrt(2), sympy.sqrt(3)])
+        >>> x = (1 + sympy.sqrt(2)) ** 2 / sympy.sqrt(3) - 1
+        >>> F._evaluate(x) == F.domain.from_sympy(x)
+        True
+        >>> F._evaluate(sympy.sqrt(6)) is None          # not one of the radicals the field was built from
+        True
+        """
+        table = self._generator_elements() if table is None else table
+        if not table:
+            return None
+        K = self.domain
+        try:
+            return _evaluate_in(K, x, table)
+        except (_NotInTable, ZeroDivisionError, NotInvertible, RecursionError):
+            return None                  # SymPy's own conversion decides, as before
 
     def to_sympy(self, e) -> sympy.Expr:
         return self.domain.to_sympy(e)
@@ -127,6 +189,29 @@ class Field:
 
     def show(self, e) -> str:
         return str(self.to_sympy(e))
+
+
+class _NotInTable(Exception):
+    pass
+
+
+def _evaluate_in(K, x, table):
+    """x evaluated in the algebraic field K from the elements of its radicals (``table``)."""
+    if x.is_Rational:
+        return K.convert(K.dom.from_sympy(x))
+    if x in table:
+        return table[x]
+    if x.is_Add or x.is_Mul:
+        parts = [_evaluate_in(K, a, table) for a in x.args]
+        out = parts[0]
+        for a in parts[1:]:
+            out = out + a if x.is_Add else out * a
+        return out
+    if x.is_Pow and x.exp.is_Integer:
+        k = int(x.exp)
+        base = _evaluate_in(K, x.base, table)
+        return base ** k if k >= 0 else K.quo(K.one, base ** -k)
+    raise _NotInTable(x)
 
 
 def degree_bound(gens) -> int:

@@ -22,6 +22,7 @@ listed in ``network.dangling``.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -104,10 +105,12 @@ class Network:
         for role, names in (("inputs", ins), ("outputs", outs)):
             if not names:
                 raise NetworkError(f"{role}: at least one node is needed")
-            dup = sorted({n for n in names if names.count(n) > 1})
+            seen: set = set()
+            dup = sorted({n for n in names if n in seen or seen.add(n)})
             if dup:
                 raise NetworkError(f"{role}: node {dup[0]!r} is listed twice")
-        both = set(ins) & set(outs)
+        in_set, out_set = set(ins), set(outs)            # membership in O(1): validation stays linear
+        both = in_set & out_set
         if both:
             raise NetworkError(f"node {sorted(both)[0]!r} is both an input and an output")
         for n in (*ins, *outs):
@@ -123,9 +126,9 @@ class Network:
                                    "in the point")
             if u == v:
                 raise NetworkError(f"edge {edge_name(u, v)!r} is a self-loop")
-            if v in ins:
+            if v in in_set:
                 raise NetworkError(f"edge {edge_name(u, v)!r} goes into input {v!r}")
-            if u in outs:
+            if u in out_set:
                 raise NetworkError(f"edge {edge_name(u, v)!r} leaves output {u!r}")
         if not nx.is_directed_acyclic_graph(g):
             cycle = nx.find_cycle(g)
@@ -136,8 +139,8 @@ class Network:
             raise NetworkError(f"default activation: {exc}") from None
         for n, data in g.nodes(data=True):
             spec = data.get("activation")
-            if n in ins or n in outs:
-                if spec is not None and n in ins:
+            if n in in_set or n in out_set:
+                if spec is not None and n in in_set:
                     raise NetworkError(f"node {n!r}: an input has no activation")
                 if spec is not None and activation_of(spec, n).kind != "linear":
                     raise NetworkError(f"node {n!r}: output nodes are linear")
@@ -147,7 +150,7 @@ class Network:
             bias = data.get("bias", False)
             if bias not in (True, False):
                 raise NetworkError(f"node {n!r}: bias must be true or false")
-            if bias and n in ins:
+            if bias and n in in_set:
                 raise NetworkError(f"node {n!r}: an input cannot have a bias")
             data["bias"] = bool(bias)
         ties: dict[str, list] = {}
@@ -302,7 +305,8 @@ class Network:
         """The ``[network]`` table of a claim file."""
         acts = {n: self._activation(n) for n in self.hidden}
         kinds = [a.spec for a in acts.values()]
-        default = max(set(kinds), key=kinds.count) if kinds else "linear"
+        counts = Counter(kinds)
+        default = max(counts, key=counts.__getitem__) if kinds else "linear"
         table: dict = {
             "inputs": list(self.inputs), "outputs": list(self.outputs), "activation": default,
             "edges": [edge_name(u, v) for u, v in self.edges],
@@ -384,11 +388,12 @@ class Network:
 
     def to_graphml(self, path):
         g = nx.DiGraph()
+        in_order = {n: i for i, n in enumerate(self.inputs)}
+        out_order = {n: i for i, n in enumerate(self.outputs)}
         for n in self.graph.nodes:
-            role = "input" if n in self.inputs else "output" if n in self.outputs else "hidden"
+            role = "input" if n in in_order else "output" if n in out_order else "hidden"
             attrs = {"role": role, "bias": self.has_bias(n),
-                     "order": self.inputs.index(n) if role == "input" else
-                     self.outputs.index(n) if role == "output" else -1}
+                     "order": in_order[n] if role == "input" else out_order[n] if role == "output" else -1}
             if role == "hidden":
                 attrs["activation"] = self.activation(n).spec
             g.add_node(n, **attrs)

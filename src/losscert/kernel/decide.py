@@ -233,7 +233,7 @@ class Analysis:
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
         curves, orbit, tangents = [], [], []
         candidate_curves_checked = []
-        nearby = loss.nearby(theta)
+        nearby = loss.nearby(theta, self.L0)          # L(theta) is known: no pass unless a curve needs one
         for curve in candidate_curves(loss, theta):
             t = curve.tangent(theta, F)
             proof = check_constant(loss, theta, curve, nearby)

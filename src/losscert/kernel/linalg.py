@@ -25,13 +25,25 @@ from __future__ import annotations
 
 import math
 
-import numpy
 from sympy.polys.matrices import DomainMatrix
 
 from ..fields import Field
 
 FLOAT_RANK_TOLERANCE = 1e-9    # |eigenvalue| below this (relative) counts as zero in a proposal
 REFINEMENTS = 2                # float Cholesky rounds on the exact product W S W^T
+EXACT_UP_TO = 24               # matrices up to this size go straight to exact elimination (no float proposal)
+
+
+class _LazyNumpy:
+    """numpy, imported on first use: matrices up to EXACT_UP_TO are decided by
+    exact elimination alone, so checking a small claim file never imports it."""
+
+    def __getattr__(self, name):
+        import numpy as np
+        return getattr(np, name)
+
+
+numpy = _LazyNumpy()
 
 
 def matrix(rows, F: Field) -> DomainMatrix:
@@ -118,7 +130,8 @@ def negative_direction(S: DomainMatrix, F: Field):
     vector v != 0 with v^T S v <= 0 (< 0 whenever S is nonsingular).
 
     Float proposals first (a congruence proving S positive definite, or a
-    float eigenvector checked to give v^T S v < 0), then the exact recursion.
+    float eigenvector checked to give v^T S v < 0), then the exact recursion;
+    up to EXACT_UP_TO rows the exact recursion alone.
 
     >>> from sympy import QQ
     >>> F = Field(QQ)
@@ -128,7 +141,7 @@ def negative_direction(S: DomainMatrix, F: Field):
     n = S.shape[0]
     if n == 0:
         return None
-    Sf = float_matrix(S, F)
+    Sf = float_matrix(S, F) if n > EXACT_UP_TO else None
     if Sf is not None:
         if proves_positive_definite(S, F, Sf):
             return None
@@ -411,7 +424,8 @@ def psd_pivots(H: DomainMatrix, F: Field):
     |H| - |p| as soon as that many independent kernel vectors are exhibited,
     see :func:`kernel_for`). Otherwise d^T H d < 0 (exact). The pivots are
     proposed by a float eigen-decomposition (the columns of the reduced row
-    echelon form when the proposal is right), else by exact elimination.
+    echelon form when the proposal is right), else (and up to EXACT_UP_TO
+    rows always) by exact elimination.
 
     >>> from sympy import QQ
     >>> F = Field(QQ)
@@ -421,7 +435,7 @@ def psd_pivots(H: DomainMatrix, F: Field):
     n = H.shape[0]
     if n == 0:
         return [], None
-    Hf = float_matrix(H, F)
+    Hf = float_matrix(H, F) if n > EXACT_UP_TO else None
     if Hf is not None and _float_cholesky_works(Hf) and proves_positive_definite(H, F, Hf):
         return list(range(n)), None
     proposal = _pivot_proposal(H, F, Hf) if Hf is not None else None
