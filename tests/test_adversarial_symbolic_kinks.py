@@ -157,7 +157,7 @@ def oracle(loss, theta, rng, strict=False, tries=150):
     dirs += [[Q(rng.randint(-6, 6), rng.choice([1, 2, 3])) for _ in range(P)] for _ in range(tries)]
     for d in dirs:
         bend = [Q(rng.randint(-3, 3)) for _ in range(P)]
-        for r in (Q(1, 30), Q(1, 1000), Q(1, 10 ** 5)):
+        for r in (Q(1, 1000), Q(1, 10 ** 5)):
             for pt in ([x + r * y for x, y in zip(th, d)], [x + r * y + r * r * z for x, y, z in zip(th, d, bend)]):
                 gap = L0 - value(loss, pt)
                 if gap > (0 if isinstance(gap, sympy.Basic) else mpmath.mpf(10) ** -40):
