@@ -254,3 +254,13 @@ def test_random_deep_v_nets_with_elu_and_steep_leaky_slopes_agree_with_the_oracl
         if strict.status == V:
             assert lm.status == V
     assert seen == {V, R, I}
+
+
+def test_dead_relu_with_symbols_never_ends_in_an_internal_error():
+    # z = -a * a^2 < 0 on the region: the neuron is dead, H = 0 and L is constant near the point. The
+    # family search over Q(a) met SymPy's 0**0 (a ValueError) and ended as "could not be checked"
+    net = Network.from_table({"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"],
+                              "activation": "relu"})
+    v = rule("local_minimum", net, [[a ** 2, 2 * a + 1]], [[1 - a, (a - 1) ** 2]], {"a": "1/2 <= a <= 2"},
+             [-a, 2 * a + 1])
+    assert v.status != R and "could not be checked" not in v.reason
