@@ -141,8 +141,10 @@ class Parameters:
             raise FieldError(f"{where}: {unknown[0]!r} is not a declared symbol (declared: "
                              f"{', '.join(self.names)}; declare it with its condition, e.g. "
                              f"{unknown[0]} = \"{unknown[0]} > 0\")")
+        symbols = [sympy.Symbol(n) for n in self.names]
         if expr.atoms(sympy.Function) or any(not p.exp.is_Integer for p in expr.atoms(sympy.Pow)) \
-                or not all(n.is_Rational for n in expr.atoms(sympy.Number)):
+                or not all(x.is_Rational or x in symbols for x in expr.atoms()) \
+                or not expr.is_rational_function(*symbols):      # pi, E, I, zoo, Min, Integral, ...
             raise FieldError(f"{where}: {_short(expr)} is not a rational function of the symbols with rational "
                              "coefficients (radicals, activations and floats are not allowed with symbols)")
         return expr
@@ -212,10 +214,12 @@ class Parameters:
                 yield {name: p}
             return
         base = self.substitution()
+        if base is None:
+            count = max(count, 4 * len(_GRID))
         steps = [sympy.Rational(p) for p in (1, "1/2", 2, "1/3", 3)]
         for k in range(count):
-            if base is None:
-                yield {n: sympy.Rational(k + i + 1) for i, n in enumerate(self.names)}
+            if base is None:          # no substitution: a small grid of values (checked by the caller)
+                yield {n: _GRID[(k * (i + 2) + i) % len(_GRID)] for i, n in enumerate(self.names)}
                 continue
             subs, ts, _ = base
             vals = {t: steps[(k + i) % len(steps)] * (1 if k < len(steps) else k) for i, t in enumerate(ts)}
@@ -345,6 +349,8 @@ class Parameters:
         return (1 if value > 0 else -1), (f"{_short(p.as_expr())} has no root where {where} (Sturm sequence) "
                                           f"and is {value} at {self.names[0]} = {point}")
 
+
+_GRID = [sympy.Rational(p) for p in (1, 0, -1, 2, "1/2", -2, "-1/2", 3, "1/3", -3, 10, -10, "1/10")]
 
 MAX_POLYA_POWER = 8        # largest N tried in the multipliers (t1 + ... + tk)^N and (1 + t1 + ... + tk)^N
 MAX_POLYA_VARIABLES = 4    # variables of a polynomial for which Polya multipliers are tried

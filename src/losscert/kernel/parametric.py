@@ -256,12 +256,13 @@ def _minimum(pr: _Problem, theta, rule: str) -> Verdict:
     tangents: list = []
     try:
         family = critical_family(loss, theta, st["H"], st["kernel"], _group_curves(loss, theta), tangents)
-    except FieldError as exc:
+    except (FieldError, ValueError) as exc:      # ValueError: SymPy's 0**0 in Q(symbols) (families' ReLU pieces)
         family = None
-        st["why_no_family"] = str(exc)
+        st["why_no_family"] = f"{type(exc).__name__}: {exc}"
     if family is None:
         return pr.refute(rule, theta, why=f"H is PSD with a {m}-dimensional kernel on the region, but no family "
-                                           "of critical points with that tangent space was proven")
+                                           "of critical points with that tangent space was proven"
+                         + (f" ({st['why_no_family']})" if "why_no_family" in st else ""))
     pr.defined({"the family's tangents": [x for t in tangents for x in t]})
     T = linalg.matrix([[t[i] for t in tangents] for i in range(len(theta))], F)
     _, rows = linalg.rref(T.transpose())
