@@ -320,3 +320,13 @@ def test_saddle_at_a_strict_local_maximum_is_not_verified():
     v = decide.saddle(loss, theta)
     assert v.status == I and "strict local maximum" in v.reason
     assert decide.local_minimum(loss, theta).status == R
+
+
+def test_time_guard_on_higher_orders_answers_inconclusive(monkeypatch):
+    """sextic(3) needs order 6; with no time for orders beyond 4 it must say why, not guess."""
+    monkeypatch.setattr(decide, "JET_SECONDS", -1)
+    decide.clear_cache()
+    loss, point = sextic(3)
+    v = decide.local_minimum(loss, loss.point(point))
+    assert v.status == I and "higher orders not computed" in v.reason
+    decide.clear_cache()

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import math
+import time
 
 import sympy
 from sympy.polys.rings import ring
@@ -54,6 +55,7 @@ from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
+JET_SECONDS = 10         # no order beyond 4 of the effective function is started after this long
 MAX_FORM_VARIABLES = 10  # slice dimension up to which the effective function's forms are decided
 WEIGHTED_BOXES = 300     # branch-and-bound budget for one weighted (non-uniform) principal part
 
@@ -305,7 +307,12 @@ class Analysis:
         top = _jet_order_limit(mp, len(theta))
         tried = set()
         lowest, uniform_info = None, ""
+        started = time.monotonic()
         for N in range(3, top + 1):
+            if N > 4 and time.monotonic() - started > JET_SECONDS:
+                top = N - 1              # orders grow fast with the slice and the samples: stop, inconclusive
+                self.evidence["higher_order_stopped"] = f"after order {top} ({JET_SECONDS} s guard)"
+                break
             h = sl.effective(N)
             if N == 3 and (h[1] or h[2]):
                 raise AssertionError("kernel self-check failed: kernel direction with nonzero first/second order")
@@ -350,6 +357,8 @@ class Analysis:
                    "is definite or takes a negative value")
         if uniform_info:
             why = f"{why}; the lowest homogeneous part (degree {lowest}): {uniform_info}"
+        if "higher_order_stopped" in self.evidence:
+            why = f"{why}; higher orders not computed: stopped {self.evidence['higher_order_stopped']}"
         self.reason = self.reason or why
         self.strict_reason = self.strict_reason or why
 
