@@ -330,3 +330,18 @@ def test_time_guard_on_higher_orders_answers_inconclusive(monkeypatch):
     v = decide.local_minimum(loss, loss.point(point))
     assert v.status == I and "higher orders not computed" in v.reason
     decide.clear_cache()
+
+
+def test_dead_tanh_neuron_refutes_strictness_without_evaluating_the_loss():
+    """tanh(1) cannot be evaluated exactly, but h1's outgoing weight is 0, so its
+    incoming weight moves freely: a curve of constant loss proven from the network."""
+    net = _net([("x", "h1"), ("x", "h2"), ("h1", "y"), ("h2", "y")], ["x"], ["y"],
+               acts={"h1": "tanh", "h2": "tanh"})
+    loss = compile_loss(net, [[1, -1]], [[0, 0]])
+    theta = loss.point({"x -> h1": 1, "x -> h2": "1/2", "h1 -> y": 0, "h2 -> y": 0})
+    v = decide.strict_local_minimum(loss, theta)
+    assert v.status == R and "h1 has zero outgoing weights" in v.reason
+    assert decide.local_minimum(loss, theta).status != V
+    # with both outgoing weights non-zero no structural curve exists: strictness is not refuted by one
+    theta = loss.point({"x -> h1": 1, "x -> h2": "1/2", "h1 -> y": "1/5", "h2 -> y": "1/3"})
+    assert "constant on the curve" not in decide.strict_local_minimum(loss, theta).reason

@@ -43,7 +43,7 @@ from sympy.polys.rings import ring
 
 from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
-from ..fields import Field
+from ..fields import Field, FieldError
 from . import linalg, rigorous
 from .evidence import _constant_term, _exact_drop, _vec
 from .families import critical_family
@@ -51,7 +51,7 @@ from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
                     weighted_sign)
 from .deep_kinks import at_any_kink
-from .symmetry import candidate_curves, check_constant
+from .symmetry import candidate_curves, check_constant, structural_proof
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
@@ -102,6 +102,8 @@ class Analysis:
             self.L0 = loss.value(theta)
         except NotExact as exc:
             self._rigorous(exc)
+            if self.is_strict is None:
+                self._structural_curve()
             return
         self.evidence["loss"] = F.show(self.L0)
         self._pending = True
@@ -129,6 +131,8 @@ class Analysis:
         except NotExact as exc:
             if self.is_min is None:
                 self._rigorous(exc)
+            if self.is_strict is None:
+                self._structural_curve()
             self.reason = self.reason or f"exact evaluation impossible ({exc})"
             self.strict_reason = self.strict_reason or self.reason
         return self
@@ -157,6 +161,23 @@ class Analysis:
         self.reason = self.strict_reason = (
             f"exact evaluation impossible ({exc}); intervals cannot prove a gradient exactly zero "
             "(local_minimum_near proves a minimum nearby)")
+
+    def _structural_curve(self):
+        """Transcendental values: a curve on which the network function is
+        unchanged, proven from the network alone (e.g. the incoming weights
+        of a neuron whose outgoing weights are all 0), refutes strictness
+        without evaluating L."""
+        try:
+            curves = candidate_curves(self.loss, self.theta)
+        except (NotExact, FieldError):
+            return
+        for curve in curves:
+            why = structural_proof(self.loss, self.theta, curve)
+            if why is not None:
+                self.is_strict = False
+                self.evidence["constant_loss_curves"] = [{"curve": curve.describe(), "why": why}]
+                self.strict_reason = "not strict: L is constant on the curve " + curve.describe()
+                return
 
     # -- steps ----------------------------------------------------------------
     def _not_min(self, reason, evidence):
