@@ -52,7 +52,7 @@ from .forms import (candidate_weights, newton_weights, nonzero_point, principal_
                     weighted_sign)
 from .deep_kinks import at_any_kink
 from .symmetry import candidate_curves, check_constant, structural_proof
-from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
+from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, conjunction, loss_rule
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
 JET_SECONDS = 10         # no order beyond 4 of the effective function is started after this long
@@ -817,14 +817,7 @@ def not_global(loss: Loss, theta, better) -> Verdict:
 @loss_rule
 def spurious_local_minimum(loss: Loss, theta, better) -> Verdict:
     """``local_minimum`` and ``not_global`` both verified; refuted if either is."""
-    lm, ng = local_minimum(loss, theta), not_global(loss, theta, better)
-    ev = {"local_minimum": lm.as_dict(), "not_global": ng.as_dict()}
-    if REFUTED in (lm.status, ng.status):
-        which = lm if lm.status == REFUTED else ng
-        return Verdict(REFUTED, which.reason, ev)
-    if lm.status == ng.status == VERIFIED:
-        return Verdict(VERIFIED, f"{lm.reason}; and {ng.reason}", ev)
-    return Verdict(INCONCLUSIVE, lm.reason if lm.status == INCONCLUSIVE else ng.reason, ev)
+    return conjunction(local_minimum(loss, theta), not_global(loss, theta, better))
 
 
 def effective(network) -> Verdict:

@@ -60,8 +60,8 @@ from ..activations import NonSmooth, NotExact, _pieces, _scale_invariant, z as Z
 from ..compiler import FieldAlgebra, JetAlgebra, Loss
 from . import linalg
 from .evidence import _constant_term, _exact_drop, _vec
-from .kinks import MAX_KINKS, KinkResult, OutOfScope, _cone_meets, at_kink, cone_min, find_kinks, simplex
-from .symmetry import candidate_curves, check_constant
+from .kinks import (MAX_KINKS, KinkResult, OutOfScope, _cone_meets, at_kink, cone_min, find_kinks,
+                    proven_constant_curves, simplex)
 
 CURVE_ORDER = 6            # Taylor order of L along a proposed curve
 MAX_JET_PARAMETERS = 60    # parameters up to which the pre-activations' Hessians are formed (constraint curvature)
@@ -231,24 +231,6 @@ def _pre_jets(piece: Loss, theta, kinks, second: bool):
     return out
 
 
-def _orbits(loss: Loss, theta):
-    F = loss.field
-    nearby = loss.nearby(theta)
-    tangents, constant = [], []
-    for curve in candidate_curves(loss, theta):
-        proof = check_constant(loss, theta, curve, nearby)
-        if proof is None:
-            continue
-        t = curve.tangent(theta, F)
-        constant.append({**proof, "tangent": _named(loss, F, t)})
-        if curve.group_action:
-            tangents.append(t)
-    if tangents:
-        _, cols = linalg.rref(linalg.matrix([[t[i] for t in tangents] for i in range(len(theta))], F))
-        tangents = [tangents[c] for c in cols]
-    return tangents, constant
-
-
 def _restrict(H, N, F):
     Nm = linalg.matrix([[v[i] for v in N] for i in range(len(N[0]))], F)
     return Nm.transpose() * H * Nm
@@ -375,7 +357,7 @@ def _decide(loss, theta, L0, kinks, flat, labels, decide_piece, out):
     flat_pieces = {(name, k): _jet_piece(jets2[1]) for name, k, jets2 in flat}
     patterns = list(itertools.product((1, -1), repeat=len(kinks)))
     out.evidence["sign_patterns"] = len(patterns)
-    orbit, constant = _orbits(loss, theta)
+    orbit, constant = proven_constant_curves(loss, theta)
     why = ("a curve along which L decreases (the pattern of the kinks along it is read off the exact Taylor "
            "coefficients of their pre-activations)")
     # pass 1 (cheap): the constrained second-order condition on every piece; its failures propose curves

@@ -395,7 +395,7 @@ def _decide(an: _Analysis, out: KinkResult):
     out.evidence["first_order"] = (f"on each of the {len(patterns)} pieces, min g_s . d over its cone C_s "
                                    "within the box |d_i| <= 1 is 0 (exact simplex): no first-order descent")
     # rescaling orbits (exact symmetries of L) and other constant-loss curves
-    orbit, constant = _constant_curves(an)
+    orbit, constant = proven_constant_curves(an.loss, an.theta, [kk.row for kk in an.kinks])
     if constant:
         out.evidence["constant_loss_curves"] = constant
         out.is_strict = False
@@ -437,8 +437,11 @@ def _decide(an: _Analysis, out: KinkResult):
                                       "and d^T H_s d > 0 on the critical cone of each piece minus 0")
 
 
-def _constant_curves(an: _Analysis):
-    loss, theta, F = an.loss, an.theta, an.F
+def proven_constant_curves(loss: Loss, theta, kink_rows=()) -> tuple[list, list]:
+    """(independent tangents of the rescaling orbits, evidence of every curve
+    of constant loss proven through theta); a rescaling orbit must keep the
+    value of every kink row (kernel self-check)."""
+    F = loss.field
     nearby = loss.nearby(theta)
     orbit, constant = [], []
     for curve in candidate_curves(loss, theta):
@@ -448,7 +451,7 @@ def _constant_curves(an: _Analysis):
         t = curve.tangent(theta, F)
         constant.append({**proof, "tangent": _named(loss, F, t)})
         if curve.group_action:
-            if any(linalg.dot(kk.row, t, F) for kk in an.kinks):
+            if any(linalg.dot(row, t, F) for row in kink_rows):
                 raise AssertionError("kernel self-check failed: a rescaling orbit leaves a kink")
             orbit.append(t)
     if orbit:

@@ -43,7 +43,7 @@ from ..compiler import Loss, compile_loss
 from ..fields import FieldError
 from . import linalg
 from .families import critical_family
-from .verdict import INCONCLUSIVE, REFUTED, SYMBOLIC, VERIFIED, Verdict
+from .verdict import INCONCLUSIVE, REFUTED, SYMBOLIC, VERIFIED, Verdict, conjunction
 
 SAMPLES = 4           # rational values of the symbols tried for a refutation
 MAX_PARAMETERS = 40   # network parameters up to which the symbolic minors are computed
@@ -333,14 +333,7 @@ def _not_global(pr: _Problem, theta, better) -> Verdict:
 
 
 def _spurious(pr: _Problem, theta, better) -> Verdict:
-    lm, ng = _local_minimum(pr, theta), _not_global(pr, theta, better)
-    ev = {"local_minimum": lm.as_dict(), "not_global": ng.as_dict()}
-    if REFUTED in (lm.status, ng.status):
-        which = lm if lm.status == REFUTED else ng
-        return Verdict(REFUTED, which.reason, ev)
-    if lm.status == ng.status == VERIFIED:
-        return Verdict(VERIFIED, f"{lm.reason}; and {ng.reason}", ev)
-    return Verdict(INCONCLUSIVE, lm.reason if lm.status == INCONCLUSIVE else ng.reason, ev)
+    return conjunction(_local_minimum(pr, theta), _not_global(pr, theta, better))
 
 
 _RULES = {"loss_value": _loss_value, "critical_point": _critical_point, "hessian_psd": _hessian_psd,

@@ -189,3 +189,15 @@ def loss_rule(rule):
             return SYMBOLIC[0](rule.__name__, loss, *args, **kwargs)
         return rule(loss, *args, **kwargs)
     return checked
+
+
+def conjunction(local_min: Verdict, not_global: Verdict) -> Verdict:
+    """``spurious_local_minimum`` from its two parts: verified when both are,
+    refuted when either is (that part's reason), else inconclusive."""
+    ev = {"local_minimum": local_min.as_dict(), "not_global": not_global.as_dict()}
+    if REFUTED in (local_min.status, not_global.status):
+        which = local_min if local_min.status == REFUTED else not_global
+        return Verdict(REFUTED, which.reason, ev)
+    if local_min.status == not_global.status == VERIFIED:
+        return Verdict(VERIFIED, f"{local_min.reason}; and {not_global.reason}", ev)
+    return Verdict(INCONCLUSIVE, local_min.reason if local_min.status == INCONCLUSIVE else not_global.reason, ev)
