@@ -1,5 +1,6 @@
 """Hand-made networks with known truths, shared by the soundness tests."""
 import networkx as nx
+import sympy
 
 from losscert import Network, compile_loss, dense
 
@@ -70,3 +71,17 @@ def saddle_at_origin():
     """L = 1/2 (u w - 1)^2 at 0: H = [[0, -1], [-1, 0]], a non-degenerate saddle."""
     loss = compile_loss(dense([1, 1, 1]), [[1]], [[1]])
     return loss, {"x1 -> h1_1": 0, "h1_1 -> y1": 0}
+
+
+def oracle_drop(loss, theta, rng, tries=40):
+    """A rational point near theta with a smaller loss (exact), or None. It can only refute."""
+    L0 = loss.value(theta)
+    P = len(theta)
+    dirs = [[sympy.Rational(rng.randint(-4, 4), 4) for _ in range(P)] for _ in range(tries)]
+    dirs += [[sympy.Rational(int(i == j) * s) for j in range(P)] for i in range(P) for s in (1, -1)]
+    for d in dirs:
+        for r in (sympy.Rational(1, 20), sympy.Rational(1, 1000)):
+            pt = [a + r * b for a, b in zip(theta, d)]
+            if loss.value(pt) < L0:
+                return pt
+    return None

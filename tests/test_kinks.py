@@ -6,7 +6,7 @@ import random
 
 import pytest
 import sympy
-from cases import _net
+from cases import _net, oracle_drop
 
 from losscert import compile_loss, dense, kernel
 from losscert.fields import Field
@@ -234,20 +234,6 @@ def test_cone_min_finds_descent_exactly_or_proves_none():
 
 
 # -- mutations against a brute-force oracle -------------------------------------------
-
-def oracle_drop(loss, theta, rng, tries=40):
-    """A rational point near theta with a smaller loss (exact), or None. It can only refute."""
-    L0 = loss.value(theta)
-    P = len(theta)
-    dirs = [[Q(rng.randint(-4, 4), 4) for _ in range(P)] for _ in range(tries)]
-    dirs += [[Q(int(i == j) * s) for j in range(P)] for i in range(P) for s in (1, -1)]
-    for d in dirs:
-        for r in (Q(1, 20), Q(1, 1000)):
-            pt = [a + r * b for a, b in zip(theta, d)]
-            if loss.value(pt) < L0:
-                return pt
-    return None
-
 
 def test_mutations_never_turn_a_descent_into_a_verified_minimum():
     rng = random.Random(7)

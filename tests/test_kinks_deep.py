@@ -5,7 +5,7 @@ import random
 
 import pytest
 import sympy
-from cases import _net
+from cases import _net, oracle_drop
 
 from losscert import compile_loss, dense, kernel
 from losscert.activations import activation
@@ -216,20 +216,6 @@ def test_deep_leaky_kinks_with_radical_slopes_decide_over_the_algebraic_field(sl
 
 
 # -- random nets against a brute-force oracle -----------------------------------------
-
-def oracle_drop(loss, theta, rng, tries=40):
-    """A rational point near theta with a smaller loss (exact), or None. It can only refute."""
-    L0 = loss.value(theta)
-    P = len(theta)
-    dirs = [[Q(rng.randint(-4, 4), 4) for _ in range(P)] for _ in range(tries)]
-    dirs += [[Q(int(i == j) * s) for j in range(P)] for i in range(P) for s in (1, -1)]
-    for d in dirs:
-        for r in (Q(1, 20), Q(1, 1000)):
-            pt = [a + r * b for a, b in zip(theta, d)]
-            if loss.value(pt) < L0:
-                return pt
-    return None
-
 
 def random_deep_kink(rng):
     """A 1-2-1-1 net (biases, random slopes) with its second-layer neuron kinked on sample 1."""
