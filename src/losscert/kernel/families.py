@@ -67,10 +67,21 @@ class RingAlgebra(FieldAlgebra):
     def lift(self, c):
         return self.R.zero + c
 
+    def _at_base(self, p):
+        """p at the base point, term by term (SymPy's ``evaluate`` computes 0**0 over
+        a fraction field such as Q(a) and raises)."""
+        total = self.F.zero
+        for mono, coeff in p.terms():
+            for value, e in zip(self.base, mono):
+                if e:
+                    coeff = coeff * value ** e
+            total = total + coeff
+        return total
+
     def activate(self, act, a, derivative):
         poly = act.polynomial_coefficients
         if poly is None and act.slopes is not None and self.base is not None:
-            at = a.evaluate(list(zip(self.R.gens, self.base))) if a else self.F.zero
+            at = self._at_base(a)
             side = self.F.sign(at)
             if side == 0:
                 raise NonSmooth(f"{act.spec}: a pre-activation is zero at the point (a kink)")

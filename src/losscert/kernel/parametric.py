@@ -256,7 +256,7 @@ def _minimum(pr: _Problem, theta, rule: str) -> Verdict:
     tangents: list = []
     try:
         family = critical_family(loss, theta, st["H"], st["kernel"], _group_curves(loss, theta), tangents)
-    except (FieldError, ValueError) as exc:      # ValueError: SymPy's 0**0 in Q(symbols) (families' ReLU pieces)
+    except FieldError as exc:
         family = None
         st["why_no_family"] = f"{type(exc).__name__}: {exc}"
     if family is None:
