@@ -51,7 +51,7 @@ from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
                     weighted_sign)
 from .deep_kinks import at_any_kink
-from .symmetry import candidate_curves, check_constant, structural_proof
+from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, conjunction, loss_rule
 
 SHOW_MATRIX_UP_TO = 12   # parameters: include the full Hessian in evidence
@@ -168,16 +168,14 @@ class Analysis:
         of a neuron whose outgoing weights are all 0), refutes strictness
         without evaluating L."""
         try:
-            curves = candidate_curves(self.loss, self.theta)
+            proofs = (check_constant(self.loss, self.theta, c) for c in candidate_curves(self.loss, self.theta))
+            proof = next((p for p in proofs if p is not None), None)    # structural proofs need no evaluation
         except (NotExact, FieldError):
             return
-        for curve in curves:
-            why = structural_proof(self.loss, self.theta, curve)
-            if why is not None:
-                self.is_strict = False
-                self.evidence["constant_loss_curves"] = [{"curve": curve.describe(), "why": why}]
-                self.strict_reason = "not strict: L is constant on the curve " + curve.describe()
-                return
+        if proof is not None:
+            self.is_strict = False
+            self.evidence["constant_loss_curves"] = [proof]
+            self.strict_reason = "not strict: L is constant on the curve " + proof["curve"]
 
     # -- steps ----------------------------------------------------------------
     def _not_min(self, reason, evidence):
