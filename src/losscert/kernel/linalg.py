@@ -219,6 +219,13 @@ def _scaling_exponents(Sf) -> list[int]:
     return out
 
 
+def _scaled(Sf):
+    """(D S D, exponents e_i) with D = diag(2^-e_i) from :func:`_scaling_exponents`."""
+    exps = _scaling_exponents(Sf)
+    d = numpy.ldexp(1.0, [-e for e in exps])
+    return Sf * d[:, None] * d[None, :], exps
+
+
 def _congruence(L_inv_scaled, exps):
     """Integer matrix V proportional to round(2^k L^-1) D (D = diag(2^-e_j)),
     as lists of Python ints: V S V^T is then a positive multiple of W S W^T."""
@@ -250,9 +257,7 @@ def proves_positive_definite(S: DomainMatrix, F: Field, Sf=None) -> bool:
     Sf = float_matrix(S, F) if Sf is None else Sf
     if Sf is None or not all(Sf[i, i] > 0 for i in range(n)):
         return False
-    exps = _scaling_exponents(Sf)
-    d = numpy.ldexp(1.0, [-e for e in exps])
-    current = Sf * d[:, None] * d[None, :]       # D S D, approximately
+    current, exps = _scaled(Sf)                  # D S D, approximately
     V, shifts = None, exps
     for _ in range(REFINEMENTS):
         try:
@@ -274,9 +279,7 @@ def proves_positive_definite(S: DomainMatrix, F: Field, Sf=None) -> bool:
         Mf = _float_rows(M, F)
         if Mf is None or not all(Mf[i, i] > 0 for i in range(n)):
             return False
-        shifts = _scaling_exponents(Mf)
-        d = numpy.ldexp(1.0, [-e for e in shifts])
-        current = Mf * d[:, None] * d[None, :]
+        current, shifts = _scaled(Mf)
         top = max(shifts)
         V = [[x << (top - e) for x in row] for row, e in zip(V, shifts)]
         shifts = [0] * n
@@ -356,10 +359,9 @@ def negative_proposal(S: DomainMatrix, F: Field, Sf=None):
     Sf = float_matrix(S, F) if Sf is None else Sf
     if Sf is None or n == 0:
         return None
-    exps = _scaling_exponents(Sf)
-    d = numpy.ldexp(1.0, [-e for e in exps])
+    scaled, exps = _scaled(Sf)
     try:
-        w, U = numpy.linalg.eigh(Sf * d[:, None] * d[None, :])
+        w, U = numpy.linalg.eigh(scaled)
     except numpy.linalg.LinAlgError:
         return None
     if not w[0] < 0:
@@ -470,10 +472,9 @@ def _pivot_proposal(H: DomainMatrix, F: Field, Hf):
     n = H.shape[0]
     if not numpy.any(Hf):
         return ([], None) if not any(H.to_list_flat()) else None
-    exps = _scaling_exponents(Hf)
-    dsc = numpy.ldexp(1.0, [-e for e in exps])
+    scaled, exps = _scaled(Hf)
     try:
-        w, U = numpy.linalg.eigh(Hf * dsc[:, None] * dsc[None, :])
+        w, U = numpy.linalg.eigh(scaled)
     except numpy.linalg.LinAlgError:
         return None
     tol = FLOAT_RANK_TOLERANCE * max(abs(w[0]), abs(w[-1]))
