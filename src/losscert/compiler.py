@@ -295,19 +295,9 @@ class Loss:
         True
         """
         try:
-            values = convert.vector(values)
+            values = convert.in_order(values, self.params)
         except ValueError as exc:
             raise PointError(str(exc)) from None
-        if isinstance(values, dict):
-            unknown = sorted(set(values) - set(self.params), key=str)
-            if unknown:
-                raise PointError(f"point: {unknown[0]!r} is not a parameter (parameters: {', '.join(self.params)})")
-            missing = [p for p in self.params if p not in values]
-            if missing:
-                raise PointError(f"point: no value for parameter {missing[0]!r}")
-            values = [values[p] for p in self.params]
-        if len(values) != len(self.params):
-            raise PointError(f"point: {len(values)} values for {len(self.params)} parameters")
         out = []
         for name, v in zip(self.params, values):
             if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):

@@ -195,3 +195,25 @@ def vector(x, what: str = "point"):
         raise ValueError(f"{what}: expected a mapping name -> number or a sequence in parameter order, "
                          f"got {type(x).__name__}")
     return _array(x, 1, what)
+
+
+def in_order(x, params, what: str = "point") -> list:
+    """``x`` (as :func:`vector` takes it) as a list in the order of ``params``:
+    a mapping must name every parameter and nothing else, a sequence must have
+    one value per parameter (ValueError naming ``what`` otherwise).
+
+    >>> in_order({"b": 2, "a": "1/2"}, ["a", "b"])
+    ['1/2', 2]
+    """
+    values = vector(x, what)
+    if isinstance(values, dict):
+        unknown = sorted(set(values) - set(params), key=str)
+        if unknown:
+            raise ValueError(f"{what}: {unknown[0]!r} is not a parameter (parameters: {', '.join(params)})")
+        missing = [p for p in params if p not in values]
+        if missing:
+            raise ValueError(f"{what}: no value for parameter {missing[0]!r}")
+        values = [values[p] for p in params]
+    if len(values) != len(params):
+        raise ValueError(f"{what}: {len(values)} values for {len(params)} parameters")
+    return values

@@ -115,17 +115,10 @@ def dumps(doc: dict) -> str:
 
 
 def _point_table(network, point, where: str) -> dict:
-    values = convert.vector(point, where) if not isinstance(point, dict) else point
-    if isinstance(values, dict):
-        unknown = [k for k in values if k not in network.param_index]
-        if unknown:
-            raise ClaimWriteError(f"{where}: {unknown[0]!r} is not a parameter")
-        missing = [p for p in network.parameters if p not in values]
-        if missing:
-            raise ClaimWriteError(f"{where}: no value for parameter {missing[0]!r}")
-        values = [values[p] for p in network.parameters]
-    if len(values) != len(network.parameters):
-        raise ClaimWriteError(f"{where}: {len(values)} values for {len(network.parameters)} parameters")
+    try:
+        values = convert.in_order(point, network.parameters, where)
+    except ValueError as exc:
+        raise ClaimWriteError(str(exc)) from None
     return {p: number_text(v, f"{where}.{p}") for p, v in zip(network.parameters, values)}
 
 
