@@ -2,7 +2,7 @@
 import networkx as nx
 import sympy
 
-from losscert import Network, compile_loss, dense
+from losscert import Network, compile_loss, dense, kernel
 
 
 def _net(edges, inputs, outputs, acts=None, fixed=None, ties=None, biases=()):
@@ -85,3 +85,10 @@ def oracle_drop(loss, theta, rng, tries=40):
             if loss.value(pt) < L0:
                 return pt
     return None
+
+
+def verdicts(loss, point):
+    """(local_minimum, strict_local_minimum, critical_point) statuses at ``point``."""
+    theta = loss.point(point)
+    return tuple(rule(loss, theta).status for rule in
+                 (kernel.local_minimum, kernel.strict_local_minimum, kernel.critical_point))

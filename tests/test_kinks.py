@@ -6,7 +6,7 @@ import random
 
 import pytest
 import sympy
-from cases import _net, oracle_drop
+from cases import _net, oracle_drop, verdicts
 
 from losscert import compile_loss, dense, kernel
 from losscert.fields import Field
@@ -14,12 +14,6 @@ from losscert.kernel.kinks import MAX_KINKS, at_kink, cone_min, find_kinks, simp
 
 V, R, I = kernel.VERIFIED, kernel.REFUTED, kernel.INCONCLUSIVE
 Q = sympy.Rational
-
-
-def verdicts(loss, point):
-    theta = loss.point(point)
-    return tuple(rule(loss, theta).status for rule in
-                 (kernel.local_minimum, kernel.strict_local_minimum, kernel.critical_point))
 
 
 def one_neuron(act="relu", fixed_out=False, **kw):

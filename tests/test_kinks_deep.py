@@ -5,7 +5,7 @@ import random
 
 import pytest
 import sympy
-from cases import _net, oracle_drop
+from cases import _net, oracle_drop, verdicts
 
 from losscert import compile_loss, dense, kernel
 from losscert.activations import activation
@@ -13,12 +13,6 @@ from losscert.kernel.deep_kinks import at_any_kink, at_deep_kink, curve_descent,
 
 V, R, I = kernel.VERIFIED, kernel.REFUTED, kernel.INCONCLUSIVE
 Q = sympy.Rational
-
-
-def verdicts(loss, point):
-    theta = loss.point(point)
-    return tuple(rule(loss, theta).status for rule in
-                 (kernel.local_minimum, kernel.strict_local_minimum, kernel.critical_point))
 
 
 def chain(target):
