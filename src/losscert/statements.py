@@ -510,5 +510,9 @@ def plain(value):
 
 
 def verdict_dict(v: kernel.Verdict) -> dict:
-    """A verdict as JSON-ready data: verdict (status text), reason, evidence."""
-    return {"verdict": str(getattr(v.status, "value", v.status)), "reason": v.reason, "evidence": plain(v.evidence)}
+    """A verdict as JSON-ready data: verdict (status text), reason, evidence (and certificate, when there is one)."""
+    out = {"verdict": str(getattr(v.status, "value", v.status)), "reason": v.reason, "evidence": plain(v.evidence)}
+    certificate = getattr(v, "certificate", None)
+    if certificate is not None:
+        out["certificate"] = plain(certificate)
+    return out

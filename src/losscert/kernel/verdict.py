@@ -97,21 +97,29 @@ def thaw(value):
 class Verdict:
     """``status`` is verified, refuted or inconclusive; ``reason`` one line;
     ``evidence`` JSON-ready data a reader can check by hand (a deep read-only
-    copy of what the rule passed in)."""
+    copy of what the rule passed in); ``certificate`` (None, or JSON-ready
+    data ``{"kind": ..., ...}`` with exact numbers as text) is what the
+    independent rechecker (``losscert recheck``) re-verifies."""
     status: Status
     reason: str
     evidence: dict = field(default_factory=dict)
+    certificate: dict | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "status", Status(self.status))
         object.__setattr__(self, "evidence", freeze(dict(self.evidence or {})))
+        if self.certificate is not None:
+            object.__setattr__(self, "certificate", freeze(dict(self.certificate)))
 
     def __bool__(self):
         raise TypeError("a Verdict is not a truth value: compare verdict.status == VERIFIED")
 
     def as_dict(self) -> dict:
-        """A fresh, mutable, JSON-ready copy."""
-        return {"verdict": self.status.value, "reason": self.reason, "evidence": thaw(self.evidence)}
+        """A fresh, mutable, JSON-ready copy (with ``certificate`` when there is one)."""
+        out = {"verdict": self.status.value, "reason": self.reason, "evidence": thaw(self.evidence)}
+        if self.certificate is not None:
+            out["certificate"] = thaw(self.certificate)
+        return out
 
     def _repr_markdown_(self) -> str:
         """Jupyter: the status in bold, the reason, the evidence as a table (long values cut).
