@@ -77,8 +77,8 @@ def user_site_python(tmp_path):
     return python, env
 
 
-def _losscert(python, env, *args, cwd):
-    proc = subprocess.run([str(python), "-m", "losscert", *args, "--json"], capture_output=True, text=True,
+def _losscert(python, env, *args, cwd, flags=()):
+    proc = subprocess.run([str(python), *flags, "-m", "losscert", *args, "--json"], capture_output=True, text=True,
                           env=env, cwd=cwd, timeout=600)
     return json.loads(proc.stdout)
 
@@ -94,38 +94,46 @@ def test_a_planted_usercustomize_reaches_no_checker(tmp_path, user_site_python):
     got = [(s["verdict"], s["reason"]) for s in doc["proofs"][0]["statements"]]
     assert got[0] == ("inconclusive", "time budget exceeded (1 s)")     # the checker was restarted ...
     assert got[1][0] == "refuted", got                                   # ... and is not fooled
+    assert not marker.exists()              # every other process of the run had started before the planting
     # the file is still there: a later `losscert check` (a fresh checker) is not fooled either
-    planted = list((tmp_path / "userbase").rglob("usercustomize.py"))
-    assert len(planted) == 1
+    assert len(list((tmp_path / "userbase").rglob("usercustomize.py"))) == 1
     (tmp_path / "false.toml").write_text('[[claim]]\nkind = "identity"\nlhs = "x + 1"\nrhs = "x + 2"\n'
                                          'expect = "refuted"\n')
+    doc = _losscert(python, env, "check", str(tmp_path / "false.toml"), cwd=tmp_path, flags=["-I"])
+    assert [c["verdict"] for c in doc["files"][0]["claims"]] == ["refuted"]
+    assert not marker.exists()              # `python -I -m losscert check`: no process of it ran the payload
     doc = _losscert(python, env, "check", str(tmp_path / "false.toml"), cwd=tmp_path)
     assert [c["verdict"] for c in doc["files"][0]["claims"]] == ["refuted"]
-    # the attack is real: a Python started without isolation runs the payload and is fooled
-    assert not marker.exists()
+    assert marker.exists()                  # the front end without -I ran it (docs/trust.md says so) ...
+    marker.unlink()
+    # ... and the attack is real: a Python started without isolation runs the payload and is fooled
     fooled = subprocess.run([str(python), "-c", "import losscert.statements as s; "
                              f"print(s.decide({FALSE!r}).status)"], capture_output=True, text=True, env=env)
     assert fooled.stdout.strip() == "verified" and marker.exists()
 
 
-@pytest.mark.parametrize("variable", ["PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONUSERBASE",
-                                      "PYTHONWARNINGS", "PYTHONINSPECT", "PYTHONSAFEPATH", "PYTHONNOUSERSITE"])
-def test_environment_set_later_reaches_no_checker(tmp_path, monkeypatch, variable):
+INJECTIONS = {   # variable -> value (PLANTED: the folder of the planted files)
+    "PYTHONPATH": "{PLANTED}",                              # sitecustomize.py is imported from the path
+    "PYTHONWARNINGS": "ignore::losscert_evil.Boom",         # a warning category's module is imported
+    "PYTHONSTARTUP": "{PLANTED}/startup.py", "PYTHONINSPECT": "1",
+    "PYTHONUSERBASE": "{PLANTED}",                          # usercustomize.py, where the user site is on
+    "PYTHONSAFEPATH": "", "PYTHONNOUSERSITE": "", "PYTHONVERBOSE": "", "PYTHONDEBUG": "",
+}
+
+
+@pytest.mark.parametrize("variables", [INJECTIONS, {"PYTHONHOME": "{PLANTED}"}], ids=["PYTHON*", "PYTHONHOME"])
+def test_environment_set_later_reaches_no_checker(tmp_path, monkeypatch, variables):
     """Variables set in this process after losscert was imported (as a script run in-process could)
-    neither reach a fresh checking process nor run code there."""
+    neither reach a fresh checking process nor run code there (PYTHONHOME would stop it starting)."""
     marker = tmp_path / "payload-ran"
-    evil = tmp_path / "evil"
-    evil.mkdir()
+    planted = tmp_path / "planted"
+    planted.mkdir()
     payload = PAYLOAD.format(marker=str(marker))
-    for name in ("sitecustomize.py", "usercustomize.py", "startup.py", "losscert_evil.py"):
-        (evil / name).write_text(payload)
-    (evil / "losscert_evil.py").write_text(payload + "class Boom(Warning):\n    pass\n")
-    values = {"PYTHONPATH": str(evil), "PYTHONSTARTUP": str(evil / "startup.py"), "PYTHONHOME": str(evil),
-              "PYTHONUSERBASE": str(evil), "PYTHONWARNINGS": "ignore::losscert_evil.Boom", "PYTHONINSPECT": "1",
-              "PYTHONSAFEPATH": "", "PYTHONNOUSERSITE": ""}
-    monkeypatch.setenv(variable, values[variable])
-    if variable == "PYTHONWARNINGS":
-        monkeypatch.setenv("PYTHONPATH", str(evil))
+    for name in ("sitecustomize.py", "usercustomize.py", "startup.py"):
+        (planted / name).write_text(payload)
+    (planted / "losscert_evil.py").write_text(payload + "class Boom(Warning):\n    pass\n")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value.replace("{PLANTED}", str(planted)))
     with workers.Worker() as worker:
         got = worker.check([FALSE], timeout=60)
     assert got[0]["verdict"] == "refuted", got
@@ -151,3 +159,38 @@ def test_the_checking_process_runs_isolated():
         about = worker.about()
     assert about["isolated"] and about["no_user_site"] and about["safe_path"]
     assert about["path"][0] == str(SRC)
+
+
+# -- the memory budget ------------------------------------------------------------------------
+
+HOG = {"kind": "identity", "lhs": "((x + y + z + 1)**1000)**1000", "rhs": "0"}     # gigabytes, fast
+
+
+def test_a_claim_past_its_memory_budget_is_inconclusive_and_the_next_runs(tmp_path, capsys):
+    from losscert.cli import main
+    claims = "".join(f'[[claim]]\nkind = "identity"\nlhs = "{r["lhs"]}"\nrhs = "{r["rhs"]}"\nexpect = "{e}"\n'
+                     for r, e in ((HOG, "inconclusive"), (FALSE, "refuted")))
+    (tmp_path / "hog.toml").write_text(claims)
+    assert main(["check", str(tmp_path / "hog.toml"), "--memory", "400", "--json"]) == 0
+    got = [(c["verdict"], c["reason"]) for c in json.loads(capsys.readouterr().out)["files"][0]["claims"]]
+    assert got[0] == ("inconclusive", "memory budget exceeded (400 MiB)")
+    assert got[1][0] == "refuted"
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "lots"])
+def test_the_memory_option_is_a_positive_number(bad, capsys):
+    from losscert.cli import main
+    with pytest.raises(SystemExit):
+        main(["check", "examples", "--memory", bad])
+    assert "--memory" in capsys.readouterr().err
+
+
+def test_the_memory_budget_is_restored_after_the_claim():
+    resource = pytest.importorskip("resource")
+    from losscert.checker import memory_budget
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with memory_budget(1 << 20):                                   # 1 TiB: nothing here comes near it
+        assert resource.getrlimit(resource.RLIMIT_AS)[0] == 1 << 40
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    with memory_budget(None):
+        assert resource.getrlimit(resource.RLIMIT_AS) == before

@@ -8,9 +8,12 @@ writes one JSON line per record as it is decided, then ``{"done": true}``;
 after a budget overrun it stops (``"stopped": true``) and the caller goes on
 with a fresh process.
 It imports only the trusted core and kernel (via :mod:`losscert.statements`),
-so nothing a proof script did in its own process can reach a verdict. Each
-record has a time budget: past it, the record is ``inconclusive`` ("time
-budget exceeded") and the next one runs.
+so nothing a proof script did in its own process can reach a verdict; it is
+started isolated (see :mod:`losscert.workers`), and ``{"about": true}``
+answers with the interpreter flags it runs under. Each record has a time
+budget and a memory budget (``"memory"``: MiB of address space, POSIX
+only): past either, the record is ``inconclusive`` ("time budget exceeded",
+"memory budget exceeded") and the next one runs, in a fresh process.
 
 >>> [r["verdict"] for r in check_batch([{"kind": "identity", "lhs": "(a + b)**2", "rhs": "a**2 + 2*a*b + b**2"}])]
 ['verified']
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -53,30 +57,83 @@ def budget(seconds):
         signal.signal(signal.SIGALRM, old)
 
 
+@contextlib.contextmanager
+def memory_budget(mib):
+    """Limit this process's address space to ``mib`` MiB in this block (None, or no
+    ``resource`` module: no limit); an allocation past it raises MemoryError."""
+    try:
+        import resource
+    except ImportError:
+        resource = None
+    if not mib or resource is None:
+        yield
+        return
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    limit = int(mib * 2 ** 20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if old[1] == resource.RLIM_INFINITY else min(limit, old[1]), old[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, old)
+
+
 def timed_out(seconds) -> dict:
     """The result of a record that used up its time budget."""
     return _result(Verdict(INCONCLUSIVE, f"time budget exceeded ({seconds:g} s)"), seconds)
+
+
+def out_of_memory(mib, seconds) -> dict:
+    """The result of a record that used up its memory budget."""
+    return _result(Verdict(INCONCLUSIVE, f"memory budget exceeded ({mib:g} MiB)"), seconds)
+
+
+def overran(result: dict) -> bool:
+    """Whether ``result`` ended a record past its time or memory budget (then the process is restarted)."""
+    return result["verdict"] == INCONCLUSIVE and result["reason"].startswith(("time budget exceeded",
+                                                                              "memory budget exceeded"))
 
 
 def _result(v: Verdict, seconds: float) -> dict:
     return {**statements.verdict_dict(v), "seconds": round(seconds, 3)}
 
 
-def check_one(record, context: statements.Context, timeout=None) -> dict:
-    """The verdict on one record, within ``timeout`` seconds."""
+def check_one(record, context: statements.Context, timeout=None, memory=None) -> dict:
+    """The verdict on one record, within ``timeout`` seconds and ``memory`` MiB of address space.
+    A failed allocation, raised through or caught by a rule (then named in its reason), makes
+    the record inconclusive with the memory budget as the reason."""
     t0 = time.perf_counter()
     try:
-        with budget(timeout):
+        with memory_budget(memory), budget(timeout):
             v = statements.decide(record, context)
     except TimeBudgetExceeded:
         return timed_out(timeout)
+    except MemoryError:
+        return out_of_memory(memory, time.perf_counter() - t0) if memory else _failed("MemoryError", t0)
+    if memory and v.status == INCONCLUSIVE and any(sign in v.reason for sign in _ALLOCATION_FAILED):
+        return out_of_memory(memory, time.perf_counter() - t0)
     return _result(v, time.perf_counter() - t0)
 
 
-def check_batch(records, timeout=None, context: statements.Context | None = None) -> list[dict]:
+# How a failed allocation shows in the reason of a rule that caught it (C code that fails to
+# allocate may return NULL without an exception: SystemError).
+_ALLOCATION_FAILED = ("MemoryError", "returned NULL without setting an exception")
+
+
+def _failed(what, t0) -> dict:
+    return _result(Verdict(INCONCLUSIVE, f"could not be checked: {what}"), time.perf_counter() - t0)
+
+
+def check_batch(records, timeout=None, context: statements.Context | None = None, memory=None) -> list[dict]:
     """Verdicts on ``records``, sharing one compiled loss per network, data and scale."""
     context = context or statements.Context(list(records))
-    return [check_one(r, context, timeout) for r in records]
+    return [check_one(r, context, timeout, memory) for r in records]
+
+
+def about() -> dict:
+    """How this process runs: the isolation flags, the module search path, the interpreter."""
+    return {"isolated": bool(sys.flags.isolated), "no_user_site": bool(sys.flags.no_user_site),
+            "ignore_environment": bool(sys.flags.ignore_environment), "safe_path": bool(sys.flags.safe_path),
+            "path": list(sys.path), "executable": sys.executable, "pid": os.getpid()}
 
 
 def _claim_file(path):
@@ -99,18 +156,27 @@ def main() -> int:
         if not line.strip():
             continue
         batch = json.loads(line)
-        timeout, start = batch.get("timeout"), batch.get("start", 0)
+        if batch.get("about"):
+            out.write(json.dumps(about()) + "\n")
+            out.flush()
+            continue
+        timeout, start, memory = batch.get("timeout"), batch.get("start", 0), batch.get("memory")
         if "file" in batch:
-            header, records, context = _claim_file(batch["file"])
+            try:
+                with memory_budget(memory):
+                    header, records, context = _claim_file(batch["file"])
+            except MemoryError:
+                header, records, context = {"error": f"{batch['file']}: memory budget exceeded ({memory:g} MiB) "
+                                                     "while reading it"}, [], None
             out.write(json.dumps(header) + "\n")
             out.flush()
         else:
             records, context = batch["records"], statements.Context(list(batch["records"]))
         for i in range(start, len(records)):
-            result = check_one(records[i], context, timeout)
+            result = check_one(records[i], context, timeout, memory)
             out.write(json.dumps({"index": i, **result}) + "\n")
             out.flush()
-            if result["reason"] == timed_out(timeout)["reason"] and result["verdict"] == INCONCLUSIVE:
+            if overran(result):
                 # a rule was interrupted somewhere inside: the rest of the batch runs in a fresh process
                 out.write('{"done": true, "stopped": true}\n')
                 out.flush()

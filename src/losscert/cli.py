@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .workers import DEFAULT_MEMORY
 
 DEFAULT_TIMEOUT = 120
 
@@ -34,7 +35,7 @@ def _check(args) -> int:
     worker = shared()
     for path in paths:
         t0 = time.perf_counter()
-        header, verdicts = worker.check_file(path, args.timeout)
+        header, verdicts = worker.check_file(path, args.timeout, args.memory)
         if "error" in header:
             invalid = True
             print(header["error"], file=sys.stderr)
@@ -77,6 +78,17 @@ def _timeout(text) -> float:
     return value
 
 
+def _memory(text) -> float:
+    """MiB of memory for ``--memory``: a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of MiB") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="losscert", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,12 +96,15 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     timeout_help = (f"time budget per claim in seconds (default {DEFAULT_TIMEOUT}); past it the claim is "
                     "inconclusive: time budget exceeded")
+    memory_help = (f"memory budget per claim in MiB of address space (default {DEFAULT_MEMORY}; POSIX); past it "
+                   "the claim is inconclusive: memory budget exceeded")
     c = sub.add_parser("check", help="decide the claims of claim files (TOML)")
     c.add_argument("files", nargs="+", help="claim files or directories of them")
     c.add_argument("--json", action="store_true", help="print one JSON document")
     c.add_argument("-v", "--verbose", action="store_true", help="print each verdict's certificate (evidence)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only the claims whose verdict differs from expect")
     c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    c.add_argument("--memory", type=_memory, default=DEFAULT_MEMORY, metavar="MIB", help=memory_help)
     c.set_defaults(run=_check)
     r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
     r.add_argument("paths", nargs="*", default=["proofs"])
@@ -105,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--emit", metavar="DIR", help="also write every proof's statements as a claim file in DIR "
                                                  "(check them later with `losscert check DIR`)")
     r.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    r.add_argument("--memory", type=_memory, default=DEFAULT_MEMORY, metavar="MIB", help=memory_help)
     r.add_argument("--coverage", metavar="FILE.md", nargs="?", const="-",
                    help="print (or write to FILE.md) the coverage of the papers' items by the proofs' COVERS lists, "
                         "without running them")

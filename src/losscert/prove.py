@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .text import Progress
-from .workers import SCHEMA, environment, shared, summary
+from .workers import DEFAULT_MEMORY, SCHEMA, environment, shared, summary
 
 
 def discover(paths) -> list[Path]:
@@ -105,7 +105,8 @@ def run_cli(args) -> int:
             script = item["script"]
             for proof in script["proofs"]:
                 t0 = time.perf_counter()
-                verdicts = worker.check([st["record"] for st in proof["statements"]], args.timeout, progress.count)
+                verdicts = worker.check([st["record"] for st in proof["statements"]], args.timeout, progress.count,
+                                        getattr(args, "memory", DEFAULT_MEMORY))
                 res = result(proof, verdicts)
                 res["file"], res["seconds"] = script["path"], round(time.perf_counter() - t0, 2)
                 res["script_seconds"] = round(script["seconds"], 2)

@@ -40,6 +40,8 @@ def pytest_addoption(parser) -> None:
                   help="globs of proof scripts whose statements losscert collects (default: none)")
     parser.addini("losscert_timeout", default="120",
                   help="time budget per proof-script statement in seconds (default 120)")
+    parser.addini("losscert_memory", default="8192",
+                  help="memory budget per proof-script statement in MiB (default 8192)")
 
 
 def _matches(path: Path, globs) -> bool:
@@ -126,7 +128,8 @@ class ProofScriptCollector(pytest.File):
                        if isinstance(i, StatementItem) and i.parent is self and i.number not in self.verdicts]
             pending = pending if item in pending else [item]
             timeout = float(self.config.getini("losscert_timeout"))
-            results = shared().check([i.statement["record"] for i in pending], timeout)
+            memory = float(self.config.getini("losscert_memory"))
+            results = shared().check([i.statement["record"] for i in pending], timeout, memory=memory)
             self.verdicts.update((i.number, v) for i, v in zip(pending, results))
         return self.verdicts[item.number]
 

@@ -1,10 +1,18 @@
 """The front end's side of the checking process (:mod:`losscert.checker`).
 
-:class:`Worker` starts ``python -m losscert.checker`` once and sends it
-batches of statement records. Each record has a time budget, enforced inside
-the worker by a timer; if the worker does not answer within the budget plus a
-grace period (stuck in C code, or dead), it is killed, the record is
-``inconclusive`` ("time budget exceeded") and a new worker checks the rest.
+:class:`Worker` starts the checking process once and sends it batches of
+statement records. Each record has a time budget, enforced inside the worker
+by a timer, and a memory budget (the process's address space); if the worker
+does not answer within the budget plus a grace period (stuck in C code, or
+dead), it is killed, the record is ``inconclusive`` ("time budget exceeded")
+and a new worker checks the rest.
+
+The checking process starts isolated: ``python -I`` (no user site, no
+``PYTHON*`` variable read, not the current directory), this package's path
+passed explicitly, and the command and environment of a snapshot made when
+this module was first imported. A proof script that plants a
+``usercustomize.py`` or sets ``os.environ`` in this process afterwards
+reaches no checking process, fresh or restarted (see docs/trust.md).
 """
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ import threading
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY = 8192       # MiB of address space for the checking process (the 2002-parameter bench row: about 2.9 GiB)
 SCHEMA = 2          # of the JSON output of ``losscert check`` and ``losscert prove``
 STARTUP_SECONDS = 30.0
 
@@ -27,6 +36,7 @@ class Worker:
     def __init__(self):
         self.proc = None
         self.lines = None
+        self.memory = None          # the memory budget of the batch being checked (for a death's reason)
 
     def __enter__(self):
         return self
@@ -35,10 +45,8 @@ class Worker:
         self.close()
 
     def _start(self):
-        env = environment()
-        flags = ["-P"] if sys.version_info >= (3, 11) else []     # not the current directory
-        self.proc = subprocess.Popen([sys.executable, *flags, "-m", "losscert.checker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        self.proc = subprocess.Popen(checker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, env=checker_environment())
         self.lines = queue.Queue()
         threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True).start()
         self.fresh = True
@@ -67,6 +75,13 @@ class Worker:
             self.proc.wait()
             self.proc = None
 
+    def about(self) -> dict:
+        """What the checking process reports about itself (interpreter flags, module path)."""
+        if not self._send({"about": True}):
+            return {}
+        msg, _ = self._next(STARTUP_SECONDS)
+        return msg or {}
+
     def _send(self, message: dict) -> bool:
         if self.proc is None:
             self._start()
@@ -93,8 +108,9 @@ class Worker:
             self.proc.wait()
         code = self.proc.returncode
         self._kill()
+        budget = f"; memory budget {self.memory:g} MiB" if self.memory else ""
         return None, (_timed_out(timeout) if stuck else
-                      _failed(f"the checking process ended unexpectedly (exit code {code})"))
+                      _failed(f"the checking process ended unexpectedly (exit code {code}{budget})"))
 
     def _collect(self, out: list, timeout, on_result=None):
         """Append results to ``out`` until the worker is done, or one record got stuck (then it is killed);
@@ -116,24 +132,27 @@ class Worker:
             if on_result:
                 on_result(msg)
 
-    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None) -> list[dict]:
-        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order;
-        ``on_result(verdict dict)`` is called as each is decided (for progress)."""
+    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None, memory=DEFAULT_MEMORY) -> list[dict]:
+        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order, each within
+        ``timeout`` seconds and ``memory`` MiB; ``on_result(verdict dict)`` is called as each is
+        decided (for progress)."""
         records = list(records)
         out: list[dict] = []
+        self.memory = memory
         while len(out) < len(records):
-            if not self._send({"records": records[len(out):], "timeout": timeout}):
+            if not self._send({"records": records[len(out):], "timeout": timeout, "memory": memory}):
                 out.append(_failed("the checking process could not be started"))
                 continue
             self._collect(out, timeout, on_result)
         return out
 
-    def check_file(self, path, timeout=DEFAULT_TIMEOUT) -> tuple[dict, list[dict]]:
+    def check_file(self, path, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY) -> tuple[dict, list[dict]]:
         """(header, verdict dicts) for a claim file read and checked in the worker; the
         header has the title and claims (kind, expect, caption, note), or an ``error`` line."""
         out: list[dict] = []
+        self.memory = memory
         while True:
-            if not self._send({"file": str(path), "start": len(out), "timeout": timeout}):
+            if not self._send({"file": str(path), "start": len(out), "timeout": timeout, "memory": memory}):
                 return {"error": f"{path}: the checking process could not be started"}, out
             header, problem = self._next(timeout)
             if problem is not None:
@@ -153,11 +172,34 @@ def summary(items) -> dict:
     return {"statements": len(items), **counts, "as_expected": sum(i["verdict"] == i["expect"] for i in items)}
 
 
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+# How the checking process starts; ``-I`` ignores every PYTHON* variable, so the path comes as an argument.
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from losscert.checker import main; sys.exit(main())"
+# The snapshot: the interpreter and the environment as they were when losscert was imported, before any
+# script could run in this process; PYTHON* variables are dropped (``-I`` ignores them anyway).
+_EXECUTABLE = sys.executable
+_ENVIRONMENT = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+
+
+def checker_command() -> list[str]:
+    """The command line of every checking process (a fresh copy of the snapshot).
+
+    >>> checker_command()[1:3]
+    ['-I', '-c']
+    """
+    return [_EXECUTABLE, "-I", "-c", _BOOT, PACKAGE_ROOT]
+
+
+def checker_environment() -> dict:
+    """The environment of every checking process (a fresh copy of the snapshot)."""
+    return dict(_ENVIRONMENT)
+
+
 def environment() -> dict:
-    """os.environ with this losscert first on PYTHONPATH (for the child processes)."""
-    package_root = str(Path(__file__).resolve().parents[1])
+    """os.environ with this losscert first on PYTHONPATH (for the proof-script collector, which runs
+    the scripts and so trusts whatever they trust; never for the checking process)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     return env
 
 
