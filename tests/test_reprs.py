@@ -25,4 +25,4 @@ def test_markdown_and_latex_special_characters_are_escaped():
 
 
 def test_a_verdict_without_evidence_is_one_line():
-    assert Verdict("verified", "checked")._repr_markdown_() == "**verified**: checked"
+    assert Verdict("inconclusive", "unchecked")._repr_markdown_() == "**inconclusive**: unchecked"

@@ -327,7 +327,7 @@ def test_high_degree_polynomial_chains_answer_no_curve_instead_of_running(monkey
 # -- verdicts that cannot mislead --------------------------------------------------------------
 
 def test_a_verdict_is_not_a_truth_value():
-    v = Verdict(R, "no")
+    v = algebra.rank_is([[1, 2], [2, 4]], 2)
     with pytest.raises(TypeError, match="verdict.status == VERIFIED"):
         assert v
     assert v.status == "refuted" and v.status is Status.REFUTED and f"{v.status}" == "refuted"
@@ -335,7 +335,7 @@ def test_a_verdict_is_not_a_truth_value():
 
 
 def test_evidence_is_deep_frozen_and_as_dict_is_a_fresh_copy():
-    v = Verdict(V, "ok", {"a": [1, {"b": 2}], "c": (3, 4)})
+    v = Verdict(I, "ok", {"a": [1, {"b": 2}], "c": (3, 4)})
     with pytest.raises(TypeError):
         v.evidence["x"] = 1
     with pytest.raises(TypeError):

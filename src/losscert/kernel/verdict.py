@@ -16,12 +16,31 @@ Traceback (most recent call last):
 TypeError: verdict evidence is read-only (use verdict.as_dict() for a mutable copy)
 >>> v.as_dict()
 {'verdict': 'verified', 'reason': 'checked', 'evidence': {'points': [1, 2]}}
+
+Only code in the kernel (the modules of ``losscert.kernel``) constructs a
+decided verdict, as only HOL Light's kernel makes a ``thm``; elsewhere
+``Verdict(VERIFIED, ...)`` raises, ``Verdict(INCONCLUSIVE, ...)`` is fine,
+and a verdict read back from JSON is a :class:`Reported`, not a Verdict:
+
+>>> exec("Verdict(VERIFIED, 'forged')", {"Verdict": Verdict, "VERIFIED": VERIFIED, "__name__": "elsewhere"})
+Traceback (most recent call last):
+...
+TypeError: a verified Verdict is constructed only in losscert.kernel, not in elsewhere: ask a kernel rule
+>>> Reported.from_dict(v.as_dict())
+Reported(status='verified', reason='checked', evidence={'points': [1, 2]}, certificate=None)
+
+This is a guard against mistakes and a boundary one can audit, not a
+sandbox: code running in the same process can forge anything (construct
+the object without ``__init__``, unpickle it, fake its module name, or patch
+this file). Verdicts that must not depend on a script come from the
+isolated checking process (docs/trust.md).
 """
 from __future__ import annotations
 
 import enum
 import functools
 import json
+import sys
 from dataclasses import dataclass, field
 
 
@@ -93,19 +112,26 @@ def thaw(value):
     return value
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """``status`` is verified, refuted or inconclusive; ``reason`` one line;
-    ``evidence`` JSON-ready data a reader can check by hand (a deep read-only
-    copy of what the rule passed in); ``certificate`` (None, or JSON-ready
-    data ``{"kind": ..., ...}`` with exact numbers as text) is what the
-    independent rechecker (``losscert recheck``) re-verifies."""
+KERNEL = __name__.rsplit(".", 1)[0]         # "losscert.kernel": the trust folder, as a package name
+
+
+def in_kernel(module: str) -> bool:
+    """Whether ``module`` (a module's ``__name__``) is the kernel package or one of its modules.
+
+    >>> in_kernel("losscert.kernel.algebra"), in_kernel("losscert.statements"), in_kernel("losscert.kernelx")
+    (True, False, False)
+    """
+    return module == KERNEL or module.startswith(KERNEL + ".")
+
+
+class _Shown:
+    """What a verdict and a reported verdict share: no truth value, a JSON copy, Jupyter display."""
     status: Status
     reason: str
-    evidence: dict = field(default_factory=dict)
-    certificate: dict | None = None
+    evidence: dict
+    certificate: dict | None
 
-    def __post_init__(self):
+    def _freeze(self):
         object.__setattr__(self, "status", Status(self.status))
         object.__setattr__(self, "evidence", freeze(dict(self.evidence or {})))
         if self.certificate is not None:
@@ -148,6 +174,66 @@ class Verdict:
         $\\textbf{verified}\\text{: L(point) = 1/2 exactly, 100\\% of it}$
         """
         return f"$\\textbf{{{self.status.value}}}\\text{{: {_latex_text(self.reason)}}}$"
+
+
+@dataclass(frozen=True)
+class Verdict(_Shown):
+    """``status`` is verified, refuted or inconclusive; ``reason`` one line;
+    ``evidence`` JSON-ready data a reader can check by hand (a deep read-only
+    copy of what the rule passed in); ``certificate`` (None, or JSON-ready
+    data ``{"kind": ..., ...}`` with exact numbers as text) is what the
+    independent rechecker (``losscert recheck``) re-verifies. A verified or
+    refuted Verdict is constructed only by code in ``losscert.kernel``
+    (:func:`in_kernel`); a subclass only there too."""
+    status: Status
+    reason: str
+    evidence: dict = field(default_factory=dict)
+    certificate: dict | None = None
+
+    def __post_init__(self):
+        self._freeze()
+        if self.status != INCONCLUSIVE:
+            module = _constructor_module()
+            if not in_kernel(module):
+                raise TypeError(f"a {self.status} Verdict is constructed only in {KERNEL}, not in {module}: "
+                                "ask a kernel rule")
+
+    def __init_subclass__(cls, **kwargs):
+        if not in_kernel(cls.__module__):
+            raise TypeError(f"Verdict is subclassed only in {KERNEL}, not in {cls.__module__}")
+        super().__init_subclass__(**kwargs)
+
+
+def _constructor_module() -> str:
+    """The ``__name__`` of the module whose code called ``Verdict(...)`` (past the
+    dataclass ``__init__`` and ``__post_init__`` frames)."""
+    own = {Verdict.__init__.__code__, Verdict.__post_init__.__code__, _constructor_module.__code__}
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code in own:
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", "?") if frame is not None else "?"
+
+
+@dataclass(frozen=True)
+class Reported(_Shown):
+    """A verdict read back from JSON (such as the checking process's answer, or a
+    results file): the fields and display of a :class:`Verdict`, but data, not a
+    kernel result. It is not a Verdict, so nothing that takes only a Verdict
+    (``conjunction``, ``isinstance(v, Verdict)`` checks) accepts it; anyone may
+    build one with any status. Whether it is right is what ``losscert check``
+    on the statement (or the rechecker on its certificate) decides."""
+    status: Status
+    reason: str
+    evidence: dict = field(default_factory=dict)
+    certificate: dict | None = None
+
+    def __post_init__(self):
+        self._freeze()
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Reported":
+        """The reported verdict of a dict as written by :meth:`Verdict.as_dict` (or the checker's JSON)."""
+        return cls(d["verdict"], d["reason"], d.get("evidence") or {}, d.get("certificate"))
 
 
 MARKDOWN_VALUE_WIDTH = 200
@@ -202,6 +288,8 @@ def loss_rule(rule):
 def conjunction(local_min: Verdict, not_global: Verdict) -> Verdict:
     """``spurious_local_minimum`` from its two parts: verified when both are,
     refuted when either is (that part's reason), else inconclusive."""
+    if not (type(local_min) is type(not_global) is Verdict):
+        raise TypeError("conjunction takes the kernel's Verdicts")
     ev = {"local_minimum": local_min.as_dict(), "not_global": not_global.as_dict()}
     if REFUTED in (local_min.status, not_global.status):
         which = local_min if local_min.status == REFUTED else not_global
