@@ -9,6 +9,8 @@ is fresh; a last honest script shows later verdicts are untouched.
 import json
 import textwrap
 
+import pytest
+
 from losscert.cli import main
 
 HEADER = """
@@ -60,8 +62,8 @@ for name in ("_CACHE", "_cache", "CACHE"):
 decide.analyse = lambda *args, **kw: Fake()
 """,
     "d_evidence": """
-from losscert import kernel
-v = kernel.local_minimum(loss, loss.point(saddle))
+from losscert.kernel import decide         # not kernel.local_minimum: route a replaced it in this process
+v = decide.local_minimum(loss, loss.point(saddle))
 try:
     v.evidence.clear()
     v.evidence["forged"] = True
@@ -93,6 +95,15 @@ def test_no_route_gives_verified(tmp_path, capsys):
         assert all("forged" not in json.dumps(s["evidence"]) for s in by_file[f"{name}.py"]["statements"])
     assert [s["verdict"] for s in by_file["z_honest.py"]["statements"]] == ["verified", "verified"]
     assert code == 1            # the forged statements expected `verified` and did not get it
+
+
+def test_the_forged_rules_of_route_a_cannot_even_build_a_verified_verdict():
+    """Outside losscert.kernel a decided Verdict is not constructed (tests/test_kernel_boundary.py)."""
+    scope = {}
+    exec(textwrap.dedent(HEADER), scope)
+    forged = eval('lambda *args: Verdict("verified", "forged")', scope)
+    with pytest.raises(TypeError, match="constructed only in losscert.kernel"):
+        forged()
 
 
 def test_the_forged_objects_would_fool_an_in_process_check():

@@ -179,3 +179,36 @@ def test_claim_file_writer_round_trips():
     back = tomllib.loads(dumps(doc))
     assert back == doc
     assert "network" in back and "network" not in back["claim"][0]       # shared tables are written once
+
+
+# -- each network table is read once per batch (issue 21) ----------------------------------------
+
+def _counting_parses(monkeypatch) -> list:
+    from losscert.network import Network
+    calls, parse = [], Network.from_table.__func__
+    monkeypatch.setattr(Network, "from_table", classmethod(lambda cls, t: calls.append(1) or parse(cls, t)))
+    return calls
+
+
+def test_a_seven_claim_file_reads_its_network_once(monkeypatch):
+    from losscert.checker import check_one
+    from losscert.claims import load
+    calls = _counting_parses(monkeypatch)
+    cf = load(Path(__file__).resolve().parents[1] / "examples" / "lin-sun-zhang-theorem2.toml")
+    verdicts = [check_one(c.record, cf.context)["verdict"] for c in cf.claims]
+    assert len(cf.claims) == 7 and verdicts == [c.expect for c in cf.claims]
+    assert len(calls) == 1                      # was 10: once in load, then per claim and per reader
+
+
+def test_different_or_broken_network_tables_are_each_read(monkeypatch):
+    calls = _counting_parses(monkeypatch)
+    one = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> y"]}
+    two = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"]}
+    broken = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> x"]}
+    records = [{"kind": "effective", "network": t} for t in (one, two, one, broken, broken)]
+    context = Context(records)
+    verdicts = [decide(r, context).status for r in records]
+    assert verdicts[:3] == [V, V, V] and verdicts[3:] == [I, I]
+    assert len(calls) == 4                      # one, two, and the broken table at each of its readings
+    records[0]["network"] = two                 # a table changed after a reading is read as it is now
+    assert decide(records[0], context).status == V and list(context.network(records[0]).hidden) == ["h"]

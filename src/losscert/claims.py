@@ -28,10 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import statements
-from .activations import ActivationError
 from .compiler import Loss
 from .fields import FieldError
-from .network import Network, NetworkError
+from .network import Network
 from .statements import CONTEXT, StatementError
 from .symbolic import Parameters
 from .writer import dumps  # noqa: F401 - the claim-file TOML emitter, part of this module's API
@@ -113,10 +112,11 @@ def load(path) -> ClaimFile:
         except (FieldError, TypeError) as exc:
             raise _err(path, str(exc)) from None
     network = None
+    context = statements.Context()          # reads each network table once for the whole file
     if "network" in doc:
         try:
-            network = Network.from_table(doc["network"])
-        except (NetworkError, ActivationError) as exc:
+            network = context.network({"network": _plain(doc["network"])})
+        except StatementError as exc:
             raise _err(path, str(exc)) from None
     raw_claims = doc.get("claim")
     if not isinstance(raw_claims, list) or not raw_claims:
@@ -151,7 +151,7 @@ def load(path) -> ClaimFile:
         except StatementError as exc:
             raise _err(path, f"{where}.{exc}") from None
         records.append((where, c, record))
-    context = statements.Context([r for _, _, r in records])
+    context.records.extend(r for _, _, r in records)
     claims = []
     for where, c, record in records:
         try:

@@ -176,21 +176,30 @@ def point_numbers(table, network: Network, where: str, parameters=None) -> dict:
 @dataclass
 class Context:
     """Compiled losses shared by the records of one batch (one exact field per
-    network, data and scale, holding every number the batch's records use)."""
+    network, data and scale, holding every number the batch's records use);
+    each distinct network table is read once per batch."""
     records: list = field(default_factory=list)
     _losses: dict = field(default_factory=dict)
     _numbers: dict | None = None
+    _networks: dict = field(default_factory=dict)
+
+    def network(self, record) -> Network:
+        """The network of ``record`` (as :func:`network_of`), read once per distinct table
+        (keyed by its content, so a changed table is read again)."""
+        key = json.dumps(record.get("network"), sort_keys=True, default=repr)
+        if key not in self._networks:
+            self._networks[key] = network_of(record)       # an unreadable table raises, every time
+        return self._networks[key]
 
     def _key(self, record) -> str:
         return json.dumps([record.get(k) for k in ("network", "data", "scale", "symbols")], sort_keys=True)
 
-    @staticmethod
-    def _numbers_of(record) -> list:
+    def _numbers_of(self, record) -> list:
         """The numbers of ``record`` that its loss's field must hold (points, value, radius)."""
         kind, nums = KINDS[record["kind"]], []
         if record.get("symbols") is not None:
             return nums                  # the field is Q(symbols): numbers never enlarge it
-        net = network_of(record)
+        net = self.network(record)
         for key in kind.numbers:
             for value in _point_like(record.get(key)):
                 if isinstance(value, dict):
@@ -218,7 +227,7 @@ class Context:
         if extra:
             raise StatementError(f"data.{extra[0]}: unknown key")
         try:
-            return compile_loss(network_of(record), data["X"], data["Y"], scale=record.get("scale", "1/2"),
+            return compile_loss(self.network(record), data["X"], data["Y"], scale=record.get("scale", "1/2"),
                                 extra_numbers=numbers, symbols=record.get("symbols"))
         except CompileError as exc:
             raise StatementError(str(exc)) from None
@@ -313,11 +322,11 @@ def _read_path(r, ctx):
 
 register(Kind("non_increasing", paths.non_increasing, _read_path, required=("path",), optional=("a", "b"),
               uses=_POINT[:3], numbers=("path",)))
-register(Kind("effective", kernel.effective, lambda r, ctx: (network_of(r),), uses=("network",)))
+register(Kind("effective", kernel.effective, lambda r, ctx: (ctx.network(r),), uses=("network",)))
 
 
 def _read_data_assumption(r, ctx):
-    net = network_of(r)
+    net = ctx.network(r)
     return net, _rows(r, "X", len(net.inputs))
 
 
