@@ -149,6 +149,16 @@ def _claim_file(path):
     return {"title": cf.title, "source": cf.source, "claims": claims}, [c.record for c in cf.claims], cf.context
 
 
+def _claim_file_within(path, memory):
+    """:func:`_claim_file` within the memory budget (an error header past it)."""
+    try:
+        with memory_budget(memory):
+            return _claim_file(path)
+    except MemoryError:
+        budget_text = f"memory budget exceeded ({memory:g} MiB)" if memory else "out of memory"
+        return {"error": f"{path}: {budget_text} while reading it"}, [], None
+
+
 def main() -> int:
     out = sys.stdout
     sys.stdout = sys.stderr          # nothing but results goes to the channel
@@ -162,12 +172,7 @@ def main() -> int:
             continue
         timeout, start, memory = batch.get("timeout"), batch.get("start", 0), batch.get("memory")
         if "file" in batch:
-            try:
-                with memory_budget(memory):
-                    header, records, context = _claim_file(batch["file"])
-            except MemoryError:
-                header, records, context = {"error": f"{batch['file']}: memory budget exceeded ({memory:g} MiB) "
-                                                     "while reading it"}, [], None
+            header, records, context = _claim_file_within(batch["file"], memory)
             out.write(json.dumps(header) + "\n")
             out.flush()
         else:

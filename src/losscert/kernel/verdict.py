@@ -41,6 +41,7 @@ import enum
 import functools
 import json
 import sys
+import types
 from dataclasses import dataclass, field
 
 
@@ -208,7 +209,7 @@ def _constructor_module() -> str:
     """The ``__name__`` of the module whose code called ``Verdict(...)`` (past the
     dataclass ``__init__`` and ``__post_init__`` frames)."""
     own = {Verdict.__init__.__code__, Verdict.__post_init__.__code__, _constructor_module.__code__}
-    frame = sys._getframe(1)
+    frame: types.FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code in own:
         frame = frame.f_back
     return frame.f_globals.get("__name__", "?") if frame is not None else "?"
