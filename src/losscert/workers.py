@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 120.0
-DEFAULT_MEMORY = 8192       # MiB of address space for the checking process (the 2002-parameter bench row: about 2.9 GiB)
+DEFAULT_MEMORY = 8192   # MiB of address space; the 2002-parameter row of bench/users.py peaks at 3194 MiB (VmPeak)
 SCHEMA = 2          # of the JSON output of ``losscert check`` and ``losscert prove``
 STARTUP_SECONDS = 30.0
 
