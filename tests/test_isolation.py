@@ -112,19 +112,22 @@ def test_a_planted_usercustomize_reaches_no_checker(tmp_path, user_site_python):
     assert fooled.stdout.strip() == "verified" and marker.exists()
 
 
-INJECTIONS = {   # variable -> value (PLANTED: the folder of the planted files)
-    "PYTHONPATH": "{PLANTED}",                              # sitecustomize.py is imported from the path
-    "PYTHONWARNINGS": "ignore::losscert_evil.Boom",         # a warning category's module is imported
-    "PYTHONSTARTUP": "{PLANTED}/startup.py", "PYTHONINSPECT": "1",
-    "PYTHONUSERBASE": "{PLANTED}",                          # usercustomize.py, where the user site is on
-    "PYTHONSAFEPATH": "", "PYTHONNOUSERSITE": "", "PYTHONVERBOSE": "", "PYTHONDEBUG": "",
+INJECTIONS = {   # variable -> value ({PLANTED}: the folder of the planted files); one test each
+    "PYTHONPATH": {"PYTHONPATH": "{PLANTED}"},                 # sitecustomize.py is imported from the path
+    "PYTHONWARNINGS": {"PYTHONWARNINGS": "ignore::losscert_evil.Boom",    # a category's module is imported
+                       "PYTHONPATH": "{PLANTED}"},
+    "PYTHONSTARTUP": {"PYTHONSTARTUP": "{PLANTED}/startup.py", "PYTHONINSPECT": "1"},
+    "PYTHONUSERBASE": {"PYTHONUSERBASE": "{PLANTED}"},         # usercustomize.py, where the user site is on
+    "PYTHONHOME": {"PYTHONHOME": "{PLANTED}"},                 # would stop the checker from starting
+    "PYTHONSAFEPATH": {"PYTHONSAFEPATH": ""},                  # empty: the current directory back on the path
+    "PYTHONNOUSERSITE": {"PYTHONNOUSERSITE": ""},
 }
 
 
-@pytest.mark.parametrize("variables", [INJECTIONS, {"PYTHONHOME": "{PLANTED}"}], ids=["PYTHON*", "PYTHONHOME"])
+@pytest.mark.parametrize("variables", INJECTIONS.values(), ids=INJECTIONS.keys())
 def test_environment_set_later_reaches_no_checker(tmp_path, monkeypatch, variables):
     """Variables set in this process after losscert was imported (as a script run in-process could)
-    neither reach a fresh checking process nor run code there (PYTHONHOME would stop it starting)."""
+    neither reach a fresh checking process nor run code there."""
     marker = tmp_path / "payload-ran"
     planted = tmp_path / "planted"
     planted.mkdir()
@@ -134,6 +137,7 @@ def test_environment_set_later_reaches_no_checker(tmp_path, monkeypatch, variabl
     (planted / "losscert_evil.py").write_text(payload + "class Boom(Warning):\n    pass\n")
     for name, value in variables.items():
         monkeypatch.setenv(name, value.replace("{PLANTED}", str(planted)))
+    monkeypatch.chdir(planted)                  # where a sitecustomize.py waits in the current directory
     with workers.Worker() as worker:
         got = worker.check([FALSE], timeout=60)
     assert got[0]["verdict"] == "refuted", got
