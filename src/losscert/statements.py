@@ -186,7 +186,10 @@ class Context:
     def network(self, record) -> Network:
         """The network of ``record`` (as :func:`network_of`), read once per distinct table
         (keyed by its content, so a changed table is read again)."""
-        key = json.dumps(record.get("network"), sort_keys=True, default=repr)
+        try:
+            key = json.dumps(record.get("network"), sort_keys=True)
+        except (TypeError, ValueError):
+            return network_of(record)                       # not plain data: read it, keep nothing
         if key not in self._networks:
             self._networks[key] = network_of(record)       # an unreadable table raises, every time
         return self._networks[key]
