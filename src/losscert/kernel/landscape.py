@@ -452,8 +452,9 @@ def _nonpositive_on_unit(pr, R, p) -> tuple[bool, str]:
     tau = sympy.Dummy("tau")
     t = sympy.Symbol(T)
     e = sympy.expand(R.sym(p))
-    m = sympy.degree(e, t)
-    q = sympy.expand(sympy.expand(e.subs(t, tau / (1 + tau)) * (1 + tau) ** m))
+    pt = sympy.Poly(e, t)
+    m = pt.degree()
+    q = sympy.expand(sum(c * tau ** j * (1 + tau) ** (m - j) for (j,), c in pt.terms()))
     if pr.P is None:
         subs, ts = {}, []
     else:
