@@ -166,6 +166,9 @@ class Problem:
 
     def region(self) -> str:
         where = self.P.describe() if self.P else "no conditions"
+        fixed = [f"{p} = {_short(e, 40)}" for p, e in zip(self.params, self.start) if not isinstance(e, sympy.Symbol)]
+        if fixed:
+            where = "theta with " + ", ".join(fixed[:6]) + (", ..." if len(fixed) > 6 else "") + "; " + where
         if self.generic:
             where += "; outside the zero set of each of " + ", ".join(_short(g, 60) for g in self.generic)
         return where
