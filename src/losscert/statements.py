@@ -511,6 +511,11 @@ def describe(record) -> str:
         net = record.get("network", {})
         tail = f" with X = {_short(record['X'])}" if "X" in record else ""
         return f"{k} for the network with edges {_short(net.get('edges'))}{tail}"
+    if k == "paths_to_global_minimum":
+        conditions = "; ".join(c for c in (record.get("symbols") or {}).values() if c and c != "real")
+        generic = f", outside the zero set of {_short(record.get('generic'))}" if record.get("generic") else ""
+        return (f"from every start {_short(record.get('start'))} ({conditions or 'no conditions'}{generic}), "
+                f"{len(record.get('segments') or [])} segment(s) never increase L and reach a global minimum")
     point = record.get("point")
     extra = [f"{x} = {_short(record[x])}" for x in ("value", "radius", "better", "path") if x in record]
     return f"{k} at {_short(point)}" + (" with " + ", ".join(extra) if extra else "")
