@@ -58,7 +58,9 @@ for sign, cond in ((1, "> 0"), (-1, "< 0")):
     out = {**flat, "k1_1": c / 16, U[0]: sp.Rational(9, 16) / c}
     PROOF.paths_to_global_minimum(net, X, Y, sym, start, [line(start, flat), line(flat, out), line(out, to_zero_loss(out))],
                                   text=f"(B) every theta with w1 = 0, w2 {cond}: U -> (0, -8/w2; 4/w2, 0) (loss 1/2), "
-                                       "(w1, u1) -> (w2/16, 9/(16 w2)) (dL/dt <= 0), U -> Y f_S(w)^-1")
+                                       "(w1, u1) -> (w2/16, 9/(16 w2)) (dL/dt <= 0), U -> Y f_S(w)^-1",
+                                  note="paper: Theorem 4 proof (SAME, p_1 = 1): T0 = {w1 = u1 = 0, w2 = a, u3 = 4/a, "
+                                       "a > 0} forms a spurious valley" if sign > 0 else "")
     if sign > 0:
         steep = {**flat, "k1_1": c, U[0]: 9 / c}
         PROOF.paths_to_global_minimum(net, X, Y, sym, start,

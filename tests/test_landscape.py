@@ -213,3 +213,31 @@ def test_run_proof_in_process():
     with pytest.raises(ValueError):
         proof.paths_to_global_minimum(net, [[1.5]], [[2]], symbols, start, [start])
     assert [r["verdict"] for r in run(proof)["statements"]] == ["verified"]
+
+
+def test_empty_region_outside_z_is_inconclusive():
+    # a >= 0 and a <= 0 leave a = 0 only, where the generic polynomial a vanishes: nothing to state
+    v = scalar([{"x -> h": "a", "h -> y": "b + t*(2/a - b)"}], symbols={"a": "0 <= a <= 0", "b": "real"},
+               generic=["a"])
+    assert status(v) == "inconclusive"
+
+
+def test_same_p1_leaving_t0_too_fast_is_refuted():
+    net = conv1d(2, 2, "SAME", channels=1, d_y=2)
+    U = ["c1_1 -> y1", "c1_2 -> y1", "c1_1 -> y2", "c1_2 -> y2"]
+    m = sp.Symbol("m")
+    names, symbols = parameter_symbols(net)
+    s = symbols_of(names)
+    sym = {n: v for n, v in symbols.items() if n not in ("k1_1", "k1_2")}
+    sym["m"] = "m > 0"
+    start = {**s, "k1_1": 0, "k1_2": m}
+    flat = {**start, U[0]: 0, U[1]: -8 / m, U[2]: 4 / m, U[3]: 0}
+    proof = Proof("t", source="test")
+    for w1, u1 in ((m / 16, sp.Rational(9, 16) / m), (m, 9 / m)):
+        out = {**flat, "k1_1": w1, U[0]: u1}
+        f = sp.Matrix([[w1, m], [0, w1]])
+        end = {**out, **{k: sp.cancel(v) for k, v in zip(U, sp.diag(1, 4) * f.inv())}}
+        proof.paths_to_global_minimum(net, sp.eye(2), sp.diag(1, 4), sym, start,
+                                      [line(start, flat), line(flat, out), line(out, end)])
+    got = [status(decide(st.record)) for st in proof.statements]
+    assert got == ["verified", "refuted"]

@@ -166,7 +166,9 @@ class Problem:
 
     def region(self) -> str:
         where = self.P.describe() if self.P else "no conditions"
-        fixed = [f"{p} = {_short(e, 40)}" for p, e in zip(self.params, self.start) if not isinstance(e, sympy.Symbol)]
+        conditioned = {sympy.Symbol(n) for n, c in (self.P.conditions.items() if self.P else ()) if c and c != "real"}
+        fixed = [f"{p} = {_short(e, 40)}" for p, e in zip(self.params, self.start)
+                 if not isinstance(e, sympy.Symbol) or e in conditioned]
         if fixed:
             where = "theta with " + ", ".join(fixed[:6]) + (", ..." if len(fixed) > 6 else "") + "; " + where
         if self.generic:
@@ -228,7 +230,8 @@ class _Alg:
     def lift(self, c):
         if isinstance(c, tuple):
             return c
-        return (self.R.ctx.from_dict({}) + flint.fmpq(int(sympy.Rational(c).p), int(sympy.Rational(c).q)), 0)
+        q = sympy.Rational(int(c.numerator), int(c.denominator)) if hasattr(c, "numerator") else sympy.Rational(c)
+        return (self.R.ctx.from_dict({}) + flint.fmpq(int(q.p), int(q.q)), 0)
 
     def const(self, c):
         return self.lift(c)
@@ -325,6 +328,9 @@ def _decide(pr: Problem) -> Verdict:
         raise _Undecided(f"a denominator depends on {T} ({_short(R.sym(R.D))}): only denominators in the symbols "
                          "are decided")
     den_cert = _nonzero(pr, R, R.D)
+    if pr.P is not None and pr.generic and not _has_point(pr):
+        raise _Undecided("no rational point of the region with every generic polynomial non-zero was found "
+                         "(the region may be empty: a statement about it would say nothing)")
     Xv = [[R.value(x) for x in row] for row in pr.X]
     Yv = [[R.value(y) for y in row] for row in pr.Y]
     start = [R.value(e) for e in pr.start]
@@ -377,6 +383,14 @@ def _decide(pr: Problem) -> Verdict:
     return Verdict(VERIFIED, f"{text} (R: {pr.region()}; segments {methods}; L* = {_short(bound['value_expr'])})",
                    {"region": pr.region(), "segments": [c["method"] for c in segments_cert],
                     "lower_bound": str(bound["value_expr"])}, certificate=cert)
+
+
+def _has_point(pr: Problem) -> bool:
+    for values in pr.P.samples(2 * SAMPLES):
+        subs = {sympy.Symbol(k): sympy.Rational(v) for k, v in values.items()}
+        if all(g.subs(subs) != 0 for g in pr.generic):
+            return True
+    return False
 
 
 def _dense_complement(pr: Problem) -> bool:
