@@ -241,3 +241,8 @@ def test_same_p1_leaving_t0_too_fast_is_refuted():
                                       [line(start, flat), line(flat, out), line(out, end)])
     got = [status(decide(st.record)) for st in proof.statements]
     assert got == ["verified", "refuted"]
+
+
+def test_hostile_degree_is_refused_quickly():
+    v = scalar([{"x -> h": "a", "h -> y": "(a + b)**1000"}])
+    assert status(v) == "inconclusive" and "degree" in v.reason

@@ -57,6 +57,7 @@ T = "t"                    # the path variable
 SAMPLES = 6                # rational values of the symbols tried for a refutation
 MAX_SEGMENTS = 32
 MAX_TEXT = 200_000         # characters of one expression
+MAX_DEGREE = 64            # a bound on the total degree of one expression (numerator and denominator)
 
 
 class LandscapeError(ValueError):
@@ -83,12 +84,43 @@ def _expr(text, where, names):
     if unknown:
         raise LandscapeError(f"{where}: {unknown[0]!r} is not a declared symbol (declared: "
                              f"{', '.join(sorted(names)) or 'none'})")
+    if _degree_bound(e) > MAX_DEGREE:
+        raise LandscapeError(f"{where}: degree above {MAX_DEGREE} (a bound on the size of the computation)")
     syms = [sympy.Symbol(n) for n in names]
     if e.atoms(sympy.Function) or any(not p.exp.is_Integer for p in e.atoms(sympy.Pow)) \
             or not all(x.is_Rational or x in syms for x in e.atoms()) or not e.is_rational_function(*syms):
         raise LandscapeError(f"{where}: not a rational function of the symbols with rational coefficients "
                              "(floats, radicals, pi and functions are not exact statements here)")
     return e
+
+
+def _degree_bound(e) -> int:
+    """An upper bound of the total degree of the numerator and the denominator of
+    ``together(e)``, without expanding.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> _degree_bound((a + b) ** 3 / a), _degree_bound(1 / a + 1 / b), _degree_bound(sympy.Integer(5))
+    (3, 2, 0)
+    """
+    return max(_degrees(e))
+
+
+def _degrees(e) -> tuple[int, int]:
+    if e.is_Symbol:
+        return 1, 0
+    if e.is_Number:
+        return 0, 0
+    if e.is_Pow and e.exp.is_Integer:
+        n, d = _degrees(e.base)
+        k = int(e.exp)
+        return (k * n, k * d) if k >= 0 else (-k * d, -k * n)
+    parts = [_degrees(a) for a in e.args]
+    if e.is_Mul:
+        return sum(n for n, _ in parts), sum(d for _, d in parts)
+    if e.is_Add:
+        den = sum(d for _, d in parts)
+        return max(n + den - d for n, d in parts), den
+    return MAX_DEGREE + 1, 0            # anything else is refused by the caller anyway
 
 
 def _table(value, params, where, names):
