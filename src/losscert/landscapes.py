@@ -8,7 +8,7 @@ orthogonal matrices of the row space of X. They only build text; the kernel
 >>> names, symbols
 ({'x1 -> h1_1': 'w_x1_h1_1', 'h1_1 -> y1': 'w_h1_1_y1'}, {'w_x1_h1_1': 'real', 'w_h1_1_y1': 'real'})
 >>> line({"a": 0}, {"a": sympy.Symbol("b")})
-{'a': t*b}
+{'a': b*t}
 """
 from __future__ import annotations
 
