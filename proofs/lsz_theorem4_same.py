@@ -10,7 +10,8 @@ U -> U / c, composed with the free outgoing weights u2, u4 of the hidden node
 fed only by w1, which is silent), proven by an exact polynomial identity in
 (p, q, c, 1/c); its tangent space is the 3-dimensional Hessian kernel, so the
 Morse-Bott lemma gives a local minimum. The paper's inequality argument is
-not needed (and not checked).
+not needed (and not checked). The valley itself does not exist: Property P
+holds from every theta (proofs/lsz_theorem4_same_landscape.py).
 """
 from losscert import compile_loss, conv1d
 from losscert.coverage import source
@@ -20,7 +21,7 @@ COVERS = [("lsz:Theorem 4 SAME", "instance")]
 
 net = conv1d(2, 2, "SAME", channels=1, d_y=2)       # hidden c1_1 = w1 x1 + w2 x2, c1_2 = w1 x2
 loss = compile_loss(net, [[1, 0], [0, 1]], [[1, 0], [0, 4]])
-PROOF = Proof("Theorem 4: SAME-mode CNN with one channel has a spurious valley",
+PROOF = Proof("Theorem 4 (SAME, p_1 = 1): the points of T0 are spurious (non-strict) local minima",
               source=source("lsz", "Theorem 4 (proof, SAME mode)"))
 for a in (1, 2):
     t0 = {"k1_1": 0, "k1_2": a, "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": f"4/{a}", "c1_2 -> y2": 0}

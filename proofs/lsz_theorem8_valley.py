@@ -41,3 +41,8 @@ PROOF.loss_value(loss, valley, y4 ** 2, text="the valley point has loss y4^2 = 4
 PROOF.local_minimum(loss, valley, text="the valley point (w4 = 0) is a local minimum")
 PROOF.loss_value(loss, better, "9/16", text="the better point has loss y1^2 (y3/(y2+y3))^2 = 9/16 < y1^2 < y4^2")
 PROOF.spurious_local_minimum(loss, valley, better, text="the valley point is a spurious local minimum")
+PROOF.spurious_valley(loss, valley, better, expect="inconclusive",
+                      text="the valley as a certified spurious valley (kernel/landscape.py)",
+                      note="open: the valley point is a non-strict minimum (rescalings of h1, h2); a certificate "
+                           "needs, at every point of {w4 = 0, L = y4^2}, a local minimum whose flat directions stay "
+                           "in w4 = 0 (a wall certificate), which is not a kernel rule yet")

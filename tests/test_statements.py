@@ -115,7 +115,8 @@ def test_kinds(record, verdict):
 def test_every_kind_has_a_case():
     elsewhere = {"strict_local_minimum", "spurious_local_minimum", "local_minimum_near", "narrow_basin_conditions",
                  "narrow_basin_target",                                     # proofs/ and tests/test_cli.py
-                 "vandermonde_full_rank", "activation_rank"}                # kernel/vandermonde.py's own tests
+                 "vandermonde_full_rank", "activation_rank",                # kernel/vandermonde.py's own tests
+                 "paths_to_global_minimum", "spurious_valley"}              # tests/test_landscape.py
     assert set(KINDS) - elsewhere == {r["kind"] for r, _ in CASES}
 
 

@@ -111,6 +111,24 @@ class Proof:
         self._add("non_increasing", {**loss_tables(loss), "path": [point_table(loss, c) for c in path],
                                      "a": number_text(a), "b": number_text(b)}, expect, text, note)
 
+    def paths_to_global_minimum(self, network, X, Y, symbols, start, segments, generic=(), orthogonal=(),
+                                scale="1/2", expect="verified", text=None, note=""):
+        """From every start(s), s in the region (``symbols`` conditions, every ``generic``
+        polynomial non-zero), the segments (maps parameter -> expression in the symbols and
+        ``t``) form a non-increasing path to a global minimum (outputs orthogonal to each
+        matrix of ``orthogonal``; L* the least-squares value, 0 with none). kernel/landscape.py."""
+        record = {"network": network.to_table(), "data": {"X": _exact_rows(X), "Y": _exact_rows(Y)},
+                  "scale": number_text(scale), "symbols": dict(symbols),
+                  "generic": [_exact_text(g) for g in generic],
+                  "start": {k: _exact_text(v) for k, v in start.items()},
+                  "segments": [{k: _exact_text(v) for k, v in seg.items()} for seg in segments],
+                  "orthogonal": [_exact_rows(A) for A in orthogonal]}
+        self._add("paths_to_global_minimum", record, expect, text, note)
+
+    def spurious_valley(self, loss, point, better, expect="verified", text=None, note=""):
+        """A spurious valley: ``point`` a strict local minimum and L(better) < L(point)."""
+        self._at("spurious_valley", loss, point, expect, text, note, better=point_table(loss, better))
+
     # -- structural and algebraic statements -----------------------------------
     def effective(self, network, expect="verified", text=None, note=""):
         self._add("effective", {"network": network.to_table()}, expect, text, note)
@@ -405,3 +423,22 @@ if __name__ == "__main__":
         sys.exit(_collect_main(sys.argv[1:]))
     print("usage: python -m losscert.proof --collect [--emit DIR] PATH...", file=sys.stderr)
     sys.exit(2)
+
+
+def _exact_text(value) -> str:
+    """An exact expression (number, text, SymPy expression) as statement text; floats are refused."""
+    if isinstance(value, float):
+        raise NumberError(f"{value!r}: a float is not an exact expression (write a fraction as text)")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise NumberError("a boolean is not a number")
+    if isinstance(value, int):
+        return str(value)
+    return sympy.sstr(sympy.sympify(value))
+
+
+def _exact_rows(rows) -> list:
+    if hasattr(rows, "tolist"):
+        rows = rows.tolist()
+    return [[_exact_text(x) for x in row] for row in rows]

@@ -29,7 +29,7 @@ from .activations import ActivationError, activation
 from .compiler import CompileError, PointError, compile_loss
 from .expressions import ExpressionError, parse_expression, parse_matrix, parse_term
 from .fields import FieldError
-from .kernel import algebra, assumptions, gauge, paths, vandermonde
+from .kernel import algebra, assumptions, gauge, landscape, paths, vandermonde
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
 from .proposers import newton
@@ -433,6 +433,29 @@ register(Kind("spurious_local_minimum_near_modulo_rescaling", gauge.spurious_min
               numbers=("point", "radius", "better")))
 
 
+# landscape statements from every starting point of a region (kernel/landscape.py, issue 19)
+def _read_landscape(r, ctx):
+    data = r["data"]
+    if not isinstance(data, dict) or "X" not in data or "Y" not in data:
+        raise StatementError("data: a table with X and Y is needed")
+    extra = sorted(set(data) - {"X", "Y"})
+    if extra:
+        raise StatementError(f"data.{extra[0]}: unknown key")
+    symbols = r.get("symbols")
+    if symbols is not None and not isinstance(symbols, dict):
+        raise StatementError("symbols: must be a table of symbol = \"condition\"")
+    return (r["network"], data["X"], data["Y"], r.get("scale", "1/2"), symbols, r.get("generic", []),
+            r["start"], r["segments"], r.get("orthogonal", []))
+
+
+register(Kind("paths_to_global_minimum", landscape.paths_to_global_minimum, _read_landscape,
+              required=("start", "segments"), optional=("symbols", "generic", "orthogonal"),
+              uses=("network", "data", "scale")))
+register(Kind("spurious_valley", landscape.spurious_valley, lambda r, ctx: (ctx.loss(r), ctx.point(r),
+                                                                           ctx.point(r, "better")),
+              required=("better",), optional=_SYMBOLS, uses=_POINT, numbers=("point", "better")))
+
+
 # -- deciding --------------------------------------------------------------------------
 
 def validate(record) -> Kind:
@@ -500,6 +523,11 @@ def describe(record) -> str:
         net = record.get("network", {})
         tail = f" with X = {_short(record['X'])}" if "X" in record else ""
         return f"{k} for the network with edges {_short(net.get('edges'))}{tail}"
+    if k == "paths_to_global_minimum":
+        conditions = "; ".join(c for c in (record.get("symbols") or {}).values() if c and c != "real")
+        generic = f", outside the zero set of {_short(record.get('generic'))}" if record.get("generic") else ""
+        return (f"from every start {_short(record.get('start'))} ({conditions or 'no conditions'}{generic}), "
+                f"{len(record.get('segments') or [])} segment(s) never increase L and reach a global minimum")
     point = record.get("point")
     extra = [f"{x} = {_short(record[x])}" for x in ("value", "radius", "better", "path") if x in record]
     return f"{k} at {_short(point)}" + (" with " + ", ".join(extra) if extra else "")
