@@ -19,7 +19,9 @@ from losscert import Network, compile_loss
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lsz:Theorem 8', 'instance'), ('lsz:Table 1', 'instance')]
+COVERS = [('lsz:Theorem 8', 'spot'),
+          ('lsz:Table 1', 'spot'),
+          ('lsz:Section 7.3', 'full')]
 
 y1, y2, y3, y4 = 1, 2, 6, 2
 net = Network.from_table({"inputs": ["x1", "x2", "x3"], "outputs": ["o1", "o2", "o3"], "activation": "linear",
@@ -41,3 +43,5 @@ PROOF.loss_value(loss, valley, y4 ** 2, text="the valley point has loss y4^2 = 4
 PROOF.local_minimum(loss, valley, text="the valley point (w4 = 0) is a local minimum")
 PROOF.loss_value(loss, better, "9/16", text="the better point has loss y1^2 (y3/(y2+y3))^2 = 9/16 < y1^2 < y4^2")
 PROOF.spurious_local_minimum(loss, valley, better, text="the valley point is a spurious local minimum")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lsz:Theorem 8', 'lsz:Table 1', 'lsz:Section 7.3']

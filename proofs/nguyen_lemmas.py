@@ -38,3 +38,5 @@ for name, biases in (("relu", (-2, sp.Rational(-1, 2), 1)), ("leaky_relu(1/10)",
     M = sp.Matrix([[s(vi + b) for vi in v] for b in biases])
     lemma44.rank(M, 3, text=f"{name}: the biases {', '.join(map(str, biases))} give 3 independent vectors")
 PROOFS = [PROOF, lemma44]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['nguyen:Lemma 2.3 (piecewise linear)', 'nguyen:Assumption 2.2']

@@ -108,6 +108,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--coverage", metavar="FILE.md", nargs="?", const="-",
                    help="print (or write to FILE.md) the coverage of the papers' items by the proofs' COVERS lists, "
                         "without running them")
+    r.add_argument("--coverage-summary", action="store_true",
+                   help="print the one-line coverage summary (items per strength, errata per kind)")
     r.set_defaults(run=_prove)
     s = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
     s.add_argument("file", help="a claim file: its network, data and scale are used")
