@@ -18,7 +18,8 @@ value) and each statement a capability read from its kind and record
 labels above their ceiling.
 
 ``python -m losscert.coverage proofs`` prints the table and writes
-``docs/coverage.md``; ``--summary`` prints one line. It fails (exit 2, one line)
+``docs/coverage.md``; ``--summary`` prints one line; ``--check-labels`` runs the
+scripts and lists the labels above their ceiling. It fails (exit 2, one line)
 when a COVERS entry names an id that is not in the catalogue or an unknown strength.
 
 >>> covers_of_source('COVERS = [("lsz:Theorem 2", "instance")]\\nx = 1')
@@ -415,8 +416,15 @@ def main(argv=None) -> int:
     parser.add_argument("proofs", nargs="?", default="proofs", help="the proof directory (with items.toml)")
     parser.add_argument("--out", default="docs/coverage.md", help="where to write the table ('-': print only)")
     parser.add_argument("--summary", action="store_true", help="print only the one-line summary (writes nothing)")
+    parser.add_argument("--check-labels", action="store_true",
+                        help="run the scripts and list the COVERS labels above what their statements can show "
+                             "(exit 1 when there is one)")
     args = parser.parse_args(argv)
     try:
+        if args.check_labels:
+            problems = label_problems(Path(args.proofs))
+            print("\n".join(problems) or "every label is within what its statements can show")
+            return 1 if problems else 0
         if args.summary:
             items = load_catalogue(Path(args.proofs) / "items.toml")
             print(summary_line(items, scan(Path(args.proofs), items)))
