@@ -53,7 +53,10 @@ printed = ((e1 * d1 - 1) ** 2 + (e1 * (a + d2) + (u2 + e2) * d1) ** 2 + (4 / a +
            + (e3 * (a + d2) + 4 * d2 / a + (u4 + e4) * d1) ** 2)
 same.identity(sum(v ** 2 for v in U * F - sp.diag(1, 4)), printed,
               text="2 L(U_eps, w_delta) expands as printed (every a > 0, eps, delta, u_2, u_4)")
-same.inequality(Q(7, 2) ** 2, 10, text="(4/a + eps_3)^2 >= (3.5/a)^2 = 12.25/a^2 >= 10/a^2 when |eps_3| <= 0.5/a")
+r3 = sp.Symbol("r")                                          # a eps_3 = r^2 - 1/2 covers every eps_3 >= -0.5/a
+same.inequality((4 + r3 ** 2 - Q(1, 2)) ** 2, 10, certificate=[(1, r3 ** 2), (7, r3), (Q(9, 4), 1)],
+                text="(a eps_3 + 4)^2 >= 10 for every a eps_3 >= -1/2, so (4/a + eps_3)^2 >= 10/a^2 when "
+                     "|eps_3| <= 0.5/a (a sum of squares in r, a eps_3 = r^2 - 1/2)")
 E, D = sp.symbols("E D")                                      # E = a eps_1, D = delta_1 / a
 same.inequality(Q(16, 25) * E ** 2 + 10 * D ** 2, 2 * sp.sqrt(Q(32, 5)) * E * D,
                 certificate=[(1, Q(4, 5) * E - sp.sqrt(10) * D)],

@@ -210,3 +210,11 @@ def test_the_repository_catalogue_and_proofs_agree():
 @pytest.mark.slow
 def test_every_repository_label_is_within_its_ceiling():
     assert coverage.label_problems(PROOFS) == []          # runs every script (about 20 s)
+
+
+def test_cli_prints_the_summary_line(capsys):
+    from losscert.cli import main
+    assert main(["prove", str(PROOFS), "--coverage-summary"]) == 0
+    out = capsys.readouterr().out
+    items = coverage.load_catalogue(PROOFS / "items.toml")
+    assert out == coverage.summary_line(items, coverage.scan(PROOFS, items)) + "\n"
