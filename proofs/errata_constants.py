@@ -44,7 +44,8 @@ lemma8.inequality(eps, sp.Abs((f_k - f).subs({x: 1, k: 20})), strict=True,
 lemma8.inequality(eps, Q(2, 21), strict=True, text="corrected: eps > 2/(k+1) = 2/21 for k = 20")
 
 # -- lin-sun-zhang Theorem 4, SAME mode, the valley bound ---------------------------------------------
-same = Proof("lin-sun-zhang Theorem 4 (SAME): the bound near T_0", source=source("lsz", "Theorem 4 SAME (valley bound)"))
+same = Proof("lin-sun-zhang Theorem 4 (SAME): the bound near T_0",
+             source=source("lsz", "Theorem 4 SAME (valley bound)"))
 a = sp.Symbol("a", positive=True)
 e1, e2, e3, e4, d1, d2, u2, u4 = sp.symbols("epsilon1:5 delta1 delta2 u2 u4")
 U = sp.Matrix([[e1, u2 + e2], [4 / a + e3, u4 + e4]])

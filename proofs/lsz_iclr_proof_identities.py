@@ -58,7 +58,8 @@ for size, (A, B) in {3: (a1, a2), 4: (a1, a2)}.items():
         Minv = I - a1 * J + (a1 ** 2 - a2) * J ** 2 + (-a1 ** 3 + 2 * a1 * a2 - a3) * J ** 3
     inverse.identity(M * Minv, I, text=f"d_1 = {size}: (I + a_1 J + ...)(I - a_1 J + (a_1^2 - a_2) J^2 + ...) = I")
 
-proj = Proof("ICLR Theorem 4's proof: products of projections", source=source("iclr", "Theorem 4 (projection identity)"))
+proj = Proof("ICLR Theorem 4's proof: products of projections",
+             source=source("iclr", "Theorem 4 (projection identity)"))
 
 
 def P(W):

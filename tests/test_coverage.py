@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from losscert import coverage
+from losscert.proof import load_proofs
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 
@@ -109,26 +110,34 @@ def test_capability_of_records():
 
 def test_a_deliberately_wrong_label_is_caught(tmp_path):
     d = make(tmp_path, {"wrong.py": POINT_SCRIPT.format(label="instance")})
-    problems = coverage.label_problems(d)
-    assert len(problems) == 1 and "'lds:Theorem 1' is labelled instance" in problems[0] and "at most step" in problems[0]
-    assert coverage.main([str(d), "--check-labels"]) == 1
+    problems = coverage.label_problems(d, load_proofs)
+    assert len(problems) == 1 and "'lds:Theorem 1' is labelled instance" in problems[0]
+    assert "at most step" in problems[0]
+    from losscert.cli import main
+    assert main(["prove", str(d), "--check-labels"]) == 1
 
 
 def test_a_label_within_the_ceiling_passes(tmp_path):
-    assert coverage.label_problems(make(tmp_path, {"right.py": POINT_SCRIPT.format(label="spot")})) == []
+    assert coverage.label_problems(make(tmp_path, {"right.py": POINT_SCRIPT.format(label="spot")}), load_proofs) == []
 
 
 def test_a_landscape_statement_lifts_the_ceiling(tmp_path):
     script = POINT_SCRIPT.format(label="instance") + 'PROOF._add("spurious_valley", {}, "verified", "a valley", "")\n'
-    assert coverage.label_problems(make(tmp_path, {"valley.py": script})) == []
+    assert coverage.label_problems(make(tmp_path, {"valley.py": script}), load_proofs) == []
 
 
 def test_a_label_whose_item_no_proof_names_is_reported(tmp_path):
     script = POINT_SCRIPT.format(label="spot").replace('source("lds", "Theorem 1")', 'source("lds", "Theorem 5")')
-    problems = coverage.label_problems(make(tmp_path, {"elsewhere.py": script}))
+    problems = coverage.label_problems(make(tmp_path, {"elsewhere.py": script}), load_proofs)
     assert problems and "no proof names 'lds:Theorem 1'" in problems[0]
     fixed = script + 'PROOF.covers = ["lds:Theorem 1"]\n'
-    assert coverage.label_problems(make(tmp_path, {"elsewhere.py": fixed})) == []
+    assert coverage.label_problems(make(tmp_path, {"elsewhere.py": fixed}), load_proofs) == []
+
+
+def test_a_broken_script_is_one_line(tmp_path):
+    problems = coverage.label_problems(make(tmp_path, {"bad.py": 'COVERS = [("lds:Theorem 1", "spot")]\n1 / 0\n'}),
+                                       load_proofs)
+    assert problems == ["bad.py: cannot load: ZeroDivisionError: division by zero"]
 
 
 def test_names_item():
@@ -189,8 +198,9 @@ def test_errata_split():
     assert [s["note"] for _, s in wrong] == ["paper: wrong", "typo: a letter", "gap: a step"]
     assert [s["note"] for _, s in open_] == ["paper: maybe", "paper: unexpected", "open: not decided"]
     md = coverage.errata_markdown(results)
-    assert md.index("The paper is wrong") < md.index("| src | false as stated | s | wrong | refuted: r | corrected s |") \
-        < md.index("| src | typo |") < md.index("| src | proof gap |") < md.index("Not decided here")
+    row = "| src | false as stated | s | wrong | refuted: r | corrected s |"
+    assert md.index("The paper is wrong") < md.index(row) < md.index("| src | typo |") \
+        < md.index("| src | proof gap |") < md.index("Not decided here")
 
 
 def test_the_repository_catalogue_and_proofs_agree():
@@ -209,7 +219,7 @@ def test_the_repository_catalogue_and_proofs_agree():
 
 @pytest.mark.slow
 def test_every_repository_label_is_within_its_ceiling():
-    assert coverage.label_problems(PROOFS) == []          # runs every script (about 20 s)
+    assert coverage.label_problems(PROOFS, load_proofs) == []          # runs every script (about 20 s)
 
 
 def test_cli_prints_the_summary_line(capsys):
