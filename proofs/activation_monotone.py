@@ -16,7 +16,9 @@ from losscert.proof import Proof
 
 COVERS = [('nguyen:Assumption 2.1', 'instance'),
           ('lds:Assumption 4', 'instance'),
-          ('lds:Assumption 3', 'instance')]
+          ('lds:Assumption 3', 'instance'),
+          ('lds:Theorem 3', 'hypotheses'),
+          ('lds:Theorem 8', 'hypotheses')]
 
 P, Q, H = sp.symbols("P Q H", positive=True)
 
@@ -50,3 +52,4 @@ monotone_cases(ass3, "relu", 0)                    # B2: ReLU in the pyramid lay
 PROOFS = [strict, ass3]
 # the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
 strict.covers = ['nguyen:Assumption 2.1', 'lds:Assumption 4']
+ass3.covers = ['lds:Assumption 3', 'lds:Theorem 3', 'lds:Theorem 8']

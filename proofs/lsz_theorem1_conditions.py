@@ -18,7 +18,7 @@ from losscert.coverage import source
 from losscert.proof import Proof
 
 COVERS = [('lsz:Remark 1', 'full'),
-          ('lsz:Remark 2', 'instance')]
+          ('lsz:Remark 2', 'step')]
 
 r = lambda q: sp.sqrt(sp.Rational(q))  # noqa: E731
 X = sp.Matrix([[r("0.9"), 0, r("0.1"), 0], [0, r("0.8"), 0, r("0.2")],

@@ -16,7 +16,8 @@ from losscert.proof import Proof
 
 COVERS = [('nguyen:Lemma 2.3 (piecewise linear)', 'instance'),
           ('nguyen:Assumption 2.2', 'instance'),
-          ('nguyen:Lemma 4.4', 'instance')]
+          ('nguyen:Lemma 4.4', 'instance'),
+          ('nguyen:Theorem 4.2', 'step')]
 
 PROOF = Proof("Lemma 2.3: Assumption 2.2 for piecewise-linear activations",
               source=source("nguyen", "Lemma 2.3"))
@@ -40,3 +41,4 @@ for name, biases in (("relu", (-2, sp.Rational(-1, 2), 1)), ("leaky_relu(1/10)",
 PROOFS = [PROOF, lemma44]
 # the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
 PROOF.covers = ['nguyen:Lemma 2.3 (piecewise linear)', 'nguyen:Assumption 2.2']
+lemma44.covers = ['nguyen:Lemma 4.4', 'nguyen:Theorem 4.2']
