@@ -229,36 +229,43 @@ def names_item(proof_source: str, covers: list, item_id: str) -> bool:
     return said == name or name.startswith(said + " ") or said.startswith(name + " ")
 
 
+def script_label_problems(script: Path, proofs, items: dict) -> list[str]:
+    """The COVERS labels of one script (its loaded ``proofs``) above the ceiling of the statements of
+    the proofs that name their item; ``items`` maps catalogue ids to items. One line each."""
+    problems = []
+    name = Path(script).name
+    for item_id, label in covers_of_source(Path(script).read_text(), str(script)):
+        item = items.get(item_id)
+        if item is None or label not in STRENGTHS:
+            problems.append(f"{name}: COVERS {item_id!r} {label!r}: unknown item or strength")
+            continue
+        records = [st.record for pr in proofs if names_item(pr.source, pr.covers, item_id) for st in pr.statements]
+        if not records:
+            problems.append(f"{name}: no proof names {item_id!r} (set its source or covers)")
+            continue
+        top = ceiling(item.get("claim", "value"), {capability(r) for r in records})
+        if rank_of(label) < rank_of(top):
+            problems.append(f"{name}: {item_id!r} is labelled {label}, but its statements "
+                            f"({', '.join(sorted({r['kind'] for r in records}))}) show at most {top} "
+                            f"for a {item.get('claim')} claim")
+    return problems
+
+
 def label_problems(proof_dir: Path, load, catalogue: Path | None = None) -> list[str]:
     """Run the scripts with ``load`` (:func:`losscert.proof.load_proofs`: a script's path -> its proofs) and
-    list every COVERS label above the ceiling of the statements of the proofs that name its item (one line each)."""
+    list every COVERS label above the ceiling of its statements (:func:`script_label_problems`)."""
     proof_dir = Path(proof_dir)
     items = {it["id"]: it for it in load_catalogue(catalogue or proof_dir / "items.toml")}
     problems = []
     for script in _scripts(proof_dir):
-        covers = covers_of_source(script.read_text(), str(script))
-        if not covers:
+        if not covers_of_source(script.read_text(), str(script)):
             continue
         try:
             proofs = load(script)
         except Exception as exc:   # noqa: BLE001 - a broken script: one line, then go on
             problems.append(f"{script.name}: cannot load: {type(exc).__name__}: {exc}".splitlines()[0])
             continue
-        for item_id, label in covers:
-            item = items.get(item_id)
-            if item is None or label not in STRENGTHS:
-                problems.append(f"{script.name}: COVERS {item_id!r} {label!r}: unknown item or strength")
-                continue
-            records = [st.record for pr in proofs if names_item(pr.source, pr.covers, item_id)
-                       for st in pr.statements]
-            if not records:
-                problems.append(f"{script.name}: no proof names {item_id!r} (set its source or covers)")
-                continue
-            top = ceiling(item.get("claim", "value"), {capability(r) for r in records})
-            if rank_of(label) < rank_of(top):
-                problems.append(f"{script.name}: {item_id!r} is labelled {label}, but its statements "
-                                f"({', '.join(sorted({r['kind'] for r in records}))}) show at most {top} "
-                                f"for a {item.get('claim')} claim")
+        problems += script_label_problems(script, proofs, items)
     return problems
 
 
