@@ -11,6 +11,9 @@
   beta = gamma + q^2).
 - Lemma 8, (85)-(86): the pieces of (84) agree at -k-1 and k+1, and the middle
   piece decreases strictly.
+- Theorem 5, (45): with w' = w / M the printed M v^T sigma(w' x^T / M) divides
+  by M twice; the intended M v^T sigma(w x^T / M) = v^T sigma(w x^T) (leaky ReLU,
+  both signs of the pre-activation, symbolic).
 - lin-sun-zhang Section 7.3: Tanh, Leaky-ReLU, ELU, ReLU and the shifted sigmoid
   have sigma(0) = 0, and sigma(1) > 0 (Theorem 8's activation assumption) for all
   but the shifted sigmoid, whose value at 1 involves exp (not in the statement language).
@@ -25,7 +28,8 @@ COVERS = [('lds:Proposition 4 (34), (40)-(41)', 'full'),
           ('lds:Lemma 5 (17)', 'full'),
           ('lds:Proposition 3 (28)-(29)', 'full'),
           ('lds:Lemma 8 (84)-(86)', 'full'),
-          ('lsz:Section 7.3 (activations)', 'instance')]
+          ('lsz:Section 7.3 (activations)', 'instance'),
+          ('lds:Theorem 5 (45)', 'full')]
 Q = sp.Rational
 
 
@@ -112,6 +116,18 @@ lemma8.identity((f1 - (x1 + k + 1) / (k + 1) ** 2) - (f2 - (x2 + k + 1) / (k + 1
                 text="(86): f_k(x_1) - f_k(x_2) = (f(x_1) - f(x_2)) + (x_2 - x_1)/(k+1)^2, whose second term is > 0 "
                      "for x_1 < x_2 and whose first is >= 0")
 
+# -- Theorem 5, (45) -------------------------------------------------------------------------------------
+thm5 = Proof("li-ding-sun Theorem 5: (45)", source=source("lds", "Theorem 5 (45)"))
+Mp, zp = sp.symbols("M z", positive=True)                    # M > 0; z > 0 and -z < 0 are the two branches
+for z_, branch in ((zp, "z > 0"), (-zp, "z < 0")):
+    slope = 1 if branch == "z > 0" else Q(1, 10)              # leaky ReLU(1/10), positively homogeneous
+    printed45 = Mp * slope * (z_ / Mp) / Mp                   # sigma(w' x / M) with w' = w / M
+    thm5.identity(printed45, slope * z_, expect="refuted",
+                  text=f"(45) as printed, {branch}: M sigma((1/M) w' x) = sigma(w x) with w' = w / M",
+                  note="typo: (45) writes sigma((1/M) w' x^T) with w' = w/M (and E(v, w') for E(v', w')); "
+                       "intended sigma((1/M) w x^T) = sigma(w' x^T)" if branch == "z > 0" else "")
+    thm5.identity(Mp * slope * (z_ / Mp), slope * z_, text=f"corrected (45), {branch}: M sigma(w x / M) = sigma(w x)")
+
 # -- lin-sun-zhang Section 7.3 --------------------------------------------------------------------------------
 acts = Proof("lin-sun-zhang Section 7.3: the activations meet Theorem 8's assumption",
              source=source("lsz", "Section 7.3 (activations)"))
@@ -119,4 +135,4 @@ for name in ("tanh", "leaky_relu(1/10)", "elu", "relu", "shifted_sigmoid"):
     acts.identity(f"{name}(0)", 0, text=f"{name}: sigma(0) = 0")
     if name != "shifted_sigmoid":             # its value at 1 involves exp, which statements cannot hold
         acts.inequality(f"{name}(1)", 0, strict=True, text=f"{name}: sigma(1) > 0, so sigma(R) != {{0}}")
-PROOFS = [prop4, thm7, lemma5, prop3, lemma8, acts]
+PROOFS = [prop4, thm7, lemma5, prop3, lemma8, thm5, acts]

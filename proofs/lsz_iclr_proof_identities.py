@@ -6,6 +6,10 @@
 - lin-sun-zhang Remark 2: s (d/s)^t = d^t / s^(t-1) (symbolic d, s; t = 2..6).
 - lin-sun-zhang Theorem 4 (SAME): the inverse series of I + a_1 J + ... for the
   nilpotent Jordan block J, as a product equal to I (d_1 = 3 and 4, symbolic a).
+- ICLR Section 3: with M_i = Z_i - w_i a_i^T the two-block objective
+  1/2 ||M_1||^2 + 1/2 ||M_2||^2 + tr(M_1^T D M_2) equals 1/2 ||M_1 + D M_2||^2 plus
+  terms without (w_1, a_1), so the update of (w_1, a_1) is the best rank-1
+  approximation of Z_1 + D (Z_2 - w_2 a_2^T) (symbolic 2 x 2 blocks, diagonal D).
 - ICLR Theorem 4's proof: (I - P_W1)(I - P_W2) = I - P_(W1, W2) when W1^T W2 = 0
   (and not without it).
 """
@@ -17,7 +21,8 @@ from losscert.proof import Proof
 COVERS = [('lsz:Theorem 1 (2) identity', 'instance'),
           ('lsz:Remark 2 (width)', 'instance'),
           ('lsz:Theorem 4 SAME (inverse)', 'instance'),
-          ('iclr:Theorem 4 (projection identity)', 'instance')]
+          ('iclr:Theorem 4 (projection identity)', 'instance'),
+          ('iclr:Section 3 (rank-1 updates)', 'instance')]
 
 
 def sym(name, rows, cols):
@@ -74,4 +79,10 @@ proj.identity((I4 - P(W1)) * (I4 - P(W2)), I4 - P(W1.row_join(W2)), text="(I - P
 W3 = sp.Matrix([1, 0, 0, 0])
 proj.identity((I4 - P(W3)) * (I4 - P(W2)), I4 - P(W3.row_join(W2)), expect="refuted",
               text="control: W3^T W2 != 0 and the identity fails")
-PROOFS = [sep, width, inverse, proj]
+upd = Proof("ICLR Section 3: the alternating rank-1 updates", source=source("iclr", "Section 3 (rank-1 updates)"))
+M1, M2 = sym("m", 2, 2), sym("n", 2, 2)
+Dg = sp.diag(*sp.symbols("D1:3"))
+upd.identity(sq(M1) / 2 + sq(M2) / 2 + (M1.T * Dg * M2).trace(),
+             sq(M1 + Dg * M2) / 2 + sq(M2) / 2 - sq(Dg * M2) / 2,
+             text="1/2 ||M_1||^2 + 1/2 ||M_2||^2 + tr(M_1^T D M_2) = 1/2 ||M_1 + D M_2||^2 + (terms in M_2 only)")
+PROOFS = [sep, width, inverse, proj, upd]
