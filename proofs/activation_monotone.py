@@ -14,7 +14,11 @@ from losscert.activations import activation
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("nguyen:Assumption 2.1", "instance"), ("lds:Assumption 4", "instance"), ("lds:Assumption 3", "instance")]
+COVERS = [('nguyen:Assumption 2.1', 'instance'),
+          ('lds:Assumption 4', 'instance'),
+          ('lds:Assumption 3', 'instance'),
+          ('lds:Theorem 3', 'hypotheses'),
+          ('lds:Theorem 8', 'hypotheses')]
 
 P, Q, H = sp.symbols("P Q H", positive=True)
 
@@ -46,3 +50,6 @@ for h in range(1, len(widths) - 1):
     ass3.inequality(widths[h], widths[h + 1], text=f"B1: d_{h} = {widths[h]} >= d_{h + 1} = {widths[h + 1]}")
 monotone_cases(ass3, "relu", 0)                    # B2: ReLU in the pyramid layers is non-decreasing
 PROOFS = [strict, ass3]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+strict.covers = ['nguyen:Assumption 2.1', 'lds:Assumption 4']
+ass3.covers = ['lds:Assumption 3', 'lds:Theorem 3', 'lds:Theorem 8']

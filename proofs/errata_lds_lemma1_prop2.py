@@ -23,7 +23,9 @@ from losscert import dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lds:Lemma 1", "instance"), ("lds:Proposition 2", "instance"), ("lsz:Theorem 6", "instance")]
+COVERS = [('lds:Lemma 1', 'instance'),
+          ('lds:Proposition 2', 'spot'),
+          ('lsz:Theorem 6', 'spot')]
 
 lemma = Proof("li-ding-sun Lemma 1 fails for odd activations; corrected with distinct z^d",
               source=source("lds", "Lemma 1"))

@@ -22,7 +22,7 @@ from losscert import compile_loss, sparse_dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("iclr:Algorithm 1", "instance")]
+COVERS = [('iclr:Algorithm 1', 'spot')]
 
 U1 = sp.Matrix([[1, 0], [0, 1], [0, 0], [0, 0]])
 U2 = sp.Matrix([[sp.Rational(3, 5), 0], [0, sp.Rational(4, 5)], [sp.Rational(4, 5), 0], [0, sp.Rational(3, 5)]])

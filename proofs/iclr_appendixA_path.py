@@ -17,7 +17,7 @@ from losscert import Network, compile_loss
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('iclr:Appendix A', 'instance')]
+COVERS = [('iclr:Appendix A', 'full')]       # the existence, with the sequence, for every k (symbolic)
 
 net = Network.from_table({"inputs": ["x1", "x2"], "outputs": ["o1", "o2", "o3"],
                           "edges": ["h1 -> o1", "h1 -> o2", "h2 -> o2", "h2 -> o3",      # w1..w4

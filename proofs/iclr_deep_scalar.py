@@ -16,7 +16,8 @@ from losscert import Network, compile_loss
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('iclr:Theorem 6', 'instance')]
+COVERS = [('iclr:Theorem 6', 'spot'),
+          ('iclr:Theorem 6 (construction)', 'instance')]
 
 X = [[1, 0, 2, 1], [0, 1, 1, 1], [1, 1, 0, 2]]
 Y = [[1, 2, 2, 5]]
@@ -60,3 +61,5 @@ for name, loss in (("two-layer", L2), ("deep", Ld)):
     PROOF.inequality(loss.expression(), optimum, certificate=squares,
                      text=f"{name}: L(theta) >= {optimum} for every theta (sum-of-squares certificate), "
                           "so the point is a global minimum")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['iclr:Theorem 6', 'iclr:Theorem 6 (construction)']

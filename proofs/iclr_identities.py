@@ -26,8 +26,11 @@ from losscert import Network, compile_loss, sparse_dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("iclr:Theorem 2", "instance"), ("iclr:Theorem 3", "instance"),
-          ("iclr:Theorem 5 (perturbation bound)", "full"), ("iclr:Appendix B (10)-(11)", "instance")]
+COVERS = [('iclr:Theorem 2', 'step'),
+          ('iclr:Theorem 3', 'step'),
+          ('iclr:Theorem 5 (perturbation bound)', 'full'),
+          ('iclr:Appendix B (10)-(11)', 'instance'),
+          ('iclr:Appendix B (12)', 'step')]
 
 
 def mat(name, rows, cols):
@@ -121,6 +124,8 @@ appb.identity(peano.subs(y, m * x), x ** 2 * (m - x) * (m - 2 * x),
               text="on the line y = m x, f = x^2 (m - x)(m - 2x) >= 0 for |x| < |m| / 2 (and f(0, y) = y^2)")
 appb.inequality(peano.subs(y, sp.Rational(3, 2) * x ** 2), 0, counterexample={"x": sp.Rational(1, 100)},
                 expect="refuted", text="yet f(x, 3 x^2 / 2) = -x^4 / 4 < 0 arbitrarily close to 0",
-                note="open: (12) infers a local minimum from the loss along particular curves; the conclusion "
-                     "for Algorithm 1's outputs is not decided here")
+                note="gap: (12) infers a local minimum from the loss along particular curves; such tests do not "
+                     "decide a minimum (the conclusion for Algorithm 1's outputs is not decided here)")
 PROOFS = [thm2, thm3, thm5, appb]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+appb.covers = ['iclr:Appendix B (10)-(11)', 'iclr:Appendix B (12)']

@@ -27,3 +27,5 @@ PROOF.local_minimum(loss, w, text="w is a local minimum")
 PROOF.strict_local_minimum(loss, w, expect="refuted", text="w is a strict local minimum (not claimed)")
 PROOF.loss_value(loss, better, "0.18", text="the better point has loss 0.18")
 PROOF.spurious_local_minimum(loss, w, better, text="w is a spurious local minimum")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['iclr:Theorem 5', 'iclr:Abstract (2)']

@@ -19,7 +19,7 @@ from losscert import Network, compile_loss
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("iclr:Theorem 7", "instance")]
+COVERS = [('iclr:Theorem 7', 'spot')]
 
 X = sp.Matrix([[1, 1, 0, 0], [1, -1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
 e5 = sp.Matrix([0, 0, 0, 0, 1])

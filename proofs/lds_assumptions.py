@@ -34,3 +34,6 @@ two.arithmetic_derivatives("sigmoid", 6, text="sigmoid, N = 6")
 two.arithmetic_derivatives("poly(0, 0, 1)", 3, expect="refuted", text="z^2 (quadratic activation), N = 3: fails")
 two.arithmetic_derivatives("relu", 3, expect="refuted", text="ReLU is not analytic: fails")
 PROOFS = [PROOF, two]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lds:Assumption 1', 'lds:Theorem 1', 'lds:Theorem 2']
+two.covers = ['lds:Assumption 2', 'lds:Theorem 1']

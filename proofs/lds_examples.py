@@ -19,7 +19,9 @@ from losscert.activations import activation
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lds:Example 1', 'full'), ('lds:Lemma 1', 'instance'), ('lds:Theorem 5', 'instance')]
+COVERS = [('lds:Example 1', 'full'),
+          ('lds:Lemma 1', 'instance'),
+          ('lds:Theorem 5', 'step')]
 
 PROOF = Proof("Example 1, Lemma 1 and Theorem 5", source=source("lds", "Example 1"))
 

@@ -19,8 +19,10 @@ from losscert import compile_loss, dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lds:Property PT example", "full"), ("lds:Lemma 6", "instance"), ("lds:Assumption 2", "instance"),
-          ("lds:Corollary 2", "instance")]
+COVERS = [('lds:Property PT example', 'full'),
+          ('lds:Lemma 6', 'instance'),
+          ('lds:Assumption 2', 'instance'),
+          ('lds:Corollary 2', 'spot')]
 
 pt = Proof("Property PT example: f(u, v) = (1 - u v^2)^2", source=source("lds", "Definition 2 (example after it)"))
 f = compile_loss(dense([1, 1, 1], activation="poly(0, 0, 1)"), [[1]], [[1]], scale=1)
@@ -59,3 +61,5 @@ wide = compile_loss(dense([1, 3, 1], activation="tanh"), [[1, 2, 3]], [[1, 0, 2]
 cor2.lds_assumption1(wide.network, [[1, 2, 3]], text="Assumption 1: width 3 >= N = 3, distinct non-zero samples")
 cor2.saddle(wide, {p: 0 for p in wide.network.parameters}, text="theta = 0 (loss 5/2, not global) is a saddle")
 PROOFS = [pt, lemma6, ass2, cor2]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+pt.covers = ['lds:Property PT example']

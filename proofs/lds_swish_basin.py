@@ -51,3 +51,5 @@ PROOF.critical_point(printed, at_one, expect="refuted",
                      text="with the paper's 4-decimal y, (1, 1) itself is not critical",
                      note="the paper prints y with 'approximately' (y ~ ...): for the unrounded y, (1, 1) is the "
                           "strict minimum; for the printed 4-decimal y it is 6e-6 away (proven above); not an erratum")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lds:Example 2', 'lds:Proposition 4']

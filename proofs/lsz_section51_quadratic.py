@@ -15,7 +15,8 @@ from losscert.activations import activation
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lsz:Section 5.1', 'full'), ('lsz:Theorem 5', 'hypotheses')]
+COVERS = [('lsz:Section 5.1', 'full'),
+          ('lsz:Theorem 5', 'hypotheses')]
 
 w1, w2, b, x1, x2 = sp.symbols("w1 w2 b x1 x2")
 sigma = activation("poly(0, 0, 1)")
@@ -33,3 +34,5 @@ PROOF.identity(sigma(w1 * x1 + w2 * x2 + b), (psi.T * phi)[0], text="sigma(w^T x
 PROOF.rank(rows, 6, text="dim V_sigma(X) = 6 for 7 generic points in R^2 (8 random neurons span 6 dimensions)")
 PROOF.rank(sp.Matrix([list(phi.subs({x1: p, x2: q})) for p, q in X]), 6,
            text="the feature vectors phi(x_i) of the 7 points span R^6")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lsz:Section 5.1', 'lsz:Theorem 5']

@@ -19,7 +19,7 @@ from losscert import Network, compile_loss
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 8", "instance")]
+COVERS = [('lsz:Theorem 8', 'spot')]
 
 Y = [[1, 1, 0], [2, 8, 0], [0, 0, 2]]
 VALLEY = [1, 2, 6, 0, 1, 1, 1, 0]

@@ -17,7 +17,8 @@ from losscert.patterns import two_layer_patterns
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lsz:Remark 1', 'full'), ('lsz:Remark 2', 'instance')]
+COVERS = [('lsz:Remark 1', 'full'),
+          ('lsz:Remark 2', 'step')]
 
 r = lambda q: sp.sqrt(sp.Rational(q))  # noqa: E731
 X = sp.Matrix([[r("0.9"), 0, r("0.1"), 0], [0, r("0.8"), 0, r("0.2")],
@@ -51,3 +52,5 @@ for d, t in ((3, 2), (2, 3)):
               text=f"z^{t} with bias, d_x = {d}: {n + 3} random neurons on {n} random points span "
                    f"C(d+t, t) = {sp.binomial(d + t, t)} dimensions, the number of monomials (the upper bound)")
 PROOFS = [PROOF, dims]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+dims.covers = ['lsz:Remark 2']

@@ -24,8 +24,12 @@ from losscert import compile_loss, sparse_dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lsz:Lemma 1", "instance"), ("lsz:Theorem 1 (1)", "instance"), ("lsz:Theorem 1 (2)", "instance"),
-          ("lsz:Theorem 1 (3)", "instance"), ("iclr:Theorem 1", "instance"), ("iclr:Abstract (1)", "instance")]
+COVERS = [('lsz:Lemma 1', 'instance'),
+          ('lsz:Theorem 1 (1)', 'spot'),
+          ('lsz:Theorem 1 (2)', 'step'),
+          ('lsz:Theorem 1 (3)', 'step'),
+          ('iclr:Theorem 1', 'step'),
+          ('iclr:Abstract (1)', 'step')]
 
 
 def mat(name, rows, cols):
@@ -114,3 +118,5 @@ zero = {k: 0 for k in net3.parameters}
 scalar.critical_point(loss3, zero, text="theta = 0 is critical (a_i = 0 and w_i = 0)")
 scalar.saddle(loss3, zero, text="theta = 0 is a saddle (X_i^T Y != 0): not a spurious minimum")
 PROOFS = [lemma, path, sep, scalar]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+scalar.covers = ['lsz:Theorem 1 (3)', 'iclr:Theorem 1', 'iclr:Abstract (1)']

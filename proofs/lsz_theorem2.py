@@ -42,4 +42,4 @@ PROOF.loss_value(loss, witness, "1647337/2880000", text="4) L(theta') = 1647337/
 PROOF.spurious_local_minimum(loss, point, witness,
                              text="corrected: theta is a spurious (non-strict) local minimum")
 PROOF.critical_point(printed, point, expect="refuted", text="with Y = A1 Z1 + A1 Z2 as printed, theta is critical",
-                     note="paper: Y = A1 Z1 + A1 Z2 (as printed); only A1 Z1 + A2 Z2 fits its numbers")
+                     note="typo: Y = A1 Z1 + A1 Z2 (as printed); only A1 Z1 + A2 Z2 fits its numbers")

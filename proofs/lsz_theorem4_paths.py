@@ -22,7 +22,9 @@ from losscert.coverage import source
 from losscert.network import conv_matrix_entries
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 4 FULL", "instance"), ("lsz:Theorem 4 SAME", "instance"), ("lsz:Theorem 4 VALID", "instance")]
+COVERS = [('lsz:Theorem 4 FULL', 'spot'),
+          ('lsz:Theorem 4 SAME', 'spot'),
+          ('lsz:Theorem 4 VALID', 'spot')]
 
 d, k = 3, 2
 X = sp.Matrix([[1, 0, 1, 2], [0, 1, 1, -1], [1, 1, 0, 1]])     # d = 3 features, 4 samples
@@ -109,3 +111,6 @@ PROOFS.append(property_p("VALID", 2, [
     (valid0, V1, "(a) equal kernels: channel 2's output weights move onto channel 1 (constant loss)"),
     (valid_end, V1, "(b) kernel 2 -> (1, -1) (its output weights are 0): constant loss"),
     (valid_end, u_star("VALID", valid_end), "(c) U -> U* (F(W) now has rank d = 3): non-increasing")]))
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+for _proof in PROOFS:
+    _proof.covers = ['lsz:Theorem 4 FULL', 'lsz:Theorem 4 SAME', 'lsz:Theorem 4 VALID']

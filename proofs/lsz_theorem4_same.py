@@ -17,7 +17,7 @@ from losscert import compile_loss, conv1d
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 4 SAME", "instance")]
+COVERS = [('lsz:Theorem 4 SAME', 'spot')]
 
 net = conv1d(2, 2, "SAME", channels=1, d_y=2)       # hidden c1_1 = w1 x1 + w2 x2, c1_2 = w1 x2
 loss = compile_loss(net, [[1, 0], [0, 1]], [[1, 0], [0, 4]])
@@ -34,3 +34,5 @@ for a in (1, 2):
     best = {"k1_1": 1, "k1_2": 0, "c1_1 -> y1": 1, "c1_2 -> y1": 0, "c1_1 -> y2": 0, "c1_2 -> y2": 4}
     PROOF.not_global(loss, t0, best, text=f"a = {a}: a point of loss 0 exists (w = e1, U = diag(1, 4))")
     PROOF.spurious_local_minimum(loss, t0, best, text=f"a = {a}: the point of T0 is a spurious local minimum")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lsz:Theorem 4 SAME']

@@ -22,7 +22,7 @@ from losscert import compile_loss, conv1d
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 4 SAME", "instance")]
+COVERS = [('lsz:Theorem 4 SAME', 'step')]
 
 net = conv1d(2, 2, "SAME", channels=1, d_y=2)
 t0 = {"k1_1": 0, "k1_2": "a", "c1_1 -> y1": 0, "c1_2 -> y1": 0, "c1_1 -> y2": "4/a", "c1_2 -> y2": 0}
@@ -39,3 +39,5 @@ for condition in ("a > 0", "a < 0"):
     PROOF.strict_local_minimum(loss, t0, expect="refuted", text=f"{condition}: it is a strict local minimum")
     PROOF.spurious_local_minimum(loss, t0, best, text=f"{condition}: T0 is a spurious local minimum "
                                                       "(L(better) = 0 < 1/2)")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lsz:Theorem 4 SAME']

@@ -50,3 +50,6 @@ data.lsz_assumption1(net, [[1, 2, -2], [1, "sqrt(2)", 3], [2, -3, 5]], expect="r
 data.lsz_assumption1(net, [[1, 2, 3], [0, 1, 2], [2, -3, 5]], expect="refuted",
                      text="input x2 has a zero feature: fails")
 PROOFS = [PROOF, vander, data]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lsz:Assumption 2']
+vander.covers = ['lsz:Theorem 6 (Vandermonde step)']

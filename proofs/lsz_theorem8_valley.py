@@ -19,7 +19,9 @@ from losscert import Network, compile_loss
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [('lsz:Theorem 8', 'instance'), ('lsz:Table 1', 'instance')]
+COVERS = [('lsz:Theorem 8', 'spot'),
+          ('lsz:Table 1', 'spot'),
+          ('lsz:Section 7.3', 'full')]
 
 y1, y2, y3, y4 = 1, 2, 6, 2
 net = Network.from_table({"inputs": ["x1", "x2", "x3"], "outputs": ["o1", "o2", "o3"], "activation": "linear",
@@ -46,3 +48,5 @@ PROOF.spurious_valley(loss, valley, better, expect="inconclusive",
                       note="open: the valley point is a non-strict minimum (rescalings of h1, h2); a certificate "
                            "needs, at every point of {w4 = 0, L = y4^2}, a local minimum whose flat directions stay "
                            "in w4 = 0 (a wall certificate), which is not a kernel rule yet")
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['lsz:Theorem 8', 'lsz:Table 1', 'lsz:Section 7.3']

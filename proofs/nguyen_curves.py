@@ -26,9 +26,16 @@ from losscert.activations import activation
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("nguyen:Lemma 4.3", "instance"), ("nguyen:Lemma 3.3", "instance"), ("nguyen:Lemma 5.2", "instance"),
-          ("nguyen:Lemma 5.3", "instance"), ("nguyen:Lemma 2.3 (ELU)", "instance"),
-          ("nguyen:Lemma 2.3 (piecewise linear)", "instance"), ("nguyen:Assumption 2.2", "instance")]
+COVERS = [('nguyen:Lemma 4.3', 'instance'),
+          ('nguyen:Lemma 3.3', 'instance'),
+          ('nguyen:Lemma 5.2', 'instance'),
+          ('nguyen:Lemma 5.3', 'instance'),
+          ('nguyen:Lemma 2.3 (ELU)', 'instance'),
+          ('nguyen:Lemma 2.3 (piecewise linear)', 'instance'),
+          ('nguyen:Assumption 2.2', 'instance'),
+          ('nguyen:Theorem 3.2', 'step'),
+          ('nguyen:Theorem 4.2', 'step'),
+          ('nguyen:Theorem 5.1', 'step')]
 lam = sp.Symbol("lambda")
 sigma = activation("leaky_relu(1/2)")
 
@@ -139,3 +146,9 @@ l23.activation_rank("leaky_relu(1/10)", [[1, 0], [1, "-1/2"], [1, -1], [1, -2], 
 l23.activation_rank("linear", [[1, 0], [1, -1], [1, -2]], points, 2,
                     text="linear: only rank 2 (x = 2 (x - 1) - (x - 2)): Assumption 2.2 fails")
 PROOFS = [l43, l33, l52, l53, l23]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+l23.covers = ['nguyen:Lemma 2.3 (ELU)', 'nguyen:Lemma 2.3 (piecewise linear)', 'nguyen:Assumption 2.2']
+l33.covers = ['nguyen:Lemma 3.3', 'nguyen:Theorem 3.2']
+l43.covers = ['nguyen:Lemma 4.3', 'nguyen:Theorem 4.2']
+l52.covers = ['nguyen:Lemma 5.2', 'nguyen:Theorem 5.1']
+l53.covers = ['nguyen:Lemma 5.3', 'nguyen:Theorem 5.1']

@@ -16,7 +16,8 @@ from losscert.proof import Proof
 
 COVERS = [('nguyen:Lemma 2.3 (piecewise linear)', 'instance'),
           ('nguyen:Assumption 2.2', 'instance'),
-          ('nguyen:Lemma 4.4', 'instance')]
+          ('nguyen:Lemma 4.4', 'instance'),
+          ('nguyen:Theorem 4.2', 'step')]
 
 PROOF = Proof("Lemma 2.3: Assumption 2.2 for piecewise-linear activations",
               source=source("nguyen", "Lemma 2.3"))
@@ -38,3 +39,6 @@ for name, biases in (("relu", (-2, sp.Rational(-1, 2), 1)), ("leaky_relu(1/10)",
     M = sp.Matrix([[s(vi + b) for vi in v] for b in biases])
     lemma44.rank(M, 3, text=f"{name}: the biases {', '.join(map(str, biases))} give 3 independent vectors")
 PROOFS = [PROOF, lemma44]
+# the items these proofs speak about beyond their source lines (losscert.coverage.names_item)
+PROOF.covers = ['nguyen:Lemma 2.3 (piecewise linear)', 'nguyen:Assumption 2.2']
+lemma44.covers = ['nguyen:Lemma 4.4', 'nguyen:Theorem 4.2']

@@ -21,7 +21,8 @@ from losscert import Network, compile_loss, dense
 from losscert.coverage import source
 from losscert.proof import Proof
 
-COVERS = [("lds:Theorem 7", "instance"), ("lds:Theorem 5", "instance")]
+COVERS = [('lds:Theorem 7', 'instance'),
+          ('lds:Theorem 5', 'spot')]
 
 thm7 = Proof("Theorem 7: the constructed ReLU point is a strict, sub-optimal local minimum (a kink)",
              source=source("lds", "Theorem 7"))

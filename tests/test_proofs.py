@@ -3,16 +3,19 @@ from pathlib import Path
 
 import pytest
 
-from losscert import kernel
+from losscert import coverage, kernel
 from losscert.proof import Proof, discover, load_proofs, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = discover([ROOT / "proofs"])
+ITEMS = {it["id"]: it for it in coverage.load_catalogue(ROOT / "proofs" / "items.toml")}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_proof_script(script):
-    for proof in load_proofs(script):
+    proofs = load_proofs(script)
+    assert coverage.script_label_problems(script, proofs, ITEMS) == []     # no COVERS label above its statements
+    for proof in proofs:
         res = run(proof)
         assert res["source"].split(":")[0] in {p.stem for p in (ROOT.parent / "shared" / "papers").glob("*.txt")} \
             or not (ROOT.parent / "shared").exists()

@@ -64,8 +64,23 @@ def _check(args) -> int:
 
 
 def _prove(args) -> int:
+    if args.check_labels:
+        return _check_labels(args.paths[0])
     from .prove import run_cli
     return run_cli(args)
+
+
+def _check_labels(proof_dir) -> int:
+    """Every COVERS label within what its proofs' statements can show (losscert.coverage.ceiling)."""
+    from .coverage import CoverageError, label_problems
+    from .proof import load_proofs
+    try:
+        problems = label_problems(Path(proof_dir), load_proofs)
+    except (CoverageError, OSError, ValueError) as exc:
+        print(f"coverage: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    print("\n".join(problems) or "every label is within what its statements can show")
+    return 1 if problems else 0
 
 
 def _timeout(text) -> float:
@@ -124,6 +139,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--coverage", metavar="FILE.md", nargs="?", const="-",
                    help="print (or write to FILE.md) the coverage of the papers' items by the proofs' COVERS lists, "
                         "without running them")
+    r.add_argument("--coverage-summary", action="store_true",
+                   help="print the one-line coverage summary (items per strength, errata per kind)")
+    r.add_argument("--check-labels", action="store_true",
+                   help="run the scripts and list the COVERS labels above what their statements can show "
+                        "(exit 1 when there is one)")
     r.set_defaults(run=_prove)
     s = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
     s.add_argument("file", help="a claim file: its network, data and scale are used")

@@ -82,6 +82,9 @@ def run_cli(args) -> int:
     if missing:
         print(f"{missing[0]}: no such file or directory", file=sys.stderr)
         return 2
+    if getattr(args, "coverage_summary", False):
+        from .coverage import main as coverage
+        return coverage([str(args.paths[0]), "--summary"])
     if getattr(args, "coverage", None):     # read from the scripts' COVERS literals: nothing is run
         from .coverage import main as coverage
         return coverage([str(args.paths[0]), "--out", args.coverage])
