@@ -4,7 +4,6 @@ small slice is re-decided by `losscert check`, the run resumes, and the
 theory-against-census check runs (and fails loudly on a planted contradiction).
 """
 import itertools
-import json
 
 import pytest
 
@@ -85,7 +84,7 @@ def test_a_small_slice_resumes_and_every_certified_minimum_is_re_decided(tmp_pat
     args = SLICE + ["--out", str(out), "--docs", str(tmp_path / "atlas.md")]
     assert atlas.main(args) == 0                    # no contradiction with the theorems that apply
     printed = capsys.readouterr().out
-    rows = json.loads((out / "atlas.json").read_text())["rows"]
+    rows = list(atlas._done(out / "results.jsonl").values())
     assert len(rows) == len(atlas.architectures(1, 2, 2)) * 2
     assert all(r["verdict"] != "error" for r in rows)
     assert "0 contradictions" in printed
@@ -100,3 +99,8 @@ def test_a_small_slice_resumes_and_every_certified_minimum_is_re_decided(tmp_pat
     # resumable: a second run finds every case done and runs none
     assert atlas.main(args) == 0
     assert "0 to run" in capsys.readouterr().err
+
+
+def test_the_module_examples_hold():
+    import doctest
+    assert doctest.testmod(atlas).failed == 0
