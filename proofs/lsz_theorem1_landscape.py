@@ -25,7 +25,7 @@ from losscert.coverage import source
 from losscert.landscapes import least_squares, line, parameter_symbols, row_space_complement, symbols_of
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 1 (1)", "instance"), ("lsz:Theorem 1 (3)", "instance"), ("iclr:Theorem 1", "instance")]
+COVERS = [("lsz:Theorem 1 (1)", "instance"), ("lsz:Theorem 1 (3)", "instance"), ("iclr:Theorem 1", "step")]
 
 X = sp.Matrix([[1, 0, 1, 2], [0, 1, 1, -1], [1, 1, 0, 1]])
 Y = sp.Matrix([[1, 2, 0, 1], [0, 1, 1, 3]])
@@ -120,4 +120,5 @@ cond3 = scalar_output([(0, 1), (1, 2)], "Theorem 1 (3): d_y = 1, Property P from
                       source("lsz", "Theorem 1 (3)"), True)
 iclr = scalar_output([(0,), (0, 1), (2,)], "ICLR Theorem 1: scalar output, Property P from every theta with u != 0",
                      source("iclr", "Theorem 1"), False)
+cond1.covers, cond3.covers, iclr.covers = ["lsz:Theorem 1 (1)"], ["lsz:Theorem 1 (3)"], ["iclr:Theorem 1"]
 PROOFS = [cond1, cond3, iclr]

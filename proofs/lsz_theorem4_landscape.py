@@ -22,7 +22,7 @@ from losscert.landscapes import least_squares, line, parameter_symbols, row_spac
 from losscert.network import conv_matrix_entries
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 4 FULL", "instance"), ("lsz:Theorem 4 VALID", "instance")]
+COVERS = [("lsz:Theorem 4 FULL", "instance"), ("lsz:Theorem 4 VALID", "step")]
 
 d, k = 3, 2
 X = sp.Matrix([[1, 0, 1, 2], [0, 1, 1, -1], [1, 1, 0, 1]])
@@ -106,4 +106,5 @@ VALID.paths_to_global_minimum(valid, X, Y, sym_dep, dep,
 VALID.paths_to_global_minimum(valid, X, Y, sym_dep, dep, [line(dep, turned), line(turned, with_u_star(turned, "VALID", 2))],
                               generic=[w1[0] ** 2 + w1[1] ** 2], orthogonal=ortho, expect="refuted",
                               text="control: (B) turning w_2 while channel 2 still has output weights increases the loss")
+FULL.covers, VALID.covers = ["lsz:Theorem 4 FULL"], ["lsz:Theorem 4 VALID"]
 PROOFS = [FULL, VALID]

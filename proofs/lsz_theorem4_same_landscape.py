@@ -28,7 +28,7 @@ from losscert.coverage import source
 from losscert.landscapes import line, parameter_symbols, symbols_of
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 4 SAME", "instance")]
+COVERS = [("lsz:Theorem 4 SAME", "step")]
 
 net = conv1d(2, 2, "SAME", channels=1, d_y=2)
 X, Y = sp.eye(2), sp.diag(1, 4)
@@ -79,3 +79,4 @@ t0 = {"k1_1": 0, "k1_2": 1, U[0]: 0, U[1]: 0, U[2]: 4, U[3]: 0}
 best = {"k1_1": 1, "k1_2": 0, U[0]: 1, U[1]: 0, U[2]: 0, U[3]: 4}
 PROOF.spurious_valley(loss, t0, best, expect="inconclusive",
                       text="the paper's valley point (a = 1) certifies no spurious valley (not a strict minimum)")
+PROOF.covers = ["lsz:Theorem 4 SAME"]

@@ -19,7 +19,7 @@ from losscert.coverage import source
 from losscert.landscapes import line, parameter_symbols, symbols_of
 from losscert.proof import Proof
 
-COVERS = [("nguyen:Theorem 3.2", "instance"), ("lds:Corollary 2", "instance")]
+COVERS = [("nguyen:Theorem 3.2", "step"), ("lds:Corollary 2", "instance")]
 
 X, Y = sp.Matrix([[1, 0], [1, 1]]), sp.Matrix([[1, -2]])
 
@@ -51,4 +51,5 @@ net, symbols, start, segs, det, z = wide((0, 1, 1), "z + z^2")
 lds.paths_to_global_minimum(net, X, Y, symbols, start, segs, generic=[det],
                             text=f"every theta with det sigma(W X) != 0 (sigma = {z}): V -> Y F^-1 reaches 0; "
                                  "no spurious strict local minimum")
+nguyen.covers, lds.covers = ["nguyen:Theorem 3.2"], ["lds:Corollary 2"]
 PROOFS = [nguyen, lds]
