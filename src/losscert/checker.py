@@ -58,8 +58,11 @@ def timed_out(seconds) -> dict:
     return _result(Verdict(INCONCLUSIVE, f"time budget exceeded ({seconds:g} s)"), seconds)
 
 
-def _result(v: Verdict, seconds: float) -> dict:
-    return {**statements.verdict_dict(v), "seconds": round(seconds, 3)}
+def _result(v: Verdict, seconds: float, params=None) -> dict:
+    out = {**statements.verdict_dict(v), "seconds": round(seconds, 3)}
+    if params:
+        statements.label_hessians(out["evidence"], params)
+    return out
 
 
 def check_one(record, context: statements.Context, timeout=None) -> dict:
@@ -70,7 +73,7 @@ def check_one(record, context: statements.Context, timeout=None) -> dict:
             v = statements.decide(record, context)
     except TimeBudgetExceeded:
         return timed_out(timeout)
-    return _result(v, time.perf_counter() - t0)
+    return _result(v, time.perf_counter() - t0, statements.parameters_of(record, context))
 
 
 def check_batch(records, timeout=None, context: statements.Context | None = None) -> list[dict]:

@@ -197,6 +197,32 @@ def vector(x, what: str = "point"):
     return _array(x, 1, what)
 
 
+def parameter_name(key):
+    """A parameter name as edges are written: ``"h2 ->y"`` is ``"h2 -> y"`` (other keys unchanged).
+
+    >>> parameter_name("h2 ->y"), parameter_name("  b:h1"), parameter_name("k1")
+    ('h2 -> y', 'b:h1', 'k1')
+    """
+    if not isinstance(key, str):
+        return key
+    if key.count("->") == 1:
+        a, b = (part.strip() for part in key.split("->"))
+        return f"{a} -> {b}" if a and b else key
+    return key.strip()
+
+
+def normalised_keys(values: Mapping, what: str = "point") -> dict:
+    """``values`` with its keys written as :func:`parameter_name` writes them
+    (ValueError when two keys name the same parameter)."""
+    out: dict = {}
+    for k, v in values.items():
+        name = parameter_name(k)
+        if name in out:
+            raise ValueError(f"{what}: {k!r} names the parameter {name!r} a second time")
+        out[name] = v
+    return out
+
+
 def in_order(x, params, what: str = "point") -> list:
     """``x`` (as :func:`vector` takes it) as a list in the order of ``params``:
     a mapping must name every parameter and nothing else, a sequence must have
@@ -207,6 +233,7 @@ def in_order(x, params, what: str = "point") -> list:
     """
     values = vector(x, what)
     if isinstance(values, dict):
+        values = normalised_keys(values, what)
         unknown = sorted(set(values) - set(params), key=str)
         if unknown:
             raise ValueError(f"{what}: {unknown[0]!r} is not a parameter (parameters: {', '.join(params)})")

@@ -30,6 +30,7 @@ import networkx as nx
 import sympy
 
 from .activations import Activation, ActivationError, activation
+from .names import did_you_mean
 from .numbers import NumberError, parse_number
 
 
@@ -91,8 +92,8 @@ class Network:
 
     def __init__(self, graph: nx.DiGraph, inputs, outputs, default_activation="linear"):
         _check_graph_type(graph)
-        self.inputs = tuple(inputs)
-        self.outputs = tuple(outputs)
+        self.inputs = _node_list(inputs, "inputs")
+        self.outputs = _node_list(outputs, "outputs")
         g = nx.DiGraph()
         g.add_nodes_from(graph.nodes(data=True))
         g.add_edges_from(graph.edges(data=True))
@@ -337,7 +338,7 @@ class Network:
         allowed = {"inputs", "outputs", "activation", "edges", "biases", "activations", "fixed", "tied", "dangling"}
         extra = sorted(set(table) - allowed)
         if extra:
-            raise NetworkError(f"network.{extra[0]}: unknown key")
+            raise NetworkError(f"network.{extra[0]}: unknown key{did_you_mean(extra[0], allowed)}")
         for key in ("inputs", "outputs", "edges"):
             if key not in table:
                 raise NetworkError(f"network.{key}: missing")
@@ -416,6 +417,22 @@ class Network:
             for k in ("role", "order"):
                 d.pop(k, None)
         return cls(g, ins, outs)
+
+
+def _node_list(nodes, role: str) -> tuple:
+    """``inputs`` or ``outputs`` as a tuple of node names; a string is refused (it would be read letter by letter).
+
+    >>> _node_list("x1", "inputs")
+    Traceback (most recent call last):
+    ...
+    losscert.network.NetworkError: inputs: a list of node names is needed, not the string 'x1' (write ['x1'])
+    """
+    if isinstance(nodes, (str, bytes)):
+        raise NetworkError(f"{role}: a list of node names is needed, not the string {nodes!r} (write [{nodes!r}])")
+    try:
+        return tuple(nodes)
+    except TypeError:
+        raise NetworkError(f"{role}: a list of node names is needed, not {type(nodes).__name__}") from None
 
 
 def _check_graph_type(graph) -> None:

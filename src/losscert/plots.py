@@ -91,6 +91,11 @@ def _vector_text(v, params) -> list[float]:
     """Floats in parameter order from ``{parameter: number or exact text}``
     (absent parameters are 0, as in a Verdict's evidence) or a sequence."""
     if isinstance(v, dict):
+        from .convert import normalised_keys
+        try:
+            v = normalised_keys(v, "a direction")
+        except ValueError as exc:
+            raise PlotError(str(exc)) from None
         unknown = sorted(set(v) - set(params))
         if unknown:
             raise PlotError(f"{unknown[0]!r} is not a parameter (parameters: {', '.join(params)})")
