@@ -76,7 +76,7 @@ def to_sympy(x, field=None):
             field = field.field
         if isinstance(field, Field):
             field = field.domain
-    if isinstance(x, sympy.Basic):
+    if isinstance(x, (sympy.Basic, sympy.MatrixBase)):
         return x
     if isinstance(x, DomainMatrix):
         return x.to_Matrix()
@@ -84,6 +84,8 @@ def to_sympy(x, field=None):
         return {k: to_sympy(v, field) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [to_sympy(v, field) for v in x]
+    if type(x).__module__.startswith("mpmath") and type(x).__name__ == "matrix":
+        return sympy.Matrix(x.rows, x.cols, [sympy.Float(v) for v in x])
     if type(x).__module__.startswith("numpy"):
         if getattr(x, "ndim", 0):
             return sympy.Matrix(to_sympy(x.tolist() if x.dtype.kind in "iuO" else _numpy_nested(x), field))
@@ -95,6 +97,8 @@ def to_sympy(x, field=None):
     if isinstance(x, (int, float, str)) or type(x).__name__ == "Decimal":
         from .numbers import parse_number
         return parse_number(x)
+    if type(x).__name__ in ("FracElement", "PolyElement"):        # over the declared symbols
+        return x.as_expr()
     if type(x).__name__ == "ANP":
         domain = field if field is not None and getattr(field, "is_AlgebraicField", False) else _field_of(x)
         return domain.to_sympy(x)

@@ -186,7 +186,7 @@ def _exact_candidate(loss: Loss, theta) -> list | None:
                 continue                # not this end point: a rounding far away proves nothing about it
             try:
                 pt = loss.point([_text(x) for x in q])
-                if not any(loss.gradient(pt)):
+                if not any(loss.gradient(pt, raw=True)):
                     return pt
             except NonSmooth:
                 return pt

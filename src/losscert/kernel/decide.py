@@ -99,7 +99,7 @@ class Analysis:
         self.hessian = None
         self.pivots = None
         try:
-            self.L0 = loss.value(theta)
+            self.L0 = loss.value(theta, raw=True)
         except NotExact as exc:
             self._rigorous(exc)
             if self.is_strict is None:
@@ -190,7 +190,7 @@ class Analysis:
         if self.is_min:             # L = 0: the residual, hence the gradient of the squared loss, vanishes
             self.critical = True
         else:
-            g = loss.gradient(theta)
+            g = loss.gradient(theta, raw=True)
             self.critical = not any(g)
             if not self.critical:
                 self.evidence["gradient"] = _named(loss, F, g)
@@ -608,7 +608,7 @@ def _per_point_cache(make, size: int):
 
 # The point's Hessian and its factorisation, computed once (hessian_psd and the analysis share it).
 factored_hessian, _clear_factored = _per_point_cache(
-    lambda loss, theta: FactoredHessian(loss.hessian(theta), loss.field), 16)
+    lambda loss, theta: FactoredHessian(loss.hessian(theta, raw=True), loss.field), 16)
 factored_hessian.__doc__ = "The Hessian at theta and its factorisation, computed once per point."
 
 
@@ -641,7 +641,7 @@ def critical_point(loss: Loss, theta) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
     try:
-        g = loss.gradient(theta)
+        g = loss.gradient(theta, raw=True)
     except NotExact:
         formal = formal_gradient_zero(loss, theta)
         if formal is not None:
@@ -662,7 +662,7 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
     try:
-        L = loss.value(theta)
+        L = loss.value(theta, raw=True)
     except NotExact:
         formal = formal_values_equal(loss, theta, value)
         if formal is not None:
@@ -796,7 +796,7 @@ def not_global(loss: Loss, theta, better) -> Verdict:
     theta, better = loss.point(theta), loss.point(better)
     F = loss.field
     try:
-        L0, L1 = loss.value(theta), loss.value(better)
+        L0, L1 = loss.value(theta, raw=True), loss.value(better, raw=True)
     except NotExact:
         same = formal_values_equal(loss, theta, better)
         if same:                        # equal as polynomials in the transcendental atoms: no enclosure can separate
