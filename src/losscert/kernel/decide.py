@@ -194,7 +194,7 @@ class Analysis:
             self.critical = not any(g)
             if not self.critical:
                 self.evidence["gradient"] = _named(loss, F, g)
-                self._not_min("not a critical point: the gradient is not zero",
+                self._not_min("not a critical point: the gradient is not zero" + rounded_hint(F, theta),
                               _descent(loss, theta, self.L0, [[-x for x in g]], 1, "-grad"))
                 return
         fact = factored_hessian(loss, theta)
@@ -651,8 +651,39 @@ def critical_point(loss: Loss, theta) -> Verdict:
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact gradient is not available: {exc}")
     if any(g):
-        return Verdict(REFUTED, "a gradient entry is not zero", {"gradient": _named(loss, F, g)})
+        return Verdict(REFUTED, "a gradient entry is not zero" + rounded_hint(F, theta), {"gradient": _named(loss, F, g)})
     return Verdict(VERIFIED, "the exact gradient is zero", {"gradient": "0 (all entries exactly)"})
+
+
+ROUNDED_HINT = ("; the point looks rounded (a float, e.g. from gradient descent, is almost never exactly critical): "
+                "to prove a minimum next to it, claim local_minimum_near (a strict minimum within a radius, Arb "
+                "intervals) or, when neurons can be rescaled, local_minimum_near_modulo_rescaling (on the gauge slice "
+                "that fixes one weight per neuron)")
+
+
+def rounded_hint(F, theta) -> str:
+    """:data:`ROUNDED_HINT` when some coordinate of theta is a decimal or binary
+    fraction with a denominator of at least 10^6 (what floats become), else ``""``.
+
+    >>> from losscert.fields import Field
+    >>> F = Field.for_numbers([])
+    >>> rounded_hint(F, [F(sympy.Rational(1)), F(sympy.Rational(12345671, 10 ** 7))])[:26]
+    '; the point looks rounded '
+    >>> rounded_hint(F, [F(sympy.Rational(1, 3)), F(sympy.Rational(3, 4))])
+    ''
+    """
+    if not F.is_rational:
+        return ""
+    for t in theta:
+        d = int(F.rational(t).q)
+        big = d >= 10 ** 6
+        while d % 2 == 0:
+            d //= 2
+        while d % 5 == 0:
+            d //= 5
+        if big and d == 1:
+            return ROUNDED_HINT
+    return ""
 
 
 @loss_rule
