@@ -58,8 +58,8 @@ class Found:
             return ""
         n = len(self.skipped)
         names = ", ".join(str(p) for p in self.skipped[:5]) + (", ..." if n > 5 else "")
-        return (f"skipped {n} .toml file{'s' * (n != 1)} that {'is' if n == 1 else 'are'} not a claim file"
-                f"{'s' * (n != 1)} (no [[claim]] table, not *{SUFFIX}): {names}")
+        what = "file that is not a claim file" if n == 1 else "files that are not claim files"
+        return f"skipped {n} .toml {what} (no [[claim]] table, not *{SUFFIX}): {names}"
 
 
 def claim_files(paths) -> Found:
