@@ -8,6 +8,7 @@ python-flint, pytest, ...) through a .pth file, so that no package index is
 needed for them; losscert itself is built from the checkout and installed into
 the new environment (not in editable mode), which is what the test checks.
 """
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -42,7 +43,12 @@ def test_install_from_the_checkout_into_an_outside_project(tmp_path):
     site = next((venv / "lib").glob("python3*/site-packages"))
     (site / "_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     python, losscert = venv / "bin" / "python", venv / "bin" / "losscert"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)], check=True,
+    checkout = tmp_path / "losscert"            # a copy: building in place would leave build/ in this checkout
+    checkout.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, checkout / name)
+    shutil.copytree(ROOT / "src", checkout / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(checkout)], check=True,
                    capture_output=True)
     project = tmp_path / "project"
     (project / "tests").mkdir(parents=True)
