@@ -64,6 +64,12 @@ def test_every_kind_renders_without_pictures(every_kind):
         assert f"**{i}. statement {i} (" in text
 
 
+def test_without_matplotlib_pictures_are_omitted_and_said_so(every_kind, monkeypatch):
+    monkeypatch.setattr(report, "pictures_available", lambda: False)
+    text = report.report_markdown(every_kind, "losscert prove x")
+    assert "- pictures: omitted (they need the `plot` extra" in text and "data:image" not in text
+
+
 def test_every_kind_renders_with_pictures(every_kind):
     pytest.importorskip("matplotlib")
     from losscert import plots

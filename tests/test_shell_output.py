@@ -189,3 +189,16 @@ def test_the_parameter_order_does_not_depend_on_how_edges_were_added():
     # a claim file keeps its declared edge order
     declared = Network.from_table({"inputs": ["x1"], "outputs": ["y"], "edges": ["h -> y", "x1 -> h"]})
     assert declared.parameters == ("h -> y", "x1 -> h")
+
+
+def test_prove_checks_the_claim_files_it_finds_by_the_same_rule(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "tiny.toml").write_text(CLAIM)
+    (tmp_path / "rank.py").write_text("from losscert.proof import Proof\nPROOF = Proof('a rank', source='test')\n"
+                                      "PROOF.rank([[1, 2], [2, 4]], 1, text='rank one')\n")
+    code, out, err = run(capsys, "prove", str(tmp_path))
+    assert code == 0, err
+    assert f"tiny  [{tmp_path / 'tiny.toml'}]" in out and "  ok  claim 2: local_minimum: verified" in out
+    assert out.splitlines()[-1] == "2 proofs, 3 statements, 3 as expected, 0 not"
+    code, _, err = run(capsys, "prove", str(tmp_path / "pyproject.toml"))       # named: always read
+    assert code == 1 and "project: unknown key" in err
