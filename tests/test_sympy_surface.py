@@ -45,5 +45,7 @@ def test_to_sympy_reads_every_internal_type():
     assert to_sympy(flint.fmpq(3, 4)) == sympy.Rational(3, 4)           # fmpq
     assert to_sympy(flint.fmpz(5)) == 5
     assert to_sympy(mpmath.matrix([[1, 2]])) == sympy.Matrix([[1.0, 2.0]])
+    third = to_sympy(flint.arb(1) / 3)                                   # an Arb ball: the interval it holds
+    assert isinstance(third, sympy.Interval) and third.contains(sympy.Rational(1, 3)) and third.measure < 1e-15
     with pytest.raises(TypeError, match="not a number"):
         to_sympy(None)

@@ -4,7 +4,8 @@ The kernel computes in exact fields: values come back as field elements
 (``flint.fmpq`` or SymPy's ``PythonMPQ`` over the rationals, ``ANP`` over an
 algebraic field) and Hessians as ``DomainMatrix``. :func:`to_sympy` turns any
 of them, and lists or dicts of them, into SymPy ``Rational`` numbers,
-algebraic expressions and ``Matrix`` objects:
+algebraic expressions and ``Matrix`` objects (an Arb ball from the interval evaluators
+becomes the exact ``Interval`` it holds):
 
 >>> from losscert import compile_loss, dense, to_sympy
 >>> loss = compile_loss(dense([1, 1, 1]), X=[["sqrt(2)", 1]], Y=[[1, 0]])
@@ -104,10 +105,23 @@ def to_sympy(x, field=None):
         return domain.to_sympy(x)
     if type(x).__name__ in ("mpf",):
         return sympy.Float(x)
+    if type(x).__name__ == "arb":                                   # an Arb ball: the exact interval it holds
+        return sympy.Interval(*(_exact_arf(e) for e in (x.lower(), x.upper())))
     try:
         return (field if field is not None else QQ).to_sympy(QQ.convert(x) if field is None else field.convert(x))
     except Exception:       # noqa: BLE001 - anything SymPy cannot read is named below
         raise TypeError(f"to_sympy: cannot convert {type(x).__name__} {x!r}") from None
+
+
+def _exact_arf(point) -> sympy.Rational:
+    """An exact Arb point (radius 0) as a SymPy Rational.
+
+    >>> import flint
+    >>> _exact_arf(flint.arb(3) / 4)
+    3/4
+    """
+    man, exp = point.mid().man_exp()
+    return sympy.Integer(int(man)) * sympy.Integer(2) ** int(exp)
 
 
 # -- inputs ---------------------------------------------------------------------
