@@ -198,12 +198,16 @@ def _exact_candidate(loss: Loss, theta) -> list | None:
     for make, cand in tries:
         try:
             pt = make()
-            if pt is not None and _close(loss.to_mp(pt), cand) and (
-                    not loss.value(pt, raw=True) or not any(loss.gradient(pt, raw=True))):
-                return pt
-        except NonSmooth:
-            return pt
+            if pt is None or not _close(loss.to_mp(pt), cand):
+                continue
         except Exception:       # noqa: BLE001 - a candidate the exact evaluator cannot take is just skipped
+            continue
+        try:
+            if not loss.value(pt, raw=True) or not any(loss.gradient(pt, raw=True)):
+                return pt
+        except NonSmooth:       # on a kink of a piecewise-linear activation: the kernel decides there
+            return pt
+        except Exception:       # noqa: BLE001
             continue
     return None
 
