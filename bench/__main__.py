@@ -39,7 +39,7 @@ def instance(blocks: int, seed: int, d_y: int = 3, n: int = 8):
     probe = compile_loss(net, X, [[0] * n for _ in range(d_y)])
     th = probe.point(theta)
     F = probe.field
-    out = probe.outputs(th)
+    out = probe.outputs(th, raw=True)
     J = _jacobian(probe, th)                                   # (d_y n) x P
     left_null, _ = linalg.nullspace(J.transpose(), F)
     E = [F.zero] * (d_y * n)

@@ -64,7 +64,7 @@ def _left_null_fit(net, X, theta, rng, eps, count=3):
     probe = compile_loss(net, X, [[0] * n for _ in range(d_y)])
     F = probe.field
     th = probe.point(theta)
-    out = probe.outputs(th)
+    out = probe.outputs(th, raw=True)
     null, _ = linalg.nullspace(jacobian(probe, th).transpose(), F)
     E = [F.zero] * (d_y * n)
     for v in null[:count]:
@@ -100,7 +100,7 @@ def overlapping(h: int, seed: int = 0, digits: int = 17, fan_in: int = 3, d_y: i
     X = [row + row for row in A]
     theta = {p: _dec(rng, digits) for p in net.parameters}
     probe = compile_loss(net, X, [[0] * (2 * m) for _ in range(d_y)])
-    out = probe.outputs(probe.point(theta))
+    out = probe.outputs(probe.point(theta), raw=True)
     F = probe.field
     eps = sympy.Integer(0) if zero_loss else sympy.Rational(1, 1000)
     Y = []

@@ -120,7 +120,7 @@ def _float(family, size, out):
         with mpmath.workdps(15):
             Hf = numpy.array(loss.mp_hessian(loss.to_mp(th)).tolist(), dtype=float)
     else:
-        Hf = linalg.float_matrix(loss.hessian(th), loss.field)
+        Hf = linalg.float_matrix(loss.hessian(th, raw=True), loss.field)
     w = numpy.linalg.eigvalsh(Hf)
     t = time.perf_counter() - t0
     guess = "psd?" if w[0] > -1e-9 * max(abs(w[-1]), 1e-300) else "not psd?"

@@ -33,7 +33,7 @@ deep_pt = {"x1 -> h1": c[0], "x2 -> h1": c[1], "x2 -> h2": 0, "x3 -> h2": c[2],
            "h1 -> g1": sp.Rational(1, 2), "h1 -> g2": sp.Rational(1, 2), "h2 -> g2": 1,   # 1/k over k edges
            "g1 -> y": 1, "g2 -> y": 1}
 L2, Ld = compile_loss(two, X, Y), compile_loss(deep, X, Y)
-optimum = L2.field.to_sympy(L2.value(L2.point(two_pt)))
+optimum = L2.value(L2.point(two_pt))
 
 PROOF = Proof("Deep scalar-output construction reaches the two-layer optimum",
               source=source("iclr", "Theorem 6 (construction after it)"))

@@ -18,7 +18,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "losscert"
 LAYERS = ["core", "kernel", "proposers", "statements", "front end"]
-CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "patterns", "convert",
+CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler", "intervals", "patterns", "convert", "files",
         "writer", "names", "symbolic"}
 KERNEL = {"pruning"}        # the effective sub-network: a kernel rule's helper, outside the kernel package
 STATEMENTS = {"statements", "checker", "claims"}
@@ -181,3 +181,19 @@ def test_the_checking_process_loads_only_the_trusted_base():
     loaded = {m[len("losscert."):] if m != "losscert" else "" for m in json.loads(r.stdout)}
     allowed = set(reachable_from_checker()) | {""}
     assert loaded <= allowed, sorted(loaded - allowed)
+
+
+def test_the_kernel_calls_the_fast_evaluators():
+    """Loss.value/gradient/hessian/outputs return SymPy to users; inside the kernel
+    and the checking process every call asks for the field elements (``raw=True``),
+    so that no rule pays for SymPy conversions."""
+    slow = []
+    for module, path in modules().items():
+        if layer(module) not in ("kernel", "statements"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("value", "gradient", "hessian", "outputs") \
+                    and not any(k.arg == "raw" for k in node.keywords):
+                slow.append(f"{module}:{node.lineno}: {ast.unparse(node)[:60]}")
+    assert not slow, slow

@@ -273,4 +273,6 @@ def test_verbose_prints_certificates_and_quiet_only_mismatches(tmp_path):
     bad.write_text(Path(example).read_text().replace('expect = "refuted"', 'expect = "verified"', 1))
     quiet_bad = subprocess.run([sys.executable, "-m", "losscert", "check", "-q", str(bad)], capture_output=True,
                                text=True)
-    assert quiet_bad.returncode == 1 and quiet_bad.stdout.startswith("BAD") and len(quiet_bad.stdout.splitlines()) == 1
+    lines = quiet_bad.stdout.splitlines()
+    assert quiet_bad.returncode == 1 and lines[0].startswith(f"BAD {bad} claim 5: strict_local_minimum: refuted")
+    assert lines[1:] == ["      note: paper: strict local minimizer", "1 file, 7 claims: 6 as expected, 1 not"]

@@ -175,7 +175,7 @@ def test_zero_loss_is_a_global_minimum_before_any_hessian(monkeypatch):
     kernel = _fresh()
     loss, point = cases.zero_loss_flat()
     theta = loss.point(point)
-    monkeypatch.setattr(loss, "hessian", lambda th: pytest.fail("Hessian formed for a zero-loss point"))
+    monkeypatch.setattr(loss, "hessian", lambda th, raw=False: pytest.fail("Hessian formed for a zero-loss point"))
     v = kernel.local_minimum(loss, theta)
     assert v.status == "verified" and "L(theta) = 0" in v.reason
 
@@ -195,7 +195,7 @@ def test_hessian_psd_reuses_the_points_factorisation(monkeypatch):
     loss, point = cases.orbits_fill_kernel()
     theta = loss.point(point)
     assert kernel.local_minimum(loss, theta).status == "verified"
-    monkeypatch.setattr(loss, "hessian", lambda th: pytest.fail("Hessian recomputed"))
+    monkeypatch.setattr(loss, "hessian", lambda th, raw=False: pytest.fail("Hessian recomputed"))
     v = kernel.hessian_psd(loss, theta)
     assert v.status == "verified" and v.evidence["inertia"]["zero"] == 1
     loss2, point2 = cases.saddle_at_origin()
@@ -214,7 +214,7 @@ def test_structural_interval_hessian_encloses_the_hessian():
     assert all(a.overlaps(b) for ra, rb in zip(fast, slow) for a, b in zip(ra, rb))
     poly = compile_loss(dense([2, 2, 1], activation="poly(0, 1, 1/2)"), [[1, 2], [3, -1]], [[1, 0]])
     theta = poly.point({p: sympy.Rational(k - 2, 3) for k, p in enumerate(poly.params)})
-    H = poly.hessian(theta).to_list()
+    H = poly.hessian(theta, raw=True).to_list()
     with intervals.precision(30):
         box = intervals.box(poly.field, theta, sympy.Rational(1, 100))
         balls = poly.iv_hessian(box)

@@ -78,14 +78,16 @@ def test_an_invalid_file_is_a_one_line_collection_error(pytester):
     result.stdout.no_fnmatch_line("*Traceback*")
 
 
-def test_the_ini_option_chooses_other_files(pytester):
-    pytester.makefile(".toml", **{"claims/zero": GOOD, "pyproject": ""})
-    pytester.makefile(".ini", pytest="[pytest]\nlosscert_claims =\n    claims/*.toml\n")
-    result = pytester.runpytest(*_plugin_args())
+def test_claim_files_by_the_rule_of_check_and_the_ini_option_adds_files(pytester):
+    pytester.makefile(".toml", **{"claims/zero": GOOD, "pyproject": "[project]\nname = 'x'\n",
+                                  "config/settings": "[network]\nhost = 'localhost'\n"})
+    result = pytester.runpytest(*_plugin_args())        # the rule of losscert check DIR: a [[claim]] table
     result.assert_outcomes(passed=3)
-    (pytester.path / "pytest.ini").unlink()
-    result = pytester.runpytest(*_plugin_args())       # default glob: plain .toml files are not claims
-    assert result.ret == 5                              # pytest: no tests collected
+    pytester.makefile(".ini", pytest="[pytest]\nlosscert_claims =\n    config/*.toml\n")
+    result = pytester.runpytest(*_plugin_args())        # a file named by the ini option is always read
+    result.assert_outcomes(errors=1)                    # a collection error stops the run: exit 2
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(["*settings.toml: network.host: unknown key*"])
 
 
 def test_a_new_project_needs_three_lines(pytester, tmp_path_factory, monkeypatch):

@@ -45,7 +45,7 @@ def test_the_report_says_what_made_it_and_on_which_network(proved):
     _, text, tmp = proved
     assert f"- losscert {__version__} (Python " in text
     assert f"- command: `losscert prove {tmp / 'tied.py'} --json --report {tmp / 'r.md'}`" in text
-    assert "- edges (3): x1 -> h1, h1 -> y1, x2 -> h1" in text
+    assert "- edges (3): x1 -> h1, x2 -> h1, h1 -> y1" in text      # the canonical order
     assert "- biases: h1" in text
     assert '- tied: `{"a": ["x1 -> h1", "x2 -> h1"]}`' in text
     assert "- parameters (3, the order of points and Hessians): a, h1 -> y1, b:h1" in text

@@ -93,8 +93,11 @@ def overran(result: dict) -> bool:
                                                                               "memory budget exceeded"))
 
 
-def _result(v: Verdict, seconds: float) -> dict:
-    return {**statements.verdict_dict(v), "seconds": round(seconds, 3)}
+def _result(v: Verdict, seconds: float, params=None) -> dict:
+    out = {**statements.verdict_dict(v), "seconds": round(seconds, 3)}
+    if params:
+        statements.label_hessians(out["evidence"], params)
+    return out
 
 
 def check_one(record, context: statements.Context, timeout=None, memory=None) -> dict:
@@ -111,7 +114,7 @@ def check_one(record, context: statements.Context, timeout=None, memory=None) ->
         return out_of_memory(memory, time.perf_counter() - t0) if memory else _failed("MemoryError", t0)
     if memory and v.status == INCONCLUSIVE and any(sign in v.reason for sign in _ALLOCATION_FAILED):
         return out_of_memory(memory, time.perf_counter() - t0)
-    return _result(v, time.perf_counter() - t0)
+    return _result(v, time.perf_counter() - t0, statements.parameters_of(record, context))
 
 
 # How a failed allocation shows in the reason of a rule that caught it (C code that fails to

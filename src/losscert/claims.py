@@ -30,6 +30,7 @@ from pathlib import Path
 from . import statements
 from .compiler import Loss
 from .fields import FieldError
+from .names import did_you_mean
 from .network import Network
 from .statements import CONTEXT, StatementError
 from .symbolic import Parameters
@@ -100,7 +101,8 @@ def load(path) -> ClaimFile:
     doc = _read_toml(path)
     extra = sorted(set(doc) - TOP_KEYS)
     if extra:
-        raise _err(path, f"{extra[0]}: unknown key (allowed: {', '.join(sorted(TOP_KEYS))})")
+        raise _err(path, f"{extra[0]}: unknown key{did_you_mean(extra[0], TOP_KEYS)} "
+                         f"(allowed: {', '.join(sorted(TOP_KEYS))})")
     title, source = doc.get("title", ""), doc.get("source", "")
     if not isinstance(title, str):
         raise _err(path, "title: must be a string")
@@ -199,11 +201,9 @@ def result(cf: ClaimFile, verdicts: list[dict]) -> dict:
 
 
 def expand(paths) -> list[Path]:
-    """Files named, and the *.toml files of directories named, sorted."""
-    out = []
-    for p in map(Path, paths):
-        out += sorted(p.rglob("*.toml")) if p.is_dir() else [p]
-    return out
+    """Files named, and the claim files of directories named (:func:`losscert.files.claim_files`)."""
+    from .files import claim_files
+    return claim_files(paths).files
 
 
 # -- writing claim files ---------------------------------------------------------------

@@ -17,27 +17,21 @@ from .workers import DEFAULT_MEMORY
 DEFAULT_TIMEOUT = 120
 
 
-def _expand(paths) -> list[Path]:
-    """Files named, and the *.toml files of directories named, sorted (as :func:`losscert.claims.expand`)."""
-    out = []
-    for p in map(Path, paths):
-        out += sorted(p.rglob("*.toml")) if p.is_dir() else [p]
-    return out
-
-
 def _check(args) -> int:
+    from .files import claim_files
     from .workers import SCHEMA, shared, summary
-    paths = _expand(args.files)
-    if not paths:
-        print(f"no claim files (*.toml) found in {', '.join(args.files)}", file=sys.stderr)
+    found = claim_files(args.files)
+    if found.skipped and not args.json:
+        print(found.skipped_line(), file=sys.stderr)
+    if not found.files:
+        print(f"no claim files (*.losscert.toml, or *.toml with a [[claim]] table) found in {', '.join(args.files)}",
+              file=sys.stderr)
         return 2
-    results, invalid, mismatch = [], False, False
-    worker = shared()
-    for path in paths:
+    results, worker = [], shared()
+    for path in found.files:
         t0 = time.perf_counter()
         header, verdicts = worker.check_file(path, args.timeout, args.memory)
         if "error" in header:
-            invalid = True
             print(header["error"], file=sys.stderr)
             results.append({"file": str(path), "error": header["error"].split(": ", 1)[-1], "claims": []})
             continue
@@ -47,20 +41,82 @@ def _check(args) -> int:
         res = {"file": str(path), "title": header["title"], "claims": claims,
                "seconds": round(time.perf_counter() - t0, 2)}
         results.append(res)
-        for c in claims:
-            mismatch |= c["verdict"] != c["expect"]
-            if not args.json and not (args.quiet and c["verdict"] == c["expect"]):
-                mark = "ok " if c["verdict"] == c["expect"] else "BAD"
-                print(f"{mark} {res['file']}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}",
-                      flush=True)
-                if args.verbose:
-                    from .text import evidence_text
-                    print(evidence_text(c["evidence"], "      "), flush=True)
+        if not args.json:
+            for number, c in enumerate(claims, 1):
+                if not (args.quiet and c["verdict"] == c["expect"]):
+                    print(check_line(res["file"], number, c, args.verbose), flush=True)
+    claims = [c for r in results for c in r["claims"]]
+    invalid = sum("error" in r for r in results)
     if args.json:
         print(json.dumps({"schema": SCHEMA, "files": results,
-                          "summary": {"files": len(results), "invalid_files": sum("error" in r for r in results),
-                                      **summary(c for r in results for c in r["claims"])}}, indent=2))
-    return 2 if invalid else 1 if mismatch else 0
+                          "summary": {"files": len(results), "invalid_files": invalid,
+                                      "skipped_files": len(found.skipped), **summary(claims)}}, indent=2))
+    elif not args.quiet or invalid or any(c["verdict"] != c["expect"] for c in claims):
+        print(summary_line(results, len(found.skipped)))      # -q: silent when every claim is as expected
+    if args.report:
+        _check_report(args, found.files, results)
+    return 2 if invalid else 1 if any(c["verdict"] != c["expect"] for c in claims) else 0
+
+
+def check_line(file: str, number: int, c: dict, verbose: bool = False) -> str:
+    """One claim's result as ``losscert check`` prints it: ok/BAD, file, claim number, kind,
+    verdict, expect and the whole reason; then its note, and with ``verbose`` its certificate.
+
+    >>> print(check_line("a.toml", 2, {"kind": "loss_value", "verdict": "verified",
+    ...                             "expect": "verified", "reason": "L(point) = 10 exactly", "note": "eq. (3)"}))
+    ok  a.toml claim 2: loss_value: verified (expect verified): L(point) = 10 exactly
+          note: eq. (3)
+    """
+    mark = "ok " if c["verdict"] == c["expect"] else "BAD"
+    lines = [f"{mark} {file} claim {number}: {c['kind']}: {c['verdict']} (expect {c['expect']}): {c['reason']}"]
+    if c.get("note"):
+        lines.append(f"      note: {c['note']}")
+    if verbose:
+        from .text import evidence_text
+        lines.append(evidence_text(c.get("evidence"), "      "))
+    return "\n".join(lines)
+
+
+def summary_line(results, skipped: int = 0) -> str:
+    """The last line of ``losscert check``.
+
+    >>> summary_line([{"claims": [{"verdict": "verified", "expect": "verified"}]}, {"error": "x", "claims": []}], 1)
+    '2 files (1 invalid, 1 .toml file skipped), 1 claim: 1 as expected, 0 not'
+    """
+    claims = [c for r in results for c in r["claims"]]
+    bad = sum(c["verdict"] != c["expect"] for c in claims)
+    invalid = sum("error" in r for r in results)
+    notes = [f"{invalid} invalid"] if invalid else []
+    notes += [f"{skipped} .toml file{'s' * (skipped != 1)} skipped"] if skipped else []
+    return (_count(len(results), "file") + (f" ({', '.join(notes)})" if notes else "")
+            + f", {_count(len(claims), 'claim')}: {len(claims) - bad} as expected, {bad} not")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def _check_report(args, paths, results) -> None:
+    """``check --report FILE.md``: the Markdown report of the files checked (as ``prove --report``)."""
+    import shlex
+    from .claims import ClaimFileError, load
+    from .report import write_report
+    proofs = []
+    for path, res in zip(paths, results):
+        if "error" in res:
+            proofs.append({"name": str(path), "source": f"invalid: {res['error']}", "statements": []})
+            continue
+        try:
+            records = [c.record for c in load(path).claims]
+        except ClaimFileError:          # changed since it was checked
+            records = [{}] * len(res["claims"])
+        statements = [{"statement": f"claim {i}: {c['kind']}" + (f" ({c['caption']})" if c.get("caption") else ""),
+                       "verdict": c["verdict"], "expect": c["expect"], "reason": c["reason"],
+                       "evidence": c["evidence"], "note": c.get("note", ""), "record": r}
+                      for i, (c, r) in enumerate(zip(res["claims"], records), 1)]
+        proofs.append({"name": res["title"] or str(path), "source": str(path), "file": str(path),
+                       "seconds": res["seconds"], "statements": statements})
+    write_report(proofs, args.report, "losscert " + shlex.join(args.argv), title="losscert check report")
 
 
 def _prove(args) -> int:
@@ -114,12 +170,14 @@ def parser() -> argparse.ArgumentParser:
     memory_help = (f"memory budget per claim in MiB of address space (default {DEFAULT_MEMORY}; POSIX); past it "
                    "the claim is inconclusive: memory budget exceeded")
     c = sub.add_parser("check", help="decide the claims of claim files (TOML)")
-    c.add_argument("files", nargs="+", help="claim files or directories of them")
+    c.add_argument("files", nargs="+", help="claim files, or directories: their *.losscert.toml files and *.toml "
+                                            "files with a [[claim]] table (others are skipped and counted)")
     c.add_argument("--json", action="store_true", help="print one JSON document")
     c.add_argument("-v", "--verbose", action="store_true", help="print each verdict's certificate (evidence)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only the claims whose verdict differs from expect")
     c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
     c.add_argument("--memory", type=_memory, default=DEFAULT_MEMORY, metavar="MIB", help=memory_help)
+    c.add_argument("--report", metavar="FILE.md", help="write a self-contained Markdown report (as prove --report)")
     c.set_defaults(run=_check)
     r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
     r.add_argument("paths", nargs="*", default=["proofs"])

@@ -14,10 +14,18 @@ residual terms) instead of differentiating one big expression.
 >>> theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> y1": 2})
 >>> loss.value(theta), loss.gradient(theta)
 (0, [0, 0])
->>> loss.hessian(theta).to_Matrix()
+>>> loss.hessian(theta)
 Matrix([
 [20, 10],
 [10,  5]])
+
+Public values are SymPy (numbers, rational functions of declared symbols,
+``sympy.Matrix``); ``raw=True`` gives the fast internal types behind them
+(field elements such as ``flint.fmpq`` or ``ANP``, a ``DomainMatrix``), which
+the kernel uses throughout:
+
+>>> type(loss.hessian(theta, raw=True)).__name__, loss.field.to_sympy(loss.value(theta, raw=True))
+('DomainMatrix', 0)
 """
 from __future__ import annotations
 
@@ -480,16 +488,20 @@ class Loss:
         return grad
 
     # -- exact evaluators ---------------------------------------------------
-    def outputs(self, theta) -> list[list]:
-        """F(theta): one row per output, one column per sample."""
+    def outputs(self, theta, raw: bool = False) -> list[list]:
+        """F(theta): one row per output, one column per sample (SymPy; ``raw=True``: field elements)."""
         theta = self._theta(theta)
         alg = FieldAlgebra(self.field)
         vals, _ = self._forward(theta, alg, False)
-        return [vals[s] for s in self.output_slots]
+        out = [vals[s] for s in self.output_slots]
+        return out if raw else self.to_sympy(out)
 
-    def value(self, theta):
-        """L(theta), exactly (theta: field elements, a mapping or a sequence; see :meth:`point`)."""
-        return self._value_in(self._theta(theta), FieldAlgebra(self.field))
+    def value(self, theta, raw: bool = False):
+        """L(theta), exactly (theta: field elements, a mapping, a sequence or a numpy
+        array; see :meth:`point`): a SymPy number, or a rational function of the
+        declared symbols; ``raw=True``: the field element (fast: what the kernel uses)."""
+        v = self._value_in(self._theta(theta), FieldAlgebra(self.field))
+        return v if raw else self.to_sympy(v)
 
     def _value_in(self, theta, alg):
         """L at theta, computed in the algebra ``alg``."""
@@ -517,9 +529,10 @@ class Loss:
             cols.append([g[1] for g in self._gradient_in(th, alg)])
         return cols
 
-    def gradient(self, theta) -> list:
-        """grad L(theta), exactly, in parameter order."""
-        return self._gradient_in(self._theta(theta), FieldAlgebra(self.field))
+    def gradient(self, theta, raw: bool = False) -> list:
+        """grad L(theta), exactly, in parameter order: SymPy numbers (``raw=True``: field elements)."""
+        g = self._gradient_in(self._theta(theta), FieldAlgebra(self.field))
+        return g if raw else self.to_sympy(g)
 
     def mp_value(self, theta_mp):
         """High-precision value at mpmath coordinates (not rigorous)."""
@@ -589,11 +602,16 @@ class Loss:
             out.append(coeffs)
         return out
 
-    def hessian(self, theta) -> DomainMatrix:
+    def hessian(self, theta, raw: bool = False):
         """The exact Hessian: 2s (J^T J + sum_r R_r Hess F_r), from the
         network's structure (sparse forward tangents, then forward-over-
-        reverse with the residual as a fixed seed)."""
-        theta = self._theta(theta)
+        reverse with the residual as a fixed seed); rows and columns in
+        parameter order. A ``sympy.Matrix`` (``raw=True``: a ``DomainMatrix``
+        over the loss's field, fast: what the kernel uses)."""
+        H = self._hessian(self._theta(theta))
+        return H if raw else H.to_Matrix()
+
+    def _hessian(self, theta) -> DomainMatrix:
         F, P = self.field, len(self.params)
         from .network import check_hessian_size
         check_hessian_size(P)                           # before any P x P allocation

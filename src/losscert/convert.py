@@ -4,7 +4,8 @@ The kernel computes in exact fields: values come back as field elements
 (``flint.fmpq`` or SymPy's ``PythonMPQ`` over the rationals, ``ANP`` over an
 algebraic field) and Hessians as ``DomainMatrix``. :func:`to_sympy` turns any
 of them, and lists or dicts of them, into SymPy ``Rational`` numbers,
-algebraic expressions and ``Matrix`` objects:
+algebraic expressions and ``Matrix`` objects (an Arb ball from the interval evaluators
+becomes the exact ``Interval`` it holds):
 
 >>> from losscert import compile_loss, dense, to_sympy
 >>> loss = compile_loss(dense([1, 1, 1]), X=[["sqrt(2)", 1]], Y=[[1, 0]])
@@ -76,7 +77,7 @@ def to_sympy(x, field=None):
             field = field.field
         if isinstance(field, Field):
             field = field.domain
-    if isinstance(x, sympy.Basic):
+    if isinstance(x, (sympy.Basic, sympy.MatrixBase)):
         return x
     if isinstance(x, DomainMatrix):
         return x.to_Matrix()
@@ -84,6 +85,8 @@ def to_sympy(x, field=None):
         return {k: to_sympy(v, field) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [to_sympy(v, field) for v in x]
+    if type(x).__module__.startswith("mpmath") and type(x).__name__ == "matrix":
+        return sympy.Matrix(x.rows, x.cols, [sympy.Float(v) for v in x])
     if type(x).__module__.startswith("numpy"):
         if getattr(x, "ndim", 0):
             return sympy.Matrix(to_sympy(x.tolist() if x.dtype.kind in "iuO" else _numpy_nested(x), field))
@@ -95,15 +98,30 @@ def to_sympy(x, field=None):
     if isinstance(x, (int, float, str)) or type(x).__name__ == "Decimal":
         from .numbers import parse_number
         return parse_number(x)
+    if type(x).__name__ in ("FracElement", "PolyElement"):        # over the declared symbols
+        return x.as_expr()
     if type(x).__name__ == "ANP":
         domain = field if field is not None and getattr(field, "is_AlgebraicField", False) else _field_of(x)
         return domain.to_sympy(x)
     if type(x).__name__ in ("mpf",):
         return sympy.Float(x)
+    if type(x).__name__ == "arb":                                   # an Arb ball: the exact interval it holds
+        return sympy.Interval(*(_exact_arf(e) for e in (x.lower(), x.upper())))
     try:
         return (field if field is not None else QQ).to_sympy(QQ.convert(x) if field is None else field.convert(x))
     except Exception:       # noqa: BLE001 - anything SymPy cannot read is named below
         raise TypeError(f"to_sympy: cannot convert {type(x).__name__} {x!r}") from None
+
+
+def _exact_arf(point) -> sympy.Rational:
+    """An exact Arb point (radius 0) as a SymPy Rational.
+
+    >>> import flint
+    >>> _exact_arf(flint.arb(3) / 4)
+    3/4
+    """
+    man, exp = point.mid().man_exp()
+    return sympy.Integer(int(man)) * sympy.Integer(2) ** int(exp)
 
 
 # -- inputs ---------------------------------------------------------------------
@@ -197,6 +215,32 @@ def vector(x, what: str = "point"):
     return _array(x, 1, what)
 
 
+def parameter_name(key):
+    """A parameter name as edges are written: ``"h2 ->y"`` is ``"h2 -> y"`` (other keys unchanged).
+
+    >>> parameter_name("h2 ->y"), parameter_name("  b:h1"), parameter_name("k1")
+    ('h2 -> y', 'b:h1', 'k1')
+    """
+    if not isinstance(key, str):
+        return key
+    if key.count("->") == 1:
+        a, b = (part.strip() for part in key.split("->"))
+        return f"{a} -> {b}" if a and b else key
+    return key.strip()
+
+
+def normalised_keys(values: Mapping, what: str = "point") -> dict:
+    """``values`` with its keys written as :func:`parameter_name` writes them
+    (ValueError when two keys name the same parameter)."""
+    out: dict = {}
+    for k, v in values.items():
+        name = parameter_name(k)
+        if name in out:
+            raise ValueError(f"{what}: {k!r} names the parameter {name!r} a second time")
+        out[name] = v
+    return out
+
+
 def in_order(x, params, what: str = "point") -> list:
     """``x`` (as :func:`vector` takes it) as a list in the order of ``params``:
     a mapping must name every parameter and nothing else, a sequence must have
@@ -207,6 +251,7 @@ def in_order(x, params, what: str = "point") -> list:
     """
     values = vector(x, what)
     if isinstance(values, dict):
+        values = normalised_keys(values, what)
         unknown = sorted(set(values) - set(params), key=str)
         if unknown:
             raise ValueError(f"{what}: {unknown[0]!r} is not a parameter (parameters: {', '.join(params)})")

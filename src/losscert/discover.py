@@ -60,6 +60,7 @@ class Minimum:
     spurious: str = "not tried"      # the kernel's not_global verdict against the best point found
     claim_file: str | None = None
     loss_enclosure: str = ""         # the kernel's Arb enclosure of L at the certified minimum (interval routes)
+    converged: bool = True           # False: the runs of this cluster stopped before the gradient vanished
 
 
 @dataclass
@@ -160,39 +161,99 @@ def search(loss: Loss, runs: int = 100, seed: int = 0, lr: float = 0.01, max_ite
     finite = np.isfinite(losses)
     points[finite] = np.array([descent.polish(f, p) for p in points[finite]]).reshape(-1, points.shape[1])
     losses[finite] = f.value(points[finite])
-    if status is None:
-        _, G = f.value_and_gradient(points)
-        status = ["converged" if np.linalg.norm(g) < max(tol, 1e-6) else "max_iter" for g in G]
+    _, G = f.value_and_gradient(points)     # judged after polishing: a run stopped early may end at a minimum
+    status = ["diverged" if status is not None and s == "diverged" else
+              "converged" if np.linalg.norm(g) < max(tol, 1e-6) else "max_iter" for s, g in
+              zip(status or [None] * len(G), G)]
     counts = {k: status.count(k) for k in ("converged", "max_iter", "diverged")}
     result = SearchResult(runs, method, counts)
-    for c in descent.cluster(f, points, losses):
-        rep = points[c.representative]
-        L, G = f.value_and_gradient(rep[None])
-        result.minima.append(Minimum(float(L[0]), len(c.members), rep.tolist(), float(np.linalg.norm(G[0]))))
+    done = np.array([s == "converged" for s in status])
+    for converged in (True, False):         # end points of runs that did not converge are no minima candidates
+        part = np.flatnonzero(done == converged)
+        for c in descent.cluster(f, points[part], losses[part]):
+            rep = points[part][c.representative]
+            L, G = f.value_and_gradient(rep[None])
+            result.minima.append(Minimum(float(L[0]), len(c.members), rep.tolist(), float(np.linalg.norm(G[0])),
+                                         converged=converged))
+    for m in result.minima:
+        if not m.converged:
+            m.reason = "the runs stopped before the gradient vanished (max_iter): not a minimum candidate"
     if certify:
-        _certify(loss, result.minima, digits, progress)
+        _certify(loss, [m for m in result.minima if m.converged], digits, progress)
     result.seconds = time.time() - t0
     return result
 
 
 def _exact_candidate(loss: Loss, theta) -> list | None:
-    """A rescaled, rationalised copy of theta that is exactly critical (or
-    sits on a kink of a piecewise-linear activation: the kernel decides), if any."""
+    """A rescaled, rationalised copy of theta (or one with its output layer fitted
+    exactly, :func:`_output_layer_fit`) close to theta that has zero loss, is exactly
+    critical, or sits on a kink of a piecewise-linear activation (the kernel decides), if any."""
     gauged = descent.gauge(loss, np.array(theta))
+    tries = [(lambda: _output_layer_fit(loss, descent.rationalise(gauged, 10 ** 12)), gauged)]
     for den in DENOMINATORS:
         for cand in (gauged, np.array(theta)):
             q = descent.rationalise(cand, den)
-            if max(abs(float(a) - b) for a, b in zip(q, cand)) > 1e-7 * (1 + np.abs(cand).max()):
-                continue                # not this end point: a rounding far away proves nothing about it
-            try:
-                pt = loss.point([_text(x) for x in q])
-                if not any(loss.gradient(pt)):
-                    return pt
-            except NonSmooth:
-                return pt
-            except Exception:       # noqa: BLE001 - a candidate the exact evaluator cannot take is just skipped
+            if _close(q, cand):         # else not this end point: a rounding far away proves nothing about it
+                tries.append(((lambda q=q: loss.point([_text(x) for x in q])), cand))
+    for make, cand in tries:
+        try:
+            pt = make()
+            if pt is None or not _close(loss.to_mp(pt), cand):
                 continue
+        except Exception:       # noqa: BLE001 - a candidate the exact evaluator cannot take is just skipped
+            continue
+        try:
+            if not loss.value(pt, raw=True) or not any(loss.gradient(pt, raw=True)):
+                return pt
+        except NonSmooth:       # on a kink of a piecewise-linear activation: the kernel decides there
+            return pt
+        except Exception:       # noqa: BLE001
+            continue
     return None
+
+
+def _close(q, cand) -> bool:
+    """Whether the point q is within 1e-7 (relative to theta's size) of the float point cand."""
+    return max(abs(float(a) - b) for a, b in zip(q, cand)) <= 1e-7 * (1 + np.abs(cand).max())
+
+
+def _output_layer_fit(loss: Loss, q: list) -> list | None:
+    """The point ``q`` (fractions) with the free weights into the output nodes (and
+    their biases) replaced by the exact least-squares fit of Y on the rest that is
+    nearest to q's (a dead neuron's weight stays): the output is linear in them,
+    so P_out + 1 exact evaluations give the design matrix.
+    None when the output layer has tied or no free parameters, or at a kink."""
+    import sympy
+    net = loss.network
+    outs = set(net.outputs)
+    free = [i for i, p in enumerate(loss.params)
+            if (p.startswith("b:") and p[2:] in outs)
+            or any(v in outs for _, v in net.param_edges(p)) and len(net.param_edges(p)) == 1]
+    if not free or len(free) > 200:
+        return None
+    try:
+        base = loss.point([_text(x) for x in q])
+        F = loss.field
+
+        def outputs(values):
+            pt = list(base)
+            for i, v in zip(free, values):
+                pt[i] = v
+            return [F.to_sympy(x) for row in loss.outputs(pt, raw=True) for x in row]
+        zero = outputs([F.zero] * len(free))
+        columns = [[a - b for a, b in zip(outputs([F.one if j == k else F.zero for j in range(len(free))]), zero)]
+                   for k in range(len(free))]
+        A = sympy.Matrix(columns).T
+        w0 = sympy.Matrix([F.to_sympy(base[i]) for i in free])
+        r = sympy.Matrix([y - z for y, z in zip((F.to_sympy(y) for row in loss.Y for y in row), zero)]) - A * w0
+        G = A.T * A                     # the least-squares step nearest to the current weights
+        w = w0 + (G.LUsolve(A.T * r) if G.det() != 0 else A.pinv() * r)
+        pt = list(base)
+        for i, v in zip(free, w):
+            pt[i] = F(sympy.nsimplify(v))
+        return pt
+    except (NonSmooth, ArithmeticError, ValueError, TypeError):
+        return None
 
 
 def _text(q: Fraction) -> str:
@@ -265,15 +326,41 @@ def _evidence(evidence, key):
 # -- output ------------------------------------------------------------------
 
 def table(result: SearchResult) -> str:
-    """The minima found, one line each."""
+    """The minima found, one line each with the kernel's reason under it (exact
+    fractions longer than 20 digits shown as decimals); the end points of runs
+    that did not converge listed apart."""
     lines = [f"{result.runs} runs ({result.method}): " + ", ".join(f"{k} {v}" for k, v in result.statuses.items())
-             + f"; {len(result.minima)} distinct end points; {result.seconds:.1f} s",
-             f"{'#':>3} {'loss':>14} {'basin':>6} {'|grad|':>9}  {'local minimum':<13} {'route':<9} "
-             f"{'spurious':<12} claim file"]
-    for i, m in enumerate(result.minima, 1):
-        lines.append(f"{i:>3} {m.loss:>14.8g} {m.basin:>6} {m.gradient_norm:>9.1e}  {m.verdict:<13} "
-                     f"{m.route or '-':<9} {m.spurious:<12} {m.claim_file or '-'}")
+             + f"; {len(result.minima)} distinct end points; {result.seconds:.1f} s"]
+    head = (f"{'#':>3} {'loss':>14} {'basin':>6} {'|grad|':>9}  {'local minimum':<13} {'route':<9} "
+            f"{'spurious':<12} claim file")
+    for converged in (True, False):
+        rows = [(i, m) for i, m in enumerate(result.minima, 1) if m.converged == converged]
+        if not rows:
+            continue
+        lines.append(head if converged else "not converged (stopped at max_iter; not minima candidates):")
+        for i, m in rows:
+            lines.append(f"{i:>3} {m.loss:>14.8g} {m.basin:>6} {m.gradient_norm:>9.1e}  {m.verdict:<13} "
+                         f"{m.route or '-':<9} {m.spurious:<12} {m.claim_file or '-'}")
+            if m.reason:
+                lines.append(f"      {decimals(m.reason)}")
     return "\n".join(lines)
+
+
+def decimals(text: str, digits: int = 20) -> str:
+    """``text`` with each exact fraction or integer of more than ``digits`` digits written as a decimal.
+
+    >>> decimals("L(better) = 1/3 < L(point) = 12345678901234567890123/100000000000000000000000")
+    'L(better) = 1/3 < L(point) = ~0.123456789'
+    """
+    import re
+    from fractions import Fraction
+
+    def short(m):
+        if len(m.group(0)) <= digits:
+            return m.group(0)
+        x = float(Fraction(int(m.group(1)), int(m.group(2) or 1)))
+        return f"~{x:.10g}"
+    return re.sub(r"(?<![\w.])(-?\d+)(?:/(\d+))?(?![\w.])", short, text)
 
 
 def write_claim_files(loss: Loss, result: SearchResult, directory, stem: str = "minimum") -> list[str]:

@@ -63,3 +63,14 @@ def latex_name(param: str) -> str:
     if param.startswith("b:"):
         return f"b_{{{_latex_node(param[2:])}}}"
     return _latex_node(param)
+
+
+def did_you_mean(word, options) -> str:
+    """A hint for a misspelt key: ``" (did you mean 'x'?)"``, or ``""`` when nothing is close.
+
+    >>> did_you_mean("edgse", ["inputs", "edges", "outputs"]), did_you_mean("zzz", ["edges"])
+    (" (did you mean 'edges'?)", '')
+    """
+    import difflib
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

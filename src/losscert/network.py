@@ -22,6 +22,7 @@ listed in ``network.dangling``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +31,7 @@ import networkx as nx
 import sympy
 
 from .activations import Activation, ActivationError, activation
+from .names import did_you_mean
 from .numbers import NumberError, parse_number
 
 
@@ -59,6 +61,15 @@ def check_hessian_size(n_params: int, what: str = "the Hessian", limit: int = MA
     if n_params > limit:
         raise SizeError(f"{what} of {n_params} parameters is too large (limit {limit} parameters for "
                         f"{'Hessian-based rules' if limit == MAX_HESSIAN_PARAMETERS else 'the interval route'})")
+
+
+def natural_key(name) -> tuple:
+    """A sort key that orders the numbers inside names by value: h2 before h10.
+
+    >>> sorted(["h10", "h2", "b"], key=natural_key)
+    ['b', 'h2', 'h10']
+    """
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", str(name)) if p)
 
 
 def edge_name(src: str, dst: str) -> str:
@@ -91,8 +102,8 @@ class Network:
 
     def __init__(self, graph: nx.DiGraph, inputs, outputs, default_activation="linear"):
         _check_graph_type(graph)
-        self.inputs = tuple(inputs)
-        self.outputs = tuple(outputs)
+        self.inputs = _node_list(inputs, "inputs")
+        self.outputs = _node_list(outputs, "outputs")
         g = nx.DiGraph()
         g.add_nodes_from(graph.nodes(data=True))
         g.add_edges_from(graph.edges(data=True))
@@ -183,9 +194,22 @@ class Network:
         return tuple(n for n in self.topological_order if n not in io)
 
     @cached_property
+    def declared(self) -> bool:
+        """Whether every edge carries an ``order`` attribute (claim files and the
+        builders set it): then edges keep that declared order."""
+        return all(o is not None for *_, o in self.graph.edges(data="order"))
+
+    @cached_property
     def topological_order(self) -> tuple[str, ...]:
-        order = {n: i for i, n in enumerate(self.graph.nodes)}
-        return tuple(nx.lexicographical_topological_sort(self.graph, key=order.__getitem__))
+        """Nodes in a topological order: ties broken by insertion order when the
+        edges are declared (:attr:`declared`), else canonically (inputs in their
+        given order, then node names in natural order: h2 before h10)."""
+        if self.declared:
+            order = {n: i for i, n in enumerate(self.graph.nodes)}
+            return tuple(nx.lexicographical_topological_sort(self.graph, key=order.__getitem__))
+        inputs = {n: i for i, n in enumerate(self.inputs)}
+        return tuple(nx.lexicographical_topological_sort(
+            self.graph, key=lambda n: (0, ((0, inputs[n]),)) if n in inputs else (1, natural_key(n))))
 
     def activation(self, node) -> Activation | None:
         return self.graph.nodes[node]["activation"]
@@ -202,15 +226,24 @@ class Network:
     @cached_property
     def edges(self) -> tuple[tuple[str, str], ...]:
         """Edges in declaration order (the ``order`` edge attribute when every
-        edge has one, as claim files and builders set it), else graph order."""
-        es = list(self.graph.edges(data="order"))
-        if all(o is not None for *_, o in es):
-            es.sort(key=lambda e: e[2])
-        return tuple((u, v) for u, v, _ in es)
+        edge has one, as claim files and builders set it), else in the canonical
+        order: by destination, then source, in :attr:`topological_order` (so the
+        order in which edges were added to a graph does not matter)."""
+        if self.declared:
+            return tuple((u, v) for u, v, _ in sorted(self.graph.edges(data="order"), key=lambda e: e[2]))
+        rank = {n: i for i, n in enumerate(self.topological_order)}
+        return tuple(sorted(self.graph.edges, key=lambda e: (rank[e[1]], rank[e[0]])))
 
     @cached_property
     def parameters(self) -> tuple[str, ...]:
-        """Parameter names: edges (and tie keys) in edge order, then biases."""
+        """Parameter names, the order of points (as sequences), gradients and
+        Hessians: edges (and tie keys, at their first edge) in :attr:`edges`
+        order, then biases in :attr:`topological_order`.
+
+        >>> g1, g2 = nx.DiGraph([("h", "y"), ("x2", "h"), ("x1", "h")]), nx.DiGraph([("x1", "h"), ("x2", "h"), ("h", "y")])
+        >>> Network(g1, ["x1", "x2"], ["y"]).parameters == Network(g2, ["x1", "x2"], ["y"]).parameters
+        True
+        """
         names: dict[str, None] = {}                 # insertion-ordered set: linear in the edges
         for u, v in self.edges:
             d = self.graph.edges[u, v]
@@ -337,7 +370,7 @@ class Network:
         allowed = {"inputs", "outputs", "activation", "edges", "biases", "activations", "fixed", "tied", "dangling"}
         extra = sorted(set(table) - allowed)
         if extra:
-            raise NetworkError(f"network.{extra[0]}: unknown key")
+            raise NetworkError(f"network.{extra[0]}: unknown key{did_you_mean(extra[0], allowed)}")
         for key in ("inputs", "outputs", "edges"):
             if key not in table:
                 raise NetworkError(f"network.{key}: missing")
@@ -416,6 +449,22 @@ class Network:
             for k in ("role", "order"):
                 d.pop(k, None)
         return cls(g, ins, outs)
+
+
+def _node_list(nodes, role: str) -> tuple:
+    """``inputs`` or ``outputs`` as a tuple of node names; a string is refused (it would be read letter by letter).
+
+    >>> _node_list("x1", "inputs")
+    Traceback (most recent call last):
+    ...
+    losscert.network.NetworkError: inputs: a list of node names is needed, not the string 'x1' (write ['x1'])
+    """
+    if isinstance(nodes, (str, bytes)):
+        raise NetworkError(f"{role}: a list of node names is needed, not the string {nodes!r} (write [{nodes!r}])")
+    try:
+        return tuple(nodes)
+    except TypeError:
+        raise NetworkError(f"{role}: a list of node names is needed, not {type(nodes).__name__}") from None
 
 
 def _check_graph_type(graph) -> None:

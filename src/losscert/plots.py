@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import mpmath
@@ -90,6 +91,11 @@ def _vector_text(v, params) -> list[float]:
     """Floats in parameter order from ``{parameter: number or exact text}``
     (absent parameters are 0, as in a Verdict's evidence) or a sequence."""
     if isinstance(v, dict):
+        from .convert import normalised_keys
+        try:
+            v = normalised_keys(v, "a direction")
+        except ValueError as exc:
+            raise PlotError(str(exc)) from None
         unknown = sorted(set(v) - set(params))
         if unknown:
             raise PlotError(f"{unknown[0]!r} is not a parameter (parameters: {', '.join(params)})")
@@ -362,6 +368,108 @@ def basin_histogram(minima, ax=None, *, title=None):
 
 
 # --------------------------------------------------------------------------
+# the certificate's own curve
+
+@dataclass
+class CertificateCurve:
+    """The curve a verdict's certificate is about, in float64: ``at(t)`` is the
+    point at t (a list in parameter order), drawn for t in ``t_range``;
+    ``expect`` says how L behaves on it when the certificate holds:
+    ``"constant"`` (a rescaling orbit, a mixing or dead-neuron line, a family of
+    critical points), ``"drops"`` (a descent curve: L(t) < L(0) for small t > 0),
+    ``"lower at 1"`` (the segment to a better point), ``"non-increasing"`` or
+    ``"not non-increasing"`` (a polynomial path on [a, b]), or ``""`` (a line
+    along a kernel or ascent direction: an illustration with no claim)."""
+    at: object
+    t_range: tuple
+    what: str
+    expect: str
+    marks: list = field(default_factory=list)
+
+    def values(self, loss: Loss, ts) -> list[float]:
+        """L (float64) at the curve's points for the parameters ``ts``."""
+        np = _numpy()
+        pts = [self.at(float(t)) for t in ts]
+        return list(_values(loss, [np.array([q[p] for q in pts]) for p in range(len(loss.params))], False))
+
+
+def _polynomial(th, coeffs):
+    """t -> theta + t c1 + t^2 c2 + ... (floats)."""
+    def at(t):
+        return [x + sum(c[p] * t ** (k + 1) for k, c in enumerate(coeffs)) for p, x in enumerate(th)]
+    return at
+
+
+def _constant_curve(loss: Loss, theta_exact, th, text: str):
+    """The map c -> point of the structural constant-loss curve described by ``text``
+    (re-derived from the network by :mod:`losscert.kernel.symmetry`), with its
+    parameter range: c = e^t for a rescaling (t = 0 is the point), c = t otherwise."""
+    import math
+    import types
+    from .kernel.symmetry import candidate_curves
+    curve = next((c for c in candidate_curves(loss, theta_exact) if c.describe() == text), None)
+    if curve is None:
+        return None
+    floats = types.SimpleNamespace(zero=0.0, one=1.0)
+    if curve.kind == "rescaling":
+        return (lambda t: curve.at(th, math.exp(t), floats)), (-1.0, 1.0)
+    return (lambda t: curve.at(th, t, floats)), (-1.0, 1.0)
+
+
+def certificate_curve(loss: Loss, theta, record: dict, evidence: dict) -> CertificateCurve | None:
+    """The curve of a verdict's certificate (see :class:`CertificateCurve`), or None.
+    ``theta``: the exact point (field elements); ``record``: the statement (its
+    ``better`` point or ``path``, if any); ``evidence``: the verdict's evidence."""
+    th = _point(loss, theta)
+    curve = _find(evidence, "d1")
+    if curve is not None:
+        dirs = [_vector_text(curve[f"d{k}"], loss.params) for k in range(1, 10) if f"d{k}" in curve]
+        marks, T = [], 1.0
+        if isinstance(curve.get("exact_example"), dict):
+            t = _float(curve["exact_example"]["t"])
+            marks, T = [(t, f"exact drop at t = {curve['exact_example']['t']}")], 2 * t
+        return CertificateCurve(_polynomial(th, dirs), (-T, T), "the descent curve", "drops", marks)
+    if "path" in record:
+        coeffs = [_vector_text(c, loss.params) for c in record["path"]]
+        a, b = (_float(record.get(k, d)) for k, d in (("a", 0), ("b", 1)))
+        verified = evidence.get("increasing_at") is None
+        at = _polynomial(coeffs[0], coeffs[1:])
+        return CertificateCurve(at, (a, b), "the path", "non-increasing" if verified else "not non-increasing")
+    if "better" in record and isinstance(record["better"], dict):
+        better = _vector_text(record["better"], loss.params)
+        return CertificateCurve(_polynomial(th, [[b - a for a, b in zip(th, better)]]), (-0.25, 1.25),
+                                "the segment to the better point", "lower at 1", [(1.0, "the better point")])
+    holder = _find(evidence, "constant_loss_curves")
+    for c in (holder or {}).get("constant_loss_curves", []):
+        found = _constant_curve(loss, theta, th, c.get("curve", ""))
+        if found is not None:
+            at, t_range = found
+            return CertificateCurve(at, t_range, "the curve " + c["curve"]
+                                    + (" (c = e^t)" if c["curve"].startswith("rescale") else " (c = t)"), "constant")
+    holder = _find(evidence, "critical_family")
+    if holder and isinstance(holder["critical_family"], dict) and holder["critical_family"].get("directions"):
+        v = _vector_text(holder["critical_family"]["directions"][0], loss.params)
+        return CertificateCurve(_polynomial(th, [v]), (-1.0, 1.0),
+                                "the family of critical points theta + s v1 (s = t)", "constant")
+    named = _evidence_directions(evidence)
+    if named:
+        label, direction = named[0]
+        return CertificateCurve(_polynomial(th, [_vector_text(direction, loss.params)]), (-1.0, 1.0),
+                                f"the line theta + t d, d = {label}", "")
+    return None
+
+
+def draw_certificate_curve(loss: Loss, drawn: CertificateCurve, ax=None, *, title=None, verdict=None,
+                           t_range=None):
+    """Plot L along ``drawn`` (a :class:`CertificateCurve`); the point drawn at t = 0
+    is the curve's point there."""
+    a, b = t_range or drawn.t_range
+    start = drawn.at(0.0 if a <= 0 <= b else a)
+    return loss_along_curve(loss, start, drawn.at, (a, b), ax, marks=drawn.marks,
+                            title=title or f"L along {drawn.what}", verdict=verdict)
+
+
+# --------------------------------------------------------------------------
 # what to draw for a claim
 
 def _find(evidence, key):
@@ -428,9 +536,10 @@ def _float_directions(loss: Loss, theta):
 
 
 def draw_claim(cf, index: int, ax=None, *, extent=None):
-    """Draw claim ``index`` (1-based) of a loaded claim file: the descent
-    curve of a refutation when the evidence has one; for a claim with a
-    ``better`` point the segment to it; else the 2-D slice along the first
+    """Draw claim ``index`` (1-based) of a loaded claim file: the loss along
+    the certificate's own curve when it has one (:func:`certificate_curve`: a
+    descent curve, the segment to a better point, a path, a rescaling orbit or
+    constant-loss line, a family of critical points); else the 2-D slice along the first
     two kernel / orbit / evidence directions (unit length, orthogonalised);
     else the loss along -grad; else the slice along the two flattest
     (float) Hessian eigenvectors. Returns (axes, one-line description)."""
@@ -445,24 +554,15 @@ def draw_claim(cf, index: int, ax=None, *, extent=None):
         return architecture(cf.network, ax), "the architecture (an 'effective' claim)"
     verdict = decide(cf, claim)
     loss, theta = cf.loss, cf.point
+    if "point" in claim.record and cf.context is not None:
+        loss, theta = cf.context.loss(claim.record), cf.context.point(claim.record)
     head = f"{cf.title or cf.path}\nclaim {index} ({claim.kind}): {verdict.status}"
-    curve = _find(verdict.evidence, "d1")
-    if curve is not None:
-        dirs = [curve[f"d{k}"] for k in range(1, 10) if f"d{k}" in curve]
-        marks, T = [], 1.0
-        if isinstance(curve.get("exact_example"), dict):
-            t = _float(curve["exact_example"]["t"])
-            marks, T = [(t, f"exact drop at t = {curve['exact_example']['t']}")], 2 * t
-        ax = loss_along_curve(loss, theta, dirs, (-T, T) if extent is None else (-extent, extent), ax,
-                              marks=marks, title=head, verdict=curve.get("why"))
-        return ax, f"the descent curve {curve.get('curve', '')}"
-    if "better" in claim.args:
-        better = _point(loss, claim.args["better"])
-        th = _point(loss, theta)
-        ax = loss_along_curve(loss, theta, [[b - a for a, b in zip(th, better)]], (-0.25, 1.25), ax,
-                              marks=[(1.0, "the better point")], title=head + " (segment to the better point)",
-                              verdict=verdict.reason)
-        return ax, "the loss along the segment from the point to the better point"
+    drawn = certificate_curve(loss, theta, claim.record, verdict.evidence)
+    if drawn is not None and drawn.expect:
+        r = None if extent is None else (-extent, extent)
+        ax = draw_certificate_curve(loss, drawn, ax, title=head + f"\nalong {drawn.what}", verdict=verdict.reason,
+                                    t_range=r)
+        return ax, f"the loss along {drawn.what}"
     named = [(label, _vector_text(d, loss.params)) for label, d in _evidence_directions(verdict.evidence)]
     basis = _orthonormal(named)
     what = "evidence directions"

@@ -24,11 +24,32 @@ from .workers import DEFAULT_MEMORY, SCHEMA, environment, shared, summary
 
 
 def discover(paths) -> list[Path]:
-    """The proof scripts named, and the *.py files (not starting with _) of directories named."""
+    """The proof scripts named, and the *.py files (not starting with _) of directories named
+    (a ``.toml`` file named is a claim file, see :func:`claim_files_in`)."""
     out = []
     for p in map(Path, paths):
-        out += sorted(x for x in p.glob("*.py") if not x.name.startswith("_")) if p.is_dir() else [p]
+        out += sorted(x for x in p.glob("*.py") if not x.name.startswith("_")) if p.is_dir() \
+            else [] if p.suffix == ".toml" else [p]
     return out
+
+
+def claim_files_in(paths) -> list[Path]:
+    """The claim files among ``paths``, by the rule of ``losscert check`` (:mod:`losscert.files`):
+    ``.toml`` files named, and the claim files of directories named."""
+    from .files import claim_files
+    named = [p for p in paths if not Path(p).is_dir()]
+    found = claim_files([p for p in paths if Path(p).is_dir()] + [p for p in named if Path(p).suffix == ".toml"])
+    return found.files
+
+
+def claim_file_result(path, header: dict, verdicts: list[dict], records=None) -> dict:
+    """A claim file's verdicts as a proof's result (one statement per claim), for output and reports."""
+    records = records or [{}] * len(verdicts)
+    out = [{"statement": f"claim {i}: {c['kind']}" + (f" ({c['caption']})" if c.get("caption") else ""),
+            "rule": c["kind"], "verdict": v["verdict"], "expect": c["expect"], "reason": v["reason"],
+            "evidence": v["evidence"], "note": c.get("note", ""), "record": r}
+           for i, (c, v, r) in enumerate(zip(header["claims"], verdicts, records), 1)]
+    return {"name": header.get("title") or str(path), "source": str(path), "file": str(path), "statements": out}
 
 
 def collect_streaming(paths, emit=None, progress=None) -> Iterator[dict]:
@@ -88,17 +109,17 @@ def run_cli(args) -> int:
     if getattr(args, "coverage", None):     # read from the scripts' COVERS literals: nothing is run
         from .coverage import main as coverage
         return coverage([str(args.paths[0]), "--out", args.coverage])
-    scripts = discover(args.paths)
-    if not scripts:
-        print(f"no proof scripts (*.py) found in {', '.join(args.paths)}", file=sys.stderr)
+    scripts, claim_paths = discover(args.paths), claim_files_in(args.paths)
+    if not scripts and not claim_paths:
+        print(f"no proof scripts (*.py) or claim files found in {', '.join(args.paths)}", file=sys.stderr)
         return 2
     worker = shared()
     worker.warm()                       # it imports the kernel while the scripts run
     results: list[dict] = []
     errors: list[str] = []
     quiet = args.json or args.errata
-    with Progress(len(scripts), "scripts") as progress:
-        for item in collect_streaming(scripts, args.emit, progress):
+    with Progress(len(scripts) + len(claim_paths), "files") as progress:
+        for item in collect_streaming(scripts, args.emit, progress) if scripts else ():
             if "error" in item:
                 errors.append(item["error"])
                 with progress.hidden():
@@ -118,6 +139,22 @@ def run_cli(args) -> int:
                     with progress.hidden():
                         _print_proof(res, getattr(args, "verbose", False), getattr(args, "quiet", False))
             progress.advance(Path(script["path"]).name)
+        for path in claim_paths:        # claim files named or found by the rule of losscert check: data, no code
+            t0 = time.perf_counter()
+            header, verdicts = worker.check_file(path, args.timeout)
+            if "error" in header:
+                errors.append(header["error"])
+                with progress.hidden():
+                    print(header["error"], file=sys.stderr)
+            else:
+                records = _records(path) if args.report else None
+                res = claim_file_result(path, header, verdicts, records)
+                res["seconds"] = round(time.perf_counter() - t0, 2)
+                results.append(res)
+                if not quiet:
+                    with progress.hidden():
+                        _print_proof(res, getattr(args, "verbose", False), getattr(args, "quiet", False))
+            progress.advance(Path(path).name)
     failed = bool(errors) or any(s["verdict"] != s["expect"] for r in results for s in r["statements"])
     if args.errata:
         from .coverage import errata_markdown
@@ -137,6 +174,15 @@ def run_cli(args) -> int:
         command = "losscert " + shlex.join(args.argv) if getattr(args, "argv", None) else None
         write_report(results, args.report, command)
     return 1 if failed else 0
+
+
+def _records(path) -> list[dict] | None:
+    """The claims of a claim file as statement records (for reports), read in this process."""
+    from .claims import ClaimFileError, load
+    try:
+        return [c.record for c in load(path).claims]
+    except ClaimFileError:
+        return None
 
 
 def _print_proof(r, verbose: bool = False, only_bad: bool = False):

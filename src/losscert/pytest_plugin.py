@@ -1,8 +1,10 @@
 """pytest plugin: every claim of a claim file, and every statement of a proof script, is a test item.
 
 Installed with losscert (the ``pytest11`` entry point ``losscert``), it
-collects files named ``*.losscert.toml``, or those matching the globs of the
-ini option ``losscert_claims``, and the proof scripts matching the globs of
+collects the claim files by the rule ``losscert check DIR`` uses
+(:mod:`losscert.files`: ``*.losscert.toml``, or ``*.toml`` with a ``[[claim]]``
+table), the files matching the globs of the ini option ``losscert_claims``,
+and the proof scripts matching the globs of
 ``losscert_proofs`` (none by default: a proof script runs Python code, so
 it is collected only when asked for), e.g. in ``pyproject.toml``::
 
@@ -49,7 +51,9 @@ def _matches(path: Path, globs) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if file_path.suffix == ".toml" and _matches(file_path, parent.config.getini("losscert_claims")):
+    from .files import is_claim_file
+    if file_path.suffix == ".toml" and (_matches(file_path, parent.config.getini("losscert_claims"))
+                                        or is_claim_file(file_path)):
         return ClaimFileCollector.from_parent(parent, path=file_path)
     if file_path.suffix == ".py" and _matches(file_path, parent.config.getini("losscert_proofs")):
         return ProofScriptCollector.from_parent(parent, path=file_path)

@@ -148,47 +148,39 @@ def pictures_available() -> bool:
 
 def picture_markdown(record: dict, evidence: dict, context) -> str:
     """An inline PNG (a Markdown image with a base64 ``data:`` address) of the loss along
-    the certificate's curve: a refutation's descent curve, the segment to a better point,
-    or the line along the first kernel / orbit / ascent direction of the evidence; ``""``
-    when the statement has no point or the evidence no direction. Drawn in float64 by
-    :mod:`losscert.plots`: an illustration, not part of the proof."""
+    the certificate's own curve (:func:`losscert.plots.certificate_curve`: a descent curve,
+    the segment to a better point, a path, a rescaling orbit, a family of critical points,
+    else a line along a kernel or ascent direction); ``""`` when there is nothing to draw,
+    a one-line "(no picture: ...)" when it cannot be drawn. Drawn in float64 by
+    :mod:`losscert.plots`: an illustration, not part of the proof; it never stops a report."""
     import base64
     import io
     from . import plots
-    if "point" not in record or "data" not in record or "unwritable" in record:
+    if "data" not in record or "unwritable" in record or not ("point" in record or "path" in record):
         return ""
+    if record.get("symbols"):
+        return "(no picture: a loss with declared symbols has no single graph)"
     try:
-        loss, theta = context.loss(record), context.point(record)
-        curve = plots._find(evidence, "d1")
-        if curve is not None:
-            dirs = [curve[f"d{k}"] for k in range(1, 10) if f"d{k}" in curve]
-            marks, T = [], 1.0
-            if isinstance(curve.get("exact_example"), dict):
-                t = plots._float(curve["exact_example"]["t"])
-                marks, T = [(t, f"exact drop at t = {curve['exact_example']['t']}")], 2 * t
-            ax, what = plots.loss_along_curve(loss, theta, dirs, (-T, T), marks=marks), "the descent curve"
-        elif "better" in record:
-            start, better = plots._point(loss, theta), plots._point(loss, context.point(record, "better"))
-            ax = plots.loss_along_curve(loss, theta, [[b - a for a, b in zip(start, better)]], (-0.25, 1.25),
-                                        marks=[(1.0, "the better point")])
-            what = "the segment to the better point"
-        else:
-            named = plots._evidence_directions(evidence)
-            if not named:
-                return ""
-            label, direction = named[0]
-            ax, what = plots.loss_along_curve(loss, theta, [direction]), f"the line theta + t d, d = {label}"
-    except (StatementError, plots.PlotError, ArithmeticError, ValueError, KeyError) as exc:
+        loss = context.loss(record)
+        theta = context.point(record) if "point" in record else None
+        drawn = plots.certificate_curve(loss, theta if theta is not None else loss.point(
+            [0] * len(loss.params)), record, evidence)
+        if drawn is None:
+            return ""
+        ax = plots.draw_certificate_curve(loss, drawn)
+        illustration = "" if drawn.expect else " (an illustration: the certificate has no curve)"
+        ax.set_title(f"the loss along {drawn.what}{illustration} (float64)", fontsize=9)
+        buffer = io.BytesIO()
+        ax.figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    except Exception as exc:        # noqa: BLE001 - a picture illustrates; whatever fails, the report goes on
         return f"(no picture: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
-    ax.set_title(f"the loss along {what} (float64 illustration)", fontsize=9)
-    buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-    return f"![the loss along {what}](data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()})"
+    return f"![the loss along {drawn.what}](data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()})"
 
 
 # -- the report -------------------------------------------------------------------------
 
-def report_markdown(results, command: str | None = None, pictures: bool | None = None) -> str:
+def report_markdown(results, command: str | None = None, pictures: bool | None = None,
+                    title: str = "losscert proof report") -> str:
     """The Markdown report of ``losscert prove`` results: self-contained (losscert
     version, the command, every loss's network and data, each statement's point,
     verdict, labelled Hessian and certificate), with pictures when the ``plot``
@@ -196,7 +188,7 @@ def report_markdown(results, command: str | None = None, pictures: bool | None =
     pictures = pictures_available() if pictures is None else pictures
     statements = [s for r in results for s in r["statements"]]
     bad = sum(s["verdict"] != s["expect"] for s in statements)
-    lines = ["# losscert proof report", "",
+    lines = [f"# {title}", "",
              f"- losscert {__version__} (Python {platform.python_version()}, SymPy {sympy.__version__})",
              f"- command: `{command}`" if command else "- command: (not recorded)",
              f"- {len(results)} proofs, {len(statements)} statements, {len(statements) - bad} as expected, {bad} not",
@@ -234,7 +226,25 @@ def report_markdown(results, command: str | None = None, pictures: bool | None =
     return "\n".join(lines)
 
 
-def write_report(results, path, command: str | None = None) -> None:
-    """Write :func:`report_markdown` to ``path``."""
-    with open(path, "w") as fh:
-        fh.write(report_markdown(results, command))
+def write_report(results, path, command: str | None = None, title: str = "losscert proof report") -> None:
+    """Write :func:`report_markdown` to ``path``: to a temporary file beside it, then
+    renamed, so that ``path`` is never half-written (an old report stays until the new one is whole)."""
+    write_whole(path, report_markdown(results, command, title=title))
+
+
+def write_whole(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename."""
+    import os
+    import tempfile
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".losscert-", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)                # mkstemp's 0600 would hide the report from others
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -27,9 +27,11 @@ from typing import Callable
 from . import kernel
 from .activations import ActivationError, activation
 from .compiler import CompileError, PointError, compile_loss
+from .convert import normalised_keys
 from .expressions import ExpressionError, parse_expression, parse_matrix, parse_term
 from .fields import FieldError
 from .kernel import algebra, assumptions, gauge, landscape, paths, vandermonde
+from .names import did_you_mean
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
 from .proposers import newton
@@ -151,9 +153,14 @@ def point_numbers(table, network: Network, where: str, parameters=None) -> dict:
     if not isinstance(table, dict):
         raise StatementError(f"{where}: must be a table")
     out = {}
+    try:
+        table = normalised_keys(table, where)        # "h2 ->y" names the edge "h2 -> y", as in network.edges
+    except ValueError as exc:
+        raise StatementError(str(exc)) from None
     for name, value in table.items():
         if name not in network.param_index:
-            raise StatementError(f"{where}.{name!r}: not a parameter of the network "
+            raise StatementError(f"{where}.{name!r}: not a parameter of the network"
+                                 f"{did_you_mean(name, network.parameters)} "
                                  f"(parameters: {', '.join(network.parameters)})")
         if parameters is not None:
             try:
@@ -228,7 +235,7 @@ class Context:
             raise StatementError("data: a table with X and Y is needed")
         extra = sorted(set(data) - {"X", "Y"})
         if extra:
-            raise StatementError(f"data.{extra[0]}: unknown key")
+            raise StatementError(f"data.{extra[0]}: unknown key{did_you_mean(extra[0], ['X', 'Y'])}")
         try:
             return compile_loss(self.network(record), data["X"], data["Y"], scale=record.get("scale", "1/2"),
                                 extra_numbers=numbers, symbols=record.get("symbols"))
@@ -473,7 +480,7 @@ def validate(record) -> Kind:
         allowed.add("scale")
     unknown = sorted(set(record) - allowed)
     if unknown:
-        raise StatementError(f"{unknown[0]}: unknown key for kind {kind.name}")
+        raise StatementError(f"{unknown[0]}: unknown key for kind {kind.name}{did_you_mean(unknown[0], allowed)}")
     for key in (*kind.required, *(k for k in kind.uses if k != "scale")):
         if key not in record:
             raise StatementError(f"{key}: missing (kind {kind.name} needs it)")
@@ -502,6 +509,38 @@ def decide(record, context: Context | None = None) -> kernel.Verdict:
     except StatementError as exc:
         return kernel.Verdict(kernel.INCONCLUSIVE, f"the statement cannot be read: {exc}")
     return kernel.guarded(rule, *args)
+
+
+def parameters_of(record, context: Context) -> list | None:
+    """The parameter order of the record's loss (of its points, gradients and Hessians), if it has one."""
+    kind = KINDS.get(record.get("kind")) if isinstance(record, dict) else None
+    if kind is None or "data" not in kind.uses or "unwritable" in record:
+        return None
+    try:
+        return list(context.loss(record).params)
+    except (StatementError, NumberError, ExpressionError, NetworkError, ActivationError, CompileError, FieldError,
+            KeyError, TypeError):
+        return None
+
+
+def label_hessians(evidence, params: list) -> None:
+    """Add ``hessian_parameters`` (the parameter order of its rows and columns)
+    beside every P x P ``hessian`` in the (nested) evidence.
+
+    >>> ev = {"hessian": [["1", "0"], ["0", "1"]], "local_minimum": {"hessian": [["2"]]}}
+    >>> label_hessians(ev, ["a", "b"]); ev["hessian_parameters"], "hessian_parameters" in ev["local_minimum"]
+    (['a', 'b'], False)
+    """
+    if isinstance(evidence, dict):
+        H = evidence.get("hessian")
+        if isinstance(H, list) and len(H) == len(params) and all(isinstance(r, list) and len(r) == len(params)
+                                                                 for r in H):
+            evidence.setdefault("hessian_parameters", params)
+        for v in list(evidence.values()):
+            label_hessians(v, params)
+    elif isinstance(evidence, list):
+        for v in evidence:
+            label_hessians(v, params)
 
 
 def describe(record) -> str:

@@ -7,11 +7,16 @@ import json
 
 def evidence_text(evidence, indent: str = "    ", width: int = 160) -> str:
     """A verdict's evidence (the certificate: directions, Taylor coefficients,
-    kernel bases, orbit tangents, intervals) as indented lines, for ``-v``.
+    kernel bases, orbit tangents, intervals) as indented lines, for ``-v``;
+    nothing is cut. A Hessian with its ``hessian_parameters`` is a labelled table.
 
     >>> print(evidence_text({"direction": {"x -> h": "1"}, "taylor_coefficients_of_L": ["0", "0", "-1"]}, ""))
     direction: {"x -> h": "1"}
     taylor_coefficients_of_L: ["0", "0", "-1"]
+    >>> print(evidence_text({"hessian": [["2", "1"], ["1", "1"]], "hessian_parameters": ["a", "h -> y"]}, ""))
+    hessian (rows and columns in the order a, h -> y):
+           a: ["2", "1"]
+      h -> y: ["1", "1"]
     """
     lines = []
 
@@ -20,17 +25,26 @@ def evidence_text(evidence, indent: str = "    ", width: int = 160) -> str:
         long = len(json.dumps(value)) > width
         if isinstance(value, dict) and long:
             lines.append(f"{pad}{key}:")
-            for k, v in value.items():
-                walk(v, k, depth + 1)
+            walk_dict(value, depth + 1)
         elif isinstance(value, list) and long and depth < 3:
             lines.append(f"{pad}{key}:")
             for i, v in enumerate(value, 1):
                 walk(v, f"[{i}]", depth + 1)
         else:
-            text = json.dumps(value) if not isinstance(value, str) else value
-            lines.append(f"{pad}{key}: {text if len(text) <= width else text[:width] + ' ...'}")
-    for k, v in (evidence or {}).items():
-        walk(v, k, 0)
+            lines.append(f"{pad}{key}: {json.dumps(value) if not isinstance(value, str) else value}")
+
+    def walk_dict(d, depth):
+        for k, v in d.items():
+            names = d.get(f"{k}_parameters")
+            if k.endswith("_parameters") and k[:-len("_parameters")] in d:
+                continue                                # printed as the labels of its matrix
+            if isinstance(names, list) and names and isinstance(v, list) and len(v) == len(names):
+                pad = indent + "  " * depth
+                lines.append(f"{pad}{k} (rows and columns in the order {', '.join(names)}):")
+                lines.extend(f"{pad}  {n:>{max(map(len, names))}}: {json.dumps(r)}" for n, r in zip(names, v))
+            else:
+                walk(v, k, depth)
+    walk_dict(evidence or {}, 0)
     return "\n".join(lines) if lines else indent + "(no evidence)"
 
 

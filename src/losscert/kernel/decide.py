@@ -99,7 +99,7 @@ class Analysis:
         self.hessian = None
         self.pivots = None
         try:
-            self.L0 = loss.value(theta)
+            self.L0 = loss.value(theta, raw=True)
         except NotExact as exc:
             self._rigorous(exc)
             if self.is_strict is None:
@@ -190,11 +190,11 @@ class Analysis:
         if self.is_min:             # L = 0: the residual, hence the gradient of the squared loss, vanishes
             self.critical = True
         else:
-            g = loss.gradient(theta)
+            g = loss.gradient(theta, raw=True)
             self.critical = not any(g)
             if not self.critical:
                 self.evidence["gradient"] = _named(loss, F, g)
-                self._not_min("not a critical point: the gradient is not zero",
+                self._not_min("not a critical point: the gradient is not zero" + rounded_hint(F, theta),
                               _descent(loss, theta, self.L0, [[-x for x in g]], 1, "-grad"))
                 return
         fact = factored_hessian(loss, theta)
@@ -608,7 +608,7 @@ def _per_point_cache(make, size: int):
 
 # The point's Hessian and its factorisation, computed once (hessian_psd and the analysis share it).
 factored_hessian, _clear_factored = _per_point_cache(
-    lambda loss, theta: FactoredHessian(loss.hessian(theta), loss.field), 16)
+    lambda loss, theta: FactoredHessian(loss.hessian(theta, raw=True), loss.field), 16)
 factored_hessian.__doc__ = "The Hessian at theta and its factorisation, computed once per point."
 
 
@@ -641,7 +641,7 @@ def critical_point(loss: Loss, theta) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
     try:
-        g = loss.gradient(theta)
+        g = loss.gradient(theta, raw=True)
     except NotExact:
         formal = formal_gradient_zero(loss, theta)
         if formal is not None:
@@ -651,8 +651,39 @@ def critical_point(loss: Loss, theta) -> Verdict:
     except NonSmooth as exc:
         return Verdict(INCONCLUSIVE, f"the exact gradient is not available: {exc}")
     if any(g):
-        return Verdict(REFUTED, "a gradient entry is not zero", {"gradient": _named(loss, F, g)})
+        return Verdict(REFUTED, "a gradient entry is not zero" + rounded_hint(F, theta), {"gradient": _named(loss, F, g)})
     return Verdict(VERIFIED, "the exact gradient is zero", {"gradient": "0 (all entries exactly)"})
+
+
+ROUNDED_HINT = ("; the point looks rounded (a float, e.g. from gradient descent, is almost never exactly critical): "
+                "to prove a minimum next to it, claim local_minimum_near (a strict minimum within a radius, Arb "
+                "intervals) or, when neurons can be rescaled, local_minimum_near_modulo_rescaling (on the gauge slice "
+                "that fixes one weight per neuron)")
+
+
+def rounded_hint(F, theta) -> str:
+    """:data:`ROUNDED_HINT` when some coordinate of theta is a decimal or binary
+    fraction with a denominator of at least 10^6 (what floats become), else ``""``.
+
+    >>> from losscert.fields import Field
+    >>> F = Field.for_numbers([])
+    >>> rounded_hint(F, [F(sympy.Rational(1)), F(sympy.Rational(12345671, 10 ** 7))])[:26]
+    '; the point looks rounded '
+    >>> rounded_hint(F, [F(sympy.Rational(1, 3)), F(sympy.Rational(3, 4))])
+    ''
+    """
+    if not F.is_rational:
+        return ""
+    for t in theta:
+        d = int(F.rational(t).q)
+        big = d >= 10 ** 6
+        while d % 2 == 0:
+            d //= 2
+        while d % 5 == 0:
+            d //= 5
+        if big and d == 1:
+            return ROUNDED_HINT
+    return ""
 
 
 @loss_rule
@@ -662,7 +693,7 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
     theta = loss.point(theta)
     F = loss.field
     try:
-        L = loss.value(theta)
+        L = loss.value(theta, raw=True)
     except NotExact:
         formal = formal_values_equal(loss, theta, value)
         if formal is not None:
@@ -796,7 +827,7 @@ def not_global(loss: Loss, theta, better) -> Verdict:
     theta, better = loss.point(theta), loss.point(better)
     F = loss.field
     try:
-        L0, L1 = loss.value(theta), loss.value(better)
+        L0, L1 = loss.value(theta, raw=True), loss.value(better, raw=True)
     except NotExact:
         same = formal_values_equal(loss, theta, better)
         if same:                        # equal as polynomials in the transcendental atoms: no enclosure can separate

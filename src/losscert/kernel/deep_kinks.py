@@ -44,7 +44,7 @@ inconclusive with the reason.
 >>> from losscert import compile_loss, dense
 >>> loss = compile_loss(dense([1, 1, 1, 1], activation="relu"), X=[[1]], Y=[[1]])
 >>> theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> h2_1": 0, "h2_1 -> y1": 1})
->>> ev = curve_descent(loss, theta, [loss.point([0, 1, 0])], loss.value(theta))
+>>> ev = curve_descent(loss, theta, [loss.point([0, 1, 0])], loss.value(theta, raw=True))
 >>> ev["kink_pattern_along_curve"], ev["taylor_coefficients_of_L"][:3]
 ({'h2_1 @ sample 1': '+'}, ['1/2', '-1', '1/2'])
 """
@@ -160,7 +160,7 @@ def curve_descent(loss: Loss, theta, curve: list, L0, order: int = CURVE_ORDER) 
     drop = _exact_drop(loss, theta, curve, L0)
     if drop is None:
         try:
-            loss.value([a + b / 2 for a, b in zip(theta, curve[0])])
+            loss.value([a + b / 2 for a, b in zip(theta, curve[0])], raw=True)
             return None                 # exact values, yet no confirmed drop: claim nothing
         except NotExact as exc:
             drop = f"none: the loss off theta is not exact ({exc}); the expansion is the proof"
@@ -366,7 +366,7 @@ def _decide(loss, theta, L0, kinks, flat, labels, decide_piece, out):
         shown = ", ".join(f"{lab}: {'+' if si > 0 else '-'}" for lab, si in zip(labels, s))
         piece = loss.with_slopes({**flat_pieces, **{(name, k): _jet_piece(jets2[1 if si > 0 else 0])
                                                     for (name, k, jets2), si in zip(kinks, s)}})
-        g = piece.gradient(theta)
+        g = piece.gradient(theta, raw=True)
         sosc, more, why_not = None, [], "its pre-activations' derivatives are not formed"
         if P <= 2 * MAX_JET_PARAMETERS:
             jets = _pre_jets(piece, theta, kinks, P <= MAX_JET_PARAMETERS)
@@ -376,7 +376,7 @@ def _decide(loss, theta, L0, kinks, flat, labels, decide_piece, out):
             for r, t in itertools.product(rows, orbit):
                 if linalg.dot(r, t, F):
                     raise AssertionError("kernel self-check failed: a rescaling orbit moves a kink")
-            sosc, more, why_not = _second_order_sufficient(F, g, piece.hessian(theta), rows, hessians, orbit)
+            sosc, more, why_not = _second_order_sufficient(F, g, piece.hessian(theta, raw=True), rows, hessians, orbit)
         if sosc:
             proven[s] = ("strict", "second-order sufficient condition on R_s = {s_j z_j >= 0}" + (
                 " within a slice transversal to the rescaling orbits" if orbit else "") + ": " + sosc)

@@ -23,7 +23,7 @@ def _exact_drop(loss, theta, curve_dirs, L0) -> dict | None:
             tp = tp * t
             pt = [a + tp * b for a, b in zip(pt, d)]
         try:
-            val = loss.value(pt)
+            val = loss.value(pt, raw=True)
         except NotExact:            # off the point, values may be transcendental
             return None
         if F.compare(val, L0) < 0:

@@ -84,6 +84,7 @@ def minimum_near_modulo_rescaling(loss: Loss, theta, radius, digits: int = rigor
         return Verdict(INCONCLUSIVE, "not a compiled losscert Loss")
     if loss.parameters is not None:
         return Verdict(INCONCLUSIVE, "not decided for losses with symbolic parameters")
+    theta = loss.point(theta)           # field elements, a mapping, a sequence or a numpy array
     radius = parse_number(radius) if isinstance(radius, str) else loss.field.to_sympy(loss.field(radius))
     sl = _slice(loss, theta)
     if isinstance(sl, str):
@@ -104,6 +105,7 @@ def spurious_minimum_near_modulo_rescaling(loss: Loss, theta, radius, better,
     lm = minimum_near_modulo_rescaling(loss, theta, radius, digits)
     if lm.status != VERIFIED:
         return lm
+    theta, better = loss.point(theta), loss.point(better)
     F = loss.field
     r = parse_number(radius) if isinstance(radius, str) else F.to_sympy(F(radius))
     with iv.precision(digits):

@@ -47,7 +47,7 @@ L(theta + t d) < L(theta) of the real loss at an explicit t = 2^-k.
 >>> from losscert import compile_loss, dense
 >>> loss = compile_loss(dense([1, 1, 1], activation="relu"), X=[[1, -1]], Y=[[1, 0]])
 >>> theta = loss.point({"x1 -> h1_1": 0, "h1_1 -> y1": 1})
->>> r = at_kink(loss, theta, loss.value(theta))
+>>> r = at_kink(loss, theta, loss.value(theta, raw=True))
 >>> r.is_min, r.evidence["kink_pattern"]
 (False, {'h1_1 @ sample 1': '+', 'h1_1 @ sample 2': '-'})
 """
@@ -383,7 +383,7 @@ def _decide(an: _Analysis, out: KinkResult):
     equal_rows = {}
     for s in patterns:
         piece = loss.with_slopes(an.slopes(s))
-        g = piece.gradient(theta)
+        g = piece.gradient(theta, raw=True)
         d, eq = an.first_order(s, g)
         if d is not None:
             if _refute(an, out, s, piece, d, 1, "first order: a direction of the piece's cone along which "
@@ -465,13 +465,13 @@ def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[in
     """A summary dict when d^T H_s d > 0 on the slice of the critical cone
     minus 0; "refuted" after recording a refutation; else the reason (str)."""
     F = an.F
-    g = piece.gradient(an.theta)
+    g = piece.gradient(an.theta, raw=True)
     ineq = an.rows(s, [i for i in range(len(an.kinks)) if i not in equal])
     H = None
     if orbit:               # first the whole critical cone: a negative direction there may mix in the orbits
         E = an.rows(s, equal) + [g]
         N, _ = linalg.nullspace(linalg.matrix(E, F), F)
-        H = piece.hessian(an.theta)
+        H = piece.hessian(an.theta, raw=True)
         _, _, v = linalg.psd_certificate(_restrict(H, N, F), F) if N else (None, None, None)
         if v is not None:
             for cand in _negative_in_cone(an, s, piece, E, ineq, _combine(N, v, F), H):
@@ -482,7 +482,7 @@ def _second_order(an: _Analysis, out: KinkResult, s, piece: Loss, equal: list[in
     N, _ = linalg.nullspace(linalg.matrix(E, F), F)
     if not N:
         return {"critical_cone": "{0}"}
-    H = H or piece.hessian(an.theta)
+    H = H or piece.hessian(an.theta, raw=True)
     Q = _restrict(H, N, F)
     kernel, _, v = linalg.psd_certificate(Q, F)
     label = f"sign pattern {an.pattern(s)}"
@@ -665,7 +665,7 @@ def _flat_segment(an: _Analysis, out: KinkResult, s, d, inert: set):
             any(F.sign(linalg.dot(r, d, F)) < 0 for r in an.rows(s)):
         raise AssertionError("kernel self-check failed: flat direction outside the inert cone")
     ts = [F(sympy.Rational(1, 2 ** k)) for k in (20, 21, 22)]
-    values = [an.loss.value([a + t * b for a, b in zip(an.theta, d)]) for t in ts]
+    values = [an.loss.value([a + t * b for a, b in zip(an.theta, d)], raw=True) for t in ts]
     if any(v != an.L0 for v in values):        # t not yet small enough for the other neurons: claim nothing
         return
     if out.is_strict is not False:
@@ -692,7 +692,7 @@ def _refute(an: _Analysis, out: KinkResult, s, piece: Loss, d, order: int, why: 
     drop = _exact_drop(an.loss, theta, [d], an.L0)
     if drop is None:
         try:
-            an.loss.value([a + b / 2 for a, b in zip(theta, d)])
+            an.loss.value([a + b / 2 for a, b in zip(theta, d)], raw=True)
             return False
         except NotExact as exc:
             drop = f"none: the loss off theta is not exact ({exc}); the expansion of the piece is the proof"

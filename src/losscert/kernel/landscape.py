@@ -244,7 +244,7 @@ class _Ring:
             self._pow.append(self._pow[-1] * self.D)
         return self._pow[k]
 
-    def value(self, e):
+    def element(self, e):
         """A SymPy rational function whose denominator divides D, as (num, 1) or (num, 0)."""
         num, den = self.fraction(e)
         if den.is_constant():
@@ -363,10 +363,10 @@ def _decide(pr: Problem) -> Verdict:
     if pr.P is not None and pr.generic and not _has_point(pr):
         raise _Undecided("no rational point of the region with every generic polynomial non-zero was found "
                          "(the region may be empty: a statement about it would say nothing)")
-    Xv = [[R.value(x) for x in row] for row in pr.X]
-    Yv = [[R.value(y) for y in row] for row in pr.Y]
-    start = [R.value(e) for e in pr.start]
-    segs = [[R.value(e) for e in seg] for seg in pr.segments]
+    Xv = [[R.element(x) for x in row] for row in pr.X]
+    Yv = [[R.element(y) for y in row] for row in pr.Y]
+    start = [R.element(e) for e in pr.start]
+    segs = [[R.element(e) for e in seg] for seg in pr.segments]
     gaps = []
     for j, seg in enumerate(segs):
         before = start if j == 0 else [_at(v, 1) for v in segs[j - 1]]
@@ -526,14 +526,14 @@ def _lower_bound(pr: Problem) -> dict:
     R = _Ring(names)
     alg = _Alg(R)
     R.set_denominator([R.fraction(x)[1] for M in [pr.X, *pr.orthogonal] for row in M for x in row])
-    Xv = [[R.value(x) for x in row] for row in pr.X]
+    Xv = [[R.element(x) for x in row] for row in pr.X]
     theta = [(g, 0) for g in R.ctx.gens()[:len(pr.params)]]
     F = _forward(pr, alg, Xv, theta)
     for i, A in enumerate(pr.orthogonal, 1):
         acc = alg.zero
         for frow, arow in zip(F, A):
             for f, a in zip(frow, arow):
-                acc = alg.add(acc, alg.mul(f, R.value(a)))
+                acc = alg.add(acc, alg.mul(f, R.element(a)))
         if not acc[0].is_zero():
             raise _Undecided(f"orthogonal[{i}]: <A, F(theta)> is not identically zero in the parameters "
                              f"({_short(R.sym(acc[0]))})")
@@ -622,7 +622,7 @@ def spurious_valley(loss, point, better) -> Verdict:
     'inconclusive'
     """
     theta, other = loss.point(point), loss.point(better)
-    low, high = loss.value(other), loss.value(theta)
+    low, high = loss.value(other, raw=True), loss.value(theta, raw=True)
     if not loss.field.compare(low, high) < 0:
         return Verdict(INCONCLUSIVE, f"L(better) = {loss.field.show(low)} is not below L(point) = "
                                      f"{loss.field.show(high)}: no valley is certified")

@@ -158,7 +158,7 @@ class _Problem:
         n = len(theta)
         if n > MAX_PARAMETERS:
             raise _Undecided(f"{n} parameters: symbolic minors are computed up to {MAX_PARAMETERS}")
-        H = loss.hessian(theta)
+        H = loss.hessian(theta, raw=True)
         kernel, pivots = linalg.nullspace(H, F)
         C, shown, undecided = [], [], []
         for i in range(n):
@@ -187,7 +187,7 @@ class _Negative(_Undecided):
 
 
 def _critical(pr: _Problem, theta) -> Verdict | None:
-    g = pr.loss.gradient(theta)
+    g = pr.loss.gradient(theta, raw=True)
     if any(g):
         return pr.refute("critical_point", theta, why="the gradient is not identically zero in Q(symbols)")
     return None
@@ -199,7 +199,7 @@ def _loss_value(pr: _Problem, theta, value) -> Verdict:
     if not pr.F.domain.of_type(value):
         value = pr.F(pr.P.number(value, "value"))
     theta = pr.inputs(theta, value=[value])
-    L = pr.loss.value(theta)
+    L = pr.loss.value(theta, raw=True)
     ev = pr.evidence(loss=pr.show(L), claimed=pr.show(value))
     if L == value:
         return Verdict(VERIFIED, f"L(point) = {pr.show(L)} identically in Q({', '.join(pr.P.names)}): for every "
@@ -239,13 +239,13 @@ def _minimum(pr: _Problem, theta, rule: str) -> Verdict:
     if refuted is not None:
         return refuted
     loss, F = pr.loss, pr.F
-    if not loss.value(theta) and rule == "local_minimum":
+    if not loss.value(theta, raw=True) and rule == "local_minimum":
         return Verdict(VERIFIED, "L(point) = 0 identically: the global minimum value of a squared loss",
                        pr.evidence(loss="0"))
     st, failed = _psd(pr, theta, rule)
     if failed is not None:
         return failed
-    ev = pr.evidence(loss=pr.show(loss.value(theta)), C=[loss.params[i] for i in st["C"]], minors=st["minors"])
+    ev = pr.evidence(loss=pr.show(loss.value(theta, raw=True)), C=[loss.params[i] for i in st["C"]], minors=st["minors"])
     m = len(theta) - st["rank"]
     if m == 0:
         return Verdict(VERIFIED, f"critical identically and H positive definite for every value where {pr.where} "
@@ -298,7 +298,7 @@ def _saddle(pr: _Problem, theta) -> Verdict:
     refuted = _critical(pr, theta)
     if refuted is not None:
         return refuted
-    H, F, n = pr.loss.hessian(theta), pr.F, len(theta)
+    H, F, n = pr.loss.hessian(theta, raw=True), pr.F, len(theta)
     found = {}
     for i in range(n):
         for j in range(i, n):
@@ -322,7 +322,7 @@ def _not_global(pr: _Problem, theta, better) -> Verdict:
     theta = pr.inputs(theta)
     better = pr.loss.point(better)
     pr.defined({"better": better})
-    L0, L1 = pr.loss.value(theta), pr.loss.value(better)
+    L0, L1 = pr.loss.value(theta, raw=True), pr.loss.value(better, raw=True)
     ev = pr.evidence(loss=pr.show(L0), loss_at_better=pr.show(L1))
     s, why = pr.P.sign(pr.sym(L0 - L1))
     pr.suspects += pr.P.between_roots(pr.sym(L0 - L1))
