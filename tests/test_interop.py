@@ -412,8 +412,6 @@ def test_from_torch_reads_a_sequential_without_importing_torch():
         from_torch(_Sequential(pruned, _fake("Softplus", beta=2)))
     with pytest.raises(InteropError, match="expected a torch.nn.Sequential"):
         from_torch(pruned)
-    if "torch" not in sys.modules:
-        assert "torch" not in sys.modules
 
 
 def test_no_optional_package_is_imported_by_losscert():
@@ -458,11 +456,12 @@ class TestWithTorch:
             y = m(x).double().numpy()
         X, Y = x.double().numpy().T, y.T + 0.5
         close(losscert_loss(net, point, X, Y), 0.125 * 7)
+        m.eval()
         try:
             torch.onnx.export(m, (x,), str(tmp_path / "m.onnx"), input_names=["x"], output_names=["y"])
         except Exception as exc:  # noqa: BLE001 - the exporter's own optional dependencies
             pytest.skip(f"torch.onnx.export: {exc}")
-        assert from_onnx(tmp_path / "m.onnx") == (net, point) or from_onnx(tmp_path / "m.onnx")[1] == point
+        assert from_onnx(tmp_path / "m.onnx")[1] == point
 
     def test_to_torch_round_trip(self):
         torch = self.torch

@@ -113,10 +113,7 @@ def _exact_array(arr, where: str, floats: str) -> list:
     import numpy as np
     arr = np.asarray(arr)
     if arr.dtype.kind == "f":
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            index = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise InteropError(f"{where}: entry {list(index)} is {arr[index]}, not a finite number")
+        _finite(arr, where)
         if floats not in FLOATS:
             raise InteropError(f"floats={floats!r}: expected one of {', '.join(FLOATS)}")
         read = lambda v: exact_float(v, floats)             # noqa: E731
@@ -127,6 +124,15 @@ def _exact_array(arr, where: str, floats: str) -> list:
     if arr.ndim == 1:
         return [read(v) for v in arr]
     return [[read(v) for v in row] for row in arr]
+
+
+def _finite(arr, where: str) -> None:
+    import numpy as np
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise InteropError(f"{where}: entry {list(index)} is {arr[index]}, not a finite number")
 
 
 # -- a chain of layers, and the network it makes -------------------------------------
@@ -358,9 +364,12 @@ class _OnnxChain:
             raise InteropError(f"{where}: data type {self.onnx.TensorProto.DataType.Name(t.data_type)} "
                                "(float16, float32, float64 or integers expected)")
         try:
-            return numpy_helper.to_array(t)
+            arr = numpy_helper.to_array(t)
         except Exception as exc:  # noqa: BLE001 - a corrupt tensor: one line naming it
             raise InteropError(f"{where}: unreadable ({type(exc).__name__}: {exc})") from None
+        _exact_array(arr.reshape(-1)[:0], where, self.floats)     # the dtype, before any entry is read
+        _finite(arr, where)
+        return arr
 
     # -- the walk --
     def walk(self) -> tuple[list, int]:
