@@ -482,3 +482,11 @@ class TestWithTorch:
         g.add_edge("h", "y1")
         with pytest.raises(InteropError, match="fixed at 2"):
             losscert.to_torch(losscert.Network(g, ["x1"], ["y1"]), [1])
+
+
+def test_safetensors_with_declared_layers(st_file):
+    net = losscert.masked([[[1, 0], [0, 1], [1, 0]], [[1, 1, 1]]], "relu", biases=True)
+    grid = layers_of(net)
+    swapped = [grid[0], [grid[1][1], grid[1][0], grid[1][2]], grid[2]]      # rows of 0.weight in another order
+    with pytest.raises(InteropError, match=r"tensor '0.weight'\[0, 0\] = 1/2, but the network has no edge 'x1 -> h1_2'"):
+        from_safetensors(st_file, net, ["0", ("2.weight", None)], layers=swapped)
