@@ -33,7 +33,9 @@ the default), edges with the fixed weight 0 (``zeros="fixed"``: the same
 function, the graph keeps the dense structure) or free parameters at 0
 (``zeros="free"``: the dense network). An input (output) that pruning
 leaves on no edge keeps one fixed zero edge, so X (Y) keeps its rows; a
-hidden node left on no edge is dropped. A biased layer gives every node of
+hidden node left on no edge is dropped, one left without outgoing edges is
+kept with its incoming parameters (on which the loss does not depend:
+:func:`losscert.effective` removes such nodes). A biased layer gives every node of
 it a trainable bias, zero or not. An activation after the last layer, or
 two activations in a row, is read with fixed weight-1 edges into a new
 layer (losscert's outputs are linear).
