@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 
 _LAZY = {"Loss": "compiler", "compile_loss": "compiler", "Network": "network", "conv1d": "network",
          "dense": "network", "masked": "network", "sparse_dense": "network", "parse_number": "numbers",
-         "effective": "pruning", "to_sympy": "convert"}
+         "effective": "pruning", "to_sympy": "convert", "from_onnx": "interop", "from_safetensors": "interop",
+         "from_torch": "interop", "to_torch": "interop"}
 __all__ = sorted(_LAZY)
 
 
