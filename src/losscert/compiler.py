@@ -225,7 +225,8 @@ class ArbJetAlgebra(JetAlgebra):
 class Loss:
     """The compiled loss of a network on data (see module docstring)."""
 
-    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=(), symbols=None):
+    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=(), symbols=None,
+                 field: Field | None = None):
         self.network = network
         self.parameters = _parameters(symbols)      # declared symbols (kernel.parametric decides), or None
         self._read = _number if self.parameters is None else _symbolic_reader(self.parameters)
@@ -238,7 +239,8 @@ class Loss:
             raise CompileError("scale: must be positive")
         numbers = [x for row in self.X_sym + self.Y_sym for x in row] + network.numbers() \
             + [self.scale_sym] + list(extra_numbers)
-        self.field = Field.for_numbers(numbers) if self.parameters is None else ParametricField(self.parameters)
+        self.field = field if field is not None else \
+            Field.for_numbers(numbers) if self.parameters is None else ParametricField(self.parameters)
         convert.remember_field(self.field.domain)
         F = self.field
         self.X = [[F(x) for x in row] for row in self.X_sym]
@@ -267,6 +269,11 @@ class Loss:
     def extended(self, numbers) -> "Loss":
         """The same loss over a field that also holds ``numbers``."""
         return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, extra_numbers=numbers, symbols=self.parameters)
+
+    def over(self, field: Field) -> "Loss":
+        """The same loss computed in ``field`` (which must hold the data), e.g.
+        an :class:`~losscert.fields.ExpField` for tanh or sigmoid networks."""
+        return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, symbols=self.parameters, field=field)
 
     def holding(self, *points) -> "Loss":
         """This loss, or the same loss over a larger field, so that every

@@ -159,6 +159,23 @@ def enclose(e: sympy.Expr):
     return out
 
 
+EXPONENTIAL_DIGITS = (30, 120, 480, 2000, 8000)   # a non-zero element of Q(e^(1/q)) has a sign: look further
+
+
+def exponential_sign(e: sympy.Expr) -> int | None:
+    """The sign of a non-zero number of Q(e^(1/q)) by Arb (None past EXPONENTIAL_DIGITS)."""
+    from .. import intervals as iv
+    for digits in EXPONENTIAL_DIGITS:
+        try:
+            with iv.precision(digits):
+                s = iv.sign(enclose(e))
+        except (NoEnclosure, iv.IntervalUnavailable):
+            return None
+        if s:
+            return s
+    return None
+
+
 def arb_sign(e: sympy.Expr) -> int | None:
     """+1 / -1 when an Arb enclosure of ``e`` excludes 0 (precisions
     ARB_DIGITS), else None."""
@@ -186,7 +203,12 @@ class Exact:
     """
 
     def __init__(self, exprs):
-        from ..fields import Field, FieldError
+        from ..fields import Field, FieldError, exponential_form
+        self.exponential = None          # (t, e^(1/q)) when exponentials were written in one transcendental t
+        form = exponential_form(exprs)
+        if form is not None:
+            exprs, t, value = form
+            self.exponential = (t, value)
         self.symbols: set = set()
         self.atoms: dict = {}            # atom expression -> Dummy
         self.radicals: set = set()
@@ -206,6 +228,8 @@ class Exact:
         except (sympy.polys.polyerrors.CoercionFailed, sympy.polys.polyerrors.PolynomialError) as exc:
             raise NotExactInput(f"not a rational function over {K}: {exc}") from None
         self._back = {d: a for a, d in self.atoms.items()}
+        if self.exponential:
+            self._back[self.exponential[0]] = self.exponential[1]
         self._check()
 
     # the atomisation
@@ -260,6 +284,14 @@ class Exact:
     def has_atoms(self) -> bool:
         return bool(self.atoms)
 
+    @property
+    def note(self) -> str:
+        """How transcendental constants were treated, for reasons."""
+        if self.exponential:
+            return (f" (exact: exponentials written in t = {self.exponential[1]}, transcendental, so only the "
+                    "zero rational function of t vanishes)")
+        return _atoms_note(self)
+
     def _numerator_terms(self, x):
         if not self.gens:
             return [((), x)]
@@ -299,6 +331,8 @@ class Exact:
             return 0
         if not self.gens:
             return self.F.sign(x)
+        if self.exponential and self.symbols == {self.exponential[0]} and not self.atoms:
+            return exponential_sign(self.to_sympy(x))      # x != 0 in Q(t): a sign exists
         if self.symbols or self.closed != set(self.atoms.values()):
             return None
         return arb_sign(self.to_sympy(x))
@@ -347,7 +381,7 @@ def rank_is(matrix, claimed: int, assume_nonzero=()) -> Verdict:
         if ex is not None:
             r = _domain_matrix(ex, M).rank()
         ev["rank"] = r
-        how = f"exact, over {ev.get('domain', 'QQ')}"
+        how = f"exact, over {ev.get('domain', 'QQ')}" + (ex.note if ex is not None else "")
         if r == claimed:
             return Verdict(VERIFIED, f"rank {r} ({how})", ev)
         return Verdict(REFUTED, f"rank is {r}, not {claimed} ({how})", ev)
@@ -468,11 +502,11 @@ def _is_matrix(x) -> bool:
 def _decide_equal(ex: Exact, a, b, ev) -> Verdict:
     diff = a - b
     if not diff:
-        return Verdict(VERIFIED, "lhs - rhs is formally zero" + _atoms_note(ex), ev)
+        return Verdict(VERIFIED, "lhs - rhs is formally zero" + ex.note, ev)
     ev["difference"] = _short(ex.to_sympy(diff))
     if ex.nonzero(diff):
         how = "Arb enclosure of a coefficient" if ex.has_atoms else "exact"
-        return Verdict(REFUTED, f"not an identity: lhs - rhs is not zero ({how})", ev)
+        return Verdict(REFUTED, f"not an identity: lhs - rhs is not zero ({how}){ex.note}", ev)
     return _inconclusive("lhs - rhs is not formally zero" + _atoms_note(ex) + ", and no coefficient is provably "
                          "non-zero: no exact decision", ev)
 
@@ -514,7 +548,7 @@ def identity(lhs, rhs) -> Verdict:
         if bad:
             i, v = bad[0]
             return Verdict(status, f"entry {i + 1}: {v.reason}", {**ev, **v.evidence})
-    return Verdict(VERIFIED, f"identity in all {n} entries" + _atoms_note(ex), ev)
+    return Verdict(VERIFIED, f"identity in all {n} entries" + ex.note, ev)
 
 
 def determinant_is(matrix, claimed) -> Verdict:
@@ -584,6 +618,8 @@ def _sign_of(e: sympy.Expr) -> tuple[int | None, str]:
     s = ex.sign(ex.elements[0])
     if s is None:
         return None, "Arb enclosures up to {} digits contain 0".format(ARB_DIGITS[-1]) + _atoms_note(ex)
+    if ex.exponential and s:
+        return s, "Arb enclosure of a non-zero element of Q(t), t = " + str(ex.exponential[1])
     return s, "Arb enclosure" if ex.has_atoms and s else "exact"
 
 
