@@ -365,8 +365,9 @@ class ExpField(Field):
         if not isinstance(q, int) or not 1 <= q <= MAX_EXP_DENOMINATOR:
             raise FieldError(f"the exponential field needs 1 <= q <= {MAX_EXP_DENOMINATOR}, got {q}")
         self.q = q
+        from .ratfunc import RationalFunctions
         self.t = sympy.Symbol(f"e_{q}", positive=True)      # stands for e^(1/q)
-        super().__init__(QQ.frac_field(self.t))
+        super().__init__(RationalFunctions(self.t, tag=("exp", q)))
         self.is_rational = False
         self.value = sympy.exp(sympy.Rational(1, q))
 
@@ -405,16 +406,11 @@ class ExpField(Field):
 
     def exp(self, k: int):
         """t^k = e^(k/q) as a field element."""
-        return self.domain.from_sympy(self.t ** k)
+        return self.domain.gen ** k
 
     def constant(self, e):
         """e as a Fraction when it does not depend on t, else None."""
-        if not e:
-            return Fraction(0)
-        if e.numer.is_ground and e.denom.is_ground:
-            c = self.domain.domain.to_sympy(e.numer.LC) / self.domain.domain.to_sympy(e.denom.LC)
-            return Fraction(int(c.p), int(c.q))
-        return None
+        return e.constant()
 
     def exp_series(self, c: int, x0, order: int) -> list:
         """Taylor coefficients of e^(c z) at z = x0 (rational) to ``order``:
@@ -452,7 +448,7 @@ class ExpField(Field):
         """An Arb ball containing e at t = e^(1/q) (current Arb precision)."""
         import flint
         t = flint.arb(1).exp() if self.q == 1 else (flint.arb(1) / self.q).exp()
-        return _arb_poly(e.numer, t) / _arb_poly(e.denom, t)
+        return flint.arb_poly(e.n.coeffs())(t) / flint.arb_poly(e.d.coeffs())(t)
 
     def enclosure(self, e, prec: int = 64):
         import flint
@@ -499,21 +495,6 @@ class ExpField(Field):
         finally:
             flint.ctx.prec = saved
         raise FieldError(f"could not separate {_names([self.show(e)])} from zero at {MAX_SIGN_BITS} bits")
-
-
-def _arb_poly(p, t):
-    """A univariate SymPy polynomial (QQ coefficients) at the Arb ball t (Horner)."""
-    import flint
-    if p.is_ground:
-        return exact(p.ring.domain.to_sympy(p.LC) if p else 0)
-    terms = dict((k[0], c) for k, c in p.terms())
-    out = flint.arb(0)
-    for k in range(max(terms), -1, -1):
-        out = out * t
-        c = terms.get(k)
-        if c:
-            out = out + exact(p.ring.domain.to_sympy(c))
-    return out
 
 
 def _arb_fraction(x):
