@@ -262,6 +262,7 @@ class Loss:
             steps.append(Step(slots[name], name, network.activation(name), tuple(terms),
                               None if b is None else b.param))
         self.steps = tuple(steps)
+        check_degree(self.steps, len(network.inputs))
         self.n_slots = len(slots)
         self.output_slots = [slots[o] for o in network.outputs]
         self.n_inputs = len(network.inputs)
@@ -875,6 +876,38 @@ class Nearby:
                     total += self._squares(s, new[s]) - square[s]
             out.append(total * loss.scale)
         return out
+
+
+MAX_NETWORK_DEGREE = 10_000   # degree of the network function as a polynomial in its parameters
+
+
+def network_degree(steps, n_inputs: int) -> int:
+    """The degree of the network's outputs as polynomials in the parameters
+    when every activation is a polynomial (piecewise-linear and transcendental
+    ones count as degree 1): an upper bound computed from the graph alone,
+    stopping once it passes MAX_NETWORK_DEGREE.
+
+    >>> from losscert.network import dense
+    >>> net = dense([1, 1, 1, 1], activation="poly(0, 0, 1)")
+    >>> network_degree(compile_loss(net, [[1]], [[1]]).steps, 1)     # (w3 (w2 (w1 x)^2)^2): 1 + 2 (1 + 2)
+    7
+    """
+    deg = [0] * n_inputs
+    for st in steps:
+        d = max([deg[src] + (p is not None) for src, p, _ in st.terms] + [1 if st.bias is not None else 0])
+        coeffs = st.activation.polynomial_coefficients if st.activation is not None else None
+        deg.append(min(d * max(1, len(coeffs) - 1) if coeffs else d, MAX_NETWORK_DEGREE + 1))
+    return max(deg[n_inputs:], default=0)
+
+
+def check_degree(steps, n_inputs: int) -> None:
+    """Refuse (CompileError, before any evaluation) a composition of polynomial
+    activations whose degree exceeds MAX_NETWORK_DEGREE: its exact values
+    would be rationals with millions of digits."""
+    d = network_degree(steps, n_inputs)
+    if d > MAX_NETWORK_DEGREE:
+        raise CompileError(f"network: the composed polynomial activations give outputs of degree over "
+                           f"{MAX_NETWORK_DEGREE} in the parameters (refused before any work)")
 
 
 def _to_mp(F: Field, x):

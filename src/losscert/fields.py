@@ -334,6 +334,7 @@ def _dyadic(raw) -> "flint.fmpq":
 MAX_EXP_DEGREE = 4096     # largest |k| of a power t^k = e^(k/q) an activation value may introduce
 MAX_EXP_DENOMINATOR = 10**6   # largest q of t = e^(1/q)
 MAX_SIGN_BITS = 1 << 15   # Arb precision (bits) up to which a sign in Q(t) is sought
+MAX_EXP_TOTAL = 20_000    # sum of |k| over the distinct powers t^k one field hands out (bounds every degree)
 
 
 class NeedDenominator(NotExact):
@@ -370,6 +371,7 @@ class ExpField(Field):
         super().__init__(RationalFunctions(self.t, tag=("exp", q)))
         self.is_rational = False
         self.value = sympy.exp(sympy.Rational(1, q))
+        self._powers: set = set()
 
     def __repr__(self):
         return f"ExpField(t = {self.value})"
@@ -427,6 +429,11 @@ class ExpField(Field):
         if abs(k) > MAX_EXP_DEGREE:
             raise NotExact(f"e^({c * x}) needs t^{k} with t = {self.value}: power over {MAX_EXP_DEGREE} "
                            "(refused before any work)")
+        if k not in self._powers:
+            if sum(map(abs, self._powers)) + abs(k) > MAX_EXP_TOTAL:
+                raise NotExact(f"the exponentials met need powers of t = {self.value} of total degree over "
+                               f"{MAX_EXP_TOTAL} (refused)")
+            self._powers.add(k)
         base = self.exp(int(k))
         out, term = [], self.one
         for j in range(order + 1):

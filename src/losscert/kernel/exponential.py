@@ -37,12 +37,13 @@ from ..fields import MAX_EXP_DENOMINATOR, ExpField, FieldError, NeedDenominator
 from .verdict import INCONCLUSIVE, Verdict
 
 MAX_RETRIES = 6          # field enlargements q -> lcm(q, b) tried before giving up
+MAX_PARAMETERS = 60      # exact rational-function arithmetic is for small networks
 
 
 def applies(loss: Loss) -> bool:
     """The loss has rational data, no symbols, and an activation whose values
     at rationals lie in an exponential field (softplus, with its logarithm, does not)."""
-    if loss.parameters is not None or not loss.field.is_rational:
+    if loss.parameters is not None or not loss.field.is_rational or len(loss.params) > MAX_PARAMETERS:
         return False
     kinds = {act.kind for st in loss.steps for act in [st.activation] if act is not None}
     return bool(kinds & set(EXPONENTIAL_KINDS)) and "softplus" not in kinds

@@ -301,27 +301,15 @@ def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
     rows = [fmpq(0)] * P
     for i in range(P):
         for j in range(i, P):
-            m = H[i][j].mid()
-            Hc[i][j] = Hc[j][i] = _fmpq(m)
-            dev = _fmpq_upper((H[i][j] - m).abs_upper())
+            m = iv.mid(H[i][j])              # exact; a midpoint below 2**-EXACT_RANGE_BITS becomes 0
+            Hc[i][j] = Hc[j][i] = fmpq(int(m.p), int(m.q))
+            u = iv.upper((H[i][j] - iv.exact(m)).abs_upper())     # rounded up, never a huge power of two
+            dev = fmpq(int(u.p), int(u.q))
             rows[i] += dev
             if j != i:
                 rows[j] += dev
     mu = max(rows, default=fmpq(0))
     return sympy.Rational(int(mu.p), int(mu.q)), Hc
-
-
-def _fmpq(point):
-    """An exact Arb midpoint (radius 0) as an fmpq."""
-    from flint import fmpq
-    man, exp = point.man_exp()
-    man, exp = int(man), int(exp)
-    return fmpq(man * 2 ** exp) if exp >= 0 else fmpq(man, 2 ** -exp)
-
-
-def _fmpq_upper(x):
-    """An fmpq upper bound of the ball x (mid + rad)."""
-    return _fmpq(x.mid()) + _fmpq(x.rad())
 
 
 def _shift(Hc, mu) -> list:
