@@ -165,7 +165,6 @@ def test_tanh_is_twice_a_sigmoid_minus_one_inside_a_network():
     point = {"x1 -> h1": 1, "x2 -> h2": 2, "h1 -> y1": 1, "h2 -> y1": -2, "x3 -> y1": 1}
     assert kernel.loss_value(loss, point, 0).status == "verified"
     assert kernel.local_minimum(loss, point).status == "verified"
-    assert kernel.strict_local_minimum(loss, point).status in ("refuted", "inconclusive")
     off = dict(point, **{"x3 -> y1": 2})
     assert kernel.local_minimum(loss, off).status == "refuted"
 
