@@ -680,16 +680,28 @@ def inequality(lhs, rhs, certificate=(), counterexample=None, strict=False) -> V
                 ev.update({"counterexample": {str(k): str(v) for k, v in values.items()}, "lhs - rhs": _short(at)})
                 return Verdict(REFUTED, f"lhs - rhs = {_short(at)} {'<=' if strict else '<'} 0 at the "
                                f"counterexample ({how})", ev)
-        if strict:
-            return _inconclusive("strict inequalities with symbols are decided only by a counterexample", ev)
         if certificate:
-            return _certificate(gap, certificate, ev)
+            given = _certificate(gap, certificate, ev, strict)
+            if given.status == VERIFIED or not strict:
+                return given
     except NotExactInput as exc:
         return _inconclusive(str(exc), ev)
-    return _inconclusive("no certificate and no counterexample given", ev)
+    return _automatic(gap, strict, ev)
 
 
-def _certificate(gap, certificate, ev) -> Verdict:
+def _automatic(gap, strict: bool, ev) -> Verdict:
+    """lhs - rhs > 0 (>= 0) for every real value of its symbols: Sturm for one
+    symbol, an exact Gram (sum-of-squares) certificate for several (:mod:`.sos`)."""
+    from .sos import positive
+    status, why, cert = positive(gap, strict)
+    if status == VERIFIED:
+        return Verdict(VERIFIED, f"lhs {'>' if strict else '>='} rhs: {why}", ev, cert)
+    if status == REFUTED:
+        return Verdict(REFUTED, f"not lhs {'>' if strict else '>='} rhs: {why} (exact)", {**ev, "counterexample": cert["at"]})
+    return _inconclusive(f"no certificate and no counterexample given; {why}", ev)
+
+
+def _certificate(gap, certificate, ev, strict: bool = False) -> Verdict:
     weights, squares = [], []
     for c, s in certificate:
         c, s = read(c), read(s)
@@ -714,6 +726,14 @@ def _certificate(gap, certificate, ev) -> Verdict:
         sos += w * s * s
     rest = g - sos
     ev["certificate"] = _short(ex.to_sympy(sos))
+    if not rest and strict:
+        floor = next((i for i, (c, s) in enumerate(zip(weights, squares)) if not s.free_symbols
+                      and _sign_of(c)[0] == 1 and _sign_of(s)[0] in (1, -1)), None)
+        if floor is None:
+            return _inconclusive("certificate rejected for a strict inequality: no square is a non-zero constant "
+                                 "with a positive weight", ev)
+        return Verdict(VERIFIED, f"lhs - rhs is a sum of squares with non-negative weights, one of them the "
+                       f"constant {_short(weights[floor] * squares[floor] ** 2)} > 0 (formally equal)", ev)
     if not rest:
         return Verdict(VERIFIED, "lhs - rhs is a sum of squares with non-negative weights (formally equal)", ev)
     ev["remainder"] = _short(ex.to_sympy(rest))
