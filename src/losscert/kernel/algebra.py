@@ -23,10 +23,17 @@ needs an exact non-zero coefficient (no atom) or a rigorous Arb enclosure
 that excludes 0 (atoms without symbols); otherwise the answer is
 ``inconclusive``. Denominators must be provably non-zero the same way.
 
+**Exponentials are exact.** When every transcendental constant is e^r,
+tanh(r), sinh(r), ... of a rational r (and E), all of them are written as
+powers of one t = e^(1/q) (:func:`~losscert.fields.exponential_form`). t is
+transcendental (Lindemann), so an expression is zero exactly when it is the
+zero rational function of t: identities, ranks and signs are then decided
+exactly, tanh 2 = 2 tanh 1 / (1 + tanh^2 1) included.
+
 >>> import sympy
 >>> M = sympy.Matrix([[sympy.tanh(2), 2 * sympy.tanh(1)], [1, 1 + sympy.tanh(1) ** 2]])
->>> rank_is(M, 2).status        # singular by the double-angle formula: never "verified"
-'inconclusive'
+>>> rank_is(M, 2).status, rank_is(M, 1).status     # singular by the double-angle formula
+('refuted', 'verified')
 >>> rank_is(M, 3).status, rank_is(sympy.Matrix([[sympy.pi, 1], [1, 1]]), 2).status
 ('refuted', 'verified')
 >>> inequality(0.1 + 0.2, 0.3, strict=True).reason
