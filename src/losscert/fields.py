@@ -538,7 +538,7 @@ def exponential_form(exprs) -> tuple[list, sympy.Symbol, sympy.Expr] | None:
     exprs = [e.xreplace({f: f.rewrite(sympy.exp) for f in found}) for e in exprs]
     exps = set().union(*(e.atoms(sympy.exp) for e in exprs))
     powers = [sympy.Rational(1)] * any(e.has(sympy.E) for e in exprs) + [f.args[0] for f in exps]
-    if any(not r.is_Rational for r in powers):
+    if not powers or any(not r.is_Rational for r in powers):
         return None
     q = lcm(*(int(r.q) for r in powers))
     if q > MAX_EXP_DENOMINATOR or max(abs(r) for r in powers) * q > MAX_EXP_DEGREE:

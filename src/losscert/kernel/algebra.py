@@ -234,6 +234,8 @@ class Exact:
             self.elements = [self.R.from_sympy(e) for e in walked]
         except (sympy.polys.polyerrors.CoercionFailed, sympy.polys.polyerrors.PolynomialError) as exc:
             raise NotExactInput(f"not a rational function over {K}: {exc}") from None
+        except ZeroDivisionError:
+            raise NotExactInput("a denominator is zero (exactly, as an element of the field)") from None
         self._back = {d: a for a, d in self.atoms.items()}
         if self.exponential:
             self._back[self.exponential[0]] = self.exponential[1]

@@ -123,6 +123,12 @@ class _Problem:
         s, why = self.P.sign(expr)
         if s is not None or len(self.P.symbols) != 1:
             return s, why
+        try:
+            return self._piecewise_sign(expr, why)
+        except (ArithmeticError, ValueError, TypeError, sympy.PolynomialError):
+            return None, why
+
+    def _piecewise_sign(self, expr, why):
         num, den = sympy.fraction(sympy.cancel(sympy.sympify(expr)))
         sd, _ = self.P.sign(den)
         if not sd:
@@ -146,6 +152,7 @@ class _Problem:
         the region, refined until they hold no endpoint of the region they do not equal."""
         lo, lo_closed, hi, hi_closed = self.P.interval()
         out = []
+        p = p.sqf_part()
         for (u, v), _ in p.intervals():
             while u != v and any(e is not None and u <= e <= v for e in (lo, hi)):
                 u, v = p.refine_root(u, v, eps=(v - u) / 4)
@@ -153,6 +160,16 @@ class _Problem:
                     (hi is not None and (u > hi or (u == hi and not hi_closed))):
                 continue
             out.append((u, v))
+        out.sort()
+        for k in range(len(out) - 1):           # separate neighbours: every open piece gets a point inside it
+            while not out[k][1] < out[k + 1][0]:
+                (u, v), (u2, v2) = out[k], out[k + 1]
+                if u != v:
+                    out[k] = p.refine_root(u, v, eps=(v - u) / 4)
+                if u2 != v2:
+                    out[k + 1] = p.refine_root(u2, v2, eps=(v2 - u2) / 4)
+                if u == v and u2 == v2:
+                    raise ValueError("two equal rational roots")
         return out
 
     def root_values(self) -> list:
@@ -274,22 +291,27 @@ class _Problem:
             raise _Undecided(f"{n} parameters: symbolic minors are computed up to {MAX_PARAMETERS}")
         H = loss.hessian(theta)
         kernel, pivots = linalg.nullspace(H, F)
-        C, shown, undecided = [], [], []
-        for i in range(n):
-            d = H.extract(C + [i], C + [i]).det()
-            if not d:
-                continue
-            what = f"the principal minor of H on {[loss.params[j] for j in C + [i]]} = {self.show(d)}"
-            s, why = self.region_sign(self.sym(d))
-            if s is None:                     # try the other indices: any C with positive leading minors will do
-                undecided.append(f"{what}: its sign is not constant where {self.where}: {why}")
-                self.suspects += self.P.between_roots(self.sym(d))
-                continue
-            if s < 0:                         # H[C, C] PD and H[C + i, C + i] of negative determinant: indefinite
-                raise _Negative(f"{what} is negative where {self.where} while the smaller ones are positive: "
-                                "H is not PSD")
-            C.append(i)
-            shown.append({"minor": self.show(d), "why": why})
+        for split in (False, True):        # minors of constant sign first; then signs off isolated roots
+            cuts = len(self.cuts)
+            C, shown, undecided = [], [], []
+            for i in range(n):
+                d = H.extract(C + [i], C + [i]).det()
+                if not d:
+                    continue
+                what = f"the principal minor of H on {[loss.params[j] for j in C + [i]]} = {self.show(d)}"
+                s, why = self.region_sign(self.sym(d)) if split else self.P.sign(self.sym(d))
+                if s is None:                 # try the other indices: any C with positive leading minors will do
+                    undecided.append(f"{what}: its sign is not constant where {self.where}: {why}")
+                    self.suspects += self.P.between_roots(self.sym(d))
+                    continue
+                if s < 0:                     # H[C, C] PD and H[C + i, C + i] of negative determinant: indefinite
+                    raise _Negative(f"{what} is negative where {self.where} while the smaller ones are positive: "
+                                    "H is not PSD")
+                C.append(i)
+                shown.append({"minor": self.show(d), "why": why})
+            if len(C) == len(pivots):
+                break
+            del self.cuts[cuts:]
         if len(C) != len(pivots):
             raise _Undecided(undecided[0] if undecided else
                              f"no principal submatrix of H of its rank {len(pivots)} in Q(symbols) was found")
@@ -307,9 +329,11 @@ def _between(walls, lo, lo_closed, hi, hi_closed) -> list:
     points = []
     if lo is None:
         points.append((walls[0][0] - 1) if walls else sympy.Integer(0))
-    for (_, right), (left, _) in zip(edges, edges[1:]):
+    for (a, right), (left, b) in zip(edges, edges[1:]):
         if right < left:
             points.append((right + left) / 2)
+        elif not (right == left and (a == right or left == b)):    # only a rational root on a region end
+            raise ValueError("isolating intervals overlap")         # is allowed to leave no piece
     if hi is None and walls:
         points.append(walls[-1][1] + 1)
     return [sympy.Rational(x) for x in points]
