@@ -48,6 +48,10 @@ class PointError(ValueError):
     pass
 
 
+class ExponentialPoint(PointError):
+    """A point with exponentials exp(r): exact only in Q(e^(1/q)) (kernel.exponential decides there)."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One non-input node: its slot, activation (None: linear output) and
@@ -302,6 +306,26 @@ class Loss:
         >>> loss.point({"x1 -> h1_1": 0.5, "h1_1 -> y1": "2"}) == loss.point(["1/2", 2])
         True
         """
+        out = []
+        for name, v in zip(self.params, self.read_point(values)):
+            if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
+                try:
+                    v = self.field(v)
+                except CoercionFailed:
+                    if isinstance(v, sympy.Basic) and v.has(sympy.exp, sympy.E):
+                        raise ExponentialPoint(f"point.{name}: {v} holds exponentials: exact only in "
+                                               "Q(e^(1/q)), where the kernel decides when it applies") from None
+                    raise PointError(f"point.{name}: {v} is not in the field {self.field.domain} of this loss "
+                                     "(use loss.holding(point))") from None
+                except (CompileError, ValueError, TypeError) as exc:
+                    raise PointError(f"point.{name}: {exc}") from None
+            out.append(v)
+        return out
+
+    def read_point(self, values) -> list:
+        """The coordinates of a point in parameter order, each a SymPy number (or a
+        field element given as such), not yet converted into the field; exp(r)
+        of a rational r is read too (see :class:`ExponentialPoint`)."""
         try:
             values = convert.in_order(values, self.params)
         except ValueError as exc:
@@ -310,10 +334,8 @@ class Loss:
         for name, v in zip(self.params, values):
             if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
                 try:
-                    v = self.field(self._read(v, f"point.{name}"))
-                except CoercionFailed:
-                    raise PointError(f"point.{name}: {v} is not in the field {self.field.domain} of this loss "
-                                     "(use loss.holding(point))") from None
+                    v = _number(v, f"point.{name}", exponentials=True) if self.parameters is None else \
+                        self._read(v, f"point.{name}")
                 except (CompileError, ValueError, TypeError) as exc:
                     raise PointError(f"point.{name}: {exc}") from None
             out.append(v)
@@ -917,9 +939,9 @@ def _to_mp(F: Field, x):
     return mpmath.mpf(sympy.N(s, mpmath.mp.dps + 15))
 
 
-def _number(v, where):
+def _number(v, where, exponentials=False):
     try:
-        return parse_number(v)
+        return parse_number(v, exponentials)
     except NumberError as exc:
         raise CompileError(f"{where}: {exc}") from None
 

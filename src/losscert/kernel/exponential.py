@@ -30,10 +30,12 @@ import functools
 from math import lcm
 
 import sympy
+from sympy.polys.polyerrors import CoercionFailed
 
 from ..activations import EXPONENTIAL_KINDS, NonSmooth, NotExact
-from ..compiler import Loss
+from ..compiler import ExponentialPoint, Loss
 from ..fields import MAX_EXP_DENOMINATOR, ExpField, FieldError, NeedDenominator
+from ..numbers import parse_number
 from .verdict import INCONCLUSIVE, Verdict
 
 MAX_RETRIES = 6          # field enlargements q -> lcm(q, b) tried before giving up
@@ -50,16 +52,20 @@ def applies(loss: Loss) -> bool:
 
 
 def exponential_loss(loss: Loss, points) -> tuple[Loss, list] | None:
-    """(the loss over Q(e^(1/q)), the points in it) when every point is
-    rational and every transcendental neuron's pre-activation at every point
-    is rational; else None. q grows to the denominators met (at most
-    MAX_EXP_DENOMINATOR)."""
+    """(the loss over Q(e^(1/q)), the points in it) when every coordinate of
+    the points is rational or in Q(e^(1/q)) (exp(r) of rationals) and every
+    transcendental neuron's pre-activation at every point is rational; else
+    None. q grows to the denominators met (at most MAX_EXP_DENOMINATOR)."""
     if not applies(loss):
         return None
-    F0 = loss.field
-    rational = [[F0.to_sympy(x) for x in p] for p in points]
+    rational = [[x if isinstance(x, sympy.Basic) else loss.field.to_sympy(x) for x in p] for p in points]
+    exps = [e.args[0] for p in rational for x in p for e in x.atoms(sympy.exp)]
+    if any(not r.is_Rational for r in exps):
+        return None
+    q = lcm(1, *(int(r.q) for r in exps))
+    if q > MAX_EXP_DENOMINATOR:
+        return None
     cache = loss.__dict__.setdefault("_exponential", {})
-    q = 1
     for _ in range(MAX_RETRIES):
         lifted = cache.get(q)
         if lifted is None:
@@ -68,8 +74,8 @@ def exponential_loss(loss: Loss, points) -> tuple[Loss, list] | None:
             except FieldError:
                 return None
         F = lifted.field
-        converted = [[F(x) for x in p] for p in rational]
         try:
+            converted = [[F(x) for x in p] for p in rational]
             for p in converted:
                 lifted.value(p)
         except NeedDenominator as need:
@@ -77,19 +83,19 @@ def exponential_loss(loss: Loss, points) -> tuple[Loss, list] | None:
             if q > MAX_EXP_DENOMINATOR:
                 return None
             continue
-        except (NotExact, NonSmooth, FieldError):
+        except (NotExact, NonSmooth, FieldError, CoercionFailed):
             return None
         return lifted, converted
     return None
 
 
 def _points_of(loss: Loss, args) -> list:
-    """Every argument that is a point of ``loss``, read as field elements."""
-    out = []
-    for a in args:
-        if isinstance(a, (dict, list, tuple)) or hasattr(a, "shape"):
-            out.append(loss.point(a))
-    return out
+    """Every argument that is a point of ``loss``, read (SymPy numbers, possibly with exp(r))."""
+    return [loss.read_point(a) for a in args if _is_point(a)]
+
+
+def _is_point(a) -> bool:
+    return isinstance(a, (dict, list, tuple)) or hasattr(a, "shape")
 
 
 def exact_in_exponentials(rule):
@@ -100,7 +106,11 @@ def exact_in_exponentials(rule):
     converted into the field."""
     @functools.wraps(rule)
     def decided(loss, *args, **kwargs):
-        first = rule(loss, *args, **kwargs)
+        exponential_point = False
+        try:
+            first = rule(loss, *args, **kwargs)
+        except ExponentialPoint as exc:          # exp(r) in the point: only Q(e^(1/q)) holds it
+            first, exponential_point = Verdict(INCONCLUSIVE, f"{exc}; the exponential field does not apply here"), True
         if first.status != INCONCLUSIVE or type(loss) is not Loss or not applies(loss):
             return first
         try:
@@ -113,11 +123,10 @@ def exact_in_exponentials(rule):
         exp_loss, converted = lifted
         F = exp_loss.field
         it = iter(converted)
-        new_args = [next(it) if isinstance(a, (dict, list, tuple)) or hasattr(a, "shape") else
-                    _scalar(loss, F, a) for a in args]
+        new_args = [next(it) if _is_point(a) else _scalar(loss, F, a) for a in args]
         second = rule(exp_loss, *new_args, **kwargs)
         if second.status == INCONCLUSIVE:
-            return first
+            return second if exponential_point else first
         evidence = {**second.evidence, "arithmetic": f"exact in Q(t), t = {F.value} (transcendental: "
                     "an element is zero only as the zero rational function)"}
         return Verdict(second.status, f"{second.reason} [exact in Q({F.value})]", evidence, second.certificate)
@@ -129,5 +138,5 @@ def _scalar(loss: Loss, F: ExpField, a):
     if loss.field.domain.of_type(a):
         return F(loss.field.to_sympy(a))
     if isinstance(a, (int, str, sympy.Basic)):
-        return F(loss._read(a, "value"))
+        return F(parse_number(a, exponentials=True) if isinstance(a, str) else loss._read(a, "value"))
     return a
