@@ -21,17 +21,13 @@ from functools import cached_property, lru_cache
 import mpmath
 import sympy
 
-from .numbers import NumberError, parse_number
+from .numbers import NotExact, NumberError, parse_number     # NotExact lives below fields (ExpField raises it)
 
 z = sympy.Symbol("z", real=True)
 
 
 class ActivationError(ValueError):
     pass
-
-
-class NotExact(ArithmeticError):
-    """The activation's value at this point is not an exact algebraic number."""
 
 
 class NonSmooth(ArithmeticError):

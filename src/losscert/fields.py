@@ -23,7 +23,7 @@ import sympy
 from sympy import QQ
 from sympy.polys.polyerrors import CoercionFailed, NotInvertible
 
-from .activations import NotExact
+from .numbers import NotExact
 
 MAX_FIELD_DEGREE = 64     # degree over QQ of the field of a problem
 MAX_NESTED_DEGREE = 16    # degree of one radical with radicals inside it (SymPy's minimal polynomials get slow)

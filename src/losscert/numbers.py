@@ -52,6 +52,11 @@ class NumberError(ValueError):
     """A user number that is not an exact real number we accept."""
 
 
+class NotExact(ArithmeticError):
+    """A value (an activation at a point) is not exact in the field at hand
+    (re-exported by :mod:`losscert.activations`, where it is raised)."""
+
+
 @lru_cache(maxsize=4096)            # sums are re-measured after every term
 def _size(e: sympy.Expr) -> int:
     """An upper estimate of the bits needed to write ``e`` exactly (exact for rationals)."""
