@@ -457,17 +457,29 @@ class ExpField(Field):
         t = flint.arb(1).exp() if self.q == 1 else (flint.arb(1) / self.q).exp()
         return flint.arb_poly(e.n.coeffs())(t) / flint.arb_poly(e.d.coeffs())(t)
 
-    def enclosure(self, e, prec: int = 64):
+    def bounds(self, e, prec: int = 64) -> tuple[Fraction, Fraction]:
+        """Exact rationals lo <= e <= hi (an Arb ball at ``prec`` bits, endpoints read exactly)."""
         import flint
         saved = flint.ctx.prec
         flint.ctx.prec = prec + 16
         try:
             ball = self.to_arb(e)
-            lo, hi = ball.lower(), ball.upper()
-            box = mpmath.iv.mpf([_arb_fraction(lo), _arb_fraction(hi)])
+            return _arb_fraction(ball.lower()), _arb_fraction(ball.upper())
         finally:
             flint.ctx.prec = saved
-        return box
+
+    def enclosure(self, e, prec: int = 64):
+        """An mpmath interval containing e (its endpoints exact at the working precision they need)."""
+        lo, hi = self.bounds(e, prec)
+        bits = max(53, *(abs(x.numerator).bit_length() + 8 for x in (lo, hi)))
+        with mpmath.workprec(bits):
+            saved = mpmath.iv.prec
+            mpmath.iv.prec = bits
+            try:
+                return mpmath.iv.mpf([mpmath.mpf(lo.numerator) / lo.denominator,
+                                      mpmath.mpf(hi.numerator) / hi.denominator])
+            finally:
+                mpmath.iv.prec = saved
 
     def approximate(self, e) -> float:
         import flint
@@ -504,10 +516,10 @@ class ExpField(Field):
         raise FieldError(f"could not separate {_names([self.show(e)])} from zero at {MAX_SIGN_BITS} bits")
 
 
-def _arb_fraction(x):
-    mid = x.mid().man_exp()
-    man, e = int(mid[0]), int(mid[1])
-    return mpmath.mpf((man, e))           # exact: a dyadic number
+def _arb_fraction(x) -> Fraction:
+    """An exact Arb point (radius 0) as a Fraction (a dyadic number)."""
+    man, e = (int(v) for v in x.mid().man_exp())
+    return Fraction(man * 2 ** e) if e >= 0 else Fraction(man, 2 ** -e)
 
 
 _EXP_FUNCTIONS = (sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
