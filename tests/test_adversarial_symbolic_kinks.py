@@ -86,10 +86,11 @@ def test_strict_minimum_whose_hessian_vanishes_at_a_double_root_inside_is_refute
     assert rule("strict_local_minimum", *args, {"a": "1 <= a <= 1"}, [0]).status == R
 
 
-def test_degenerate_value_that_is_irrational_is_inconclusive_not_verified():
-    # H = (a^2 - 2)^2 vanishes at a = sqrt(2) only: no rational value refutes, nothing verifies
+def test_degenerate_value_that_is_irrational_is_never_verified():
+    # H = (a^2 - 2)^2 vanishes at a = sqrt(2) only: no rational value refutes; the region is split
+    # at the root and a = sqrt(2) decided in Q(sqrt(2)) (issue 20): not strict there
     v = rule("strict_local_minimum", line(), [[a ** 2 - 2]], [[0]], {"a": "1 < a < 2"}, [0])
-    assert v.status == I and "root" in v.reason
+    assert v.status == R and v.evidence["counterexample"] == {"a": "sqrt(2)"}, v
     # the saddle of u w at 0 degenerates where x y = a^2 - 2 = 0: no direction of constant sign
     v = rule("saddle", chain(), [[1]], [[a ** 2 - 2]], {"a": "1 < a < 2"}, [0, 0])
     assert v.status == I

@@ -231,4 +231,5 @@ def test_kink_and_transcendental_together_is_inconclusive_with_a_reason():
     loss = compile_loss(Network(g, ["x"], ["y"]), [[1]], [[1]])
     theta = loss.point({"x -> a": 0, "x -> b": 1, "a -> y": 1, "b -> y": 1})
     v = kernel.local_minimum(loss, theta)
-    assert v.status == INCONCLUSIVE and "differentiable" in v.reason
+    # f = relu(0) + tanh(1) < 1: not critical along "b -> y"; decided exactly in Q(e) (issue 20)
+    assert v.status == "refuted" and "exact in Q(E)" in v.reason, v

@@ -43,7 +43,9 @@ def test_numeric_inequalities_are_decided_exactly():
     assert algebra.inequality(sympy.sqrt(2), sympy.Rational(142, 100)).status == R
     assert algebra.inequality(3, 3, strict=True).status == R
     assert algebra.inequality(3, 3).status == V
-    assert algebra.inequality(a, 0, strict=True).status == I
+    v = algebra.inequality(a, 0, strict=True)             # false for a <= 0: an exact counterexample (Sturm)
+    assert v.status == R and sympy.Rational(v.evidence["counterexample"]["a"]) <= 0
+    assert algebra.inequality(sympy.Symbol("p", positive=True), 0, strict=True).status == I   # a > 0 is assumed
 
 
 def test_monotone_paths():

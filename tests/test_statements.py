@@ -94,7 +94,8 @@ CASES = [   # (record, verdict): one verified, one refuted, one inconclusive whe
     ({"kind": "identity", "lhs": ["1", "3"], "rhs": ["1", "5"]}, R),
     ({"kind": "inequality", "lhs": "x**2 + 1", "rhs": "2*x", "certificate": [["1", "x - 1"]]}, V),
     ({"kind": "inequality", "lhs": "x", "rhs": "1", "counterexample": {"x": "0"}}, R),
-    ({"kind": "inequality", "lhs": "x**2", "rhs": "0"}, I),                  # no certificate
+    ({"kind": "inequality", "lhs": "x**2", "rhs": "0"}, V),                  # no certificate: Sturm (issue 20)
+    ({"kind": "inequality", "lhs": "x**2 * y**2", "rhs": "0"}, I),           # several symbols, singular Gram
     ({"kind": "inequality", "lhs": "sqrt(2)", "rhs": "1.4142", "strict": True}, V),
     ({"kind": "inequality", "lhs": "w1**2", "rhs": "0", "certificate": [["1", "w1"]],
       "symbols": {"w1": "x1 -> h1"}}, V),

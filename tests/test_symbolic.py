@@ -182,13 +182,13 @@ def test_sign_change_inside_the_interval_is_refuted_at_a_rational_value():
     assert v.status == "refuted" and v.evidence["counterexample"] == {"a": "0"}
 
 
-def test_irrational_counterexample_stays_inconclusive():
-    # H = (a^2 - 2)^2 vanishes only at a = sqrt(2), where L = 0 everywhere: not strict there,
-    # but no rational value refutes
+def test_irrational_counterexample_is_decided_in_its_field():
+    # H = (a^2 - 2)^2 vanishes only at a = sqrt(2), where L = 0 everywhere: not strict there.
+    # No rational value refutes; the region is split at the root and a = sqrt(2) decided in Q(sqrt(2)).
     loss = compile_loss(line(), [["a**2 - 2"]], [[0]], symbols={"a": "a > 0"})
     v = status("strict_local_minimum", loss, {"x -> y": 0})
-    assert v.status == "inconclusive"
-    assert "root" in v.reason and "no refutation at the values tried" in v.reason
+    assert v.status == "refuted" and v.evidence["counterexample"] == {"a": "sqrt(2)"}, v
+    assert status("local_minimum", loss, {"x -> y": 0}).status == "verified"
 
 
 def test_not_critical_and_wrong_value_are_refuted():

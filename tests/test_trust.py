@@ -29,8 +29,9 @@ DOUBLE_ANGLE = sympy.Matrix([[tanh(2), 2 * tanh(1)], [1, 1 + tanh(1) ** 2]])   #
 # -- exact domains ---------------------------------------------------------------------------
 
 def test_rank_of_transcendental_constants_is_never_verified_wrongly():
-    assert algebra.rank_is(DOUBLE_ANGLE, 2).status == I
-    assert algebra.rank_is(DOUBLE_ANGLE, 1).status == I      # true, but not provable by enclosures
+    # exponentials of rationals are exact in Q(e) (issue 20): the double-angle rank drop is decided
+    assert algebra.rank_is(DOUBLE_ANGLE, 2).status == R
+    assert algebra.rank_is(DOUBLE_ANGLE, 1).status == V
     assert algebra.rank_is(DOUBLE_ANGLE, 3).status == R      # every 3x3 minor is formally zero
     trig = sympy.Matrix([[sympy.sin(1) ** 2 + sympy.cos(1) ** 2, 1], [1, 1]])
     assert algebra.rank_is(trig, 2).status == I
@@ -54,11 +55,11 @@ def test_large_matrices_of_constants_stay_bounded():
     rows.append([a + b for a, b in zip(rows[0], rows[1])])             # singular
     singular = sympy.Matrix(rows)
     assert algebra.rank_is(singular, 6).status in (R, I)
-    assert algebra.rank_is(singular, 5).status == I                   # true, but the 6x6 minor is not expanded
+    assert algebra.rank_is(singular, 5).status == V                   # exact in Q(e^(1/3)) (issue 20)
     regular = sympy.Matrix(6, 6, lambda i, j: tanh(sympy.Rational(6 * i + j + 1, 7)))
     assert algebra.rank_is(regular, 6).status == V
     assert algebra.determinant_is(regular, 0).status == R
-    assert algebra.determinant_is(singular, 0).status == I
+    assert algebra.determinant_is(singular, 0).status == V              # exact in Q(e^(1/3)) (issue 20)
 
 
 def test_generic_rank_of_symbol_matrices_is_kept():
@@ -96,9 +97,9 @@ def test_identity_compares_shapes():
 def test_identities_with_transcendental_constants():
     # formally zero: proven whatever tanh(1), tanh(2) are
     assert algebra.identity(tanh(2) * (1 + tanh(1) ** 2), tanh(2) + tanh(2) * tanh(1) ** 2).status == V
-    # true (double angle) but not formally zero: never refuted
-    assert algebra.identity(tanh(2), 2 * tanh(1) / (1 + tanh(1) ** 2)).status == I
-    assert algebra.determinant_is(DOUBLE_ANGLE, 0).status == I
+    # true (double angle): exact in Q(e) (issue 20); never refuted
+    assert algebra.identity(tanh(2), 2 * tanh(1) / (1 + tanh(1) ** 2)).status == V
+    assert algebra.determinant_is(DOUBLE_ANGLE, 0).status == V
     # false, and an enclosure proves it
     assert algebra.identity(tanh(2), tanh(1)).status == R
     assert algebra.determinant_is(DOUBLE_ANGLE, 1).status == R
@@ -117,7 +118,8 @@ def test_numeric_inequalities_with_constants_use_enclosures():
     assert algebra.inequality(tanh(2), tanh(1), strict=True).status == V
     assert algebra.inequality(tanh(1), tanh(2)).status == R
     assert algebra.inequality(sigmoid(2) + softplus(1), 1, strict=True).status == V
-    assert algebra.inequality(tanh(2), 2 * tanh(1) / (1 + tanh(1) ** 2)).status == I    # equal: undecidable
+    assert algebra.inequality(tanh(2), 2 * tanh(1) / (1 + tanh(1) ** 2)).status == V    # equal, exactly in Q(e)
+    assert algebra.inequality(tanh(2), 2 * tanh(1) / (1 + tanh(1) ** 2), strict=True).status == R
     assert algebra.inequality(sympy.pi, sympy.Rational(355, 113)).status == R
 
 
@@ -309,12 +311,16 @@ def test_curves_that_are_not_structural_are_not_proven():
 
 
 def test_high_degree_polynomial_chains_answer_no_curve_instead_of_running(monkeypatch):
-    from losscert.compiler import Nearby
+    from losscert.compiler import CompileError, Nearby
     coeffs = ", ".join(["0", "1"] + ["0"] * 61 + ["1"])             # degree 63
-    net = _net([("x", "h1"), ("h1", "h2"), ("h2", "h3"), ("h3", "y")], ["x"], ["y"],
-               acts={h: f"poly({coeffs})" for h in ("h1", "h2", "h3")})
+    three = _net([("x", "h1"), ("h1", "h2"), ("h2", "h3"), ("h3", "y")], ["x"], ["y"],
+                 acts={h: f"poly({coeffs})" for h in ("h1", "h2", "h3")})
+    with pytest.raises(CompileError, match="degree over"):             # 63^3: refused before any work (issue 20)
+        compile_loss(three, [[1, 2]], [[1, 1]])
+    net = _net([("x", "h1"), ("h1", "h2"), ("h2", "y")], ["x"], ["y"],
+               acts={h: f"poly({coeffs})" for h in ("h1", "h2")})
     loss = compile_loss(net, [[1, 2]], [[1, 1]])
-    theta = loss.point({"x -> h1": 1, "h1 -> h2": 1, "h2 -> h3": 1, "h3 -> y": 0})
+    theta = loss.point({"x -> h1": 1, "h1 -> h2": 1, "h2 -> y": 0})
     monkeypatch.setattr(Nearby, "values", lambda *a: pytest.fail("no 2D+1 evaluations of a huge polynomial"))
     monkeypatch.setattr(Nearby, "__init__", lambda *a: pytest.fail("no evaluation at all"))
     curves = candidate_curves(loss, theta)

@@ -21,17 +21,13 @@ from functools import cached_property, lru_cache
 import mpmath
 import sympy
 
-from .numbers import NumberError, parse_number
+from .numbers import NotExact, NumberError, parse_number     # NotExact lives below fields (ExpField raises it)
 
 z = sympy.Symbol("z", real=True)
 
 
 class ActivationError(ValueError):
     pass
-
-
-class NotExact(ArithmeticError):
-    """The activation's value at this point is not an exact algebraic number."""
 
 
 class NonSmooth(ArithmeticError):
@@ -166,7 +162,36 @@ class Activation:
             if all(c.is_Rational for c in coeffs):
                 return _in_field(coeffs, F)
             raise NotExact(f"{self.spec}: a derivative at 0 is not rational")
+        if getattr(F, "exponential", False) and self.kind in EXPONENTIAL_KINDS:
+            return self.exp_taylor(x0, order, F)
         raise NotExact(f"{self.spec}({F.show(x0)}) is transcendental")
+
+    def exp_taylor(self, x0, order: int, F) -> list:
+        """Exact Taylor coefficients at a rational x0 in the exponential
+        field F = Q(e^(1/q)) (:class:`~losscert.fields.ExpField`), each
+        activation written through the series of e^(c z):
+        tanh = 1 - 2 / (1 + e^(2z)), sigmoid = 1 / (1 + e^(-z)),
+        shifted_sigmoid = sigmoid - 1/2, swish = z sigmoid, elu (z < 0) = a (e^z - 1).
+
+        >>> from losscert.fields import ExpField
+        >>> F = ExpField(1)
+        >>> [F.show(c) for c in activation("sigmoid").exp_taylor(F(1), 1, F)]
+        ['E/(1 + E)', 'E/(1 + 2*E + exp(2))']
+        """
+        k, one = self.kind, F.one
+        if k == "elu":
+            e = F.exp_series(1, x0, order)
+            a = F(self.params[0])
+            return [a * (c - one) if i == 0 else a * c for i, c in enumerate(e)]
+        if k == "tanh":
+            inv = _series_inverse(_plus_one(F.exp_series(2, x0, order)))
+            return [(one if i == 0 else F.zero) - 2 * c for i, c in enumerate(inv)]
+        s = _series_inverse(_plus_one(F.exp_series(-1, x0, order)))
+        if k == "shifted_sigmoid":
+            return [c - F(sympy.Rational(1, 2)) if i == 0 else c for i, c in enumerate(s)]
+        if k == "swish":                    # (x0 + h) s(h)
+            return [x0 * c + (s[i - 1] if i else F.zero) for i, c in enumerate(s)]
+        return s
 
     # -- high precision ---------------------------------------------------
     def mp_taylor(self, x0, order: int) -> list:
@@ -215,6 +240,24 @@ class Activation:
         if self.kind == "elu" and side == 0:
             return [coeffs[0].union(right[0])]
         return coeffs
+
+
+EXPONENTIAL_KINDS = ("tanh", "sigmoid", "shifted_sigmoid", "swish", "elu")   # values in Q(e^(1/q)) at rationals
+
+
+def _plus_one(series: list) -> list:
+    return [series[0] + 1] + series[1:]
+
+
+def _series_inverse(s: list) -> list:
+    """1 / s as a truncated power series (s[0] invertible)."""
+    r = [1 / s[0]]
+    for k in range(1, len(s)):
+        acc = s[1] * r[k - 1]
+        for j in range(2, k + 1):
+            acc = acc + s[j] * r[k - j]
+        r.append(-acc * r[0])
+    return r
 
 
 def _pieces(expr) -> list:

@@ -56,6 +56,10 @@ class PointError(ValueError):
     pass
 
 
+class ExponentialPoint(PointError):
+    """A point with exponentials exp(r): exact only in Q(e^(1/q)) (kernel.exponential decides there)."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One non-input node: its slot, activation (None: linear output) and
@@ -233,7 +237,8 @@ class ArbJetAlgebra(JetAlgebra):
 class Loss:
     """The compiled loss of a network on data (see module docstring)."""
 
-    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=(), symbols=None):
+    def __init__(self, network: Network, X, Y, scale=sympy.Rational(1, 2), extra_numbers=(), symbols=None,
+                 field: Field | None = None):
         self.network = network
         self.parameters = _parameters(symbols)      # declared symbols (kernel.parametric decides), or None
         self._read = _number if self.parameters is None else _symbolic_reader(self.parameters)
@@ -246,7 +251,8 @@ class Loss:
             raise CompileError("scale: must be positive")
         numbers = [x for row in self.X_sym + self.Y_sym for x in row] + network.numbers() \
             + [self.scale_sym] + list(extra_numbers)
-        self.field = Field.for_numbers(numbers) if self.parameters is None else ParametricField(self.parameters)
+        self.field = field if field is not None else \
+            Field.for_numbers(numbers) if self.parameters is None else ParametricField(self.parameters)
         convert.remember_field(self.field.domain)
         F = self.field
         self.X = [[F(x) for x in row] for row in self.X_sym]
@@ -268,6 +274,7 @@ class Loss:
             steps.append(Step(slots[name], name, network.activation(name), tuple(terms),
                               None if b is None else b.param))
         self.steps = tuple(steps)
+        check_degree(self.steps, len(network.inputs))
         self.n_slots = len(slots)
         self.output_slots = [slots[o] for o in network.outputs]
         self.n_inputs = len(network.inputs)
@@ -275,6 +282,11 @@ class Loss:
     def extended(self, numbers) -> "Loss":
         """The same loss over a field that also holds ``numbers``."""
         return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, extra_numbers=numbers, symbols=self.parameters)
+
+    def over(self, field: Field) -> "Loss":
+        """The same loss computed in ``field`` (which must hold the data), e.g.
+        an :class:`~losscert.fields.ExpField` for tanh or sigmoid networks."""
+        return Loss(self.network, self.X_sym, self.Y_sym, self.scale_sym, symbols=self.parameters, field=field)
 
     def holding(self, *points) -> "Loss":
         """This loss, or the same loss over a larger field, so that every
@@ -302,6 +314,26 @@ class Loss:
         >>> loss.point({"x1 -> h1_1": 0.5, "h1_1 -> y1": "2"}) == loss.point(["1/2", 2])
         True
         """
+        out = []
+        for name, v in zip(self.params, self.read_point(values)):
+            if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
+                try:
+                    v = self.field(v)
+                except CoercionFailed:
+                    if isinstance(v, sympy.Basic) and v.has(sympy.exp, sympy.E):
+                        raise ExponentialPoint(f"point.{name}: {v} holds exponentials: exact only in "
+                                               "Q(e^(1/q)), where the kernel decides when it applies") from None
+                    raise PointError(f"point.{name}: {v} is not in the field {self.field.domain} of this loss "
+                                     "(use loss.holding(point))") from None
+                except (CompileError, ValueError, TypeError) as exc:
+                    raise PointError(f"point.{name}: {exc}") from None
+            out.append(v)
+        return out
+
+    def read_point(self, values) -> list:
+        """The coordinates of a point in parameter order, each a SymPy number (or a
+        field element given as such), not yet converted into the field; exp(r)
+        of a rational r is read too (see :class:`ExponentialPoint`)."""
         try:
             values = convert.in_order(values, self.params)
         except ValueError as exc:
@@ -310,10 +342,8 @@ class Loss:
         for name, v in zip(self.params, values):
             if isinstance(v, (int, str, float, sympy.Basic)) or not self.field.domain.of_type(v):
                 try:
-                    v = self.field(self._read(v, f"point.{name}"))
-                except CoercionFailed:
-                    raise PointError(f"point.{name}: {v} is not in the field {self.field.domain} of this loss "
-                                     "(use loss.holding(point))") from None
+                    v = _number(v, f"point.{name}", exponentials=True) if self.parameters is None else \
+                        self._read(v, f"point.{name}")
                 except (CompileError, ValueError, TypeError) as exc:
                     raise PointError(f"point.{name}: {exc}") from None
             out.append(v)
@@ -888,6 +918,38 @@ class Nearby:
         return out
 
 
+MAX_NETWORK_DEGREE = 10_000   # degree of the network function as a polynomial in its parameters
+
+
+def network_degree(steps, n_inputs: int) -> int:
+    """The degree of the network's outputs as polynomials in the parameters
+    when every activation is a polynomial (piecewise-linear and transcendental
+    ones count as degree 1): an upper bound computed from the graph alone,
+    stopping once it passes MAX_NETWORK_DEGREE.
+
+    >>> from losscert.network import dense
+    >>> net = dense([1, 1, 1, 1], activation="poly(0, 0, 1)")
+    >>> network_degree(compile_loss(net, [[1]], [[1]]).steps, 1)     # (w3 (w2 (w1 x)^2)^2): 1 + 2 (1 + 2)
+    7
+    """
+    deg = [0] * n_inputs
+    for st in steps:
+        d = max([deg[src] + (p is not None) for src, p, _ in st.terms] + [1 if st.bias is not None else 0])
+        coeffs = st.activation.polynomial_coefficients if st.activation is not None else None
+        deg.append(min(d * max(1, len(coeffs) - 1) if coeffs else d, MAX_NETWORK_DEGREE + 1))
+    return max(deg[n_inputs:], default=0)
+
+
+def check_degree(steps, n_inputs: int) -> None:
+    """Refuse (CompileError, before any evaluation) a composition of polynomial
+    activations whose degree exceeds MAX_NETWORK_DEGREE: its exact values
+    would be rationals with millions of digits."""
+    d = network_degree(steps, n_inputs)
+    if d > MAX_NETWORK_DEGREE:
+        raise CompileError(f"network: the composed polynomial activations give outputs of degree over "
+                           f"{MAX_NETWORK_DEGREE} in the parameters (refused before any work)")
+
+
 def _to_mp(F: Field, x):
     s = F.to_sympy(x)
     if s.is_Rational:
@@ -895,9 +957,9 @@ def _to_mp(F: Field, x):
     return mpmath.mpf(sympy.N(s, mpmath.mp.dps + 15))
 
 
-def _number(v, where):
+def _number(v, where, exponentials=False):
     try:
-        return parse_number(v)
+        return parse_number(v, exponentials)
     except NumberError as exc:
         raise CompileError(f"{where}: {exc}") from None
 

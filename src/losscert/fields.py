@@ -23,6 +23,8 @@ import sympy
 from sympy import QQ
 from sympy.polys.polyerrors import CoercionFailed, NotInvertible
 
+from .numbers import NotExact
+
 MAX_FIELD_DEGREE = 64     # degree over QQ of the field of a problem
 MAX_NESTED_DEGREE = 16    # degree of one radical with radicals inside it (SymPy's minimal polynomials get slow)
 
@@ -325,3 +327,240 @@ def _dyadic(raw) -> "flint.fmpq":
     man = -int(man) if sign else int(man)
     return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** -exp)
 
+
+
+# -- the exponential field Q(e^(1/q)) ------------------------------------------------------------
+
+MAX_EXP_DEGREE = 4096     # largest |k| of a power t^k = e^(k/q) an activation value may introduce
+MAX_EXP_DENOMINATOR = 10**6   # largest q of t = e^(1/q)
+MAX_SIGN_BITS = 1 << 15   # Arb precision (bits) up to which a sign in Q(t) is sought
+MAX_EXP_TOTAL = 20_000    # sum of |k| over the distinct powers t^k one field hands out (bounds every degree)
+
+
+class NeedDenominator(NotExact):
+    """An exponent k/b whose denominator b does not divide the field's q
+    (the caller retries with lcm(q, b))."""
+
+    def __init__(self, denominator: int):
+        super().__init__(f"an exponent needs the denominator {denominator}")
+        self.denominator = denominator
+
+
+class ExpField(Field):
+    """The field Q(t) of rational functions in t = e^(1/q): the values of
+    one-layer tanh, sigmoid, Swish and ELU networks at rational data and
+    points. t is transcendental (Lindemann: e^a is transcendental for every
+    algebraic a != 0), so an element is zero at t = e^(1/q) exactly when it
+    is the zero rational function, and the sign of a non-zero element is
+    found by Arb at doubling precision.
+
+    >>> F = ExpField(1)
+    >>> F.sign(F.exp(1) - F(sympy.Rational(271828, 100000)))   # e > 2.71828
+    1
+    >>> F.show((F.exp(2) - 1) / (F.exp(2) + 1))     # tanh(1)
+    '(-1 + exp(2))/(1 + exp(2))'
+    """
+    exponential = True
+
+    def __init__(self, q: int = 1):
+        if not isinstance(q, int) or not 1 <= q <= MAX_EXP_DENOMINATOR:
+            raise FieldError(f"the exponential field needs 1 <= q <= {MAX_EXP_DENOMINATOR}, got {q}")
+        self.q = q
+        from .ratfunc import RationalFunctions
+        self.t = sympy.Symbol(f"e_{q}", positive=True)      # stands for e^(1/q)
+        super().__init__(RationalFunctions(self.t, tag=("exp", q)))
+        self.is_rational = False
+        self.value = sympy.exp(sympy.Rational(1, q))
+        self._powers: set = set()
+
+    def __repr__(self):
+        return f"ExpField(t = {self.value})"
+
+    def __eq__(self, other):
+        return isinstance(other, ExpField) and self.q == other.q
+
+    def __hash__(self):
+        return hash(("exp", self.q))
+
+    def __call__(self, x):
+        if isinstance(x, int):
+            return self.domain(x)
+        if isinstance(x, sympy.Basic):
+            if x.is_Rational:
+                return self.domain.from_sympy(x)
+            return self.domain.from_sympy(self._in_t(x))
+        if self.domain.of_type(x):
+            return x
+        return self.domain.convert(x)
+
+    def _in_t(self, x: sympy.Expr) -> sympy.Expr:
+        """x with every e^r (r rational, r q an integer) written as t^(r q)."""
+        def power(e):
+            r = e.args[0] if isinstance(e, sympy.exp) else sympy.Integer(1)
+            if not r.is_Rational or (r * self.q).q != 1 or abs(r * self.q) > MAX_EXP_DEGREE:
+                raise CoercionFailed(f"{e} is not a power of {self.value}")
+            return self.t ** int(r * self.q)
+        x = sympy.sympify(x).rewrite(sympy.exp)
+        x = x.replace(lambda e: isinstance(e, sympy.exp), power).xreplace({sympy.E: power(sympy.E)})
+        if x.free_symbols - {self.t} or not x.is_rational_function(self.t):
+            raise CoercionFailed(f"{x} is not in Q({self.value})")
+        return x
+
+    def exp(self, k: int):
+        """t^k = e^(k/q) as a field element."""
+        return self.domain.gen ** k
+
+    def constant(self, e):
+        """e as a Fraction when it does not depend on t, else None."""
+        return e.constant()
+
+    def exp_series(self, c: int, x0, order: int) -> list:
+        """Taylor coefficients of e^(c z) at z = x0 (rational) to ``order``:
+        [t^(c x0 q) c^k / k!]. Raises :class:`NeedDenominator` when c x0 q is
+        not an integer, ``NotExact`` when x0 is not rational or the power is
+        too large (over MAX_EXP_DEGREE)."""
+        x = self.constant(x0)
+        if x is None:
+            raise NotExact(f"e^({self.show(x0)}) is not in Q(e^(1/q)): the exponent is not rational "
+                           "(a deeper tower of exponentials)")
+        k = c * x * self.q
+        if k.denominator != 1:
+            raise NeedDenominator(k.denominator * self.q)
+        if abs(k) > MAX_EXP_DEGREE:
+            raise NotExact(f"e^({c * x}) needs t^{k} with t = {self.value}: power over {MAX_EXP_DEGREE} "
+                           "(refused before any work)")
+        if k not in self._powers:
+            if sum(map(abs, self._powers)) + abs(k) > MAX_EXP_TOTAL:
+                raise NotExact(f"the exponentials met need powers of t = {self.value} of total degree over "
+                               f"{MAX_EXP_TOTAL} (refused)")
+            self._powers.add(k)
+        base = self.exp(int(k))
+        out, term = [], self.one
+        for j in range(order + 1):
+            out.append(base * term)
+            term = term * self.domain(c) / self.domain(j + 1)
+        return out
+
+    def to_sympy(self, e) -> sympy.Expr:
+        return self.domain.to_sympy(e).xreplace({self.t: self.value})
+
+    def show(self, e) -> str:
+        return str(self.to_sympy(e))
+
+    def rational(self, e):
+        c = self.constant(e)
+        return None if c is None else sympy.Rational(c.numerator, c.denominator)
+
+    def to_arb(self, e):
+        """An Arb ball containing e at t = e^(1/q) (current Arb precision)."""
+        import flint
+        t = flint.arb(1).exp() if self.q == 1 else (flint.arb(1) / self.q).exp()
+        return flint.arb_poly(e.n.coeffs())(t) / flint.arb_poly(e.d.coeffs())(t)
+
+    def bounds(self, e, prec: int = 64) -> tuple[Fraction, Fraction]:
+        """Exact rationals lo <= e <= hi (an Arb ball at ``prec`` bits, endpoints read exactly)."""
+        import flint
+        saved = flint.ctx.prec
+        flint.ctx.prec = prec + 16
+        try:
+            ball = self.to_arb(e)
+            return _arb_fraction(ball.lower()), _arb_fraction(ball.upper())
+        finally:
+            flint.ctx.prec = saved
+
+    def enclosure(self, e, prec: int = 64):
+        """An mpmath interval containing e (its endpoints exact at the working precision they need)."""
+        lo, hi = self.bounds(e, prec)
+        bits = max(53, *(abs(x.numerator).bit_length() + 8 for x in (lo, hi)))
+        with mpmath.workprec(bits):
+            saved = mpmath.iv.prec
+            mpmath.iv.prec = bits
+            try:
+                return mpmath.iv.mpf([mpmath.mpf(lo.numerator) / lo.denominator,
+                                      mpmath.mpf(hi.numerator) / hi.denominator])
+            finally:
+                mpmath.iv.prec = saved
+
+    def approximate(self, e) -> float:
+        import flint
+        saved = flint.ctx.prec
+        flint.ctx.prec = 80
+        try:
+            return float(self.to_arb(e).mid())
+        finally:
+            flint.ctx.prec = saved
+
+    def sign(self, e) -> int:
+        """-1, 0 or 1, exactly: 0 only for the zero rational function, else
+        the sign of numerator(t) / denominator(t) by Arb, doubling the
+        precision (FieldError past MAX_SIGN_BITS)."""
+        if not e:
+            return 0
+        c = self.constant(e)
+        if c is not None:
+            return 1 if c > 0 else -1
+        import flint
+        saved = flint.ctx.prec
+        prec = 64
+        try:
+            while prec <= MAX_SIGN_BITS:
+                flint.ctx.prec = prec
+                ball = self.to_arb(e)
+                if ball > 0:
+                    return 1
+                if ball < 0:
+                    return -1
+                prec *= 2
+        finally:
+            flint.ctx.prec = saved
+        raise FieldError(f"could not separate {_names([self.show(e)])} from zero at {MAX_SIGN_BITS} bits")
+
+
+def _arb_fraction(x) -> Fraction:
+    """An exact Arb point (radius 0) as a Fraction (a dyadic number)."""
+    man, e = (int(v) for v in x.mid().man_exp())
+    return Fraction(man * 2 ** e) if e >= 0 else Fraction(man, 2 ** -e)
+
+
+_EXP_FUNCTIONS = (sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
+
+
+def exponential_form(exprs) -> tuple[list, sympy.Symbol, sympy.Expr] | None:
+    """(the expressions with every e^r, tanh(r), ... (r rational) written as
+    rational functions of one new symbol t, t, the value e^(1/q) of t), or
+    None when there is no such constant, another transcendental constant
+    remains (pi, tanh(sqrt(2)), a radical of an exponential), or a power
+    exceeds MAX_EXP_DEGREE / MAX_EXP_DENOMINATOR (refused before expanding).
+    Since t is transcendental, a rational function of t (and of independent
+    symbols) vanishes at t = e^(1/q) only when it is the zero function.
+
+    >>> exprs, t, value = exponential_form([sympy.tanh(1) - 2 / (1 + sympy.exp(-2)) + 1])
+    >>> value, sympy.cancel(exprs[0])
+    (E, 0)
+    >>> exponential_form([sympy.tanh(sympy.sqrt(2))]) is None
+    True
+    """
+    from math import lcm
+    exprs = [sympy.sympify(e) for e in exprs]
+    found = set().union(*(e.atoms(*_EXP_FUNCTIONS) for e in exprs))
+    if not found and not any(e.has(sympy.E) for e in exprs):
+        return None
+    if any(not f.args[0].is_Rational for f in found):
+        return None
+    exprs = [e.xreplace({f: f.rewrite(sympy.exp) for f in found}) for e in exprs]
+    exps = set().union(*(e.atoms(sympy.exp) for e in exprs))
+    powers = [sympy.Rational(1)] * any(e.has(sympy.E) for e in exprs) + [f.args[0] for f in exps]
+    if not powers or any(not r.is_Rational for r in powers):
+        return None
+    q = lcm(*(int(r.q) for r in powers))
+    if q > MAX_EXP_DENOMINATOR or max(abs(r) for r in powers) * q > MAX_EXP_DEGREE:
+        return None
+    t = sympy.Dummy("t", positive=True)
+    table = {f: t ** int(f.args[0] * q) for f in exps}
+    table[sympy.E] = t ** q
+    out = [e.xreplace(table) for e in exprs]
+    for e in out:
+        if e.atoms(sympy.Function, sympy.NumberSymbol) or any(
+                p.base.has(t) and not p.exp.is_Integer for p in e.atoms(sympy.Pow)):
+            return None
+    return out, t, sympy.exp(sympy.Rational(1, q))

@@ -146,4 +146,6 @@ def spread(radius) -> "flint.arb":
 def field_to_arb(F: Field, c) -> "flint.arb":
     if F.is_rational:
         return flint.arb(flint.fmpq(int(c.numerator), int(c.denominator)))
+    if getattr(F, "exponential", False):
+        return F.to_arb(c)
     return to_arb(F.to_sympy(c))

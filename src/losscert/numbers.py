@@ -52,6 +52,11 @@ class NumberError(ValueError):
     """A user number that is not an exact real number we accept."""
 
 
+class NotExact(ArithmeticError):
+    """A value (an activation at a point) is not exact in the field at hand
+    (re-exported by :mod:`losscert.activations`, where it is raised)."""
+
+
 @lru_cache(maxsize=4096)            # sums are re-measured after every term
 def _size(e: sympy.Expr) -> int:
     """An upper estimate of the bits needed to write ``e`` exactly (exact for rationals)."""
@@ -104,16 +109,25 @@ def _segment(text: str, node: ast.AST) -> str | None:
     return text.encode()[node.col_offset:node.end_col_offset].decode()    # offsets count UTF-8 bytes
 
 
-def _walk(node: ast.AST, text: str) -> sympy.Expr:
+MAX_EXP_ARGUMENT = 4096   # |r| in exp(r), when exponentials are allowed (points of tanh / sigmoid networks)
+
+
+def _walk(node: ast.AST, text: str, exponentials: bool = False) -> sympy.Expr:
     if isinstance(node, ast.Expression):
-        return _walk(node.body, text)
+        return _walk(node.body, text, exponentials)
+    if exponentials and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "exp" \
+            and len(node.args) == 1 and not node.keywords:
+        r = _walk(node.args[0], text)
+        if not r.is_Rational or abs(r) > MAX_EXP_ARGUMENT or r.q > MAX_EXP_ARGUMENT:
+            raise NumberError(f"exp(...) needs a rational argument of size at most {MAX_EXP_ARGUMENT}")
+        return sympy.exp(r)
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return _from_decimal_text(_segment(text, node) or repr(node.value))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-        v = _walk(node.operand, text)
+        v = _walk(node.operand, text, exponentials)
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
-        a, b = _walk(node.left, text), _walk(node.right, text)
+        a, b = _walk(node.left, text, exponentials), _walk(node.right, text, exponentials)
         if not isinstance(node.op, ast.Pow):
             _bounded(_size(a) + _size(b) + 1)
         if isinstance(node.op, ast.Add):
@@ -128,6 +142,8 @@ def _walk(node: ast.AST, text: str) -> sympy.Expr:
             return _checked(a / b)
         if not b.is_Rational:
             raise NumberError("an exponent must be a rational number")
+        if b.q != 1 and a.has(sympy.exp):
+            raise NumberError("a root of an exponential is not allowed (write exp(r/2))")
         if abs(b.p) > MAX_EXPONENT or b.q > 2 and b.q > MAX_EXPONENT:
             raise NumberError("exponent too large")
         if b.q != 1 and not (a >= 0):
@@ -145,12 +161,15 @@ def _walk(node: ast.AST, text: str) -> sympy.Expr:
             raise NumberError("sqrt of a negative number is not real")
         _radicand(a)
         return _checked(sympy.sqrt(a))
-    raise NumberError("only numbers, + - * / **, parentheses and sqrt(...) are allowed")
+    raise NumberError("only numbers, + - * / **, parentheses and sqrt(...) are allowed"
+                      + (" (and exp(r) in points)" if exponentials else ""))
 
 
-def parse_number(value) -> sympy.Expr:
+def parse_number(value, exponentials: bool = False) -> sympy.Expr:
     """Read ``value`` (int, decimal text, :class:`~decimal.Decimal`, float or
     expression string) as an exact real algebraic number (a SymPy expression).
+    With ``exponentials`` (points of a network), ``exp(r)`` of a rational r is
+    accepted too: ``"(exp(2) + 1)/(exp(2) - 1)"`` is 1/tanh(1).
 
     Raises :class:`NumberError` with a short reason for anything else.
     """
@@ -183,7 +202,7 @@ def parse_number(value) -> sympy.Expr:
     if powers > MAX_POWERS:
         raise NumberError(f"too many roots and powers in one number: {powers} (limit {MAX_POWERS})")
     try:
-        result = _walk(tree, text)
+        result = _walk(tree, text, exponentials)
     except RecursionError:
         raise NumberError("number expression nested too deeply") from None
     if not (result.is_real and result.is_finite):

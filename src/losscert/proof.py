@@ -192,11 +192,12 @@ class Proof:
 
 # -- writing script values as statement text -------------------------------------------
 
-def number_text(value) -> str:
+def number_text(value, exponentials: bool = False) -> str:
     """Exact text for a number a script gives (int, text, Decimal, float by its
-    shortest decimal text, SymPy number), as claim files read numbers."""
+    shortest decimal text, SymPy number), as claim files read numbers
+    (``exponentials``: exp(r) allowed, as in points)."""
     if isinstance(value, str):
-        parse_number(value)
+        parse_number(value, exponentials)
         return value.strip()
     if isinstance(value, bool):
         raise NumberError("a boolean is not a number")
@@ -207,7 +208,8 @@ def number_text(value) -> str:
     if isinstance(value, sympy.Basic):
         number = parse_number(value)
         text = str(number)
-        if parse_number(text) != number:
+        back = parse_number(text, exponentials)
+        if back != number and not (number.has(sympy.exp) and sympy.cancel(back - number) == 0):
             raise NumberError(f"{text} does not read back as the same number")
         return text
     raise NumberError(f"expected a number, got {type(value).__name__}")
@@ -261,7 +263,7 @@ def point_table(loss, values) -> dict:
         if not isinstance(v, (str, int, float, Decimal, sympy.Basic)):
             v = loss.field.to_sympy(v)              # a field element of the loss
         try:
-            out[name] = number_text(v)
+            out[name] = number_text(v, exponentials=True)
         except NumberError as exc:
             raise PointError(f"point.{name}: {exc}") from None
     return out

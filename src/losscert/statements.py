@@ -26,7 +26,7 @@ from typing import Callable
 
 from . import kernel
 from .activations import ActivationError, activation
-from .compiler import CompileError, PointError, compile_loss
+from .compiler import CompileError, ExponentialPoint, PointError, compile_loss
 from .convert import normalised_keys
 from .expressions import ExpressionError, parse_expression, parse_matrix, parse_term
 from .fields import FieldError
@@ -169,7 +169,7 @@ def point_numbers(table, network: Network, where: str, parameters=None) -> dict:
                 raise StatementError(str(exc)) from None
             continue
         try:
-            out[name] = parse_number(value)
+            out[name] = parse_number(value, exponentials=True)
         except NumberError as exc:
             raise StatementError(f"{where}.{name!r}: {exc}") from None
     missing = [p for p in network.parameters if p not in out]
@@ -268,6 +268,8 @@ class Context:
         numbers = point_numbers(record[key] if value is None else value, loss.network, key, loss.parameters)
         try:
             return loss.point(numbers)
+        except ExponentialPoint:
+            return numbers          # exp(r) in the point: the kernel reads it in Q(e^(1/q)) (kernel.exponential)
         except (PointError, FieldError) as exc:
             raise StatementError(str(exc)) from None
 

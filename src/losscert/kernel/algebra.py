@@ -23,10 +23,17 @@ needs an exact non-zero coefficient (no atom) or a rigorous Arb enclosure
 that excludes 0 (atoms without symbols); otherwise the answer is
 ``inconclusive``. Denominators must be provably non-zero the same way.
 
+**Exponentials are exact.** When every transcendental constant is e^r,
+tanh(r), sinh(r), ... of a rational r (and E), all of them are written as
+powers of one t = e^(1/q) (:func:`~losscert.fields.exponential_form`). t is
+transcendental (Lindemann), so an expression is zero exactly when it is the
+zero rational function of t: identities, ranks and signs are then decided
+exactly, tanh 2 = 2 tanh 1 / (1 + tanh^2 1) included.
+
 >>> import sympy
 >>> M = sympy.Matrix([[sympy.tanh(2), 2 * sympy.tanh(1)], [1, 1 + sympy.tanh(1) ** 2]])
->>> rank_is(M, 2).status        # singular by the double-angle formula: never "verified"
-'inconclusive'
+>>> rank_is(M, 2).status, rank_is(M, 1).status     # singular by the double-angle formula
+('refuted', 'verified')
 >>> rank_is(M, 3).status, rank_is(sympy.Matrix([[sympy.pi, 1], [1, 1]]), 2).status
 ('refuted', 'verified')
 >>> inequality(0.1 + 0.2, 0.3, strict=True).reason
@@ -159,6 +166,23 @@ def enclose(e: sympy.Expr):
     return out
 
 
+EXPONENTIAL_DIGITS = (30, 120, 480, 2000, 8000)   # a non-zero element of Q(e^(1/q)) has a sign: look further
+
+
+def exponential_sign(e: sympy.Expr) -> int | None:
+    """The sign of a non-zero number of Q(e^(1/q)) by Arb (None past EXPONENTIAL_DIGITS)."""
+    from .. import intervals as iv
+    for digits in EXPONENTIAL_DIGITS:
+        try:
+            with iv.precision(digits):
+                s = iv.sign(enclose(e))
+        except (NoEnclosure, iv.IntervalUnavailable):
+            return None
+        if s:
+            return s
+    return None
+
+
 def arb_sign(e: sympy.Expr) -> int | None:
     """+1 / -1 when an Arb enclosure of ``e`` excludes 0 (precisions
     ARB_DIGITS), else None."""
@@ -186,7 +210,12 @@ class Exact:
     """
 
     def __init__(self, exprs):
-        from ..fields import Field, FieldError
+        from ..fields import Field, FieldError, exponential_form
+        self.exponential = None          # (t, e^(1/q)) when exponentials were written in one transcendental t
+        form = exponential_form(exprs)
+        if form is not None:
+            exprs, t, value = form
+            self.exponential = (t, value)
         self.symbols: set = set()
         self.atoms: dict = {}            # atom expression -> Dummy
         self.radicals: set = set()
@@ -205,7 +234,11 @@ class Exact:
             self.elements = [self.R.from_sympy(e) for e in walked]
         except (sympy.polys.polyerrors.CoercionFailed, sympy.polys.polyerrors.PolynomialError) as exc:
             raise NotExactInput(f"not a rational function over {K}: {exc}") from None
+        except ZeroDivisionError:
+            raise NotExactInput("a denominator is zero (exactly, as an element of the field)") from None
         self._back = {d: a for a, d in self.atoms.items()}
+        if self.exponential:
+            self._back[self.exponential[0]] = self.exponential[1]
         self._check()
 
     # the atomisation
@@ -260,6 +293,14 @@ class Exact:
     def has_atoms(self) -> bool:
         return bool(self.atoms)
 
+    @property
+    def note(self) -> str:
+        """How transcendental constants were treated, for reasons."""
+        if self.exponential:
+            return (f" (exact: exponentials written in t = {self.exponential[1]}, transcendental, so only the "
+                    "zero rational function of t vanishes)")
+        return _atoms_note(self)
+
     def _numerator_terms(self, x):
         if not self.gens:
             return [((), x)]
@@ -299,6 +340,8 @@ class Exact:
             return 0
         if not self.gens:
             return self.F.sign(x)
+        if self.exponential and self.symbols == {self.exponential[0]} and not self.atoms:
+            return exponential_sign(self.to_sympy(x))      # x != 0 in Q(t): a sign exists
         if self.symbols or self.closed != set(self.atoms.values()):
             return None
         return arb_sign(self.to_sympy(x))
@@ -347,7 +390,7 @@ def rank_is(matrix, claimed: int, assume_nonzero=()) -> Verdict:
         if ex is not None:
             r = _domain_matrix(ex, M).rank()
         ev["rank"] = r
-        how = f"exact, over {ev.get('domain', 'QQ')}"
+        how = f"exact, over {ev.get('domain', 'QQ')}" + (ex.note if ex is not None else "")
         if r == claimed:
             return Verdict(VERIFIED, f"rank {r} ({how})", ev)
         return Verdict(REFUTED, f"rank is {r}, not {claimed} ({how})", ev)
@@ -468,11 +511,11 @@ def _is_matrix(x) -> bool:
 def _decide_equal(ex: Exact, a, b, ev) -> Verdict:
     diff = a - b
     if not diff:
-        return Verdict(VERIFIED, "lhs - rhs is formally zero" + _atoms_note(ex), ev)
+        return Verdict(VERIFIED, "lhs - rhs is formally zero" + ex.note, ev)
     ev["difference"] = _short(ex.to_sympy(diff))
     if ex.nonzero(diff):
         how = "Arb enclosure of a coefficient" if ex.has_atoms else "exact"
-        return Verdict(REFUTED, f"not an identity: lhs - rhs is not zero ({how})", ev)
+        return Verdict(REFUTED, f"not an identity: lhs - rhs is not zero ({how}){ex.note}", ev)
     return _inconclusive("lhs - rhs is not formally zero" + _atoms_note(ex) + ", and no coefficient is provably "
                          "non-zero: no exact decision", ev)
 
@@ -514,7 +557,7 @@ def identity(lhs, rhs) -> Verdict:
         if bad:
             i, v = bad[0]
             return Verdict(status, f"entry {i + 1}: {v.reason}", {**ev, **v.evidence})
-    return Verdict(VERIFIED, f"identity in all {n} entries" + _atoms_note(ex), ev)
+    return Verdict(VERIFIED, f"identity in all {n} entries" + ex.note, ev)
 
 
 def determinant_is(matrix, claimed) -> Verdict:
@@ -584,6 +627,8 @@ def _sign_of(e: sympy.Expr) -> tuple[int | None, str]:
     s = ex.sign(ex.elements[0])
     if s is None:
         return None, "Arb enclosures up to {} digits contain 0".format(ARB_DIGITS[-1]) + _atoms_note(ex)
+    if ex.exponential and s:
+        return s, "Arb enclosure of a non-zero element of Q(t), t = " + str(ex.exponential[1])
     return s, "Arb enclosure" if ex.has_atoms and s else "exact"
 
 
@@ -644,16 +689,28 @@ def inequality(lhs, rhs, certificate=(), counterexample=None, strict=False) -> V
                 ev.update({"counterexample": {str(k): str(v) for k, v in values.items()}, "lhs - rhs": _short(at)})
                 return Verdict(REFUTED, f"lhs - rhs = {_short(at)} {'<=' if strict else '<'} 0 at the "
                                f"counterexample ({how})", ev)
-        if strict:
-            return _inconclusive("strict inequalities with symbols are decided only by a counterexample", ev)
         if certificate:
-            return _certificate(gap, certificate, ev)
+            given = _certificate(gap, certificate, ev, strict)
+            if given.status == VERIFIED or not strict:
+                return given
     except NotExactInput as exc:
         return _inconclusive(str(exc), ev)
-    return _inconclusive("no certificate and no counterexample given", ev)
+    return _automatic(gap, strict, ev)
 
 
-def _certificate(gap, certificate, ev) -> Verdict:
+def _automatic(gap, strict: bool, ev) -> Verdict:
+    """lhs - rhs > 0 (>= 0) for every real value of its symbols: Sturm for one
+    symbol, an exact Gram (sum-of-squares) certificate for several (:mod:`.sos`)."""
+    from .sos import positive
+    status, why, cert = positive(gap, strict)
+    if status == VERIFIED:
+        return Verdict(VERIFIED, f"lhs {'>' if strict else '>='} rhs: {why}", ev, cert)
+    if status == REFUTED:
+        return Verdict(REFUTED, f"not lhs {'>' if strict else '>='} rhs: {why} (exact)", {**ev, "counterexample": cert["at"]})
+    return _inconclusive(f"no certificate and no counterexample given; {why}", ev)
+
+
+def _certificate(gap, certificate, ev, strict: bool = False) -> Verdict:
     weights, squares = [], []
     for c, s in certificate:
         c, s = read(c), read(s)
@@ -678,6 +735,14 @@ def _certificate(gap, certificate, ev) -> Verdict:
         sos += w * s * s
     rest = g - sos
     ev["certificate"] = _short(ex.to_sympy(sos))
+    if not rest and strict:
+        floor = next((i for i, (c, s) in enumerate(zip(weights, squares)) if not s.free_symbols
+                      and _sign_of(c)[0] == 1 and _sign_of(s)[0] in (1, -1)), None)
+        if floor is None:
+            return _inconclusive("certificate rejected for a strict inequality: no square is a non-zero constant "
+                                 "with a positive weight", ev)
+        return Verdict(VERIFIED, f"lhs - rhs is a sum of squares with non-negative weights, one of them the "
+                       f"constant {_short(weights[floor] * squares[floor] ** 2)} > 0 (formally equal)", ev)
     if not rest:
         return Verdict(VERIFIED, "lhs - rhs is a sum of squares with non-negative weights (formally equal)", ev)
     ev["remainder"] = _short(ex.to_sympy(rest))

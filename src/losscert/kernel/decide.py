@@ -46,6 +46,7 @@ from ..compiler import Loss
 from ..fields import Field, FieldError
 from . import linalg, rigorous
 from .evidence import _constant_term, _exact_drop, _vec
+from .exponential import exact_in_exponentials
 from .families import critical_family
 from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
@@ -82,6 +83,62 @@ def _descent(loss, theta, L0, curve_dirs, order, what) -> dict:
     return ev
 
 
+def constant_outputs(loss: Loss) -> set:
+    """(output index, sample) pairs whose network output is the same for every
+    value of the parameters, read off the graph: a node is constant on sample k
+    when it has no bias parameter and each incoming term is a parameter times a
+    source that is 0 for every parameter value, or a fixed weight times a
+    constant source; it is 0 when moreover its value sigma(pre-activation) is 0
+    (decided exactly at the computed constant pre-activation).
+
+    >>> from losscert import compile_loss, dense
+    >>> sorted(constant_outputs(compile_loss(dense([1, 1, 1], activation="tanh"), [[1, 0]], [[0, 1]])))
+    [(0, 1)]
+    """
+    F, n = loss.field, loss.n
+    value: dict = {}                 # slot -> per sample: None (varies) or the constant value
+    for i in range(loss.n_inputs):
+        value[i] = list(loss.X[i])
+    for st in loss.steps:
+        row = []
+        for k in range(n):
+            pre = F.zero if st.bias is None else None
+            for src, p, c in st.terms:
+                h = value[src][k]
+                if pre is None or h is None:
+                    pre = None
+                elif p is None:
+                    pre = pre + c * h
+                elif h:
+                    pre = None
+            if pre is not None and st.activation is not None and st.activation.kind != "linear":
+                try:
+                    pre = st.activation.taylor(pre, 0, F)[0] if loss._activations(st)[k] is st.activation else None
+                except (NotExact, NonSmooth):
+                    pre = None
+            row.append(pre)
+        value[st.slot] = row
+    return {(i, k) for i, s in enumerate(loss.output_slots) for k in range(n) if value[s][k] is not None}
+
+
+def varying_residuals_vanish(loss: Loss, theta) -> str | None:
+    """A proof that theta is a global minimum of L although L(theta) > 0: every
+    residual f - y that is not constant (:func:`constant_outputs`) is 0 at
+    theta, so L(theta') >= (sum of the constant residuals' squares) = L(theta)
+    everywhere. None when some varying residual is non-zero."""
+    fixed = constant_outputs(loss)
+    if not fixed:
+        return None
+    F = loss.field
+    out = loss.outputs(theta, raw=True)
+    for i, (row, yrow) in enumerate(zip(out, loss.Y)):
+        for k, (f, y) in enumerate(zip(row, yrow)):
+            if (i, k) not in fixed and f != y:
+                return None
+    return (f"outputs constant in the parameters: {len(fixed)} of {len(out) * loss.n} "
+            f"(output, sample) pairs, e.g. output {loss.network.outputs[min(fixed)[0]]} on sample {min(fixed)[1] + 1}")
+
+
 class Analysis:
     """Second- and higher-order analysis of one point (cached per point)."""
     descent_curve = None     # (curve coefficients, order) of a refutation found on the slice
@@ -112,6 +169,13 @@ class Analysis:
             # (strict_local_minimum calls complete() for the rest)
             self.is_min = True
             self.reason = "L(theta) = 0, the global minimum value of a squared loss"
+            return
+        fixed = varying_residuals_vanish(loss, theta)
+        if fixed is not None:         # the same argument for the residuals that can move
+            self.is_min = True
+            self.reason = ("a global minimum: every residual that depends on the parameters is 0 here, the "
+                           "others are constant (" + fixed + ")")
+            self.evidence["constant_residuals"] = fixed
             return
         self.complete()
 
@@ -634,6 +698,7 @@ def analyse(loss: Loss, theta) -> Analysis:
 
 
 @loss_rule
+@exact_in_exponentials
 def critical_point(loss: Loss, theta) -> Verdict:
     """Verified when the exact gradient at theta is zero (or zero as a formal
     identity in transcendental values); refuted when an entry is provably
@@ -687,6 +752,7 @@ def rounded_hint(F, theta) -> str:
 
 
 @loss_rule
+@exact_in_exponentials
 def loss_value(loss: Loss, theta, value) -> Verdict:
     """L(theta) == value: exactly, by a formal identity, or refuted when an
     Arb enclosure of L(theta) excludes the value."""
@@ -707,6 +773,7 @@ def loss_value(loss: Loss, theta, value) -> Verdict:
 
 
 @loss_rule
+@exact_in_exponentials
 def hessian_psd(loss: Loss, theta) -> Verdict:
     """The Hessian at theta is positive semidefinite (any point, critical or not)."""
     theta = loss.point(theta)
@@ -737,6 +804,7 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
 
 
 @loss_rule
+@exact_in_exponentials
 def local_minimum(loss: Loss, theta) -> Verdict:
     """theta is a local minimum: verified by zero loss, a positive definite
     Hessian, Morse-Bott (orbits or proven critical families spanning ker H),
@@ -748,6 +816,7 @@ def local_minimum(loss: Loss, theta) -> Verdict:
 
 
 @loss_rule
+@exact_in_exponentials
 def strict_local_minimum(loss: Loss, theta) -> Verdict:
     """theta is a strict local minimum; refuted by a proven constant-loss
     curve through theta (e.g. a rescaling orbit) or by a refuted minimum."""
@@ -757,6 +826,7 @@ def strict_local_minimum(loss: Loss, theta) -> Verdict:
 
 
 @loss_rule
+@exact_in_exponentials
 def saddle(loss: Loss, theta) -> Verdict:
     """A critical point that is neither a local minimum nor a local maximum:
     a descent curve and an ascent curve, both checked exactly; refuted for a
@@ -821,6 +891,7 @@ def _higher_order_ascent(a: Analysis) -> dict | None:
 
 
 @loss_rule
+@exact_in_exponentials
 def not_global(loss: Loss, theta, better) -> Verdict:
     """L(better) < L(theta), exactly or by separated Arb enclosures; refuted
     when L(better) >= L(theta) or L(theta) = 0 (the global minimum value)."""

@@ -88,6 +88,9 @@ class RingAlgebra(FieldAlgebra):
             slope = self.F(act.slopes[1 if side > 0 else 0])
             self.pieces = True
             return a * slope, (self.R.zero + slope if derivative else None)
+        if poly is None and a.is_ground:       # a pre-activation the family does not move: constant value
+            c = act.taylor(a.LC if a else self.F.zero, 1 if derivative else 0, self.F)   # NotExact if not exact
+            return self.R.zero + c[0], (self.R.zero + c[1] if derivative else None)
         if poly is None:
             raise NotExact(f"activation {act.kind} is neither a polynomial nor piecewise linear")
         cs = [self.F(c) for c in poly]

@@ -95,6 +95,9 @@ def _frac_interval(F: Field, c):
         r = F.to_sympy(c)
         q = Fraction(int(r.p), int(r.q))
         return q, q
+    bounds = getattr(F, "bounds", None)          # exact rational bounds when the field has them (ExpField)
+    if bounds is not None:
+        return bounds(c, 128)
     box = F.enclosure(c, 128)
     return _mpf_frac(box.a), _mpf_frac(box.b)
 

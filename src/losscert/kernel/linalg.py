@@ -180,6 +180,9 @@ def float_value(F: Field, x) -> float:
     """A float near the field element x (a proposal; may raise OverflowError)."""
     if F.is_rational:
         return float(x)
+    approximate = getattr(F, "approximate", None)      # fields with their own numerics (ExpField)
+    if approximate is not None:
+        return approximate(x)
     return float(_algebraic_float(F, x))
 
 

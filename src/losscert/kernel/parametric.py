@@ -57,7 +57,11 @@ def decide_parametric(rule: str, loss: Loss, *args, **kwargs) -> Verdict:
         return Verdict(INCONCLUSIVE, f"{rule} is not decided for losses with symbolic parameters "
                                      f"({loss.parameters.describe()})")
     try:
-        return handler(_Problem(loss), *args, **kwargs)
+        pr = _Problem(loss)
+        verdict = handler(pr, *args, **kwargs)
+        if verdict.status == VERIFIED and pr.cuts:      # decided off finitely many values: decide those too
+            return pr.at_cuts(rule, verdict, args)
+        return verdict
     except _Undecided as exc:
         return Verdict(INCONCLUSIVE, str(exc), {"symbols": dict(loss.parameters.conditions)})
     except (NotExact, NonSmooth, FieldError) as exc:
@@ -75,6 +79,7 @@ class _Problem:
         self.where = self.P.describe()
         self.checked = set()             # texts of denominators already proven non-zero
         self.suspects = []               # values near the roots of undecided minors (tried first to refute)
+        self.cuts = []                   # polynomials non-zero on the region except at their isolated roots
 
     def sym(self, e) -> sympy.Expr:
         return self.F.to_sympy(e)
@@ -83,7 +88,7 @@ class _Problem:
         return str(sympy.factor(self.sym(e)))
 
     def sign(self, e, what: str) -> tuple[int, str]:
-        s, why = self.P.sign(self.sym(e))
+        s, why = self.region_sign(self.sym(e))
         if s is None:
             raise _Undecided(f"{what}: its sign is not constant where {self.where}: {why}")
         return s, why
@@ -108,6 +113,132 @@ class _Problem:
         named.update({k: v if isinstance(v, list) else [v] for k, v in points.items()})
         self.defined(named)
         return theta
+
+    # -- a region split at the isolated roots of a minor (one symbol) ------------------------
+    def region_sign(self, expr) -> tuple[int | None, str]:
+        """The sign of ``expr`` on the region (:meth:`Parameters.sign`), or else, for one
+        symbol, its sign on the region minus the real roots of its numerator when that
+        sign is the same on every open piece between them; those roots are then kept in
+        :attr:`cuts` (the statement must still be decided at each of them)."""
+        s, why = self.P.sign(expr)
+        if s is not None or len(self.P.symbols) != 1:
+            return s, why
+        try:
+            return self._piecewise_sign(expr, why)
+        except (ArithmeticError, ValueError, TypeError, sympy.PolynomialError):
+            return None, why
+
+    def _piecewise_sign(self, expr, why):
+        num, den = sympy.fraction(sympy.cancel(sympy.sympify(expr)))
+        sd, _ = self.P.sign(den)
+        if not sd:
+            return None, why
+        p = sympy.Poly(sympy.expand(num), self.P.symbols[0], domain=sympy.QQ)
+        walls = self.roots_in_region(p)
+        points = _between(walls, *self.P.interval())
+        name = self.P.names[0]
+        signs = {(1 if p.eval(x) > 0 else -1) for x in points}
+        if len(signs) != 1:
+            self.suspects += [{name: x} for x in points]
+            return None, why
+        self.cuts.append(p)
+        (sn,) = signs
+        shown = ", ".join(str(x) for x in points)
+        return sn * sd, (f"non-zero except at its {len(walls)} root(s) where {self.where}, with sign {sn * sd} on "
+                         f"every piece between them (values at {name} = {shown}; the roots are decided apart)")
+
+    def roots_in_region(self, p: sympy.Poly) -> list[tuple]:
+        """Isolating intervals (u, v) (u == v: a rational root) of the real roots of p in
+        the region, refined until they hold no endpoint of the region they do not equal."""
+        lo, lo_closed, hi, hi_closed = self.P.interval()
+        out = []
+        p = p.sqf_part()
+        for (u, v), _ in p.intervals():
+            while u != v and any(e is not None and u <= e <= v for e in (lo, hi)):
+                u, v = p.refine_root(u, v, eps=(v - u) / 4)
+            if (lo is not None and (v < lo or (v == lo and not lo_closed))) or \
+                    (hi is not None and (u > hi or (u == hi and not hi_closed))):
+                continue
+            out.append((u, v))
+        out.sort()
+        for k in range(len(out) - 1):           # separate neighbours: every open piece gets a point inside it
+            while not out[k][1] < out[k + 1][0]:
+                (u, v), (u2, v2) = out[k], out[k + 1]
+                if u != v:
+                    out[k] = p.refine_root(u, v, eps=(v - u) / 4)
+                if u2 != v2:
+                    out[k + 1] = p.refine_root(u2, v2, eps=(v2 - u2) / 4)
+                if u == v and u2 == v2:
+                    raise ValueError("two equal rational roots")
+        return out
+
+    def root_values(self) -> list:
+        """The exact roots in the region of every polynomial in :attr:`cuts` (rational, or
+        radicals of a quadratic factor); _Undecided for a root of higher degree."""
+        from ..fields import Field
+        values = []
+        for p in self.cuts:
+            for u, v in self.roots_in_region(p):
+                if u == v:
+                    r = sympy.Rational(u)
+                else:
+                    factor = next(f for f, _ in p.factor_list()[1] if f.count_roots(u, v) > 0)
+                    if factor.degree() > 2:
+                        raise _Undecided(f"a root of {factor.as_expr()} (degree {factor.degree()}) splits the region; "
+                                         "only rational roots and roots of quadratic factors are decided")
+                    r = next(c for c in sympy.roots(factor.as_expr(), factor.gen)
+                             if all(Field.for_numbers([c]).sign(Field.for_numbers([c])(c - e)) == sg
+                                    for e, sg in ((u, 1), (v, -1))))
+                if not any(sympy.simplify(r - w) == 0 for w in values):
+                    values.append(r)
+        return values
+
+    def at_cuts(self, rule: str, verdict: Verdict, args) -> Verdict:
+        """Combine a verdict proven off the roots in :attr:`cuts` with the ordinary exact
+        kernel's verdicts at each root (rational, or in Q(root))."""
+        from . import decide as exact
+        name = self.P.names[0]
+        points = self.root_values()
+        decided = {}
+        for r in points:
+            loss, special = self.specialise_exact(r, args)
+            v = getattr(exact, rule)(loss, *special)
+            decided[str(r)] = v.as_dict()
+            if v.status == REFUTED:
+                return Verdict(REFUTED, f"fails at {name} = {r} (in the region {self.where}, where a minor "
+                               f"vanishes): {v.reason}", self.evidence(counterexample={name: str(r)},
+                                                                       at_counterexample=v.as_dict()))
+            if v.status != VERIFIED:
+                return Verdict(INCONCLUSIVE, f"holds where {self.where} except at {name} = {r}, where it is "
+                               f"undecided: {v.reason}", self.evidence(split_at=decided, off_the_roots=verdict.reason))
+        shown = ", ".join(f"{name} = {r}" for r in points)
+        return Verdict(VERIFIED, f"{verdict.reason}, off the isolated values {shown}; at each of them it holds "
+                       "too (decided exactly at the value)", {**verdict.evidence, "split_at": decided})
+
+    def specialise_exact(self, value, args):
+        """The loss and the rule's arguments at ``name = value`` (rational or algebraic)."""
+        subs = {self.P.symbols[0]: value}
+        loss = self.loss
+
+        def at(e):
+            r = sympy.radsimp(sympy.expand(sympy.sympify(self.sym(e) if not isinstance(e, sympy.Basic) else e)
+                                           .subs(subs)))
+            if r.free_symbols or r.has(sympy.zoo, sympy.nan):
+                raise _Undecided(f"{e} is not defined at {value}")
+            return r
+        pts = [[at(t) for t in loss.point(a)] if isinstance(a, (dict, list, tuple)) else None for a in args]
+        numbers = [x for p in pts if p for x in p]
+        special = compile_loss(loss.network, [[at(x) for x in r] for r in loss.X_sym],
+                               [[at(y) for y in r] for r in loss.Y_sym], scale=loss.scale_sym,
+                               extra_numbers=numbers)
+        out = []
+        for a, p in zip(args, pts):
+            if p is not None:
+                out.append(special.point(p))
+            else:
+                v = a if not isinstance(a, str) else self.P.number(a, "value")
+                out.append(special.field(at(self.F(v) if not isinstance(v, sympy.Basic) else v)))
+        return special, out
 
     def evidence(self, **extra) -> dict:
         return {"symbols": dict(self.P.conditions), **extra}
@@ -160,22 +291,27 @@ class _Problem:
             raise _Undecided(f"{n} parameters: symbolic minors are computed up to {MAX_PARAMETERS}")
         H = loss.hessian(theta, raw=True)
         kernel, pivots = linalg.nullspace(H, F)
-        C, shown, undecided = [], [], []
-        for i in range(n):
-            d = H.extract(C + [i], C + [i]).det()
-            if not d:
-                continue
-            what = f"the principal minor of H on {[loss.params[j] for j in C + [i]]} = {self.show(d)}"
-            s, why = self.P.sign(self.sym(d))
-            if s is None:                     # try the other indices: any C with positive leading minors will do
-                undecided.append(f"{what}: its sign is not constant where {self.where}: {why}")
-                self.suspects += self.P.between_roots(self.sym(d))
-                continue
-            if s < 0:                         # H[C, C] PD and H[C + i, C + i] of negative determinant: indefinite
-                raise _Negative(f"{what} is negative where {self.where} while the smaller ones are positive: "
-                                "H is not PSD")
-            C.append(i)
-            shown.append({"minor": self.show(d), "why": why})
+        for split in (False, True):        # minors of constant sign first; then signs off isolated roots
+            cuts = len(self.cuts)
+            C, shown, undecided = [], [], []
+            for i in range(n):
+                d = H.extract(C + [i], C + [i]).det()
+                if not d:
+                    continue
+                what = f"the principal minor of H on {[loss.params[j] for j in C + [i]]} = {self.show(d)}"
+                s, why = self.region_sign(self.sym(d)) if split else self.P.sign(self.sym(d))
+                if s is None:                 # try the other indices: any C with positive leading minors will do
+                    undecided.append(f"{what}: its sign is not constant where {self.where}: {why}")
+                    self.suspects += self.P.between_roots(self.sym(d))
+                    continue
+                if s < 0:                     # H[C, C] PD and H[C + i, C + i] of negative determinant: indefinite
+                    raise _Negative(f"{what} is negative where {self.where} while the smaller ones are positive: "
+                                    "H is not PSD")
+                C.append(i)
+                shown.append({"minor": self.show(d), "why": why})
+            if len(C) == len(pivots):
+                break
+            del self.cuts[cuts:]
         if len(C) != len(pivots):
             raise _Undecided(undecided[0] if undecided else
                              f"no principal submatrix of H of its rank {len(pivots)} in Q(symbols) was found")
@@ -184,6 +320,23 @@ class _Problem:
 
 class _Negative(_Undecided):
     """A principal minor that is negative on the whole region."""
+
+
+def _between(walls, lo, lo_closed, hi, hi_closed) -> list:
+    """One rational point in each open piece of the interval (lo, hi) cut at the
+    isolating intervals ``walls`` (sorted, disjoint)."""
+    edges = ([(lo, lo)] if lo is not None else []) + sorted(walls) + ([(hi, hi)] if hi is not None else [])
+    points = []
+    if lo is None:
+        points.append((walls[0][0] - 1) if walls else sympy.Integer(0))
+    for (a, right), (left, b) in zip(edges, edges[1:]):
+        if right < left:
+            points.append((right + left) / 2)
+        elif not (right == left and (a == right or left == b)):    # only a rational root on a region end
+            raise ValueError("isolating intervals overlap")         # is allowed to leave no piece
+    if hi is None and walls:
+        points.append(walls[-1][1] + 1)
+    return [sympy.Rational(x) for x in points]
 
 
 def _critical(pr: _Problem, theta) -> Verdict | None:

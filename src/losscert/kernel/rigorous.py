@@ -301,9 +301,9 @@ def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
     rows = [fmpq(0)] * P
     for i in range(P):
         for j in range(i, P):
-            m = H[i][j].mid()
-            Hc[i][j] = Hc[j][i] = _fmpq(m)
-            dev = _fmpq_upper((H[i][j] - m).abs_upper())
+            m = _dyadic(H[i][j].mid())        # exact; a midpoint below 2**-EXACT_RANGE_BITS becomes 0
+            Hc[i][j] = Hc[j][i] = m
+            dev = _dyadic((H[i][j] - m).abs_upper(), up=True)      # rounded up: never a huge power of two
             rows[i] += dev
             if j != i:
                 rows[j] += dev
@@ -311,17 +311,17 @@ def _perturbation_bound(H) -> tuple[sympy.Rational, list]:
     return sympy.Rational(int(mu.p), int(mu.q)), Hc
 
 
-def _fmpq(point):
-    """An exact Arb midpoint (radius 0) as an fmpq."""
+def _dyadic(point, up: bool = False):
+    """The arf ``point`` as an fmpq: exact when its exponent is moderate; a
+    tiny one becomes 0 (or 2**-EXACT_RANGE_BITS with ``up``) and a huge one
+    raises IntervalRange (see :func:`losscert.intervals.mid`)."""
     from flint import fmpq
     man, exp = point.man_exp()
     man, exp = int(man), int(exp)
-    return fmpq(man * 2 ** exp) if exp >= 0 else fmpq(man, 2 ** -exp)
-
-
-def _fmpq_upper(x):
-    """An fmpq upper bound of the ball x (mid + rad)."""
-    return _fmpq(x.mid()) + _fmpq(x.rad())
+    if abs(exp) + man.bit_length() <= iv.EXACT_RANGE_BITS:
+        return fmpq(man * 2 ** exp) if exp >= 0 else fmpq(man, 2 ** -exp)
+    q = iv.upper(point) if up else iv.mid(point)
+    return fmpq(int(q.p), int(q.q))
 
 
 def _shift(Hc, mu) -> list:

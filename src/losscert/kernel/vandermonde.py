@@ -159,7 +159,12 @@ def activation_rank(act: str, W, X, claimed: int, digits: int = 30) -> Verdict:
         if r == claimed:
             return Verdict(VERIFIED, f"rank sigma(WX) = {r} (exact)", ev)
         return Verdict(REFUTED, f"rank sigma(WX) = {r}, not {claimed} (exact)", ev)
-    upper, atoms = _formal_rank(Z)
+    upper, atoms, exact = _formal_rank(Z)
+    if exact:           # only powers of u = e^(1/L), transcendental: the rank over Q(u) is the rank
+        ev.update({"rank": upper, "arithmetic": f"exact in Q(u), u = {atoms[0]} (transcendental)"})
+        if upper == claimed:
+            return Verdict(VERIFIED, f"rank sigma(WX) = {upper} (exact in Q({atoms[0]}))", ev)
+        return Verdict(REFUTED, f"rank sigma(WX) = {upper}, not {claimed} (exact in Q({atoms[0]}))", ev)
     ev.update({"formal_rank_bound": upper, "transcendental_atoms": atoms, "arithmetic": "Arb balls"})
     if upper < claimed:
         return Verdict(REFUTED, f"rank sigma(WX) <= {upper} < {claimed}: every {upper + 1}-minor vanishes "
@@ -189,10 +194,13 @@ def _algebraic(v: sympy.Expr) -> bool:
 MAX_FORMAL_DEGREE = 256   # degree in u = exp(1/L) up to which the exponentials are related
 
 
-def _formal_rank(Z) -> tuple[int, list[str]]:
+def _formal_rank(Z) -> tuple[int, list[str], bool]:
     """The rank of Z with its transcendental atoms as independent symbols: an
     upper bound of the true rank (an identically vanishing minor vanishes at
-    the true values). exp(q), q rational, becomes u**(q L) with u = exp(1/L)."""
+    the true values). exp(q), q rational, becomes u**(q L) with u = exp(1/L).
+    The flag says the bound is the rank: u is the only atom, and u is
+    transcendental (Lindemann), so a minor vanishes at u = e^(1/L) only when
+    it is the zero rational function."""
     Z = [[sympy.sympify(v).rewrite(sympy.exp) for v in row] for row in Z]
     exps = {e for row in Z for v in row for e in v.atoms(sympy.exp) if e.args[0].is_Rational}
     if any(v.has(sympy.E) for row in Z for v in row):
@@ -215,10 +223,10 @@ def _formal_rank(Z) -> tuple[int, list[str]]:
     Z = [[opaque(v) for v in row] for row in Z]
     dM = DomainMatrix.from_Matrix(sympy.Matrix(Z))
     if dM.domain.is_EX:
-        return min(len(Z), len(Z[0])), []
+        return min(len(Z), len(Z[0])), [], False
     r = dM.convert_to(dM.domain.get_field()).rank()
     shown = ([f"exp(1/{L})" if L > 1 else "e"] if exps else []) + [str(a) for a in atoms]
-    return r, shown
+    return r, shown, bool(exps) and not atoms
 
 
 def _proven_minor(balls, k) -> tuple[int, list | None]:
