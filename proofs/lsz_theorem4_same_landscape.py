@@ -82,6 +82,9 @@ PROOF.paths_to_global_minimum(net, X, Y, sym, zero, [line(zero, silent), line(si
 loss = compile_loss(net, X.tolist(), Y.tolist())
 t0 = {"k1_1": 0, "k1_2": 1, U[0]: 0, U[1]: 0, U[2]: 4, U[3]: 0}
 best = {"k1_1": 1, "k1_2": 0, U[0]: 1, U[1]: 0, U[2]: 0, U[3]: 4}
+PROOF.loss_value(loss, {**t0, U[1]: -8}, "1/2", text="T0's flat direction: u2 = -8 (a = 1) keeps loss 1/2")
+PROOF.saddle(loss, {**t0, U[1]: -8}, text="T0's point with a = 1, u2 = -8 is a saddle (the (u1, w1) block of the "
+                                          "Hessian has determinant -1)")
 PROOF.spurious_valley(loss, t0, best, expect="inconclusive",
                       text="the paper's valley point (a = 1) certifies no spurious valley (not a strict minimum)")
 PROOF.covers = ["lsz:Theorem 4 SAME"]
