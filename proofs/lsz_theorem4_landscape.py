@@ -7,12 +7,21 @@ orthogonal matrices span the complement of the row space of X), an identity.
 - FULL, one channel: (A) every theta with w != 0 (generic: det(f(w)^T f(w)),
   whose real zero set is w = 0): U -> U* = M* (f^T f)^-1 f^T (affine);
   (B) every theta with w = 0: U -> 0 (constant: the output is 0), w -> (1, 1)
-  (constant: U = 0), U -> U* (affine). (A) and (B) cover every theta.
+  (constant: U = 0), U -> U* (affine). Cover, checked: det(f^T f) =
+  (w_1^2 + w_2^2)(w_1^4 + w_2^4) (a determinant statement) >= |w|^6 / 2 (a
+  sum-of-squares certificate), so (A) and (B) are every theta.
 - VALID, p_1 = d_1 = 2 channels: (A) every theta with F(W) of full column rank
   (generic: det(F^T F)): U -> U*; (B) every theta whose kernels are w_2 = q w_1,
   w_1 != 0 (rank 1): channel 2's output weights move onto channel 1 (constant),
-  w_2 -> (-w_12, w_11) (constant), U -> U* (affine, generic |w_1|^2 != 0).
-  (A) and (B) leave W = 0 and w_1 = 0 != w_2 (symmetric to B) unstated.
+  w_2 -> (-w_12, w_11) (constant), U -> U* (affine, generic |w_1|^2 != 0);
+  (C) w_1 = 0 != w_2: U_1 -> 0 (constant: channel 1 outputs 0), w_1 ->
+  (-w_22, w_21) (constant), U -> U*; (D) W = 0: U -> 0, W -> ((1, 0), (0, 1)),
+  U -> U*. Cover, checked: det(F^T F) = (w_11 w_22 - w_12 w_21)^2 |W|^2 (Cauchy-
+  Binet: the four 3 x 3 minors are the cross term times -w_12, w_11, w_22, -w_21),
+  and w_2 |w_1|^2 - <w_1, w_2> w_1 = (w_11 w_22 - w_12 w_21)(-w_12, w_11) (an
+  identity). Argued, not checked: only the real-number logic joining them
+  (a product of reals vanishes iff a factor does; a sum of squares iff every
+  term does; the case split w_1 != 0 / w_1 = 0 != w_2 / W = 0).
 """
 import sympy as sp
 
@@ -22,7 +31,7 @@ from losscert.landscapes import least_squares, line, parameter_symbols, row_spac
 from losscert.network import conv_matrix_entries
 from losscert.proof import Proof
 
-COVERS = [("lsz:Theorem 4 FULL", "instance"), ("lsz:Theorem 4 VALID", "step")]
+COVERS = [("lsz:Theorem 4 FULL", "instance"), ("lsz:Theorem 4 VALID", "instance")]
 
 d, k = 3, 2
 X = sp.Matrix([[1, 0, 1, 2], [0, 1, 1, -1], [1, 1, 0, 1]])
@@ -106,5 +115,48 @@ VALID.paths_to_global_minimum(valid, X, Y, sym_dep, dep,
 VALID.paths_to_global_minimum(valid, X, Y, sym_dep, dep, [line(dep, turned), line(turned, with_u_star(turned, "VALID", 2))],
                               generic=[w1[0] ** 2 + w1[1] ** 2], orthogonal=ortho, expect="refuted",
                               text="control: (B) turning w_2 while channel 2 still has output weights increases the loss")
+w2 = [s["k2_1"], s["k2_2"]]
+c_start = {**start, "k1_1": 0, "k1_2": 0}
+sym_c = {n: c for n, c in symbols.items() if n not in (names["k1_1"], names["k1_2"])}
+c_silent = {**c_start, **{f"c1_{r} -> y1": 0 for r in (1, 2)}}
+c_turned = {**c_silent, "k1_1": -w2[1], "k1_2": w2[0]}
+VALID.paths_to_global_minimum(valid, X, Y, sym_c, c_start,
+                              [line(c_start, c_silent), line(c_silent, c_turned),
+                               line(c_turned, with_u_star(c_turned, "VALID", 2))],
+                              generic=[w2[0] ** 2 + w2[1] ** 2], orthogonal=ortho,
+                              text="(C) every theta with w_1 = 0 != w_2: U_1 -> 0 (constant: channel 1 outputs 0), "
+                                   "w_1 -> (-w_22, w_21) (constant: U_1 = 0), U -> U*")
+VALID.paths_to_global_minimum(valid, X, Y, sym_c, c_start,
+                              [line(c_start, c_turned), line(c_turned, with_u_star(c_turned, "VALID", 2))],
+                              generic=[w2[0] ** 2 + w2[1] ** 2], orthogonal=ortho, expect="refuted",
+                              text="control: (C) turning w_1 before silencing U_1 increases the loss somewhere")
+d_start = {**c_start, "k2_1": 0, "k2_2": 0}
+sym_d = {n: c for n, c in sym_c.items() if n not in (names["k2_1"], names["k2_2"])}
+d_silent = {**d_start, **{key: 0 for key in u_keys("VALID", 2)}}
+d_moved = {**d_silent, "k1_1": 1, "k1_2": 0, "k2_1": 0, "k2_2": 1}
+VALID.paths_to_global_minimum(valid, X, Y, sym_d, d_start,
+                              [line(d_start, d_silent), line(d_silent, d_moved),
+                               line(d_moved, with_u_star(d_moved, "VALID", 2))],
+                              orthogonal=ortho, text="(D) every theta with W = 0: U -> 0, W -> ((1, 0), (0, 1)), U -> U*")
+# the cover: (A) u (B) u (C) u (D) is every theta
+a1, a2, b1, b2 = sp.symbols("a1 a2 b1 b2")
+cross = a1 * b2 - a2 * b1
+FV = stacked("VALID", [[a1, a2], [b1, b2]])
+VALID.determinant(FV.T * FV, cross ** 2 * (a1 ** 2 + a2 ** 2 + b1 ** 2 + b2 ** 2),
+                  text="cover, VALID: det(F^T F) = (w_11 w_22 - w_12 w_21)^2 |W|^2, so F(W) has full column rank "
+                       "unless w_1, w_2 are parallel")
+VALID.identity(sp.Matrix([[b1 * (a1 ** 2 + a2 ** 2) - (a1 * b1 + a2 * b2) * a1],
+                          [b2 * (a1 ** 2 + a2 ** 2) - (a1 * b1 + a2 * b2) * a2]]),
+               sp.Matrix([[-a2 * cross], [a1 * cross]]),
+               text="cover, VALID: w_2 |w_1|^2 - <w_1, w_2> w_1 = (w_11 w_22 - w_12 w_21) (-w_12, w_11), so parallel "
+                    "kernels with w_1 != 0 have w_2 = q w_1 (q = <w_1, w_2> / |w_1|^2): region (B)")
+VALID.determinant(FV.T * FV, (a1 ** 2 + a2 ** 2 + b1 ** 2 + b2 ** 2) ** 2 * cross ** 2, expect="refuted",
+                  text="control: a wrong Gram determinant is refuted")
+FF = stacked("FULL", [[a1, a2]])
+FULL.determinant(FF.T * FF, (a1 ** 2 + a2 ** 2) * (a1 ** 4 + a2 ** 4),
+                 text="cover, FULL: det(f^T f) = (w_1^2 + w_2^2)(w_1^4 + w_2^4)")
+FULL.inequality((a1 ** 2 + a2 ** 2) * (a1 ** 4 + a2 ** 4), (a1 ** 2 + a2 ** 2) ** 3 / 2,
+                certificate=[(sp.Rational(1, 2), a1 * (a1 ** 2 - a2 ** 2)), (sp.Rational(1, 2), a2 * (a1 ** 2 - a2 ** 2))],
+                text="cover, FULL: det(f^T f) >= |w|^6 / 2, so det(f^T f) = 0 only at w = 0: (A) and (B) cover every theta")
 FULL.covers, VALID.covers = ["lsz:Theorem 4 FULL"], ["lsz:Theorem 4 VALID"]
 PROOFS = [FULL, VALID]

@@ -3,7 +3,9 @@
 L(U, w) = 1/2 || U f_S(w) I_2 - diag(1, 4) ||^2 with f_S(w) = [[w1, w2], [0, w1]].
 The set T0 = {w1 = u1 = 0, w2 = a, u3 = 4/a} sits at loss 1/2 while the
 global minimum is 0. The kernel confirms the loss values and criticality,
-and that T0's points are local minima that are not strict: the set
+and that T0's points with u2 = u4 = 0 (a = 1, 2) are local minima that are
+not strict (points of T0 with 2 a u2 + a^2 u4^2 < -15 are saddles: the
+(u1, w1) Hessian block has determinant 15 + 2 a u2 + a^2 u4^2): the set
 {w1 = u1 = 0, w2 = s, u3 = 4/s, u2 = p, u4 = q} is a 3-dimensional family of
 critical points (the rescaling of the convolution channel, w -> c w,
 U -> U / c, composed with the free outgoing weights u2, u4 of the hidden node

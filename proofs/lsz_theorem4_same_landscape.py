@@ -16,8 +16,11 @@ Property P from EVERY theta, in four regions that cover the parameter space:
 - (C) w = 0: U -> 0, w -> (1, 0) (constant), U -> Y (affine).
 
 So every sublevel component contains a global minimum: the example has no
-spurious valley (for sublevel sets {L <= c} and {L < c} alike), contrary to the
-paper's proof; "no spurious valley" is therefore verified on this instance.
+spurious valley (for sublevel sets {L <= c}, the paper's Definition 3, and
+{L < c} alike; nor a set-wise strict local minimum), contrary to the paper's
+proof; "no spurious valley" is therefore verified on this instance. Erratum
+(proof gap, catalogue item lsz:Theorem 4 SAME): the theorem's "a spurious
+valley when p_1 = 1" is existential, and only its witness fails here.
 The spurious_valley statement at a point of T0 is inconclusive: the point is
 not a strict minimum, and no other certificate exists (there is no valley).
 """
@@ -59,8 +62,10 @@ for sign, cond in ((1, "> 0"), (-1, "< 0")):
     PROOF.paths_to_global_minimum(net, X, Y, sym, start, [line(start, flat), line(flat, out), line(out, to_zero_loss(out))],
                                   text=f"(B) every theta with w1 = 0, w2 {cond}: U -> (0, -8/w2; 4/w2, 0) (loss 1/2), "
                                        "(w1, u1) -> (w2/16, 9/(16 w2)) (dL/dt <= 0), U -> Y f_S(w)^-1",
-                                  note="paper: Theorem 4 proof (SAME, p_1 = 1): T0 = {w1 = u1 = 0, w2 = a, u3 = 4/a, "
-                                       "a > 0} forms a spurious valley" if sign > 0 else "")
+                                  note="gap: Theorem 4 proof (SAME, p_1 = 1): T0 = {w1 = u1 = 0, w2 = a, u3 = 4/a, a > 0} is a "
+                                       "connected component of {L <= 1/2} ('L(t_o + eps) > 0.5'), a spurious valley; "
+                                       "its u2-direction is flat and reaches saddles (w2 u2 = -8), so the example "
+                                       "has none" if sign > 0 else "")
     if sign > 0:
         steep = {**flat, "k1_1": c, U[0]: 9 / c}
         PROOF.paths_to_global_minimum(net, X, Y, sym, start,
@@ -77,6 +82,9 @@ PROOF.paths_to_global_minimum(net, X, Y, sym, zero, [line(zero, silent), line(si
 loss = compile_loss(net, X.tolist(), Y.tolist())
 t0 = {"k1_1": 0, "k1_2": 1, U[0]: 0, U[1]: 0, U[2]: 4, U[3]: 0}
 best = {"k1_1": 1, "k1_2": 0, U[0]: 1, U[1]: 0, U[2]: 0, U[3]: 4}
+PROOF.loss_value(loss, {**t0, U[1]: -8}, "1/2", text="T0's flat direction: u2 = -8 (a = 1) keeps loss 1/2")
+PROOF.saddle(loss, {**t0, U[1]: -8}, text="T0's point with a = 1, u2 = -8 is a saddle (the (u1, w1) block of the "
+                                          "Hessian has determinant -1)")
 PROOF.spurious_valley(loss, t0, best, expect="inconclusive",
                       text="the paper's valley point (a = 1) certifies no spurious valley (not a strict minimum)")
 PROOF.covers = ["lsz:Theorem 4 SAME"]

@@ -1,4 +1,7 @@
-"""lin-sun-zhang, Theorem 4 (SAME mode, p1 = 1): the spurious valley for every a > 0.
+"""lin-sun-zhang, Theorem 4 (SAME mode, p1 = 1): T0's point is a spurious local minimum for every a > 0.
+
+(Not a spurious valley: its sublevel component reaches loss 0, see
+lsz_theorem4_same_landscape.py.)
 
 The same network and data as ``lsz_theorem4_same.py`` (a = 1 and a = 2),
 now with the valley's parameter a as a declared symbol (``a > 0``): the
