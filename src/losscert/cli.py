@@ -32,9 +32,15 @@ def _check(args) -> int:
         return 2
     results, invalid, mismatch = [], False, False
     worker = shared()
+    bundles = None
+    if args.certificates:
+        from .bundles import BundleWriter
+        bundles = BundleWriter(args.certificates)
     for path in paths:
         t0 = time.perf_counter()
-        header, verdicts = worker.check_file(path, args.timeout)
+        header, verdicts = worker.check_file(path, args.timeout, with_records=bundles is not None)
+        if bundles is not None and "records" in header:
+            bundles.write(Path(path).stem, str(path), header["records"], verdicts)
         if "error" in header:
             invalid = True
             print(header["error"], file=sys.stderr)
@@ -90,6 +96,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("-v", "--verbose", action="store_true", help="print each verdict's certificate (evidence)")
     c.add_argument("-q", "--quiet", action="store_true", help="print only the claims whose verdict differs from expect")
     c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
+    c.add_argument("--certificates", metavar="DIR", help="also write every decided claim with its certificate "
+                                                         "as a JSON bundle in DIR (re-verify with `losscert recheck DIR`)")
     c.set_defaults(run=_check)
     r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
     r.add_argument("paths", nargs="*", default=["proofs"])
@@ -104,11 +112,18 @@ def parser() -> argparse.ArgumentParser:
                         "and those noted 'open:' or left undecided")
     r.add_argument("--emit", metavar="DIR", help="also write every proof's statements as a claim file in DIR "
                                                  "(check them later with `losscert check DIR`)")
+    r.add_argument("--certificates", metavar="DIR", help="also write every decided statement with its certificate "
+                                                         "as a JSON bundle in DIR (re-verify with `losscert recheck DIR`)")
     r.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
     r.add_argument("--coverage", metavar="FILE.md", nargs="?", const="-",
                    help="print (or write to FILE.md) the coverage of the papers' items by the proofs' COVERS lists, "
                         "without running them")
     r.set_defaults(run=_prove)
+    k = sub.add_parser("recheck", help="re-verify certificate bundles with the independent small checker "
+                                       "(losscert_recheck, which imports nothing from losscert)")
+    k.add_argument("paths", nargs="+", help="bundles (*.json) or directories of them")
+    k.add_argument("-q", "--quiet", action="store_true", help="print only rejected items and the summary")
+    k.set_defaults(run=_recheck)
     s = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
     s.add_argument("file", help="a claim file: its network, data and scale are used")
     s.add_argument("--runs", type=int, default=100, help="initialisations (default 100)")
@@ -133,6 +148,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--extent", type=float, help="half-width of the drawn range (default: chosen from the evidence)")
     g.set_defaults(run=_plot)
     return p
+
+
+def _recheck(args) -> int:
+    import subprocess
+    flags = ["-I"]         # isolated: the rechecker is found by its installed path, nothing from the environment
+    command = [sys.executable, *flags, "-m", "losscert_recheck", *(["-q"] if args.quiet else []), *args.paths]
+    return subprocess.call(command)
 
 
 def _search(args) -> int:

@@ -94,6 +94,10 @@ def run_cli(args) -> int:
     results: list[dict] = []
     errors: list[str] = []
     quiet = args.json or args.errata
+    bundles = None
+    if getattr(args, "certificates", None):
+        from .bundles import BundleWriter
+        bundles = BundleWriter(args.certificates)
     with Progress(len(scripts), "scripts") as progress:
         for item in collect_streaming(scripts, args.emit, progress):
             if "error" in item:
@@ -103,9 +107,14 @@ def run_cli(args) -> int:
                 progress.advance()
                 continue
             script = item["script"]
-            for proof in script["proofs"]:
+            for k, proof in enumerate(script["proofs"], 1):
                 t0 = time.perf_counter()
-                verdicts = worker.check([st["record"] for st in proof["statements"]], args.timeout, progress.count)
+                records = [st["record"] for st in proof["statements"]]
+                verdicts = worker.check(records, args.timeout, progress.count)
+                if bundles is not None:
+                    stem = Path(script["path"]).stem
+                    bundles.write(stem if len(script["proofs"]) == 1 else f"{stem}-{k}", proof["source"],
+                                  records, verdicts)
                 res = result(proof, verdicts)
                 res["file"], res["seconds"] = script["path"], round(time.perf_counter() - t0, 2)
                 res["script_seconds"] = round(script["seconds"], 2)

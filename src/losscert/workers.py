@@ -128,12 +128,14 @@ class Worker:
             self._collect(out, timeout, on_result)
         return out
 
-    def check_file(self, path, timeout=DEFAULT_TIMEOUT) -> tuple[dict, list[dict]]:
+    def check_file(self, path, timeout=DEFAULT_TIMEOUT, with_records=False) -> tuple[dict, list[dict]]:
         """(header, verdict dicts) for a claim file read and checked in the worker; the
-        header has the title and claims (kind, expect, caption, note), or an ``error`` line."""
+        header has the title and claims (kind, expect, caption, note), or an ``error`` line;
+        ``with_records``: also the statement records the worker read (``records``)."""
         out: list[dict] = []
         while True:
-            if not self._send({"file": str(path), "start": len(out), "timeout": timeout}):
+            message = {"file": str(path), "start": len(out), "timeout": timeout}
+            if not self._send({**message, "records": True} if with_records else message):
                 return {"error": f"{path}: the checking process could not be started"}, out
             header, problem = self._next(timeout)
             if problem is not None:

@@ -167,9 +167,11 @@ def _cell(text: str) -> str:
 
 def guarded(rule, *args) -> Verdict:
     """Apply a kernel rule; a failed self-check or an input the rule cannot
-    read gives ``inconclusive`` with the reason, never a verdict."""
+    read gives ``inconclusive`` with the reason, never a verdict. A decided
+    verdict gets its certificate (:func:`.certificates.attach`) when one is known."""
     try:
-        return rule(*args)
+        from .certificates import attach
+        return attach(rule, args, rule(*args))
     except AssertionError as exc:
         return Verdict(INCONCLUSIVE, f"internal self-check failed: {exc}")
     except Exception as exc:  # noqa: BLE001 - any failure must end as inconclusive, not a traceback

@@ -1,0 +1,694 @@
+"""One check per certificate kind: recompute what the statement is about, then test the certificate.
+
+``recheck(item)`` takes a bundle item (``statement``, ``verdict``, ``certificate``)
+and returns None when the certificate proves that verdict on that statement;
+it raises :class:`Rejected` (the certificate or the verdict is wrong) or
+:class:`NotCovered` (beyond this checker). A certificate is never trusted: every
+number in it is recomputed or checked, and unknown keys are rejected.
+
+>>> recheck({"statement": {"kind": "identity", "lhs": "(a+b)**2", "rhs": "a**2+2*a*b+b**2"},
+...          "verdict": "verified", "certificate": {"kind": "identity", "entries": 1}})
+>>> recheck({"statement": {"kind": "rank", "matrix": [["1", "2"], ["2", "4"]], "claimed": 1},
+...          "verdict": "verified", "certificate": {"kind": "rank", "rank": 1, "minor_rows": [1],
+...          "minor_columns": [2], "at": {}, "kernel": [["-2", "1"]]}})
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .exact import NotCovered, Reader, Rejected, divide, is_zero, sign
+from .network import Loss, curvature
+
+CHECKS: dict = {}
+MAX_MATRIX = 60          # rows or columns of a matrix statement
+
+
+def check(name, statements, keys=()):
+    """Register the check of certificate kind ``name``, for those statement kinds, with those keys."""
+    def register(f):
+        CHECKS[name] = (f, set(statements), {"kind", *keys})
+        return f
+    return register
+
+
+def recheck(item) -> None:
+    if not isinstance(item, dict) or not isinstance(item.get("statement"), dict):
+        raise Rejected("a bundle item needs a statement table")
+    st, verdict, cert = item["statement"], item.get("verdict"), item.get("certificate")
+    if verdict not in ("verified", "refuted"):
+        raise Rejected(f"verdict {verdict!r} is not a decided verdict")
+    if cert is None:
+        raise NotCovered(f"{st.get('kind')}: no certificate attached")
+    if not isinstance(cert, dict) or cert.get("kind") not in CHECKS:
+        raise NotCovered(f"certificate kind {cert.get('kind') if isinstance(cert, dict) else cert!r} is not known here")
+    f, statements, keys = CHECKS[cert["kind"]]
+    if st.get("kind") not in statements:
+        raise Rejected(f"a {cert['kind']} certificate does not prove a {st.get('kind')} statement")
+    extra = sorted(set(cert) - keys)
+    if extra:
+        raise Rejected(f"certificate key {extra[0]!r} is not part of a {cert['kind']} certificate")
+    f(st, verdict, cert)
+
+
+def expect(condition, why):
+    if not condition:
+        raise Rejected(why)
+
+
+def _decided(verdict, holds, what):
+    """The statement holds exactly when ``holds``: the verdict must say so."""
+    expect(holds == (verdict == "verified"), f"{what}: the certificate proves {'it' if holds else 'its negation'}, "
+                                             f"not {verdict}")
+
+
+def _names(st):
+    names = st.get("symbols") or {}
+    expect(isinstance(names, dict), "symbols: must be a table")
+    return names
+
+
+def _int(cert, key, lo=0):
+    v = cert.get(key)
+    expect(isinstance(v, int) and not isinstance(v, bool) and v >= lo, f"{key}: must be an integer >= {lo}")
+    return v
+
+
+def _matrix(value, where):
+    if isinstance(value, list) and value and not any(isinstance(r, list) for r in value):
+        value = [[x] for x in value]          # a vector: one column
+    expect(isinstance(value, list) and all(isinstance(r, list) for r in value), f"{where}: must be a list of rows")
+    expect(len(value) <= MAX_MATRIX and all(len(r) <= MAX_MATRIX for r in value), f"{where}: too large")
+    expect(len({len(r) for r in value}) <= 1, f"{where}: rows of different lengths")
+    return value
+
+
+def _term_shape(t):
+    if isinstance(t, list):
+        m = _matrix(t, "term")
+        return [str(x) for r in m for x in r], (len(m), len(m[0]) if m else 0)
+    return [str(t)], ()
+
+
+# -- identities and determinants ---------------------------------------------------------------
+
+@check("identity", ["identity"], ["entries", "entry"])
+def _identity(st, verdict, cert):
+    """lhs - rhs reduced exactly: zero in every entry (verified), or an atom-free non-zero entry (refuted)."""
+    (left, ls), (right, rs) = _term_shape(st.get("lhs")), _term_shape(st.get("rhs"))
+    expect(ls == rs, "lhs and rhs have different shapes")
+    r = Reader(left + right, _names(st))
+    diffs = [r.value(a) - r.value(b) for a, b in zip(left, right)]
+    expect(_int(cert, "entries", 1) == len(diffs), f"entries: the statement has {len(diffs)}")
+    if verdict == "verified":
+        expect("entry" not in cert, "entry: only for a refutation")
+        bad = [i for i, d in enumerate(diffs, 1) if not is_zero(d)]
+        expect(not bad, f"entry {bad[0] if bad else 0}: lhs - rhs is not formally zero")
+        return
+    i = _int(cert, "entry", 1)
+    expect(i <= len(diffs), "entry: out of range")
+    _nonzero(diffs[i - 1], f"entry {i}")
+
+
+def _nonzero(d, what):
+    expect(not is_zero(d), f"{what}: lhs - rhs is formally zero")
+    if hasattr(d, "has_atoms") and d.has_atoms():
+        expect(d.sign() not in (None, 0), f"{what}: lhs - rhs with transcendental constants not provably non-zero")
+
+
+@check("determinant", ["determinant"], ["size"])
+def _determinant(st, verdict, cert):
+    """det(matrix) computed here by fraction-free elimination, minus the claimed expression."""
+    m = _matrix(st.get("matrix"), "matrix")
+    n = len(m)
+    expect(all(len(r) == n for r in m), "matrix: not square")
+    expect(_int(cert, "size") == n, f"size: the matrix has {n} rows")
+    texts = [str(x) for r in m for x in r] + [str(st.get("claimed"))]
+    r = Reader(texts, _names(st))
+    M = [[r.value(str(x)) for x in row] for row in m]
+    d = determinant(M, r) - r.value(str(st.get("claimed")))
+    if verdict == "verified":
+        expect(is_zero(d), "det - claimed is not formally zero")
+    else:
+        _nonzero(d, "det - claimed")
+
+
+def determinant(M, reader):
+    """The determinant by Bareiss elimination with row pivoting on formally non-zero pivots."""
+    n = len(M)
+    if n == 0:
+        return reader.const(Fraction(1))
+    A = [list(r) for r in M]
+    sgn, prev = 1, reader.const(Fraction(1))
+    for k in range(n - 1):
+        p = next((i for i in range(k, n) if not is_zero(A[i][k])), None)
+        if p is None:
+            return reader.const(Fraction(0))
+        if p != k:
+            A[k], A[p] = A[p], A[k]
+            sgn = -sgn
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                A[i][j] = divide(A[i][j] * A[k][k] - A[i][k] * A[k][j], prev)
+        prev = A[k][k]
+    return A[n - 1][n - 1] * sgn
+
+
+# -- rank ---------------------------------------------------------------------------------------
+
+@check("rank", ["rank", "activation_rank"], ["rank", "minor_rows", "minor_columns", "at", "kernel"])
+def _rank(st, verdict, cert):
+    """rank = r: an r x r minor non-zero at a point (rank >= r) and n - r independent kernel
+    vectors, M v = 0 formally (rank <= r). For activation_rank, M = sigma(W X) computed here."""
+    m = activation_matrix(st) if st["kind"] == "activation_rank" else _matrix(st.get("matrix"), "matrix")
+    rows, cols = len(m), len(m[0]) if m else 0
+    rank = _int(cert, "rank")
+    _decided(verdict, rank == st.get("claimed"), f"rank {rank} vs claimed {st.get('claimed')}")
+    ri, ci = cert.get("minor_rows"), cert.get("minor_columns")
+    expect(isinstance(ri, list) and isinstance(ci, list) and len(ri) == len(ci) == rank, "minor: r rows and columns")
+    expect(len(set(ri)) == rank and all(isinstance(i, int) and 1 <= i <= rows for i in ri), "minor_rows: invalid")
+    expect(len(set(ci)) == rank and all(isinstance(j, int) and 1 <= j <= cols for j in ci), "minor_columns: invalid")
+    kernel = cert.get("kernel")
+    expect(isinstance(kernel, list) and len(kernel) == cols - rank and all(
+        isinstance(v, list) and len(v) == cols for v in kernel), f"kernel: {cols - rank} vectors of length {cols}")
+    at = cert.get("at")
+    expect(isinstance(at, dict), "at: a table symbol = number")
+    texts = [str(x) for r in m for x in r] + [str(x) for v in kernel for x in v] + [str(x) for x in at.values()]
+    r = Reader(texts, _names(st))
+    M = [[r.value(str(x)) for x in row] for row in m]
+    K = [[r.value(str(x)) for x in v] for v in kernel]
+    for k, v in enumerate(K, 1):
+        for i, row in enumerate(M, 1):
+            expect(is_zero(_dot(row, v, r)), f"kernel vector {k}: row {i} of M v is not formally zero")
+    values = _point(r, at)
+    minor = [[_at(M[i - 1][j - 1], values) for j in ci] for i in ri]
+    _nonzero_number(determinant(minor, r), "the minor at the point")
+    if K:                       # independence: a non-zero maximal minor of the kernel vectors at the point
+        kv = [[_at(x, values) for x in v] for v in K]
+        expect(_full_rank(kv, r), "kernel: the vectors are not independent at the point")
+
+
+def _dot(a, b, r):
+    out = r.const(Fraction(0))
+    for x, y in zip(a, b):
+        out = out + x * y
+    return out
+
+
+def _point(r, at):
+    """Symbol index -> value for every symbol of the reader (all must be given)."""
+    if r.ring is None:
+        expect(not at, "at: no symbols to give values to")
+        return {}
+    missing = [s for s in r.symbol_names if s not in at]
+    expect(not missing, f"at: no value for symbol {missing[0] if missing else ''!r}")
+    expect(set(at) <= set(r.symbol_names), "at: a symbol the statement does not use")
+    out = {}
+    for s, t in at.items():
+        v = r.value(str(t))
+        expect(not r.ring.symbols_in(v), f"at.{s}: not a number")
+        out[r.symbols[s]] = v
+    return out
+
+
+def _at(x, values):
+    return x.substitute(values) if values and hasattr(x, "substitute") else x
+
+
+def _nonzero_number(x, what):
+    s = sign(x)
+    expect(s not in (None, 0), f"{what} is {'zero' if s == 0 else 'not provably non-zero'}")
+
+
+def _full_rank(vectors, r) -> bool:
+    """The rows ``vectors`` (numbers) are linearly independent (exact elimination)."""
+    A = [list(v) for v in vectors]
+    rank, cols = 0, len(A[0]) if A else 0
+    for c in range(cols):
+        p = next((i for i in range(rank, len(A)) if sign(A[i][c]) not in (0,)), None)
+        if p is None:
+            continue
+        if sign(A[p][c]) is None:
+            return False
+        A[rank], A[p] = A[p], A[rank]
+        for i in range(rank + 1, len(A)):
+            f = divide(A[i][c], A[rank][c])
+            A[i] = [x - f * y for x, y in zip(A[i], A[rank])]
+        rank += 1
+    return rank == len(A)
+
+
+# -- inequalities ---------------------------------------------------------------------------------
+
+@check("sum_of_squares", ["inequality"], ["terms"])
+def _sos(st, verdict, cert):
+    """lhs - rhs = sum c * s**2 formally, every c a non-negative number (the statement's own certificate)."""
+    expect(verdict == "verified" and not st.get("strict"), "a sum of squares proves only lhs >= rhs")
+    pairs = st.get("certificate") or []
+    expect(isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 for p in pairs), "certificate pairs")
+    expect(_int(cert, "terms", 1) == len(pairs), f"terms: the statement gives {len(pairs)}")
+    r = Reader([str(st.get("lhs")), str(st.get("rhs"))] + [str(x) for p in pairs for x in p], _names(st))
+    rest = r.value(str(st.get("lhs"))) - r.value(str(st.get("rhs")))
+    for c, s in pairs:
+        w = r.value(str(c))
+        expect(r.ring is None or not r.ring.symbols_in(w), f"weight {c}: not a number")
+        expect(sign(w) in (0, 1), f"weight {c}: not provably non-negative")
+        sq = r.value(str(s))
+        expect(not (hasattr(sq, "has_atoms") and sq.has_atoms() and r.ring.symbols_in(sq)),
+               f"{s}: a function of the symbols that may not be real")
+        rest = rest - w * sq * sq
+    expect(is_zero(rest), "lhs - rhs - (sum of squares) is not formally zero")
+
+
+@check("sign", ["inequality"], ["difference"])
+def _sign(st, verdict, cert):
+    """No symbols: the sign of lhs - rhs, exactly or by Arb; ``difference`` its exact text when rational."""
+    r = Reader([str(st.get("lhs")), str(st.get("rhs")), str(cert.get("difference"))], _names(st))
+    d = r.value(str(st.get("lhs"))) - r.value(str(st.get("rhs")))
+    expect(r.ring is None or not r.ring.symbols_in(d), "lhs - rhs has symbols")
+    expect(is_zero(d - r.value(str(cert.get("difference")))), "difference: not lhs - rhs")
+    s = sign(d)
+    expect(s is not None, "the sign of lhs - rhs is not decided")
+    _decided(verdict, s > 0 or (s == 0 and not st.get("strict")), "lhs - rhs = " + str(cert.get("difference")))
+
+
+@check("counterexample", ["inequality"], ["at"])
+def _counterexample(st, verdict, cert):
+    """lhs - rhs < 0 (<= 0 when strict) at the statement's counterexample values."""
+    expect(verdict == "refuted", "a counterexample only refutes")
+    at = cert.get("at")
+    expect(isinstance(at, dict) and at == st.get("counterexample"), "at: must be the statement's counterexample")
+    names = _names(st)
+    r = Reader([str(st.get("lhs")), str(st.get("rhs"))] + [str(v) for v in at.values()], names)
+    d = r.value(str(st.get("lhs"))) - r.value(str(st.get("rhs")))
+    values = _point(r, {names.get(k, k): v for k, v in at.items() if names.get(k, k) in (r.symbol_names or [])})
+    s = sign(_at(d, values))
+    expect(s is not None and (s < 0 or (s == 0 and st.get("strict"))), "lhs - rhs is not below 0 at the values")
+
+
+# -- losses ----------------------------------------------------------------------------------------
+
+def _texts(table):
+    return [str(v) for v in table.values()] if isinstance(table, dict) else [str(table)]
+
+
+def _point_values(loss, table, key):
+    expect(isinstance(table, dict) and set(table) == set(loss.net.parameters), f"{key}: one number per parameter")
+    return [loss.value(str(table[p])) for p in loss.net.parameters]
+
+
+@check("loss_value", ["loss_value"], ["value"])
+def _loss_value(st, verdict, cert):
+    loss = Loss(st, [st.get("value"), cert.get("value")])
+    L = loss.jet(loss.point()).value
+    expect(is_zero(L - loss.value(cert.get("value"))), f"value: L(point) is not {cert.get('value')}")
+    _decided(verdict, is_zero(L - loss.value(st.get("value"))), "L(point) = value")
+
+
+@check("gradient", ["critical_point", "saddle", "local_minimum", "strict_local_minimum", "spurious_local_minimum"],
+       ["gradient"])
+def _gradient(st, verdict, cert):
+    """The exact gradient (recomputed): zero proves a critical point; non-zero refutes every
+    statement that needs one."""
+    loss = Loss(st, _texts(cert.get("gradient")))
+    g = loss.jet(loss.point(), 1).grad
+    given = _point_values(loss, cert.get("gradient"), "gradient")
+    bad = [p for p, a, b in zip(loss.net.parameters, g, given) if not is_zero(a - b)]
+    expect(not bad, f"gradient.{bad[0] if bad else ''}: not the derivative of L at the point")
+    zero = all(is_zero(x) for x in g)
+    if st["kind"] == "critical_point":
+        _decided(verdict, zero, "the gradient is zero")
+    else:
+        expect(verdict == "refuted" and not zero, "a non-zero gradient only refutes a statement about minima")
+
+
+def _hessian_at(st, cert_texts, need_critical=True):
+    loss = Loss(st, cert_texts)
+    j = loss.jet(loss.point(), 2)
+    if need_critical:
+        bad = [p for p, x in zip(loss.net.parameters, j.grad) if not is_zero(x)]
+        expect(not bad, f"the gradient is not zero at the point (d/d {bad[0] if bad else ''!r})")
+    return loss, j.hess
+
+
+def _ldl(cert, loss, H, order):
+    """Check H[order, order] = L D L^T (L unit lower triangular, rows of strictly lower entries); returns D."""
+    n = len(order)
+    Lrows, D = cert.get("L"), cert.get("D")
+    expect(isinstance(Lrows, list) and len(Lrows) == n and all(isinstance(r, list) and len(r) == i
+                                                               for i, r in enumerate(Lrows)), "L: row i has i entries")
+    expect(isinstance(D, list) and len(D) == n, f"D: {n} entries")
+    idx = [loss.net.index[p] for p in order]
+    Lv = [[loss.value(str(x)) for x in r] for r in Lrows]
+    Dv = [loss.value(str(x)) for x in D]
+    zero = loss.reader.const(Fraction(0))
+    for i in range(n):
+        for j in range(i + 1):
+            s = zero
+            for k in range(j + 1):
+                lik = Lv[i][k] if k < i else None
+                ljk = Lv[j][k] if k < j else None
+                a = lik if lik is not None else (loss.reader.const(Fraction(1)) if k == i else zero)
+                b = ljk if ljk is not None else (loss.reader.const(Fraction(1)) if k == j else zero)
+                s = s + a * Dv[k] * b
+            expect(is_zero(s - H[idx[i]][idx[j]]), f"L D L^T differs from the Hessian at ({order[i]}, {order[j]})")
+    return [sign(d) for d in Dv]
+
+
+def _ldl_texts(cert):
+    return [str(x) for r in (cert.get("L") or []) if isinstance(r, list) for x in r] + \
+        [str(x) for x in (cert.get("D") or []) if not isinstance(x, (list, dict))]
+
+
+@check("hessian_ldl", ["hessian_psd", "local_minimum", "strict_local_minimum", "saddle", "spurious_local_minimum"],
+       ["order", "L", "D"])
+def _hessian_ldl(st, verdict, cert):
+    """H = P^T L D L^T P: the inertia of H is that of D (Sylvester). With a zero gradient, D > 0
+    proves a strict local minimum, a D < 0 refutes any minimum."""
+    kind = st["kind"]
+    loss, H = _hessian_at(st, _ldl_texts(cert), need_critical=kind != "hessian_psd")
+    order = cert.get("order")
+    expect(isinstance(order, list) and sorted(order) == sorted(loss.net.parameters), "order: a permutation of the "
+                                                                                      "parameters")
+    signs = _ldl(cert, loss, H, order)
+    expect(None not in signs, "D: an entry of undecided sign")
+    if kind == "hessian_psd":
+        _decided(verdict, min(signs) >= 0, "H is positive semi-definite")
+    elif kind == "saddle":
+        _decided(verdict, min(signs) < 0 < max(signs), "H has directions of both curvatures")
+    elif min(signs) < 0:
+        expect(verdict == "refuted", "a negative direction of H refutes a minimum")
+    else:
+        expect(verdict == "verified" and min(signs) > 0, "only a positive definite H proves a minimum here")
+
+
+@check("curvature", ["hessian_psd", "local_minimum", "strict_local_minimum", "saddle", "spurious_local_minimum"],
+       ["direction", "curvature"])
+def _curvature(st, verdict, cert):
+    """A direction v with v^T H v = curvature < 0 (and a zero gradient, except for hessian_psd)."""
+    loss, H = _hessian_at(st, _texts(cert.get("direction")) + [str(cert.get("curvature"))],
+                          need_critical=st["kind"] != "hessian_psd")
+    v = _point_values(loss, cert.get("direction"), "direction")
+    c = curvature(H, v)
+    expect(c is not None and is_zero(c - loss.value(str(cert.get("curvature")))), "curvature: not v^T H v")
+    expect(sign(c) == -1 and verdict == "refuted" and st["kind"] != "saddle", "a negative curvature refutes a minimum")
+
+
+@check("saddle", ["saddle"], ["descent", "ascent"])
+def _saddle(st, verdict, cert):
+    """A critical point with directions of negative and of positive curvature: neither min nor max."""
+    loss, H = _hessian_at(st, _texts(cert.get("descent")) + _texts(cert.get("ascent")))
+    down = curvature(H, _point_values(loss, cert.get("descent"), "descent"))
+    up = curvature(H, _point_values(loss, cert.get("ascent"), "ascent"))
+    expect(down is not None and sign(down) == -1, "descent: v^T H v is not negative")
+    expect(up is not None and sign(up) == 1, "ascent: v^T H v is not positive")
+    expect(verdict == "verified", "a saddle certificate proves a saddle")
+
+
+def _orbit_tangent(loss, theta, neuron):
+    """The tangent at theta of the rescaling of ``neuron`` (incoming and bias * c, outgoing / c), after
+    checking it preserves L: a hidden node with a positively homogeneous activation whose weights are all
+    free, untied parameters."""
+    net = loss.net
+    expect(neuron in net.hidden, f"neuron {neuron!r}: not a hidden node")
+    expect(net.homogeneous(neuron), f"neuron {neuron!r}: activation {net.activation(neuron)} is not positively "
+                                    "homogeneous")
+    t = [loss.reader.const(Fraction(0)) for _ in theta]
+    incoming = [(u, neuron) for u in net.parents[neuron]]
+    outgoing = [(neuron, v) for (u, v) in net.edges if u == neuron]
+    for e, s in [(e, 1) for e in incoming] + [(e, -1) for e in outgoing]:
+        expect(e not in net.fixed and e not in net.tie, f"neuron {neuron!r}: edge {e[0]} -> {e[1]} is fixed or tied")
+        i = net.index[f"{e[0]} -> {e[1]}"]
+        t[i] = theta[i] * s
+    if neuron in net.biases:
+        i = net.index[f"b:{neuron}"]
+        t[i] = theta[i]
+    return t
+
+
+@check("rescaling_orbit", ["strict_local_minimum"], ["neuron"])
+def _rescaling(st, verdict, cert):
+    """L is constant on the rescaling curve of a neuron through the point, which moves: not strict."""
+    loss = Loss(st)
+    theta = loss.point()
+    t = _orbit_tangent(loss, theta, cert.get("neuron"))
+    expect(not all(is_zero(x) for x in t), "the rescaling does not move the point")
+    expect(verdict == "refuted", "a curve of equal loss refutes strictness")
+
+
+@check("morse_bott_rescaling", ["local_minimum", "spurious_local_minimum"], ["neurons", "complement", "L", "D"])
+def _morse_bott(st, verdict, cert):
+    """Zero gradient; H t = 0 for the rescaling tangents t of ``neurons``; the tangents restricted to the
+    parameters outside ``complement`` are invertible; H on ``complement`` = L D L^T with D > 0. Then H is
+    PSD with kernel the tangent space of the orbit manifold (critical points of equal loss): a local
+    minimum (Morse-Bott)."""
+    loss, H = _hessian_at(st, _ldl_texts(cert))
+    theta = loss.point()
+    neurons, comp = cert.get("neurons"), cert.get("complement")
+    expect(isinstance(neurons, list) and len(set(map(str, neurons))) == len(neurons), "neurons: distinct names")
+    expect(isinstance(comp, list) and len(set(comp)) == len(comp) and set(comp) <= set(loss.net.parameters)
+           and len(comp) + len(neurons) == len(loss.net.parameters), "complement: the parameters minus one per neuron")
+    T = [_orbit_tangent(loss, theta, n) for n in neurons]
+    for n, t in zip(neurons, T):
+        for i, row in enumerate(H):
+            expect(is_zero(_dot(row, t, loss.reader)), f"H t != 0 for the rescaling of {n!r}")
+    rest = [i for i, p in enumerate(loss.net.parameters) if p not in comp]
+    expect(not T or _full_rank([[t[i] for i in rest] for t in T], loss.reader),
+           "the tangents are not independent on the parameters outside the complement")
+    signs = _ldl(cert, loss, H, comp)
+    expect(all(s == 1 for s in signs), "D: not all positive")
+    expect(verdict == "verified", "this certificate proves a local minimum")
+
+
+@check("zero_loss", ["local_minimum"])
+def _zero_loss(st, verdict, cert):
+    """L(point) = 0 (recomputed): the global minimum of a sum of squares, so a local minimum."""
+    loss = Loss(st)
+    expect(is_zero(loss.jet(loss.point()).value), "L(point) is not 0")
+    expect(verdict == "verified", "zero loss proves a minimum")
+
+
+@check("lower_loss", ["not_global", "spurious_local_minimum"], ["loss_point", "loss_better"])
+def _lower(st, verdict, cert):
+    """L(better) < L(point), both recomputed."""
+    loss = Loss(st, [cert.get("loss_point"), cert.get("loss_better")])
+    a = loss.jet(loss.point()).value
+    b = loss.jet(loss.point("better")).value
+    expect(is_zero(a - loss.value(cert.get("loss_point"))), "loss_point: not L(point)")
+    expect(is_zero(b - loss.value(cert.get("loss_better"))), "loss_better: not L(better)")
+    s = sign(b - a)
+    expect(s is not None, "the sign of L(better) - L(point) is not decided")
+    if st["kind"] == "not_global":
+        _decided(verdict, s < 0, "L(better) < L(point)")
+    else:
+        expect(verdict == "refuted" and s >= 0, "for a spurious minimum this refutes (no lower point)")
+
+
+@check("spurious_local_minimum", ["spurious_local_minimum"], ["local_minimum", "not_global"])
+def _spurious(st, verdict, cert):
+    """Both parts verified: a local minimum and a point of lower loss."""
+    expect(verdict == "verified", "both parts prove a spurious minimum")
+    a, b = cert.get("local_minimum"), cert.get("not_global")
+    expect(isinstance(a, dict) and isinstance(b, dict), "the two parts are certificates")
+    expect(a.get("kind") in ("hessian_ldl", "morse_bott_rescaling") and b.get("kind") == "lower_loss",
+           "parts: a minimum certificate and a lower_loss certificate")
+    recheck({"statement": st, "verdict": "verified", "certificate": a})
+    f, _, keys = CHECKS["lower_loss"]
+    expect(set(b) <= keys, "not_global: unknown key")
+    loss = Loss(st, [b.get("loss_point"), b.get("loss_better")])
+    va, vb = loss.jet(loss.point()).value, loss.jet(loss.point("better")).value
+    expect(is_zero(va - loss.value(b.get("loss_point"))) and is_zero(vb - loss.value(b.get("loss_better"))),
+           "not_global: the losses are not L(point), L(better)")
+    expect(sign(vb - va) == -1, "L(better) is not below L(point)")
+
+
+# -- paths ---------------------------------------------------------------------------------------------
+
+@check("loss_along_path", ["non_increasing"], ["coefficients"])
+def _path(st, verdict, cert):
+    """L(c0 + c1 t + ...) as a polynomial in t (recomputed; ``coefficients`` must match), its derivative
+    of constant sign <= 0 on [a, b] by a Sturm count of its roots (exact rationals only)."""
+    from flint import fmpq, fmpq_poly
+    loss = Loss(st, [str(x) for x in cert.get("coefficients") or []] + [str(st[k]) for k in ("a", "b") if k in st])
+    if loss.reader.ring is not None:
+        raise NotCovered("a path with irrational numbers")
+    path = st.get("path")
+    expect(isinstance(path, list) and len(path) >= 2, "path: at least two coefficient tables")
+    coeffs = [_point_values(loss, c, f"path[{k}]") for k, c in enumerate(path, 1)]
+    theta = [fmpq_poly([c[i] for c in coeffs]) for i in range(len(loss.net.parameters))]
+    L = _polynomial_loss(loss, theta)
+    given = cert.get("coefficients")
+    expect(isinstance(given, list) and fmpq_poly([loss.value(str(x)) for x in given]) == L,
+           "coefficients: not L along the path")
+    a, b = (loss.value(str(st.get(k, d))) if k in st else fmpq(d) for k, d in (("a", 0), ("b", 1)))
+    expect(a < b, "a < b is needed")
+    q = -L.derivative()
+    _decided(verdict, _non_negative(q, a, b), "L' <= 0 on [a, b]")
+
+
+def _polynomial_loss(loss, theta):
+    from flint import fmpq_poly
+    for kind, _ in loss.acts.values():
+        if kind in ("relu", "leaky"):
+            raise NotCovered("a path through a network with kinks")
+    total = fmpq_poly([0])
+    for s in range(loss.samples):
+        vals = {x: fmpq_poly([loss.X[i][s]]) for i, x in enumerate(loss.net.inputs)}
+        for node in loss.net.order:
+            if node in vals:
+                continue
+            acc = fmpq_poly([0])
+            for u in loss.net.parents[node]:
+                name = loss.net.slot(u, node)
+                acc += (theta[loss.net.index[name]] if name is not None else loss.fixed[(u, node)]) * vals[u]
+            if node in loss.net.biases:
+                acc += theta[loss.net.index[f"b:{node}"]]
+            if node in loss.acts and loss.acts[node][0] == "poly":
+                out = fmpq_poly([0])
+                for c in reversed(loss.acts[node][1]):
+                    out = out * acc + c
+                acc = out
+            vals[node] = acc
+        for i, o in enumerate(loss.net.outputs):
+            r = vals[o] - loss.Y[i][s]
+            total += r * r
+    return total * loss.scale
+
+
+def _non_negative(q, a, b) -> bool:
+    """q >= 0 on [a, b]: q = 0, or no root of q in (a, b) and q > 0 inside, with q(a), q(b) >= 0."""
+    if q == 0:
+        return True
+    if q(a) < 0 or q(b) < 0:
+        return False
+    if _sturm_roots(q, a, b) == 0:
+        return q((a + b) / 2) > 0
+    raise NotCovered("L' has roots inside [a, b]: the sign between them is not examined here")
+
+
+def _sturm_roots(q, a, b) -> int:
+    """The number of distinct roots of q in the open interval (a, b)."""
+    seq = [q, q.derivative()]
+    while seq[-1] != 0 and seq[-1].degree() > 0:
+        seq.append(-(seq[-2] % seq[-1]))
+    seq = [s for s in seq if s != 0]
+
+    def changes(x):
+        signs = [s(x) for s in seq]
+        signs = [v for v in signs if v != 0]
+        return sum(1 for u, v in zip(signs, signs[1:]) if (u > 0) != (v > 0))
+    roots = changes(a) - changes(b)
+    return roots - (1 if q(b) == 0 else 0)
+
+
+# -- activations -----------------------------------------------------------------------------------
+
+def spec_parts(spec):
+    """('poly', [Fractions]) from 'poly(0, 1, 1/2)'; ('tanh', []) from 'tanh'."""
+    from .exact import parse, small_rational
+    import ast
+    expect(isinstance(spec, str) and len(spec) < 10_000, "activation: must be a name")
+    node = parse(spec)
+    if isinstance(node, ast.Name):
+        return node.id, []
+    expect(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords,
+           f"activation {spec!r}: not a name or name(numbers)")
+    args = [small_rational(a) for a in node.args]
+    expect(None not in args, f"activation {spec!r}: parameters must be rational")
+    return node.func.id, args
+
+
+ANALYTIC = ("linear", "tanh", "sigmoid", "shifted_sigmoid", "softplus", "swish", "poly")
+
+
+def derivatives_at_zero(spec, order) -> list:
+    """Exact sigma^(k)(0), k = 0..order (fmpq; None for the irrational softplus(0) = log 2 > 0)."""
+    from flint import ctx, fmpq, fmpq_series
+    from math import factorial
+    name, p = spec_parts(spec)
+    if name == "leaky_relu" and p == [1]:
+        name = "linear"
+    expect(name in ANALYTIC, f"{spec}: not analytic")
+    old = ctx.cap
+    ctx.cap = order + 2
+    try:
+        x = fmpq_series([0, 1])
+        if name == "linear":
+            s = x
+        elif name == "poly":
+            s = fmpq_series([fmpq(c.numerator, c.denominator) for c in p])
+        elif name == "tanh":
+            s = x.tanh()
+        elif name in ("sigmoid", "shifted_sigmoid"):
+            s = 1 / (1 + (-x).exp()) - (fmpq(1, 2) if name == "shifted_sigmoid" else 0)
+        elif name == "swish":
+            s = x / (1 + (-x).exp())
+        else:                                   # softplus = log 2 + log((1 + e^x) / 2)
+            s = ((1 + x.exp()) / 2).log()
+        c = s.coeffs() + [fmpq(0)] * (order + 1)
+    finally:
+        ctx.cap = old
+    out = [fmpq(c[k]) * factorial(k) for k in range(order + 1)]
+    if name == "softplus":
+        out[0] = None
+    return out
+
+
+def _progression(orders, n):
+    return len(orders) == n and all(isinstance(k, int) and k >= 0 for k in orders) and (
+        n == 1 or (orders[1] > orders[0] and all(b - a == orders[1] - orders[0] for a, b in zip(orders, orders[1:]))))
+
+
+@check("derivative_progression", ["arithmetic_derivatives"], ["orders"])
+def _derivatives(st, verdict, cert):
+    """n orders in arithmetic progression with sigma^(l)(0) != 0 (exact Taylor series at 0)."""
+    orders, n = cert.get("orders"), st.get("n")
+    expect(isinstance(orders, list) and _progression(orders, n), f"orders: not an arithmetic progression of length {n}")
+    expect(orders[-1] <= 200, "orders: beyond 200")
+    d = derivatives_at_zero(st.get("activation"), orders[-1])
+    expect(all(d[k] is None or d[k] != 0 for k in orders), "orders: a derivative at 0 is zero")
+    expect(verdict == "verified", "a progression proves the assumption")
+
+
+@check("not_analytic", ["arithmetic_derivatives"])
+def _not_analytic(st, verdict, cert):
+    """relu, leaky_relu(a) with a != 1, elu: a kink (or a jump of a derivative) at 0."""
+    name, p = spec_parts(st.get("activation"))
+    expect(name in ("relu", "elu") or (name == "leaky_relu" and p != [1]), f"{st.get('activation')} is analytic")
+    expect(verdict == "refuted", "not analytic refutes the assumption")
+
+
+@check("polynomial_orders", ["arithmetic_derivatives"], ["orders"])
+def _poly_orders(st, verdict, cert):
+    """A polynomial: its non-zero derivative orders at 0 (all of them) hold no progression of length n."""
+    name, p = spec_parts(st.get("activation"))
+    expect(name == "poly", "not a polynomial")
+    d = derivatives_at_zero(st.get("activation"), len(p) + 1)
+    orders = [k for k, v in enumerate(d) if v != 0]
+    expect(cert.get("orders") == orders, "orders: not the non-zero derivative orders")
+    n, present = st.get("n"), set(orders)
+    expect(isinstance(n, int) and n >= 1, "n: a positive integer")
+    found = any(all(a + k * (b - a) in present for k in range(n)) for a in orders for b in orders if b > a) or \
+        (n == 1 and orders)
+    expect(not found and verdict == "refuted", "a progression of that length exists")
+
+
+def activation_matrix(st):
+    """The texts sigma((W X)_ij) of an activation_rank statement (W X computed exactly)."""
+    W, X = _matrix(st.get("W"), "W"), _matrix(st.get("X"), "X")
+    expect(W and X and len(W[0]) == len(X), "W and X: shapes do not match")
+    r = Reader([str(x) for row in W + X for x in row])
+    if r.ring is not None:
+        raise NotCovered("W or X with irrational entries")
+    Wv = [[r.value(str(x)) for x in row] for row in W]
+    Xv = [[r.value(str(x)) for x in row] for row in X]
+    spec = str(st.get("activation"))
+    name, _ = spec_parts(spec)
+    expect(name in ("linear", "relu", "leaky_relu", "poly") + TRANSCENDENTAL_ACTIVATIONS, f"{spec}: unknown activation")
+    out = []
+    for row in Wv:
+        out.append([f"{spec}({sum((a * b for a, b in zip(row, col)), r.const(Fraction(0)))})"
+                    for col in zip(*Xv)])
+    return out
+
+
+TRANSCENDENTAL_ACTIVATIONS = ("tanh", "sigmoid", "shifted_sigmoid", "softplus", "swish", "elu")
