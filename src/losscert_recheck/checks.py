@@ -692,3 +692,101 @@ def activation_matrix(st):
 
 
 TRANSCENDENTAL_ACTIVATIONS = ("tanh", "sigmoid", "shifted_sigmoid", "softplus", "swish", "elu")
+
+
+# -- data assumptions and Vandermonde matrices -----------------------------------------------------------
+
+def _data_rows(st):
+    from .network import Network
+    net = Network(st.get("network"))
+    X = _matrix(st.get("X"), "X")
+    expect(len(X) == len(net.inputs) and X and X[0], "X: one row per input")
+    r = Reader([str(x) for row in X for x in row])
+    return net, [[r.value(str(x)) for x in row] for row in X]
+
+
+def _abs_equal(a, b) -> bool:
+    return is_zero(a - b) or is_zero(a + b)
+
+
+@check("lsz_assumption1", ["lsz_assumption1"], ["failures"])
+def _lsz(st, verdict, cert):
+    """Every input row: non-zero entries of pairwise different |x|; every hidden node has an incoming edge.
+    ``failures``: how many of these fail (one per input row at most, one per empty neuron)."""
+    net, rows = _data_rows(st)
+    failures = 0
+    for row in rows:
+        if any(is_zero(v) for v in row):
+            failures += 1
+        elif any(_abs_equal(row[i], row[j]) for i in range(len(row)) for j in range(i + 1, len(row))):
+            failures += 1
+    failures += sum(1 for h in net.hidden if not net.parents[h])
+    expect(cert.get("failures") == failures, f"failures: {failures} conditions fail")
+    _decided(verdict, failures == 0, "Assumption 1")
+
+
+@check("lds_assumption1", ["lds_assumption1"], ["failures"])
+def _lds(st, verdict, cert):
+    """A1: no zero sample (column of X), no two equal samples; A3: at least N hidden neurons feed an output."""
+    net, rows = _data_rows(st)
+    cols = list(zip(*rows))
+    n = len(cols)
+    failures = int(any(all(is_zero(v) for v in c) for c in cols))
+    failures += int(any(all(is_zero(a - b) for a, b in zip(cols[i], cols[j])) for i in range(n)
+                        for j in range(i + 1, n)))
+    last = {u for o in net.outputs for u in net.parents[o] if u in net.hidden}
+    failures += int(len(last) < n)
+    expect(cert.get("failures") == failures, f"failures: {failures} conditions fail")
+    _decided(verdict, failures == 0, "Assumption 1 (A1-A4)")
+
+
+@check("vandermonde", ["vandermonde_full_rank"], ["orders"])
+def _vandermonde(st, verdict, cert):
+    """det [z_i^l_k sigma^(l_k)(0)], l_k = start + k step, computed here exactly: non-zero or zero."""
+    z = st.get("samples")
+    start, step = st.get("start"), st.get("step")
+    expect(isinstance(z, list) and z and len(z) <= MAX_MATRIX, "samples: a list of numbers")
+    expect(all(isinstance(x, int) and not isinstance(x, bool) for x in (start, step)) and start >= 0 and step >= 1,
+           "start, step: integers")
+    orders = [start + k * step for k in range(len(z))]
+    expect(cert.get("orders") == orders, "orders: not start + k step")
+    expect(orders[-1] <= 200, "orders: beyond 200")
+    c = derivatives_at_zero(st.get("activation"), orders[-1])
+    r = Reader([str(x) for x in z])
+    zs = [r.value(str(x)) for x in z]
+    one = r.const(Fraction(1))
+    rows = []
+    for k in orders:
+        ck = c[k]
+        if ck is None:
+            raise NotCovered("a log 2 entry (softplus at order 0)")
+        rows.append([(x ** k if k else one) * r.const(ck) for x in zs])
+    _decided(verdict, not is_zero(determinant(rows, r)), "det A != 0")
+
+
+def _zero_at_zero(spec) -> bool:
+    name, _ = spec_parts(spec)
+    if name in ("relu", "leaky_relu", "elu"):
+        return True
+    v = derivatives_at_zero(spec, 0)[0]
+    return v is not None and v == 0
+
+
+@check("effective", ["effective"], ["useless"])
+def _effective(st, verdict, cert):
+    """Live nodes (an input, a bias, sigma(0) != 0, or a live predecessor) that reach an output, for every
+    node (outputs: live). ``useless``: the nodes that fail, recomputed here."""
+    from .network import Network
+    net = Network(st.get("network"))
+    live, reach = set(), set(net.outputs)
+    for n in net.order:
+        if n in net.inputs or n in net.biases or any(p in live for p in net.parents[n]) or (
+                n in net.hidden and not _zero_at_zero(net.activation(n))):
+            live.add(n)
+    children = {n: [v for u, v in net.edges if u == n] for n in net.order}
+    for n in reversed(net.order):
+        if any(c in reach for c in children[n]):
+            reach.add(n)
+    useless = sorted({n for n in net.order if n not in live or (n not in net.outputs and n not in reach)})
+    expect(cert.get("useless") == useless, f"useless: the useless nodes are {useless}")
+    _decided(verdict, not useless, "every node matters")

@@ -498,3 +498,25 @@ def _arithmetic_derivatives(v, act, n, max_order=24):
 
 
 PRODUCERS.update({"activation_rank": _activation_rank, "arithmetic_derivatives": _arithmetic_derivatives})
+
+
+def _vandermonde(v, act, samples, start, step):
+    return {"kind": "vandermonde", "orders": [int(start) + k * int(step) for k in range(len(samples))]}
+
+
+PRODUCERS.update({"lsz_assumption1": lambda v, *a: {"kind": "lsz_assumption1",
+                                                    "failures": len(v.evidence["failures"])},
+                  "lds_assumption1": lambda v, *a: {"kind": "lds_assumption1",
+                                                    "failures": len(v.evidence["failures"])},
+                  "vandermonde_full_rank": _vandermonde})
+
+
+def _effective(v, network):
+    from .structure import useless_nodes
+    useless, undecided = useless_nodes(network)
+    if undecided:
+        raise NoCertificate("sigma(0) undecided")
+    return {"kind": "effective", "useless": sorted({n for n, _ in useless})}
+
+
+PRODUCERS["effective"] = _effective
