@@ -49,6 +49,10 @@ def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     quiet = "-q" in args
     paths = [a for a in args if a != "-q"]
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"{missing[0]}: no such file or directory", file=sys.stderr)
+        return 2
     files = bundles(paths)
     if not files:
         print(f"no bundles (*.json) in {', '.join(paths) or '(nothing named)'}", file=sys.stderr)
