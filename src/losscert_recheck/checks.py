@@ -299,6 +299,7 @@ def _point_values(loss, table, key):
 @check("loss_value", ["loss_value"], ["value"])
 def _loss_value(st, verdict, cert):
     loss = Loss(st, [st.get("value"), cert.get("value")])
+    _region_only_verified(loss, verdict)
     L = loss.jet(loss.point()).value
     expect(is_zero(L - loss.value(cert.get("value"))), f"value: L(point) is not {cert.get('value')}")
     _decided(verdict, is_zero(L - loss.value(st.get("value"))), "L(point) = value")
@@ -310,6 +311,7 @@ def _gradient(st, verdict, cert):
     """The exact gradient (recomputed): zero proves a critical point; non-zero refutes every
     statement that needs one."""
     loss = Loss(st, _texts(cert.get("gradient")))
+    _region_only_verified(loss, verdict)
     g = loss.jet(loss.point(), 1).grad
     given = _point_values(loss, cert.get("gradient"), "gradient")
     bad = [p for p, a, b in zip(loss.net.parameters, g, given) if not is_zero(a - b)]
@@ -319,6 +321,12 @@ def _gradient(st, verdict, cert):
         _decided(verdict, zero, "the gradient is zero")
     else:
         expect(verdict == "refuted" and not zero, "a non-zero gradient only refutes a statement about minima")
+
+
+def _region_only_verified(loss, verdict):
+    """With symbols, an identity on the region is checked; a refutation needs a point of it (not here)."""
+    if loss.reader.ring is not None and loss.reader.symbol_names and verdict != "verified":
+        raise NotCovered("a refutation on a symbolic region")
 
 
 def _hessian_at(st, cert_texts, need_critical=True):
@@ -359,6 +367,11 @@ def _ldl_texts(cert):
         [str(x) for x in (cert.get("D") or []) if not isinstance(x, (list, dict))]
 
 
+def _undecided(signs):
+    if None in signs:
+        raise NotCovered("an entry of D whose sign on the region is not decided here")
+
+
 @check("hessian_ldl", ["hessian_psd", "local_minimum", "strict_local_minimum", "saddle", "spurious_local_minimum"],
        ["order", "L", "D"])
 def _hessian_ldl(st, verdict, cert):
@@ -370,7 +383,7 @@ def _hessian_ldl(st, verdict, cert):
     expect(isinstance(order, list) and sorted(order) == sorted(loss.net.parameters), "order: a permutation of the "
                                                                                       "parameters")
     signs = _ldl(cert, loss, H, order)
-    expect(None not in signs, "D: an entry of undecided sign")
+    _undecided(signs)
     if kind == "hessian_psd":
         _decided(verdict, min(signs) >= 0, "H is positive semi-definite")
     elif kind == "saddle":
@@ -455,6 +468,7 @@ def _morse_bott(st, verdict, cert):
     expect(not T or _full_rank([[t[i] for i in rest] for t in T], loss.reader),
            "the tangents are not independent on the parameters outside the complement")
     signs = _ldl(cert, loss, H, comp)
+    _undecided(signs)
     expect(all(s == 1 for s in signs), "D: not all positive")
     expect(verdict == "verified", "this certificate proves a local minimum")
 

@@ -351,6 +351,25 @@ class Ring:
         self.atom_positions = [i for i, g in enumerate(gens) if g[0] == "a"]
         self.symbol_positions = [i for i, g in enumerate(gens) if g[0] == "s"]
         self.one = self.ctx.from_dict({(0,) * len(gens): 1})
+        self.signs: dict = {}            # generator index -> +1 / -1: a symbol of strict sign on the region
+
+    def polynomial_sign(self, p) -> int | None:
+        """The sign of a polynomial on the whole region: a monomial in signed symbols (square roots of
+        primes are positive), or coefficients of one sign in positive symbols; else None."""
+        terms = p.to_dict()
+        signs = {**self.signs, **{i: 1 for i in self.roots}}
+        used = {i for m in terms for i, k in enumerate(m) if k}
+        if not terms or any(i not in signs for i in used):
+            return None
+        if len(terms) == 1:
+            (m, c), = terms.items()
+            out = 1 if c > 0 else -1
+            for i, k in enumerate(m):
+                out *= signs[i] ** k if k else 1
+            return out
+        if all(signs[i] > 0 for i in used) and len({c > 0 for c in terms.values()}) == 1:
+            return 1 if next(iter(terms.values())) > 0 else -1
+        return None
 
     def reduce(self, p):
         if not self.roots or p == 0:
@@ -466,7 +485,8 @@ class Element:
         if q is not None:
             return (q > 0) - (q < 0)
         if self.ring.symbols_in(self):
-            return None
+            a, b = self.ring.polynomial_sign(self.num), self.ring.polynomial_sign(self.den)
+            return None if a is None or b is None else a * b
         old = flint_ctx.prec
         try:
             for bits in PRECISIONS:

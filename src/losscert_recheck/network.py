@@ -182,8 +182,7 @@ class Loss:
     together with the record's point tables ``keys`` and the extra texts."""
 
     def __init__(self, st, extra_texts=(), point_tables=()):
-        if st.get("symbols"):
-            raise NotCovered("a loss with symbolic parameters (a region of values)")
+        self.signed = signed_symbols(st.get("symbols")) if st.get("symbols") is not None else None
         self.net = Network(st.get("network"))
         data = st.get("data")
         if not isinstance(data, dict) or set(data) != {"X", "Y"}:
@@ -201,6 +200,8 @@ class Loss:
         texts += [str(t) for t in extra_texts]
         self.reader = Reader(texts)
         v = self.reader.value
+        if self.reader.ring is not None and self.reader.symbol_names:
+            self._check_symbols(texts)
         self.X = [[v(str(x)) for x in r] for r in X]
         self.Y = [[v(str(y)) for y in r] for r in Y]
         self.scale = v(str(st.get("scale", "1/2")))
@@ -212,6 +213,21 @@ class Loss:
 
     def value(self, text):
         return self.reader.value(str(text))
+
+    def _check_symbols(self, texts):
+        """Symbols only as declared, every denominator a monomial in symbols of known strict sign (so the
+        exact rational functions computed here are defined on the whole region)."""
+        if self.signed is None:
+            raise Rejected(f"{self.reader.symbol_names[0]}: not a number (no symbols declared)")
+        unknown = sorted(set(self.reader.symbol_names) - set(self.signed[0]))
+        if unknown:
+            raise Rejected(f"{unknown[0]}: an undeclared symbol")
+        ring = self.reader.ring
+        ring.signs = {self.reader.symbols[n]: s for n, s in self.signed[1].items() if n in self.reader.symbols}
+        for t in texts:
+            x = self.reader.value(t)
+            if hasattr(x, "den") and not _nonzero_on_region(x.den, ring, self.reader.symbol_names, self.signed[1]):
+                raise NotCovered(f"{t}: a denominator not provably non-zero on the region")
 
     def point(self, key="point", table=None):
         """The parameter values of a point table of the record, in parameter order."""
@@ -245,6 +261,8 @@ class Loss:
                 f0 = f0 * z + p[k]
             return x.apply(f0, f1, f2)
         s = sign(x.value)
+        if s == 0 and x.grad is None:          # the value alone: relu(0) = leaky_relu(0) = 0
+            return x.scaled(0)
         if s is None or s == 0:
             raise NotCovered(f"node {node!r}: a pre-activation at the kink of {kind} (or of undecided sign)")
         slope = self.reader.const(Fraction(1)) if s > 0 else (p if kind == "leaky" else self.reader.const(Fraction(0)))
@@ -290,6 +308,66 @@ class Loss:
                 r = vals[o] - const(self.Y[i][s])
                 total = total + r * r
         return total.scaled(self.scale)
+
+
+def signed_symbols(table) -> tuple:
+    """(declared symbols, those of strict sign): from chains ``y3 > 4*y4 > y1 > 0`` or ``0 < a``."""
+    import ast
+    from .exact import parse, small_rational
+    if not isinstance(table, dict):
+        raise Rejected("symbols: must be a table name = condition")
+    signed = set()
+    for name, cond in table.items():
+        if not isinstance(cond, str):
+            raise Rejected(f"symbols.{name}: the condition must be text")
+        for part in filter(None, (c.strip() for c in cond.split(";"))):
+            node = parse(part) if "<" not in part and ">" not in part else ast.parse(part, mode="eval").body
+            if not isinstance(node, ast.Compare):
+                continue
+            terms = [node.left, *node.comparators]
+            ops = {type(o) for o in node.ops}
+            if ops not in ({ast.Gt}, {ast.Lt}):
+                continue
+            decreasing = ops == {ast.Gt}
+            if small_rational(terms[-1]) == 0:          # y3 > y4 > 0 (positive) or a < b < 0 (negative)
+                sign_ = 1 if decreasing else -1
+                signed.update((n, sign_) for n in map(_scaled_name, terms[:-1]) if n)
+            elif small_rational(terms[0]) == 0:         # 0 < a < b (positive) or 0 > a > b (negative)
+                sign_ = -1 if decreasing else 1
+                signed.update((n, sign_) for n in map(_scaled_name, terms[1:]) if n)
+    signs = {}
+    for n, s in signed:
+        signs[n] = s if signs.get(n, s) == s else 0
+    return set(table), {n: s for n, s in signs.items() if s}
+
+
+def _nonzero_on_region(p, ring, names, signs) -> bool:
+    """A monomial in symbols of strict sign, or a polynomial with coefficients of one sign in positive
+    symbols (and square roots of primes, which are positive): never zero on the region."""
+    terms = p.to_dict()
+    used = {i for m in terms for i, k in enumerate(m) if k}
+    if any(ring.gens[i][0] == "a" for i in used):
+        return False
+    symbols = [names[i] for i in used if ring.gens[i][0] == "s"]
+    if any(n not in signs for n in symbols):
+        return False
+    if len(terms) == 1:
+        return True
+    return all(signs[n] > 0 for n in symbols) and len({c > 0 for c in terms.values()}) == 1
+
+
+def _scaled_name(node):
+    """``y`` from ``y`` or ``4*y`` (a positive multiple), else None."""
+    import ast
+    from .exact import small_rational
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for a, b in ((node.left, node.right), (node.right, node.left)):
+            c = small_rational(a)
+            if c is not None and c > 0 and isinstance(b, ast.Name):
+                return b.id
+    return None
 
 
 def _matrix(m):

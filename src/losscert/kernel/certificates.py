@@ -126,10 +126,24 @@ def _inequality(v, lhs, rhs, certificate=(), counterexample=None, strict=False):
 
 # -- losses ------------------------------------------------------------------------------------
 
-def _exact_loss(loss):
-    if loss.parameters is not None or len(loss.params) > MAX_PARAMETERS:
+def _exact_loss(loss, symbols_allowed=False):
+    if (loss.parameters is not None and not symbols_allowed) or len(loss.params) > MAX_PARAMETERS:
         raise NoCertificate("symbolic or large loss")
     return loss.field
+
+
+def _sign(loss):
+    """Exact signs in the loss's field: on the whole region of its symbols (None: not constant there)."""
+    F = loss.field
+    if loss.parameters is None:
+        return F.sign
+
+    def sign(x):
+        s, _ = loss.parameters.sign(F.to_sympy(x))
+        if s is None:
+            raise NoCertificate("a sign that is not constant on the region")
+        return s
+    return sign
 
 
 def _named(loss, F, values) -> dict:
@@ -137,17 +151,17 @@ def _named(loss, F, values) -> dict:
 
 
 def _loss_value(v, loss, theta, value):
-    F = _exact_loss(loss)
+    F = _exact_loss(loss, symbols_allowed=v.status == VERIFIED)
     return {"kind": "loss_value", "value": text(F.to_sympy(loss.value(loss.point(theta))))}
 
 
-def _gradient_cert(loss, theta):
-    F = _exact_loss(loss)
+def _gradient_cert(loss, theta, symbols_allowed=False):
+    F = _exact_loss(loss, symbols_allowed)
     return {"kind": "gradient", "gradient": _named(loss, F, loss.gradient(loss.point(theta)))}
 
 
 def _critical_point(v, loss, theta):
-    return _gradient_cert(loss, theta)
+    return _gradient_cert(loss, theta, symbols_allowed=v.status == VERIFIED)
 
 
 def _lower(loss, theta, better):
@@ -231,10 +245,10 @@ def directions(H, F):
     return neg, pos
 
 
-def _pivoted_ldl(H, F, names):
-    """A symmetric order (largest remaining diagonals first, exact signs) for which LDL^T exists."""
+def _pivoted_ldl(H, F, names, sign):
+    """A symmetric order (positive diagonals first, exact signs) for which LDL^T exists."""
     n = len(names)
-    order = sorted(range(n), key=lambda i: -F.sign(H[i][i]))
+    order = sorted(range(n), key=lambda i: -sign(H[i][i]))
     for attempt in (order, list(range(n))):
         res = ldl(H, F, attempt)
         if res is not None:
@@ -243,19 +257,21 @@ def _pivoted_ldl(H, F, names):
 
 
 def _ldl_cert(loss, H, F, indices):
-    order, (L, D) = _pivoted_ldl([[H[i][j] for j in indices] for i in indices], F, indices)
+    sign = _sign(loss)
+    order, (L, D) = _pivoted_ldl([[H[i][j] for j in indices] for i in indices], F, indices, sign)
     t = lambda x: text(F.to_sympy(x))   # noqa: E731
     return ({"order": [loss.params[indices[i]] for i in order], "L": [[t(x) for x in r] for r in L],
-             "D": [t(d) for d in D]}, [F.sign(d) for d in D])
+             "D": [t(d) for d in D]}, [sign(d) for d in D])
 
 
 def _hessian(loss, theta):
-    F = _exact_loss(loss)
+    F = _exact_loss(loss, symbols_allowed=True)
     H = loss.hessian(loss.point(theta)).to_list()
     return F, H
 
 
 def _hessian_psd(v, loss, theta):
+    _exact_loss(loss, symbols_allowed=v.status == VERIFIED)
     F, H = _hessian(loss, theta)
     n = len(H)
     try:
@@ -300,8 +316,8 @@ def _tangent(loss, theta, n):
 
 
 def _minimum(v, loss, theta, strict):
-    """Certificates for (strict) local minima and their refutations."""
-    F = _exact_loss(loss)
+    """Certificates for (strict) local minima and their refutations (on a symbolic region: verified only)."""
+    F = _exact_loss(loss, symbols_allowed=v.status == VERIFIED)
     g = loss.gradient(loss.point(theta))
     if any(g):
         if v.status != REFUTED:
@@ -350,7 +366,7 @@ def _morse_bott(loss, theta, H, F, zero):
             "D": data["D"]}
 
 
-def _pivot_columns(rows, F):
+def _pivot_columns(rows, F, sign=None):
     A = [list(r) for r in rows]
     pivots, r = [], 0
     for c in range(len(A[0]) if A else 0):
@@ -381,6 +397,8 @@ def _strict_local_minimum(v, loss, theta):
 
 def _saddle(v, loss, theta):
     F = _exact_loss(loss)
+    if loss.parameters is not None:
+        raise NoCertificate("symbolic saddle")
     if any(loss.gradient(loss.point(theta))):
         return _gradient_cert(loss, theta)
     F, H = _hessian(loss, theta)
@@ -404,6 +422,7 @@ def _quad(H, v):
 
 
 def _curvature(loss, H, F):
+    _exact_loss(loss)
     neg, _ = directions(H, F)
     if neg is None:
         raise NoCertificate("no negative direction")
