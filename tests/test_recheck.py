@@ -178,13 +178,33 @@ def test_morse_bott_certificate():
         recheck({**it, "certificate": {**cert, "D": ["-1"] + cert["D"][1:]}})
 
 
-def test_kinks_and_symbols_are_not_covered():
+def test_values_at_kinks_are_exact_but_derivatives_there_are_not_covered():
     net = {**NET, "activation": "relu"}
-    it = item({"kind": "loss_value", "network": net, "data": DATA, "point": {"x -> h": "0", "h -> y": "1"},
-               "value": "10"})
+    record = {"kind": "loss_value", "network": net, "data": DATA, "point": {"x -> h": "0", "h -> y": "1"},
+              "value": "10"}
+    it = item(record)
     assert it["verdict"] == "verified"
+    recheck(it)
+    crit = {**record, "kind": "critical_point"}
+    del crit["value"]
+    fake = {"statement": crit, "verdict": "verified",
+            "certificate": {"kind": "gradient", "gradient": {"x -> h": "0", "h -> y": "0"}}}
     with pytest.raises(NotCovered):
-        recheck(it)
+        recheck(fake)
+
+
+def test_symbolic_regions():
+    record = {"kind": "loss_value", "network": NET, "symbols": {"a": "a > 0"}, "data": {"X": [["1"]], "Y": [["2"]]},
+              "point": {"x -> h": "a", "h -> y": "2/a"}, "value": "0"}
+    it = item(record)
+    assert it["verdict"] == "verified"
+    recheck(it)
+    undeclared = {**record, "symbols": {"a": ""}}      # a may be 0: 2/a is not defined on the region
+    with pytest.raises(NotCovered):
+        recheck({**it, "statement": undeclared})
+    with pytest.raises(NotCovered):                    # a refutation needs a point of the region
+        recheck({**it, "statement": {**record, "value": "1"}, "verdict": "refuted",
+                 "certificate": {"kind": "loss_value", "value": "0"}})
 
 
 def test_misuse_gives_a_reason_not_a_traceback():
