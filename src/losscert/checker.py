@@ -26,6 +26,7 @@ import time
 
 from . import statements
 from .kernel import INCONCLUSIVE, Verdict
+from .kernel.certificates import ENABLED as CERTIFICATES
 
 
 class TimeBudgetExceeded(BaseException):
@@ -100,9 +101,10 @@ def main() -> int:
             continue
         batch = json.loads(line)
         timeout, start = batch.get("timeout"), batch.get("start", 0)
+        CERTIFICATES["on"] = bool(batch.get("certificates"))     # made only when bundles are written
         if "file" in batch:
             header, records, context = _claim_file(batch["file"])
-            if batch.get("records") and "error" not in header:
+            if batch.get("certificates") and "error" not in header:
                 header["records"] = records          # for certificate bundles: the records as read here
             out.write(json.dumps(header) + "\n")
             out.flush()

@@ -38,7 +38,7 @@ def _check(args) -> int:
         bundles = BundleWriter(args.certificates)
     for path in paths:
         t0 = time.perf_counter()
-        header, verdicts = worker.check_file(path, args.timeout, with_records=bundles is not None)
+        header, verdicts = worker.check_file(path, args.timeout, certificates=bundles is not None)
         if bundles is not None and "records" in header:
             bundles.write(Path(path).stem, str(path), header["records"], verdicts)
         if "error" in header:

@@ -110,7 +110,7 @@ def run_cli(args) -> int:
             for k, proof in enumerate(script["proofs"], 1):
                 t0 = time.perf_counter()
                 records = [st["record"] for st in proof["statements"]]
-                verdicts = worker.check(records, args.timeout, progress.count)
+                verdicts = worker.check(records, args.timeout, progress.count, certificates=bundles is not None)
                 if bundles is not None:
                     stem = Path(script["path"]).stem
                     bundles.write(stem if len(script["proofs"]) == 1 else f"{stem}-{k}", proof["source"],

@@ -116,26 +116,27 @@ class Worker:
             if on_result:
                 on_result(msg)
 
-    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None) -> list[dict]:
-        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order;
-        ``on_result(verdict dict)`` is called as each is decided (for progress)."""
+    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None, certificates=False) -> list[dict]:
+        """Verdict dicts (verdict, reason, evidence, seconds; ``certificate`` when asked and known)
+        for ``records``, in order; ``on_result(verdict dict)`` is called as each is decided."""
         records = list(records)
         out: list[dict] = []
         while len(out) < len(records):
-            if not self._send({"records": records[len(out):], "timeout": timeout}):
+            message = {"records": records[len(out):], "timeout": timeout}
+            if not self._send({**message, "certificates": True} if certificates else message):
                 out.append(_failed("the checking process could not be started"))
                 continue
             self._collect(out, timeout, on_result)
         return out
 
-    def check_file(self, path, timeout=DEFAULT_TIMEOUT, with_records=False) -> tuple[dict, list[dict]]:
+    def check_file(self, path, timeout=DEFAULT_TIMEOUT, certificates=False) -> tuple[dict, list[dict]]:
         """(header, verdict dicts) for a claim file read and checked in the worker; the
         header has the title and claims (kind, expect, caption, note), or an ``error`` line;
-        ``with_records``: also the statement records the worker read (``records``)."""
+        ``certificates``: also the statement records the worker read (``records``) and certificates."""
         out: list[dict] = []
         while True:
             message = {"file": str(path), "start": len(out), "timeout": timeout}
-            if not self._send({**message, "records": True} if with_records else message):
+            if not self._send({**message, "certificates": True} if certificates else message):
                 return {"error": f"{path}: the checking process could not be started"}, out
             header, problem = self._next(timeout)
             if problem is not None:
