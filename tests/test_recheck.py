@@ -164,6 +164,17 @@ def test_minimum_certificates():
         recheck({**saddle, "certificate": {**c, "descent": c["ascent"]}})
 
 
+def test_constant_line_refutes_strictness():
+    net = {**NET, "activation": "poly(0, 0, 1)"}           # h outputs sigma(0) = 0: h -> y moves freely
+    it = item({"kind": "strict_local_minimum", "network": net, "data": {"X": [["1"]], "Y": [["1"]]},
+               "point": {"x -> h": "0", "h -> y": "1"}})
+    assert it["verdict"] == "refuted" and it["certificate"] == {"kind": "constant_line", "direction": {
+        "x -> h": "0", "h -> y": "1"}}
+    recheck(it)
+    with pytest.raises(Rejected):
+        recheck({**it, "certificate": {"kind": "constant_line", "direction": {"x -> h": "1", "h -> y": "0"}}})
+
+
 def test_morse_bott_certificate():
     net = {"inputs": ["x1", "x2"], "outputs": ["y1", "y2"],
            "edges": ["x1 -> h", "x2 -> h", "h -> y1", "h -> y2"]}

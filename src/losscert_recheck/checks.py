@@ -448,22 +448,68 @@ def _rescaling(st, verdict, cert):
     expect(verdict == "refuted", "a curve of equal loss refutes strictness")
 
 
+FAMILY = "family_s"        # the names family_s1, family_s2, ... of the free parameters of a family
+
+
+def _family_texts(point, directions, names):
+    """theta + sum s_i d_i as texts per parameter (``directions``: tables parameter -> number)."""
+    expect(isinstance(directions, list) and all(isinstance(d, dict) and set(d) <= set(names) for d in directions),
+           "directions: tables of parameter values")
+    return {p: " + ".join([f"({point[p]})"] + [f"{FAMILY}{i}*({d[p]})" for i, d in enumerate(directions, 1)
+                                                if p in d]) for p in names}
+
+
+def _family_loss(st, directions, texts=()):
+    """The loss with the point moved along the affine family, and that family point (family_s* free)."""
+    net_names = Loss(st).net.parameters
+    moved = _family_texts(st.get("point"), directions, net_names)
+    loss = Loss(st, list(moved.values()) + list(texts), free=[f"{FAMILY}{i}" for i in range(1, len(directions) + 1)])
+    return loss, loss.point(table=moved)
+
+
+@check("constant_line", ["strict_local_minimum"], ["direction"])
+def _constant_line(st, verdict, cert):
+    """L(theta + s d) = L(theta) identically in s, d != 0: points of equal loss arbitrarily close, not strict."""
+    d = cert.get("direction")
+    loss, theta_s = _family_loss(st, [d])
+    expect(any(not is_zero(loss.value(str(v))) for v in d.values()), "direction: zero")
+    base = Loss(st)
+    expect(is_zero(loss.jet(theta_s).value - loss.jet(loss.point()).value) and base is not None,
+           "L is not constant along the line")
+    expect(verdict == "refuted", "a line of equal loss refutes strictness")
+
+
+@check("morse_bott_family", ["local_minimum", "spurious_local_minimum"],
+       ["neurons", "directions", "complement", "L", "D"])
+def _morse_bott_family(st, verdict, cert):
+    """As morse_bott_rescaling, with an affine family theta + sum s_i d_i of critical points (the gradient
+    vanishes identically in s) whose directions join the rescaling tangents."""
+    dirs = cert.get("directions")
+    loss, theta_s = _family_loss(st, dirs, _ldl_texts(cert))
+    g = loss.jet(theta_s, 1).grad
+    expect(all(is_zero(x) for x in g), "the gradient does not vanish identically on the family")
+    extra = [[str(d.get(p, 0)) for p in loss.net.parameters] for d in dirs]
+    _morse_bott(st, verdict, {k: v for k, v in cert.items() if k != "directions"}, extra)
+
+
 @check("morse_bott_rescaling", ["local_minimum", "spurious_local_minimum"], ["neurons", "complement", "L", "D"])
-def _morse_bott(st, verdict, cert):
-    """Zero gradient; H t = 0 for the rescaling tangents t of ``neurons``; the tangents restricted to the
+def _morse_bott(st, verdict, cert, extra=()):
+    """(``extra``: texts of further tangent vectors, the directions of a proven critical family.)
+    Zero gradient; H t = 0 for the rescaling tangents t of ``neurons``; the tangents restricted to the
     parameters outside ``complement`` are invertible; H on ``complement`` = L D L^T with D > 0. Then H is
     PSD with kernel the tangent space of the orbit manifold (critical points of equal loss): a local
     minimum (Morse-Bott)."""
-    loss, H = _hessian_at(st, _ldl_texts(cert))
+    loss, H = _hessian_at(st, _ldl_texts(cert) + [x for t in extra for x in t])
     theta = loss.point()
     neurons, comp = cert.get("neurons"), cert.get("complement")
     expect(isinstance(neurons, list) and len(set(map(str, neurons))) == len(neurons), "neurons: distinct names")
     expect(isinstance(comp, list) and len(set(comp)) == len(comp) and set(comp) <= set(loss.net.parameters)
-           and len(comp) + len(neurons) == len(loss.net.parameters), "complement: the parameters minus one per neuron")
-    T = [_orbit_tangent(loss, theta, n) for n in neurons]
-    for n, t in zip(neurons, T):
+           and len(comp) + len(neurons) + len(extra) == len(loss.net.parameters),
+           "complement: the parameters minus one per neuron and family direction")
+    T = [_orbit_tangent(loss, theta, n) for n in neurons] + [[loss.value(x) for x in t] for t in extra]
+    for n, t in zip(list(neurons) + ["family"] * len(extra), T):
         for i, row in enumerate(H):
-            expect(is_zero(_dot(row, t, loss.reader)), f"H t != 0 for the rescaling of {n!r}")
+            expect(is_zero(_dot(row, t, loss.reader)), f"H t != 0 for the tangent of {n!r}")
     rest = [i for i, p in enumerate(loss.net.parameters) if p not in comp]
     expect(not T or _full_rank([[t[i] for i in rest] for t in T], loss.reader),
            "the tangents are not independent on the parameters outside the complement")
@@ -503,7 +549,8 @@ def _spurious(st, verdict, cert):
     expect(verdict == "verified", "both parts prove a spurious minimum")
     a, b = cert.get("local_minimum"), cert.get("not_global")
     expect(isinstance(a, dict) and isinstance(b, dict), "the two parts are certificates")
-    expect(a.get("kind") in ("hessian_ldl", "morse_bott_rescaling") and b.get("kind") == "lower_loss",
+    expect(a.get("kind") in ("hessian_ldl", "morse_bott_rescaling", "morse_bott_family", "zero_loss")
+           and b.get("kind") == "lower_loss",
            "parts: a minimum certificate and a lower_loss certificate")
     recheck({"statement": st, "verdict": "verified", "certificate": a})
     f, _, keys = CHECKS["lower_loss"]

@@ -181,7 +181,8 @@ class Loss:
     """The loss of a statement record (``network``, ``data``, ``scale``), its exact numbers read
     together with the record's point tables ``keys`` and the extra texts."""
 
-    def __init__(self, st, extra_texts=(), point_tables=()):
+    def __init__(self, st, extra_texts=(), point_tables=(), free=()):
+        self.free = set(free)              # names of free family parameters (indeterminates, no region)
         self.signed = signed_symbols(st.get("symbols")) if st.get("symbols") is not None else None
         self.net = Network(st.get("network"))
         data = st.get("data")
@@ -217,16 +218,16 @@ class Loss:
     def _check_symbols(self, texts):
         """Symbols only as declared, every denominator a monomial in symbols of known strict sign (so the
         exact rational functions computed here are defined on the whole region)."""
-        if self.signed is None:
-            raise Rejected(f"{self.reader.symbol_names[0]}: not a number (no symbols declared)")
-        unknown = sorted(set(self.reader.symbol_names) - set(self.signed[0]))
+        declared = set(self.signed[0]) if self.signed is not None else set()
+        unknown = sorted(set(self.reader.symbol_names) - declared - self.free)
         if unknown:
             raise Rejected(f"{unknown[0]}: an undeclared symbol")
         ring = self.reader.ring
-        ring.signs = {self.reader.symbols[n]: s for n, s in self.signed[1].items() if n in self.reader.symbols}
+        signs = self.signed[1] if self.signed is not None else {}
+        ring.signs = {self.reader.symbols[n]: s for n, s in signs.items() if n in self.reader.symbols}
         for t in texts:
             x = self.reader.value(t)
-            if hasattr(x, "den") and not _nonzero_on_region(x.den, ring, self.reader.symbol_names, self.signed[1]):
+            if hasattr(x, "den") and not _nonzero_on_region(x.den, ring, self.reader.symbol_names, signs):
                 raise NotCovered(f"{t}: a denominator not provably non-zero on the region")
 
     def point(self, key="point", table=None):

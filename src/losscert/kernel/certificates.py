@@ -343,30 +343,76 @@ def _minimum(v, loss, theta, strict):
         for neuron in _orbit_neurons(loss):
             if any(_tangent(loss, theta, neuron)):
                 return {"kind": "rescaling_orbit", "neuron": neuron}
+        for curve in v.evidence.get("constant_loss_curves", []):
+            d = _vector_of(loss, curve.get("tangent") or {})
+            if d and _constant_on_line(loss, theta, d):
+                return {"kind": "constant_line", "direction": _named(loss, F, d)}
         raise NoCertificate("no orbit")
     if strict or v.status != VERIFIED:
         raise NoCertificate("PSD singular Hessian")
-    return _morse_bott(loss, theta, H, F, zero)
+    try:
+        return _morse_bott(loss, theta, H, F, zero)
+    except NoCertificate:
+        family = v.evidence.get("critical_family") or {}
+        dirs = [_vector_of(loss, d) for d in family.get("directions", [])]
+        return _morse_bott(loss, theta, H, F, zero, [d for d in dirs if d])
 
 
-def _morse_bott(loss, theta, H, F, zero):
-    chosen, rows = [], []
+def _morse_bott(loss, theta, H, F, zero, family=()):
+    """Orbit tangents (and directions of an affine critical family) spanning ker H, and an LDL^T of H on
+    complementary coordinates."""
+    chosen, rows, dirs = [], [], []
     for neuron in _orbit_neurons(loss):
         t = _tangent(loss, theta, neuron)
-        if _independent(rows + [t], F):
+        if len(rows) < zero and _independent(rows + [t], F):
             chosen.append(neuron)
             rows.append(t)
-        if len(chosen) == zero:
-            break
-    if len(chosen) != zero:
+    for d in family:
+        if len(rows) < zero and _independent(rows + [d], F):
+            dirs.append(d)
+            rows.append(d)
+    if len(rows) != zero:
         raise NoCertificate("the orbits do not span the kernel")
+    if dirs and not _critical_on_family(loss, theta, dirs):
+        raise NoCertificate("the family is not affine")
     pivots = _pivot_columns(rows, F)
     comp = [i for i in range(len(H)) if i not in pivots]
     data, signs = _ldl_cert(loss, H, F, comp)
     if min(signs, default=1) <= 0:
         raise NoCertificate("the complement is not positive definite")
-    return {"kind": "morse_bott_rescaling", "neurons": chosen, "complement": data["order"], "L": data["L"],
-            "D": data["D"]}
+    cert = {"kind": "morse_bott_family" if dirs else "morse_bott_rescaling", "neurons": chosen,
+            "complement": data["order"], "L": data["L"], "D": data["D"]}
+    if dirs:
+        cert["directions"] = [{p: t for p, t in _named(loss, F, d).items() if t != "0"} for d in dirs]
+    return cert
+
+
+def _vector_of(loss, table) -> list:
+    """A table parameter -> number text as field elements in parameter order ([] if it does not fit)."""
+    F = loss.field
+    try:
+        out = [F(sympy.sympify(table.get(p, 0), rational=True)) for p in loss.params]
+    except Exception:  # noqa: BLE001 - a proposal only
+        return []
+    return out if any(out) and set(table) <= set(loss.params) else []
+
+
+def _moved(loss, theta, dirs, values):
+    th = loss.point(theta)
+    F = loss.field
+    return [x + sum((F(c) * d[i] for c, d in zip(values, dirs)), F.zero) for i, x in enumerate(th)]
+
+
+def _constant_on_line(loss, theta, d) -> bool:
+    """A filter (the rechecker proves it): L equal at a few points of the line."""
+    L0 = loss.value(loss.point(theta))
+    return all(loss.value(_moved(loss, theta, [d], [s])) == L0 for s in (1, -1, 2, 3))
+
+
+def _critical_on_family(loss, theta, dirs) -> bool:
+    """A filter (the rechecker proves it): a zero gradient at a few points of the family."""
+    samples = [[(k + 2) * (i + 1) % 5 - 2 or 1 for i in range(len(dirs))] for k in range(4)]
+    return all(not any(loss.gradient(_moved(loss, theta, dirs, s))) for s in samples)
 
 
 def _pivot_columns(rows, F, sign=None):
