@@ -166,7 +166,7 @@ def test_minimum_certificates():
 
 def test_constant_line_refutes_strictness():
     net = {**NET, "activation": "poly(0, 0, 1)"}           # h outputs sigma(0) = 0: h -> y moves freely
-    it = item({"kind": "strict_local_minimum", "network": net, "data": {"X": [["1"]], "Y": [["1"]]},
+    it = item({"kind": "strict_local_minimum", "network": net, "data": {"X": [["1"]], "Y": [["-1"]]},
                "point": {"x -> h": "0", "h -> y": "1"}})
     assert it["verdict"] == "refuted" and it["certificate"] == {"kind": "constant_line", "direction": {
         "x -> h": "0", "h -> y": "1"}}

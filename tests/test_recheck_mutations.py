@@ -39,7 +39,7 @@ RECORDS = [
     {"kind": "strict_local_minimum", "network": {**NET, "activation": "poly(0, 1, 1)"}, "data": DATA,
      "point": {"x1 -> h": "1", "x2 -> h": "2", "h -> y1": "1", "h -> y2": "-1"}},
     {"kind": "strict_local_minimum", "network": {**SCALAR, "activation": "poly(0, 0, 1)"},
-     "data": {"X": [["1"]], "Y": [["1"]]}, "point": {"x -> h": "0", "h -> y": "1"}},
+     "data": {"X": [["1"]], "Y": [["-1"]]}, "point": {"x -> h": "0", "h -> y": "1"}},
     {"kind": "arithmetic_derivatives", "activation": "tanh", "n": 3},
     {"kind": "arithmetic_derivatives", "activation": "poly(0, 1, 0, 1)", "n": 3},
     {"kind": "activation_rank", "activation": "tanh", "W": [["1"], ["3"]], "X": [["1", "2"]], "claimed": 2},
