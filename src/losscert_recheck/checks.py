@@ -453,10 +453,11 @@ FAMILY = "family_s"        # the names family_s1, family_s2, ... of the free par
 
 def _family_texts(point, directions, names):
     """theta + sum s_i d_i as texts per parameter (``directions``: tables parameter -> number)."""
-    expect(isinstance(directions, list) and all(isinstance(d, dict) and set(d) <= set(names) for d in directions),
-           "directions: tables of parameter values")
-    return {p: " + ".join([f"({point[p]})"] + [f"{FAMILY}{i}*({d[p]})" for i, d in enumerate(directions, 1)
-                                                if p in d]) for p in names}
+    expect(isinstance(directions, list) and all(isinstance(d, dict) and set(d) == set(names) for d in directions),
+           "directions: tables with a value for every parameter")
+    expect(isinstance(point, dict) and set(point) == set(names), "point: one number per parameter")
+    return {p: " + ".join([f"({point[p]})"] + [f"{FAMILY}{i}*({d[p]})" for i, d in enumerate(directions, 1)])
+            for p in names}
 
 
 def _family_loss(st, directions, texts=()):
@@ -488,7 +489,7 @@ def _morse_bott_family(st, verdict, cert):
     loss, theta_s = _family_loss(st, dirs, _ldl_texts(cert))
     g = loss.jet(theta_s, 1).grad
     expect(all(is_zero(x) for x in g), "the gradient does not vanish identically on the family")
-    extra = [[str(d.get(p, 0)) for p in loss.net.parameters] for d in dirs]
+    extra = [[str(d[p]) for p in loss.net.parameters] for d in dirs]
     _morse_bott(st, verdict, {k: v for k, v in cert.items() if k != "directions"}, extra)
 
 

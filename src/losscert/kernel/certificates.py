@@ -383,7 +383,7 @@ def _morse_bott(loss, theta, H, F, zero, family=()):
     cert = {"kind": "morse_bott_family" if dirs else "morse_bott_rescaling", "neurons": chosen,
             "complement": data["order"], "L": data["L"], "D": data["D"]}
     if dirs:
-        cert["directions"] = [{p: t for p, t in _named(loss, F, d).items() if t != "0"} for d in dirs]
+        cert["directions"] = [_named(loss, F, d) for d in dirs]
     return cert
 
 
