@@ -23,7 +23,7 @@ CORE = {"numbers", "fields", "expressions", "activations", "network", "compiler"
 KERNEL = {"pruning"}        # the effective sub-network: a kernel rule's helper, outside the kernel package
 STATEMENTS = {"statements", "checker", "claims"}
 FRONT = {"", "__main__", "proof", "prove", "report", "cli", "workers", "constructions", "coverage", "discover",
-         "pytest_plugin", "plots", "text"}
+         "pytest_plugin", "plots", "text", "bundles"}
 
 
 def modules() -> dict[str, Path]:

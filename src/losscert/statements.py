@@ -29,7 +29,7 @@ from .activations import ActivationError, activation
 from .compiler import CompileError, PointError, compile_loss
 from .expressions import ExpressionError, parse_expression, parse_matrix, parse_term
 from .fields import FieldError
-from .kernel import algebra, assumptions, gauge, paths, vandermonde
+from .kernel import algebra, assumptions, certificates, gauge, paths, vandermonde
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
 from .proposers import newton
@@ -461,12 +461,13 @@ def read(record, context: Context | None = None) -> tuple:
 
 
 def decide(record, context: Context | None = None) -> kernel.Verdict:
-    """The kernel's verdict on one record; an unreadable record is inconclusive."""
+    """The kernel's verdict on one record, with its certificate when one is known
+    (:func:`losscert.kernel.certificates.attach`); an unreadable record is inconclusive."""
     try:
         rule, args = read(record, context)
     except StatementError as exc:
         return kernel.Verdict(kernel.INCONCLUSIVE, f"the statement cannot be read: {exc}")
-    return kernel.guarded(rule, *args)
+    return certificates.attach(rule, args, kernel.guarded(rule, *args))
 
 
 def describe(record) -> str:

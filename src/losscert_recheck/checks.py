@@ -386,7 +386,8 @@ def _hessian_ldl(st, verdict, cert):
     _undecided(signs)
     if kind == "hessian_psd":
         _decided(verdict, min(signs) >= 0, "H is positive semi-definite")
-    elif kind == "saddle":
+    elif kind == "saddle":            # both signs: a saddle; all > 0 (< 0): a strict minimum (maximum), not one
+        expect(min(signs) < 0 < max(signs) or min(signs) > 0 or max(signs) < 0, "D: zeros decide nothing here")
         _decided(verdict, min(signs) < 0 < max(signs), "H has directions of both curvatures")
     elif min(signs) < 0:
         expect(verdict == "refuted", "a negative direction of H refutes a minimum")
@@ -622,6 +623,8 @@ def _non_negative(q, a, b) -> bool:
         return True
     if q(a) < 0 or q(b) < 0:
         return False
+    if q(a) == 0 or q(b) == 0:
+        raise NotCovered("L' vanishes at an end of [a, b]: the Sturm count there is not examined here")
     if _sturm_roots(q, a, b) == 0:
         return q((a + b) / 2) > 0
     raise NotCovered("L' has roots inside [a, b]: the sign between them is not examined here")
@@ -638,8 +641,7 @@ def _sturm_roots(q, a, b) -> int:
         signs = [s(x) for s in seq]
         signs = [v for v in signs if v != 0]
         return sum(1 for u, v in zip(signs, signs[1:]) if (u > 0) != (v > 0))
-    roots = changes(a) - changes(b)
-    return roots - (1 if q(b) == 0 else 0)
+    return changes(a) - changes(b)          # q(a), q(b) != 0: the distinct roots in (a, b)
 
 
 # -- activations -----------------------------------------------------------------------------------

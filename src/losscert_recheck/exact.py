@@ -101,6 +101,8 @@ def small_rational(node) -> Fraction | None:
             return None
         if a == 0 and b < 0:
             raise Rejected("division by zero")
+        if max(a.numerator.bit_length(), a.denominator.bit_length()) * abs(int(b)) > MAX_BITS:
+            raise Rejected(f"a number of more than {MAX_BITS} bits")
         return a ** int(b)
     return None
 
@@ -311,7 +313,16 @@ def name_of(node) -> str:
     return ast.unparse(node)
 
 
+MAX_DEGREE = 100_000        # total degree of a power of a polynomial; bits of a power of a number
+
+
 def _power(x, k: int, reader):
+    if isinstance(x, Element):
+        degree = max((sum(m) for p in (x.num, x.den) for m in p.to_dict()), default=0)
+        if degree * abs(k) > MAX_DEGREE:
+            raise Rejected(f"a power of degree beyond {MAX_DEGREE}")
+    elif x != 0 and max(int(x.p).bit_length(), int(x.q).bit_length()) * abs(k) > MAX_BITS:
+        raise Rejected(f"a power of more than {MAX_BITS} bits")
     if k < 0:
         return divide(reader.const(Fraction(1)), x ** (-k))
     return x ** k

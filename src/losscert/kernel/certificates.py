@@ -1,6 +1,6 @@
 """Certificates: the exact data with which ``losscert recheck`` re-verifies a decided verdict.
 
-:func:`attach` is called by :func:`~losscert.kernel.verdict.guarded` on every
+:func:`attach` is called by :func:`losscert.statements.decide` on every
 decided verdict; it never changes the verdict, only adds
 ``verdict.certificate`` (a JSON-ready dict ``{"kind": ..., ...}``, numbers as
 exact text in the statement language) when this module knows how to

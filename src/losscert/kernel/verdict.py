@@ -167,11 +167,9 @@ def _cell(text: str) -> str:
 
 def guarded(rule, *args) -> Verdict:
     """Apply a kernel rule; a failed self-check or an input the rule cannot
-    read gives ``inconclusive`` with the reason, never a verdict. A decided
-    verdict gets its certificate (:func:`.certificates.attach`) when one is known."""
+    read gives ``inconclusive`` with the reason, never a verdict."""
     try:
-        from .certificates import attach
-        return attach(rule, args, rule(*args))
+        return rule(*args)
     except AssertionError as exc:
         return Verdict(INCONCLUSIVE, f"internal self-check failed: {exc}")
     except Exception as exc:  # noqa: BLE001 - any failure must end as inconclusive, not a traceback
