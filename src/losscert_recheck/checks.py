@@ -419,23 +419,36 @@ def _saddle(st, verdict, cert):
 
 
 def _orbit_tangent(loss, theta, neuron):
-    """The tangent at theta of the rescaling of ``neuron`` (incoming and bias * c, outgoing / c), after
-    checking it preserves L: a hidden node with a positively homogeneous activation whose weights are all
-    free, untied parameters."""
+    """The tangent at theta of the rescaling of ``neuron`` (a hidden node, or a list of them: a channel
+    sharing tied weights): incoming weights and biases * c, outgoing weights / c. It preserves L when every
+    node has a positively homogeneous activation, no edge is fixed, no edge joins two of the nodes, and
+    every parameter of an incoming (outgoing) edge sets only incoming (outgoing) edges of the nodes."""
     net = loss.net
-    expect(neuron in net.hidden, f"neuron {neuron!r}: not a hidden node")
-    expect(net.homogeneous(neuron), f"neuron {neuron!r}: activation {net.activation(neuron)} is not positively "
-                                    "homogeneous")
+    group = [neuron] if isinstance(neuron, str) else neuron
+    expect(isinstance(group, list) and group and len(set(map(str, group))) == len(group), f"neuron {neuron!r}")
+    for n in group:
+        expect(n in net.hidden, f"neuron {n!r}: not a hidden node")
+        expect(net.homogeneous(n), f"neuron {n!r}: activation {net.activation(n)} is not positively homogeneous")
+    inside = set(group)
+    role = {}
+    for u, v in net.edges:
+        if u in inside or v in inside:
+            expect(not (u in inside and v in inside), f"edge {u} -> {v} joins two rescaled nodes")
+            expect((u, v) not in net.fixed, f"edge {u} -> {v} is fixed")
+            role.setdefault(net.slot(u, v), set()).add(1 if v in inside else -1)
+    for u, v in net.edges:
+        p = net.slot(u, v)
+        if p in role and u not in inside and v not in inside:
+            role[p].add(0)                     # a tied weight also used elsewhere
     t = [loss.reader.const(Fraction(0)) for _ in theta]
-    incoming = [(u, neuron) for u in net.parents[neuron]]
-    outgoing = [(neuron, v) for (u, v) in net.edges if u == neuron]
-    for e, s in [(e, 1) for e in incoming] + [(e, -1) for e in outgoing]:
-        expect(e not in net.fixed and e not in net.tie, f"neuron {neuron!r}: edge {e[0]} -> {e[1]} is fixed or tied")
-        i = net.index[f"{e[0]} -> {e[1]}"]
-        t[i] = theta[i] * s
-    if neuron in net.biases:
-        i = net.index[f"b:{neuron}"]
-        t[i] = theta[i]
+    for p, roles in role.items():
+        expect(len(roles) == 1 and 0 not in roles, f"parameter {p!r} is not only incoming or only outgoing")
+        i = net.index[p]
+        t[i] = theta[i] * roles.pop()
+    for n in group:
+        if n in net.biases:
+            i = net.index[f"b:{n}"]
+            t[i] = theta[i]
     return t
 
 
@@ -504,7 +517,7 @@ def _morse_bott(st, verdict, cert, extra=()):
     loss, H = _hessian_at(st, _ldl_texts(cert) + [x for t in extra for x in t])
     theta = loss.point()
     neurons, comp = cert.get("neurons"), cert.get("complement")
-    expect(isinstance(neurons, list) and len(set(map(str, neurons))) == len(neurons), "neurons: distinct names")
+    expect(isinstance(neurons, list) and len(set(map(str, neurons))) == len(neurons), "neurons: distinct entries")
     expect(isinstance(comp, list) and len(set(comp)) == len(comp) and set(comp) <= set(loss.net.parameters)
            and len(comp) + len(neurons) + len(extra) == len(loss.net.parameters),
            "complement: the parameters minus one per neuron and family direction")
@@ -533,6 +546,7 @@ def _zero_loss(st, verdict, cert):
 def _lower(st, verdict, cert):
     """L(better) < L(point), both recomputed."""
     loss = Loss(st, [cert.get("loss_point"), cert.get("loss_better")])
+    _region_only_verified(loss, verdict)
     a = loss.jet(loss.point()).value
     b = loss.jet(loss.point("better")).value
     expect(is_zero(a - loss.value(cert.get("loss_point"))), "loss_point: not L(point)")
@@ -618,15 +632,21 @@ def _polynomial_loss(loss, theta):
 
 
 def _non_negative(q, a, b) -> bool:
-    """q >= 0 on [a, b]: q = 0, or no root of q in (a, b) and q > 0 inside, with q(a), q(b) >= 0."""
+    """q >= 0 on [a, b]: q = (t - a)^i (t - b)^j q1 with q1(a), q1(b) != 0; then (-1)^j q1 must be > 0 at a
+    and b with no root in (a, b) (Sturm), else q < 0 somewhere (or, with roots inside, not covered)."""
+    from flint import fmpq_poly
     if q == 0:
         return True
+    t, sgn = fmpq_poly([0, 1]), 1
+    while q(a) == 0:
+        q = q // (t - a)
+    while q(b) == 0:
+        q, sgn = q // (t - b), -sgn
+    q = q * sgn
     if q(a) < 0 or q(b) < 0:
         return False
-    if q(a) == 0 or q(b) == 0:
-        raise NotCovered("L' vanishes at an end of [a, b]: the Sturm count there is not examined here")
     if _sturm_roots(q, a, b) == 0:
-        return q((a + b) / 2) > 0
+        return True
     raise NotCovered("L' has roots inside [a, b]: the sign between them is not examined here")
 
 

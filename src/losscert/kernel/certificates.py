@@ -168,7 +168,7 @@ def _critical_point(v, loss, theta):
 
 
 def _lower(loss, theta, better):
-    F = _exact_loss(loss)
+    F = _exact_loss(loss, symbols_allowed=True)     # only verified statements come here
     return {"kind": "lower_loss", "loss_point": text(F.to_sympy(loss.value(loss.point(theta)))),
             "loss_better": text(F.to_sympy(loss.value(loss.point(better))))}
 
@@ -289,37 +289,66 @@ def _hessian_psd(v, loss, theta):
 
 
 def _orbit_neurons(loss):
-    """Hidden neurons whose rescaling preserves L: positively homogeneous activation, free untied weights."""
+    """Hidden neurons, and channels of neurons sharing tied incoming weights, whose rescaling preserves L
+    (the conditions the rechecker checks: homogeneous activations, nothing fixed, each parameter only
+    incoming or only outgoing)."""
     net = loss.network
-    out = []
+    ok = lambda n: net.activation(n).kind in ("linear", "relu", "leaky_relu")   # noqa: E731
+    out, seen = [], set()
     for n in net.hidden:
-        act = net.activation(n)
-        if act.kind not in ("linear", "relu", "leaky_relu"):
+        if n in seen or not ok(n):
             continue
-        edges = [(u, n) for u in net.graph.predecessors(n)] + [(n, w) for w in net.graph.successors(n)]
-        if all(net.graph.edges[e]["fixed"] is None and net.graph.edges[e]["tie"] is None for e in edges):
-            out.append(n)
+        group, todo = {n}, [n]
+        while todo:                                   # close under the tie groups of incoming edges
+            m = todo.pop()
+            for u in net.graph.predecessors(m):
+                key = net.graph.edges[u, m]["tie"]
+                for a, b in net.tied.get(key, []) if key else []:
+                    if b not in group:
+                        group.add(b)
+                        todo.append(b)
+        members = [m for m in net.hidden if m in group]
+        seen |= group
+        if all(ok(m) and m in net.hidden for m in members) and _rescalable(net, set(members)):
+            out.append(members[0] if len(members) == 1 else members)
     return out
 
 
-def _tangent(loss, theta, n):
+def _rescalable(net, inside) -> bool:
+    roles: dict = {}
+    for u, v in net.edges:
+        d = net.graph.edges[u, v]
+        if u in inside or v in inside:
+            if (u in inside and v in inside) or d["fixed"] is not None:
+                return False
+            roles.setdefault(d["tie"] or f"{u} -> {v}", set()).add(1 if v in inside else -1)
+    for u, v in net.edges:
+        key = net.graph.edges[u, v]["tie"] or f"{u} -> {v}"
+        if key in roles and u not in inside and v not in inside:
+            return False
+    return all(len(r) == 1 for r in roles.values())
+
+
+def _tangent(loss, theta, neuron):
     net, th = loss.network, loss.point(theta)
     F = loss.field
+    inside = {neuron} if isinstance(neuron, str) else set(neuron)
     t = [F.zero] * len(th)
-    for u in net.graph.predecessors(n):
-        i = net.param_index[f"{u} -> {n}"]
-        t[i] = th[i]
-    for w in net.graph.successors(n):
-        i = net.param_index[f"{n} -> {w}"]
-        t[i] = -th[i]
-    if net.has_bias(n):
-        i = net.param_index[f"b:{n}"]
-        t[i] = th[i]
+    for u, v in net.edges:
+        if u in inside or v in inside:
+            i = net.param_index[net.graph.edges[u, v]["tie"] or f"{u} -> {v}"]
+            t[i] = th[i] if v in inside else -th[i]
+    for n in inside:
+        if net.has_bias(n):
+            i = net.param_index[f"b:{n}"]
+            t[i] = th[i]
     return t
 
 
-def _minimum(v, loss, theta, strict):
-    """Certificates for (strict) local minima and their refutations (on a symbolic region: verified only)."""
+def _minimum(v, loss, theta, strict, evidence=None):
+    """Certificates for (strict) local minima and their refutations (on a symbolic region: verified only);
+    ``evidence``: the kernel's evidence of the minimum part (default: the verdict's)."""
+    evidence = v.evidence if evidence is None else evidence
     F = _exact_loss(loss, symbols_allowed=v.status == VERIFIED)
     g = loss.gradient(loss.point(theta))
     if any(g):
@@ -343,7 +372,7 @@ def _minimum(v, loss, theta, strict):
         for neuron in _orbit_neurons(loss):
             if any(_tangent(loss, theta, neuron)):
                 return {"kind": "rescaling_orbit", "neuron": neuron}
-        for curve in v.evidence.get("constant_loss_curves", []):
+        for curve in evidence.get("constant_loss_curves", []):
             d = _vector_of(loss, curve.get("tangent") or {})
             if d and _constant_on_line(loss, theta, d):
                 return {"kind": "constant_line", "direction": _named(loss, F, d)}
@@ -353,7 +382,7 @@ def _minimum(v, loss, theta, strict):
     try:
         return _morse_bott(loss, theta, H, F, zero)
     except NoCertificate:
-        family = v.evidence.get("critical_family") or {}
+        family = evidence.get("critical_family") or {}
         dirs = [_vector_of(loss, d) for d in family.get("directions", [])]
         return _morse_bott(loss, theta, H, F, zero, [d for d in dirs if d])
 
@@ -480,7 +509,8 @@ def _curvature(loss, H, F):
 
 def _spurious(v, loss, theta, better):
     if v.status == VERIFIED:
-        return {"kind": "spurious_local_minimum", "local_minimum": _minimum(v, loss, theta, strict=False),
+        part = (v.evidence.get("local_minimum") or {}).get("evidence", {})
+        return {"kind": "spurious_local_minimum", "local_minimum": _minimum(v, loss, theta, False, part),
                 "not_global": _lower(loss, theta, better)}
     part = _minimum(v, loss, theta, strict=False)
     return part
