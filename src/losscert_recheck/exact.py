@@ -199,7 +199,11 @@ class Reader:
                 self._scan(node.args[0])
                 return
             if name in TRANSCENDENTAL or name == "elu":
-                self.atoms[ast.unparse(node)] = node
+                key, _ = odd_key(node)
+                if key:
+                    self.atoms[key] = ast.parse(key, mode="eval").body
+                elif key is None:
+                    self.atoms[ast.unparse(node)] = node
                 self._scan_inner(node)
                 return
             raise Rejected(f"{name}: not a function of the statement language")
@@ -258,6 +262,11 @@ class Reader:
             return self._relu(node, small_rational(node.func.args[0]))
         if name == "relu":
             return self._relu(node, Fraction(0))
+        key, sign_ = odd_key(node)
+        if key == "":
+            return self.const(Fraction(0))          # an odd function at 0
+        if key:
+            return self.ring.gen(self.atom_index[key]) * sign_
         return self.ring.gen(self.atom_index[ast.unparse(node)])
 
     def _relu(self, node, slope):
@@ -307,6 +316,22 @@ class Reader:
         """An Arb ball of atom ``index`` (at the current precision)."""
         text = sorted(self.atoms)[index - len(self.symbols) - len(self.primes)]
         return arb_of(self.atoms[text], self)
+
+
+ODD = ("tanh", "shifted_sigmoid", "sin", "tan", "sinh", "atan", "asinh")
+
+
+def odd_key(node) -> tuple:
+    """(canonical atom text, sign) of an odd function at a rational: tanh(-1/3) is -tanh(1/3) and tanh(0)
+    is 0 (text ""); (None, 1) for any other call."""
+    if not (isinstance(node.func, ast.Name) and node.func.id in ODD and len(node.args) == 1):
+        return None, 1
+    v = small_rational(node.args[0])
+    if v is None:
+        return None, 1
+    if v == 0:
+        return "", 1
+    return f"{node.func.id}({abs(v)})", (1 if v > 0 else -1)
 
 
 def name_of(node) -> str:

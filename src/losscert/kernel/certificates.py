@@ -532,6 +532,7 @@ PRODUCERS = {"identity": _identity, "determinant_is": _determinant, "rank_is": _
 # -- activations -------------------------------------------------------------------------------
 
 TRANSCENDENTAL = ("tanh", "sigmoid", "shifted_sigmoid", "softplus", "swish", "elu")
+ODD = ("tanh", "shifted_sigmoid")
 
 
 def _activation_rank(v, act, W, X, claimed, digits=30):
@@ -547,9 +548,12 @@ def _activation_rank(v, act, W, X, claimed, digits=30):
     for row in pre:
         out = []
         for q in row:
-            if sigma.kind in TRANSCENDENTAL:
-                name = f"{act}({q})"
-                out.append(atoms.setdefault(name, sympy.Symbol(f"atom{len(atoms)}")))
+            if sigma.kind in ODD and q == 0:
+                out.append(sympy.Integer(0))            # the rechecker reads an odd function at 0 as 0
+            elif sigma.kind in TRANSCENDENTAL:          # ... and tanh(-q) as -tanh(q)
+                name = f"{act}({abs(q)})" if sigma.kind in ODD else f"{act}({q})"
+                atom = atoms.setdefault(name, sympy.Symbol(f"atom{len(atoms)}"))
+                out.append(-atom if sigma.kind in ODD and q < 0 else atom)
             else:
                 out.append(sympy.nsimplify(sigma(q)))
         values.append(out)
