@@ -388,6 +388,7 @@ class Ring:
         self.symbol_positions = [i for i, g in enumerate(gens) if g[0] == "s"]
         self.one = self.ctx.from_dict({(0,) * len(gens): 1})
         self.signs: dict = {}            # generator index -> +1 / -1: a symbol of strict sign on the region
+        self.chains: list = []           # [[(index, c), ...]]: c0 x0 > c1 x1 > ... > 0 on the region
 
     def polynomial_sign(self, p) -> int | None:
         """The sign of a polynomial on the whole region: a monomial in signed symbols (square roots of
@@ -404,6 +405,29 @@ class Ring:
                 out *= signs[i] ** k if k else 1
             return out
         if all(signs[i] > 0 for i in used) and len({c > 0 for c in terms.values()}) == 1:
+            return 1 if next(iter(terms.values())) > 0 else -1
+        return self._chain_sign(p) if self.chains else None
+
+    def _chain_sign(self, p) -> int | None:
+        """The same rule after writing each chain c0 x0 > c1 x1 > ... > ck xk > 0 with new positive
+        variables: ck xk = u1, c(k-1) x(k-1) = u1 + u2, ... (so y3**2 - y4**2 > 0 when y3 > y4 > 0)."""
+        images, extra = list(self.ctx.gens()), 0
+        new = self.gens + [f"u{k}" for k in range(sum(len(c) for c in self.chains))]
+        ctx = fmpq_mpoly_ctx.get(tuple(new), "lex")
+        gens = ctx.gens()
+        images = list(gens[:len(self.gens)])
+        for chain in self.chains:
+            us = gens[len(self.gens) + extra:len(self.gens) + extra + len(chain)]
+            extra += len(chain)
+            total = 0
+            for (i, c), u in zip(reversed(chain), us):
+                total = total + u
+                images[i] = total * fmpq(1) / fmpq(c.numerator, c.denominator)
+        q = p.compose(*images, ctx=ctx)
+        terms = q.to_dict()
+        used = {i for m in terms for i, k in enumerate(m) if k}
+        positive = {i for i, s in self.signs.items() if s > 0} | set(self.roots) | set(range(len(self.gens), len(new)))
+        if terms and used <= positive and len({c > 0 for c in terms.values()}) == 1:
             return 1 if next(iter(terms.values())) > 0 else -1
         return None
 

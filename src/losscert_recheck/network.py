@@ -225,6 +225,9 @@ class Loss:
         ring = self.reader.ring
         signs = self.signed[1] if self.signed is not None else {}
         ring.signs = {self.reader.symbols[n]: s for n, s in signs.items() if n in self.reader.symbols}
+        chains = self.signed[2] if self.signed is not None else []
+        ring.chains = [[(self.reader.symbols[n], c) for n, c in ch] for ch in chains
+                       if all(n in self.reader.symbols for n, _ in ch)]
         for t in texts:
             x = self.reader.value(t)
             if hasattr(x, "den") and not _nonzero_on_region(x.den, ring, self.reader.symbol_names, signs):
@@ -317,7 +320,7 @@ def signed_symbols(table) -> tuple:
     from .exact import parse, small_rational
     if not isinstance(table, dict):
         raise Rejected("symbols: must be a table name = condition")
-    signed = set()
+    signed, chains = set(), []
     for name, cond in table.items():
         if not isinstance(cond, str):
             raise Rejected(f"symbols.{name}: the condition must be text")
@@ -330,6 +333,8 @@ def signed_symbols(table) -> tuple:
             if ops not in ({ast.Gt}, {ast.Lt}):
                 continue
             decreasing = ops == {ast.Gt}
+            if decreasing and small_rational(terms[-1]) == 0 and len(terms) > 2 and all(map(_scaled, terms[:-1])):
+                chains.append([_scaled(t) for t in terms[:-1]])
             if small_rational(terms[-1]) == 0:          # y3 > y4 > 0 (positive) or a < b < 0 (negative)
                 sign_ = 1 if decreasing else -1
                 signed.update((n, sign_) for n in map(_scaled_name, terms[:-1]) if n)
@@ -339,7 +344,7 @@ def signed_symbols(table) -> tuple:
     signs = {}
     for n, s in signed:
         signs[n] = s if signs.get(n, s) == s else 0
-    return set(table), {n: s for n, s in signs.items() if s}
+    return set(table), {n: s for n, s in signs.items() if s}, chains
 
 
 def _nonzero_on_region(p, ring, names, signs) -> bool:
@@ -355,6 +360,20 @@ def _nonzero_on_region(p, ring, names, signs) -> bool:
     if len(terms) == 1:
         return True
     return all(signs[n] > 0 for n in symbols) and len({c > 0 for c in terms.values()}) == 1
+
+
+def _scaled(node):
+    """(name, c) from ``c*name`` (c > 0 rational) or ``name``, else None."""
+    import ast
+    from .exact import small_rational
+    if isinstance(node, ast.Name):
+        return node.id, Fraction(1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for a, b in ((node.left, node.right), (node.right, node.left)):
+            c = small_rational(a)
+            if c is not None and c > 0 and isinstance(b, ast.Name):
+                return b.id, c
+    return None
 
 
 def _scaled_name(node):
