@@ -83,6 +83,22 @@ def test_identity_with_transcendental_constants_is_formal():
     assert item({"kind": "identity", "lhs": "tanh(2)*(1 + tanh(1)**2)", "rhs": "2*tanh(1)"})["certificate"] is None
 
 
+def test_powers_with_symbolic_exponents_are_atoms():
+    recheck(item({"kind": "identity", "lhs": "x**a * (y**a + 1)", "rhs": "y**a * x**a + x**a"}))
+
+
+def test_signs_on_a_region_through_ordered_chains():
+    from losscert_recheck.exact import Reader
+    from losscert_recheck.network import signed_symbols
+    declared, signs, chains = signed_symbols({"y": "y > 4*z > 0", "z": ""})
+    assert signs == {"y": 1, "z": 1} and chains == [[("y", 1), ("z", 4)]]
+    r = Reader(["y**2 - 16*z**2", "y - 5*z"])
+    r.ring.signs = {r.symbols["y"]: 1, r.symbols["z"]: 1}
+    r.ring.chains = [[(r.symbols[n], c) for n, c in chains[0]]]
+    assert r.value("y**2 - 16*z**2").sign() == 1          # (u1 + u2)**2 - u1**2 > 0
+    assert r.value("y - 5*z").sign() is None               # not decided: y = 4.5 z is in the region
+
+
 def test_identity_of_matrices_and_vectors():
     recheck(item({"kind": "identity", "lhs": [["a", "b"], ["c", "d"]], "rhs": [["a", "b"], ["c", "d"]]}))
     refuted = item({"kind": "identity", "lhs": ["a", "b"], "rhs": ["a", "b + 1"]})

@@ -162,6 +162,8 @@ class Reader:
 
     # the generators
     def _scan(self, node):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and small_rational(node.right) is None:
+            self.atoms[ast.unparse(node)] = node        # a**b with a symbolic exponent: an atom
         if isinstance(node, ast.Name):
             if node.id in ("pi", "E"):
                 self.atoms[node.id] = node
@@ -291,7 +293,7 @@ class Reader:
         if isinstance(op, ast.Pow):
             k = small_rational(node.right)
             if k is None:
-                raise NotCovered("a power with a non-numeric exponent")
+                return self.ring.gen(self.atom_index[ast.unparse(node)])
             if k.denominator == 2:
                 base = small_rational(node.left)
                 if base is None or base < 0:
