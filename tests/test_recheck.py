@@ -164,6 +164,18 @@ def test_loss_value_and_gradient():
         recheck({**crit, "verdict": "verified"})
 
 
+def test_lower_loss_by_arb_balls_for_transcendental_activations():
+    net = {**NET, "activation": "tanh"}
+    record = {"kind": "not_global", "network": net, "data": DATA, "point": {"x -> h": "0", "h -> y": "0"},
+              "better": {"x -> h": "1", "h -> y": "2"}}
+    it = item(record)
+    assert it["verdict"] == "verified" and it["certificate"] == {"kind": "lower_loss_balls"}
+    recheck(it)
+    swapped = {**record, "point": record["better"], "better": record["point"]}
+    with pytest.raises(Rejected):
+        recheck({**it, "statement": swapped})
+
+
 def test_minimum_certificates():
     strict = item(loss_record("strict_local_minimum", {"x -> h": "1", "h -> y": "2"}))
     assert strict["verdict"] == "refuted" and strict["certificate"]["kind"] == "rescaling_orbit"

@@ -559,6 +559,20 @@ def _lower(st, verdict, cert):
         expect(verdict == "refuted" and s >= 0, "for a spurious minimum this refutes (no lower point)")
 
 
+@check("lower_loss_balls", ["not_global"])
+def _lower_balls(st, verdict, cert):
+    """Arb balls of L(point) and L(better) (any activation), computed here, that are disjoint:
+    L(better) < L(point)."""
+    loss = Loss(st, balls=True)
+    a, b = loss.point(), loss.point("better")
+    for bits in (128, 512, 2048):
+        la, lb = loss.ball(a, bits), loss.ball(b, bits)
+        if lb < la or lb > la:
+            break
+    expect(lb < la, "the balls of L(better) and L(point) do not show L(better) < L(point)")
+    expect(verdict == "verified", "L(better) < L(point) proves not_global")
+
+
 @check("spurious_local_minimum", ["spurious_local_minimum"], ["local_minimum", "not_global"])
 def _spurious(st, verdict, cert):
     """Both parts verified: a local minimum and a point of lower loss."""

@@ -181,7 +181,8 @@ class Loss:
     """The loss of a statement record (``network``, ``data``, ``scale``), its exact numbers read
     together with the record's point tables ``keys`` and the extra texts."""
 
-    def __init__(self, st, extra_texts=(), point_tables=(), free=()):
+    def __init__(self, st, extra_texts=(), point_tables=(), free=(), balls=False):
+        self.balls = balls                  # transcendental activations allowed: only ball() evaluates
         self.free = set(free)              # names of free family parameters (indeterminates, no region)
         self.signed = signed_symbols(st.get("symbols")) if st.get("symbols") is not None else None
         self.net = Network(st.get("network"))
@@ -250,7 +251,49 @@ class Loss:
             return ("leaky", self.value(m.group(1)))
         if spec in ("linear", "relu"):
             return (spec, None)
+        if self.balls:
+            return ("ball", spec)
         raise NotCovered(f"activation {spec}: transcendental activations are not evaluated exactly here")
+
+    def ball(self, theta, bits: int):
+        """An Arb ball containing L(theta) (any activation; no symbols), at ``bits`` of precision."""
+        from flint import arb, ctx, fmpq
+        from .exact import activation_ball
+        from .checks import spec_parts
+        if self.reader.ring is not None and self.reader.symbol_names:
+            raise NotCovered("Arb balls of a loss with symbols")
+        old = ctx.prec
+        ctx.prec = bits
+        try:
+            b = lambda x: x.ball() if hasattr(x, "ball") else arb(fmpq(x))     # noqa: E731
+            params, total = [b(t) for t in theta], arb(0)
+            for s in range(self.samples):
+                vals = {x: b(self.X[i][s]) for i, x in enumerate(self.net.inputs)}
+                for node in self.net.order:
+                    if node in vals:
+                        continue
+                    acc = arb(0)
+                    for u in self.net.parents[node]:
+                        name = self.net.slot(u, node)
+                        acc += (params[self.net.index[name]] if name else b(self.fixed[(u, node)])) * vals[u]
+                    if node in self.net.biases:
+                        acc += params[self.net.index[f"b:{node}"]]
+                    if node in self.net.hidden:
+                        name, args = spec_parts(self.net.activation(node))
+                        if name == "poly":
+                            out = arb(0)
+                            for c in reversed(args):
+                                out = out * acc + arb(fmpq(c.numerator, c.denominator))
+                            acc = out
+                        else:
+                            acc = activation_ball(name, acc, args)
+                    vals[node] = acc
+                for i, o in enumerate(self.net.outputs):
+                    r = vals[o] - b(self.Y[i][s])
+                    total += r * r
+            return total * b(self.scale)
+        finally:
+            ctx.prec = old
 
     def _act(self, node, x: Jet) -> Jet:
         kind, p = self.acts[node]

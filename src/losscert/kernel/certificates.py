@@ -174,9 +174,13 @@ def _lower(loss, theta, better):
 
 
 def _not_global(v, loss, theta, better):
+    from ..activations import NotExact
     if v.status != VERIFIED:
         raise NoCertificate("only L(better) < L(point) is certified")
-    return _lower(loss, theta, better)
+    try:
+        return _lower(loss, theta, better)
+    except NotExact:                        # transcendental values: the rechecker compares Arb balls
+        return {"kind": "lower_loss_balls"}
 
 
 def ldl(H, F, order):
