@@ -176,6 +176,18 @@ def test_lower_loss_by_arb_balls_for_transcendental_activations():
         recheck({**it, "statement": swapped})
 
 
+def test_gradient_balls_refute_critical_points_of_transcendental_losses():
+    record = {"kind": "critical_point", "network": {**NET, "activation": "swish"}, "data": DATA,
+              "point": {"x -> h": "1", "h -> y": "1"}}
+    it = item(record)
+    assert it["verdict"] == "refuted" and it["certificate"]["kind"] == "gradient_ball"
+    recheck(it)
+    with pytest.raises(Rejected):
+        recheck({**it, "verdict": "verified"})
+    with pytest.raises(Rejected):
+        recheck({**it, "certificate": {"kind": "gradient_ball", "parameter": "x -> y"}})
+
+
 def test_minimum_certificates():
     strict = item(loss_record("strict_local_minimum", {"x -> h": "1", "h -> y": "2"}))
     assert strict["verdict"] == "refuted" and strict["certificate"]["kind"] == "rescaling_orbit"

@@ -494,7 +494,7 @@ def _constant_line(st, verdict, cert):
     expect(verdict == "refuted", "a line of equal loss refutes strictness")
 
 
-@check("morse_bott_family", ["local_minimum", "spurious_local_minimum"],
+@check("morse_bott_family", ["local_minimum", "spurious_local_minimum", "saddle"],
        ["neurons", "directions", "complement", "L", "D"])
 def _morse_bott_family(st, verdict, cert):
     """As morse_bott_rescaling, with an affine family theta + sum s_i d_i of critical points (the gradient
@@ -507,7 +507,8 @@ def _morse_bott_family(st, verdict, cert):
     _morse_bott(st, verdict, {k: v for k, v in cert.items() if k != "directions"}, extra)
 
 
-@check("morse_bott_rescaling", ["local_minimum", "spurious_local_minimum"], ["neurons", "complement", "L", "D"])
+@check("morse_bott_rescaling", ["local_minimum", "spurious_local_minimum", "saddle"],
+       ["neurons", "complement", "L", "D"])
 def _morse_bott(st, verdict, cert, extra=()):
     """(``extra``: texts of further tangent vectors, the directions of a proven critical family.)
     Zero gradient; H t = 0 for the rescaling tangents t of ``neurons``; the tangents restricted to the
@@ -531,7 +532,8 @@ def _morse_bott(st, verdict, cert, extra=()):
     signs = _ldl(cert, loss, H, comp)
     _undecided(signs)
     expect(all(s == 1 for s in signs), "D: not all positive")
-    expect(verdict == "verified", "this certificate proves a local minimum")
+    expect(verdict == ("refuted" if st["kind"] == "saddle" else "verified"),
+           "this certificate proves a local minimum (so not a saddle)")
 
 
 @check("zero_loss", ["local_minimum"])
@@ -571,6 +573,20 @@ def _lower_balls(st, verdict, cert):
             break
     expect(lb < la, "the balls of L(better) and L(point) do not show L(better) < L(point)")
     expect(verdict == "verified", "L(better) < L(point) proves not_global")
+
+
+@check("gradient_ball", ["critical_point"], ["parameter"])
+def _gradient_ball(st, verdict, cert):
+    """An Arb ball of dL/d(parameter) at the point (forward mode, any activation) that excludes 0."""
+    loss = Loss(st, balls=True)
+    p = cert.get("parameter")
+    expect(p in loss.net.index, f"parameter {p!r}: not a parameter of the network")
+    for bits in (128, 512, 2048):
+        g = loss.ball(loss.point(), bits, wrt=loss.net.index[p])
+        if g > 0 or g < 0:
+            break
+    expect(g > 0 or g < 0, f"the ball of dL/d {p} contains 0")
+    expect(verdict == "refuted", "a non-zero derivative refutes a critical point")
 
 
 @check("spurious_local_minimum", ["spurious_local_minimum"], ["local_minimum", "not_global"])

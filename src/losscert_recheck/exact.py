@@ -635,8 +635,10 @@ def arb_of(node, reader):
     return activation_ball(name, x, [small_rational(a) for a in getattr(node.func, "args", [])])
 
 
-def activation_ball(name, x, params=()):
-    """Arb ball of a named function at the ball x."""
+def activation_ball(name, x, params=(), derivative=False):
+    """Arb ball of a named function at the ball x; with ``derivative``, (f(x), f'(x)) for an activation."""
+    if derivative:
+        return activation_ball(name, x, params), _derivative_ball(name, x, params)
     if name in ("sqrt", "log") and not x > 0:
         raise NotCovered(f"{name} of a number not provably positive")
     simple = {"tanh": arb.tanh, "exp": arb.exp, "log": arb.log, "sin": arb.sin, "cos": arb.cos, "tan": arb.tan,
@@ -662,6 +664,32 @@ def activation_ball(name, x, params=()):
             return x * slope if name != "elu" else slope * (x.exp() - 1)
         raise NotCovered(f"{name} at a ball containing its kink")
     raise NotCovered(f"no enclosure for {name}")
+
+
+def _derivative_ball(name, x, params):
+    """f'(x) for the activations (kinks: only away from 0)."""
+    q = [arb(fmpq(c.numerator, c.denominator)) for c in params if c is not None]
+    if name == "linear":
+        return arb(1)
+    if name == "poly":
+        out = arb(0)
+        for k in range(len(q) - 1, 0, -1):
+            out = out * x + q[k] * k
+        return out
+    if name == "tanh":
+        return 1 - x.tanh() ** 2
+    if name in ("sigmoid", "shifted_sigmoid", "swish", "softplus"):
+        s = 1 / (1 + (-x).exp())
+        return {"sigmoid": s * (1 - s), "shifted_sigmoid": s * (1 - s), "softplus": s,
+                "swish": s + x * s * (1 - s)}[name]
+    if name in ("relu", "leaky_relu", "elu"):
+        if x > 0:
+            return arb(1)
+        if x < 0:
+            slope = q[0] if q else arb(0 if name == "relu" else 1)
+            return slope if name != "elu" else slope * x.exp()
+        raise NotCovered(f"{name}' at a ball containing its kink")
+    raise NotCovered(f"no derivative enclosure for {name}")
 
 
 def text_of(x) -> str:

@@ -255,8 +255,9 @@ class Loss:
             return ("ball", spec)
         raise NotCovered(f"activation {spec}: transcendental activations are not evaluated exactly here")
 
-    def ball(self, theta, bits: int):
-        """An Arb ball containing L(theta) (any activation; no symbols), at ``bits`` of precision."""
+    def ball(self, theta, bits: int, wrt=None):
+        """An Arb ball containing L(theta) (any activation; no symbols), at ``bits`` of precision; with
+        ``wrt`` (a parameter index), one containing dL/d theta_wrt instead (forward mode, dual numbers)."""
         from flint import arb, ctx, fmpq
         from .exact import activation_ball
         from .checks import spec_parts
@@ -265,33 +266,37 @@ class Loss:
         old = ctx.prec
         ctx.prec = bits
         try:
-            b = lambda x: x.ball() if hasattr(x, "ball") else arb(fmpq(x))     # noqa: E731
-            params, total = [b(t) for t in theta], arb(0)
+            def b(x):          # a dual number (value, derivative) of a constant
+                return (x.ball() if hasattr(x, "ball") else arb(fmpq(x)), arb(0))
+
+            def mul(x, y):
+                return (x[0] * y[0], x[0] * y[1] + x[1] * y[0])
+
+            params = [(b(t)[0], arb(1 if i == wrt else 0)) for i, t in enumerate(theta)]
+            total = (arb(0), arb(0))
             for s in range(self.samples):
                 vals = {x: b(self.X[i][s]) for i, x in enumerate(self.net.inputs)}
                 for node in self.net.order:
                     if node in vals:
                         continue
-                    acc = arb(0)
+                    acc = (arb(0), arb(0))
                     for u in self.net.parents[node]:
                         name = self.net.slot(u, node)
-                        acc += (params[self.net.index[name]] if name else b(self.fixed[(u, node)])) * vals[u]
+                        term = mul(params[self.net.index[name]] if name else b(self.fixed[(u, node)]), vals[u])
+                        acc = (acc[0] + term[0], acc[1] + term[1])
                     if node in self.net.biases:
-                        acc += params[self.net.index[f"b:{node}"]]
+                        p = params[self.net.index[f"b:{node}"]]
+                        acc = (acc[0] + p[0], acc[1] + p[1])
                     if node in self.net.hidden:
                         name, args = spec_parts(self.net.activation(node))
-                        if name == "poly":
-                            out = arb(0)
-                            for c in reversed(args):
-                                out = out * acc + arb(fmpq(c.numerator, c.denominator))
-                            acc = out
-                        else:
-                            acc = activation_ball(name, acc, args)
+                        f0, f1 = activation_ball(name, acc[0], args, derivative=True)
+                        acc = (f0, f1 * acc[1])
                     vals[node] = acc
                 for i, o in enumerate(self.net.outputs):
-                    r = vals[o] - b(self.Y[i][s])
-                    total += r * r
-            return total * b(self.scale)
+                    r = (vals[o][0] - b(self.Y[i][s])[0], vals[o][1])
+                    total = (total[0] + r[0] * r[0], total[1] + 2 * r[0] * r[1])
+            scale = b(self.scale)[0]
+            return (total[1] if wrt is not None else total[0]) * scale
         finally:
             ctx.prec = old
 

@@ -164,7 +164,19 @@ def _gradient_cert(loss, theta, symbols_allowed=False):
 
 
 def _critical_point(v, loss, theta):
-    return _gradient_cert(loss, theta, symbols_allowed=v.status == VERIFIED)
+    from ..activations import NotExact
+    try:
+        return _gradient_cert(loss, theta, symbols_allowed=v.status == VERIFIED)
+    except NotExact:                     # transcendental values: a derivative whose Arb ball excludes 0
+        if v.status != REFUTED:
+            raise
+        from .. import intervals as iv
+        with iv.precision(60):
+            g = loss.iv_gradient([iv.to_arb(loss.field.to_sympy(x)) for x in loss.point(theta)])
+        for p, ball in zip(loss.params, g):
+            if iv.sign(ball):
+                return {"kind": "gradient_ball", "parameter": p}
+        raise NoCertificate("no derivative ball excludes 0")
 
 
 def _lower(loss, theta, better):
@@ -354,6 +366,10 @@ def _minimum(v, loss, theta, strict, evidence=None):
     ``evidence``: the kernel's evidence of the minimum part (default: the verdict's)."""
     evidence = v.evidence if evidence is None else evidence
     F = _exact_loss(loss, symbols_allowed=v.status == VERIFIED)
+    if strict and v.status == REFUTED:          # L constant on a rescaling: no derivative needed (kinks too)
+        for neuron in _orbit_neurons(loss):
+            if any(_tangent(loss, theta, neuron)):
+                return {"kind": "rescaling_orbit", "neuron": neuron}
     g = loss.gradient(loss.point(theta))
     if any(g):
         if v.status != REFUTED:
@@ -491,6 +507,7 @@ def _saddle(v, loss, theta):
         data, signs = _ldl_cert(loss, H, F, list(range(len(H))))
         if min(signs) > 0:
             return {"kind": "hessian_ldl", **data}
+        return _morse_bott(loss, theta, H, F, signs.count(0))      # a local minimum is no saddle
     raise NoCertificate("saddle by higher order terms")
 
 
