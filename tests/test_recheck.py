@@ -99,6 +99,18 @@ def test_signs_on_a_region_through_ordered_chains():
     assert r.value("y - 5*z").sign() is None               # not decided: y = 4.5 z is in the region
 
 
+def test_a_refutation_on_a_region_names_a_point_of_it():
+    record = {"kind": "loss_value", "network": NET, "symbols": {"a": "a > 1"}, "data": {"X": [["1"]], "Y": [["2"]]},
+              "point": {"x -> h": "a", "h -> y": "1"}, "value": "1/2"}
+    it = item(record)
+    assert it["verdict"] == "refuted" and it["certificate"]["kind"] == "at_region_point", it
+    recheck(it)
+    at = it["certificate"]["at"]
+    with pytest.raises(Rejected):            # a = 1 is outside the region (and there L = 1/2 holds)
+        recheck({**it, "certificate": {**it["certificate"], "at": {"a": "1"}}})
+    assert at != {"a": "1"}
+
+
 def test_identity_of_matrices_and_vectors():
     recheck(item({"kind": "identity", "lhs": [["a", "b"], ["c", "d"]], "rhs": [["a", "b"], ["c", "d"]]}))
     refuted = item({"kind": "identity", "lhs": ["a", "b"], "rhs": ["a", "b + 1"]})

@@ -589,6 +589,54 @@ def _gradient_ball(st, verdict, cert):
     expect(verdict == "refuted", "a non-zero derivative refutes a critical point")
 
 
+@check("at_region_point", ["loss_value", "critical_point", "local_minimum", "strict_local_minimum", "saddle",
+                           "hessian_psd", "not_global", "spurious_local_minimum"], ["at", "certificate"])
+def _at_region_point(st, verdict, cert):
+    """A statement on a region of its symbols is refuted at values ``at`` inside the region (every declared
+    condition checked exactly there): the statement with those values is rechecked with ``certificate``."""
+    import re
+    from .network import signed_symbols
+    at, conditions = cert.get("at"), st.get("symbols")
+    expect(verdict == "refuted", "values in the region only refute")
+    expect(isinstance(conditions, dict) and isinstance(at, dict) and set(at) == set(conditions),
+           "at: one value for every declared symbol")
+    signed_symbols(conditions)
+    names = sorted(at, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+
+    def put(text):
+        return pattern.sub(lambda m: f"({at[m.group(1)]})", str(text)) if names else str(text)
+    values = Reader([str(v) for v in at.values()])
+    expect(values.ring is None, "at: rational values")
+    for cond in conditions.values():
+        for part in filter(None, (c.strip() for c in cond.split(";"))):
+            _holds(put(part))
+    fixed = {k: v for k, v in st.items() if k != "symbols"}
+    for key in ("data", "point", "better"):
+        if isinstance(fixed.get(key), dict):
+            fixed[key] = {k: ([[put(x) for x in r] for r in v] if isinstance(v, list) else put(v))
+                          for k, v in fixed[key].items()}
+    for key in ("value",):
+        if key in fixed:
+            fixed[key] = put(fixed[key])
+    inner = cert.get("certificate")
+    expect(isinstance(inner, dict) and inner.get("kind") != "at_region_point", "certificate: one refutation")
+    recheck({"statement": fixed, "verdict": "refuted", "certificate": inner})
+
+
+def _holds(condition: str):
+    """A chain of comparisons between numbers, decided exactly."""
+    import ast
+    node = ast.parse(condition, mode="eval").body
+    expect(isinstance(node, ast.Compare), f"condition {condition!r}: not a comparison")
+    terms = [ast.unparse(t) for t in [node.left, *node.comparators]]
+    r = Reader(terms)
+    ops = {ast.Gt: lambda s: s > 0, ast.Lt: lambda s: s < 0, ast.GtE: lambda s: s >= 0, ast.LtE: lambda s: s <= 0}
+    for op, a, b in zip(node.ops, terms, terms[1:]):
+        s = sign(r.value(a) - r.value(b))
+        expect(type(op) in ops and s is not None and ops[type(op)](s), f"condition {condition!r} fails at the values")
+
+
 @check("spurious_local_minimum", ["spurious_local_minimum"], ["local_minimum", "not_global"])
 def _spurious(st, verdict, cert):
     """Both parts verified: a local minimum and a point of lower loss."""

@@ -42,10 +42,27 @@ def attach(rule, args, verdict: Verdict) -> Verdict:
     if make is None:
         return verdict
     try:
-        cert = make(verdict, *args)
+        cert = make(verdict, *args) if not _region_refutation(verdict, args) else _at_region_point(make, verdict, args)
     except Exception:  # noqa: BLE001 - a certificate is extra data: failing to make one never changes a verdict
         return verdict
     return dataclasses.replace(verdict, certificate=cert) if cert else verdict
+
+
+def _region_refutation(verdict, args) -> bool:
+    loss = args[0] if args else None
+    return (verdict.status == REFUTED and getattr(loss, "parameters", None) is not None
+            and "counterexample" in verdict.evidence and "at_counterexample" in verdict.evidence)
+
+
+def _at_region_point(make, verdict, args):
+    """A refutation on a symbolic region: the values of the symbols where it fails, and the certificate of
+    the refutation of the statement with those values."""
+    from .parametric import _Problem
+    values = dict(verdict.evidence["counterexample"])
+    loss, inner = _Problem(args[0]).specialise(values, *args[1:])
+    part = verdict.evidence["at_counterexample"]
+    cert = make(Verdict(REFUTED, part["reason"], part.get("evidence", {})), loss, *inner)
+    return {"kind": "at_region_point", "at": {k: str(x) for k, x in values.items()}, "certificate": cert}
 
 
 def text(e) -> str:
