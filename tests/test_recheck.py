@@ -77,6 +77,14 @@ def test_identity_true_false_and_a_wrong_verdict():
         recheck({**bad, "verdict": "verified", "certificate": {"kind": "identity", "entries": 1}})
 
 
+def test_long_decimals_are_read_by_their_digits():
+    it = {"statement": {"kind": "identity", "lhs": "1.00000000000000000001", "rhs": "1"}, "verdict": "verified",
+          "certificate": {"kind": "identity", "entries": 1}}
+    with pytest.raises(Rejected):           # as a float, 1.00000000000000000001 == 1
+        recheck(it)
+    recheck({**it, "verdict": "refuted", "certificate": {"kind": "identity", "entries": 1, "entry": 1}})
+
+
 def test_identity_with_transcendental_constants_is_formal():
     recheck(item({"kind": "identity", "lhs": "tanh(2)*(x + 1)", "rhs": "tanh(2)*x + tanh(2)"}))
     # tanh(2) = 2 tanh(1) / (1 + tanh(1)**2): true, but not formally: the kernel says inconclusive

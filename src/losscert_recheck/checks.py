@@ -629,7 +629,7 @@ def _holds(condition: str):
     import ast
     node = ast.parse(condition, mode="eval").body
     expect(isinstance(node, ast.Compare), f"condition {condition!r}: not a comparison")
-    terms = [ast.unparse(t) for t in [node.left, *node.comparators]]
+    terms = [ast.get_source_segment(condition, t) for t in [node.left, *node.comparators]]
     r = Reader(terms)
     ops = {ast.Gt: lambda s: s > 0, ast.Lt: lambda s: s < 0, ast.GtE: lambda s: s >= 0, ast.LtE: lambda s: s <= 0}
     for op, a, b in zip(node.ops, terms, terms[1:]):

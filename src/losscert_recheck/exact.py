@@ -62,7 +62,18 @@ def parse(text) -> ast.AST:
         if nodes > MAX_NODES or not isinstance(node, _ALLOWED):
             raise Rejected(f"{text[:60]!r}: {type(node).__name__} is not allowed" if nodes <= MAX_NODES
                            else "an expression too large")
+        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+            node.exact = _decimal(ast.get_source_segment(text.strip(), node))   # the digits written, not a float
     return tree
+
+
+def _decimal(digits) -> Fraction:
+    if digits is None or len(digits) > MAX_TEXT or not all(c in "0123456789.eE+-_" for c in digits):
+        raise Rejected(f"{digits!r}: not a decimal number")
+    try:
+        return Fraction(digits.replace("_", ""))
+    except (ValueError, ZeroDivisionError):
+        raise Rejected(f"{digits!r}: not a decimal number") from None
 
 
 _ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div,
@@ -76,7 +87,10 @@ def literal(node: ast.Constant) -> Fraction:
         raise Rejected(f"{v!r}: not a number")
     if isinstance(v, int):
         return Fraction(v)
-    return Fraction(repr(v))          # the shortest decimal text of the literal the user wrote
+    exact = getattr(node, "exact", None)
+    if exact is None:
+        raise Rejected(f"{v!r}: a decimal without its digits")
+    return exact
 
 
 def small_rational(node) -> Fraction | None:
