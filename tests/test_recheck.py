@@ -208,6 +208,19 @@ def test_gradient_balls_refute_critical_points_of_transcendental_losses():
         recheck({**it, "certificate": {"kind": "gradient_ball", "parameter": "x -> y"}})
 
 
+def test_krawczyk_boxes():
+    net = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"], "activation": "tanh",
+           "fixed": {"h -> y": "2"}}
+    record = {"kind": "local_minimum_near", "network": net, "data": {"X": [["1"]], "Y": [["1"]]},
+              "point": {"x -> h": "1/2"}, "radius": "1/10"}
+    it = item(record)
+    assert it["verdict"] == "verified" and it["certificate"]["kind"] == "krawczyk", it
+    recheck(it)
+    far = {**it["certificate"], "center": {"x -> h": "0.7"}}      # outside the ball of radius 1/10
+    with pytest.raises(Rejected):
+        recheck({**it, "certificate": far})
+
+
 def test_minimum_certificates():
     strict = item(loss_record("strict_local_minimum", {"x -> h": "1", "h -> y": "2"}))
     assert strict["verdict"] == "refuted" and strict["certificate"]["kind"] == "rescaling_orbit"

@@ -952,3 +952,82 @@ def _effective(st, verdict, cert):
     useless = sorted({n for n in net.order if n not in live or (n not in net.outputs and n not in reach)})
     expect(cert.get("useless") == useless, f"useless: the useless nodes are {useless}")
     _decided(verdict, not useless, "every node matters")
+
+
+# -- interval certificates (local_minimum_near) ---------------------------------------------------------
+
+def _box_setup(st, texts):
+    from flint import arb, fmpq
+    loss = Loss(st, [str(st.get("radius"))] + texts, balls=True)
+    digits = st.get("digits", 30)
+    expect(isinstance(digits, int) and 10 <= digits <= 1000, "digits: an integer from 10 to 1000")
+    def to(x):
+        return x if isinstance(x, arb) else x.ball() if hasattr(x, "ball") else arb(fmpq(x))
+    return loss, to, max(256, 8 * digits)
+
+
+def _box(centre, r):
+    return [(c - r).union(c + r) for c in centre]
+
+
+@check("krawczyk", ["local_minimum_near"], ["center", "box_radius"])
+def _krawczyk(st, verdict, cert):
+    """The box center +/- box_radius lies in the sup-norm ball of the statement; the Krawczyk operator
+    K = c - Y g(c) + (I - Y H(box)) (box - c) maps the box into its interior (a unique critical point in
+    it), and an LDL^T of the Hessian enclosure over the box has every D > 0 (positive definite there):
+    a strict local minimum within the radius (gradient and Hessian enclosed here with Arb jets)."""
+    from flint import arb_mat, ctx
+    centre, rho = cert.get("center"), cert.get("box_radius")
+    expect(isinstance(centre, dict), "center: a table parameter = number")
+    loss, to, bits = _box_setup(st, _texts(centre) + [str(rho)])
+    expect(verdict == "verified", "a Krawczyk box proves a minimum")
+    names = loss.net.parameters
+    expect(set(centre) == set(names), "center: one number per parameter")
+    p, c = loss.point(), [loss.value(str(centre[k])) for k in names]
+    r, R = loss.value(str(rho)), loss.value(str(st.get("radius")))
+    expect(sign(r) == 1, "box_radius: must be positive")
+    for k, a, b in zip(names, c, p):
+        expect(sign(R - r - (a - b)) in (0, 1) and sign(R - r + (a - b)) in (0, 1),
+               f"the box leaves the ball of the statement at {k}")
+    old = ctx.prec
+    ctx.prec = bits
+    try:
+        cb, rb = [to(x) for x in c], to(r)
+        g = loss.jet(cb, 1, to).grad
+        H = loss.jet(_box(cb, rb), 2, to).hess
+        n = len(names)
+        mid = arb_mat([[h.mid() for h in row] for row in H])
+        inv = mid.inv()
+        Y = [[inv[i, j].mid() for j in range(n)] for i in range(n)]
+        for i in range(n):
+            k = -sum((Y[i][j] * g[j] for j in range(n)), 0 * rb)
+            for j in range(n):
+                m = (1 if i == j else 0) - sum((Y[i][l] * H[l][j] for l in range(n)), 0 * rb)
+                k += m * (-rb).union(rb)                      # (box_j - c_j) lies in [-r, r]
+            expect(k < rb and k > -rb, "K(box) does not lie inside the box")
+        A = [list(row) for row in H]
+        for j in range(n):
+            expect(A[j][j] > 0, "the Hessian is not positive definite on the box")
+            for i in range(j + 1, n):
+                f = A[i][j] / A[j][j]
+                for m in range(j + 1, n):
+                    A[i][m] = A[i][m] - f * A[j][m]
+    finally:
+        ctx.prec = old
+
+
+@check("gradient_excludes_zero", ["local_minimum_near"])
+def _no_critical_point(st, verdict, cert):
+    """On the whole sup-norm ball of the statement (one box), a gradient entry's enclosure excludes 0:
+    no critical point, so no local minimum, in the ball."""
+    from flint import ctx
+    loss, to, bits = _box_setup(st, [])
+    expect(verdict == "refuted", "no critical point refutes a minimum")
+    old = ctx.prec
+    ctx.prec = bits
+    try:
+        p = [to(x) for x in loss.point()]
+        g = loss.jet(_box(p, to(loss.value(str(st.get("radius"))))), 1, to).grad
+        expect(any(x > 0 or x < 0 for x in g), "every gradient enclosure on the ball contains 0")
+    finally:
+        ctx.prec = old

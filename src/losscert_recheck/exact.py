@@ -651,6 +651,8 @@ def arb_of(node, reader):
 
 def activation_ball(name, x, params=(), derivative=False):
     """Arb ball of a named function at the ball x; with ``derivative``, (f(x), f'(x)) for an activation."""
+    if derivative == 2:
+        return activation_ball(name, x, params), _derivative_ball(name, x, params), _second_ball(name, x, params)
     if derivative:
         return activation_ball(name, x, params), _derivative_ball(name, x, params)
     if name in ("sqrt", "log") and not x > 0:
@@ -661,6 +663,11 @@ def activation_ball(name, x, params=(), derivative=False):
         return simple[name](x)
     if name == "linear":
         return x
+    if name == "poly":
+        out = arb(0)
+        for c in reversed(params):
+            out = out * x + arb(fmpq(c.numerator, c.denominator))
+        return out
     if name == "sigmoid":
         return 1 / (1 + (-x).exp())
     if name == "shifted_sigmoid":
@@ -704,6 +711,32 @@ def _derivative_ball(name, x, params):
             return slope if name != "elu" else slope * x.exp()
         raise NotCovered(f"{name}' at a ball containing its kink")
     raise NotCovered(f"no derivative enclosure for {name}")
+
+
+def _second_ball(name, x, params):
+    """f''(x) for the activations (kinks: only away from 0)."""
+    q = [arb(fmpq(c.numerator, c.denominator)) for c in params if c is not None]
+    if name in ("linear", "relu", "leaky_relu"):
+        _derivative_ball(name, x, params)             # raises at a kink
+        return arb(0)
+    if name == "poly":
+        out = arb(0)
+        for k in range(len(q) - 1, 1, -1):
+            out = out * x + q[k] * k * (k - 1)
+        return out
+    if name == "tanh":
+        t = x.tanh()
+        return -2 * t * (1 - t * t)
+    if name in ("sigmoid", "shifted_sigmoid", "swish", "softplus"):
+        s = 1 / (1 + (-x).exp())
+        d1, d2 = s * (1 - s), s * (1 - s) * (1 - 2 * s)
+        return {"sigmoid": d2, "shifted_sigmoid": d2, "softplus": d1, "swish": 2 * d1 + x * d2}[name]
+    if name == "elu":
+        if x < 0:
+            return (q[0] if q else arb(1)) * x.exp()
+        if x > 0:
+            return arb(0)
+    raise NotCovered(f"no second-derivative enclosure for {name} here")
 
 
 def text_of(x) -> str:

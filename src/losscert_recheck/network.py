@@ -321,15 +321,26 @@ class Loss:
         zero = self.reader.const(Fraction(0))
         return x.apply(x.value * slope, slope, zero)
 
-    def jet(self, theta, order=0) -> Jet:
-        """L at theta with its gradient (order >= 1) and Hessian (order 2)."""
+    def _act_ball(self, node, x: Jet) -> Jet:
+        from .checks import spec_parts
+        from .exact import activation_ball
+        name, args = spec_parts(self.net.activation(node))
+        return x.apply(*activation_ball(name, x.value, args, derivative=2))
+
+    def jet(self, theta, order=0, to=None) -> Jet:
+        """L at theta with its gradient (order >= 1) and Hessian (order 2); with ``to`` (a map of the exact
+        constants to Arb balls), theta holds balls and the result encloses them over the box (any activation)."""
         n = len(theta)
         if order == 2 and self.samples * len(self.net.edges) * n * n > MAX_WORK:
             raise NotCovered("a Hessian too large for the rechecker")
         zero, one = self.reader.const(Fraction(0)), self.reader.const(Fraction(1))
+        if to is not None:
+            zero, one = to(zero), to(one)
+        conv = to or (lambda c: c)
 
         def const(c):
-            return Jet(c, [zero] * n if order else None, [[zero] * n for _ in range(n)] if order == 2 else None)
+            return Jet(conv(c), [zero] * n if order else None,
+                       [[zero] * n for _ in range(n)] if order == 2 else None)
 
         def var(i):
             j = const(theta[i])
@@ -355,7 +366,11 @@ class Loss:
                     acc = b if acc is None else acc + b
                 if acc is None:
                     acc = const(zero)
-                vals[node] = self._act(node, acc) if node in self.acts else acc
+                if node in self.net.hidden and to is not None:
+                    acc = self._act_ball(node, acc)
+                elif node in self.acts:
+                    acc = self._act(node, acc)
+                vals[node] = acc
             for i, o in enumerate(self.net.outputs):
                 r = vals[o] - const(self.Y[i][s])
                 total = total + r * r

@@ -660,3 +660,15 @@ def _effective(v, network):
 
 
 PRODUCERS["effective"] = _effective
+
+
+def _local_minimum_near(v, loss, theta, radius, digits=30):
+    ev = v.evidence
+    if v.status == VERIFIED and "box_center" in ev:
+        return {"kind": "krawczyk", "center": dict(ev["box_center"]), "box_radius": str(ev["box_radius"])}
+    if v.status == REFUTED and ev.get("boxes") == 1:
+        return {"kind": "gradient_excludes_zero"}
+    raise NoCertificate("several boxes")
+
+
+PRODUCERS["local_minimum_near"] = _local_minimum_near
