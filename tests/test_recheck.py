@@ -208,6 +208,16 @@ def test_gradient_balls_refute_critical_points_of_transcendental_losses():
         recheck({**it, "certificate": {"kind": "gradient_ball", "parameter": "x -> y"}})
 
 
+def test_narrow_basin_conditions():
+    for act, verdict in (("poly(0, 1, 1)", "refuted"), ("swish", "verified")):
+        it = item({"kind": "narrow_basin_conditions", "activation": act, "x": ["1", "2", "3"], "ws": ["1"],
+                   "w0": "2"})
+        assert it["verdict"] == verdict
+        recheck(it)
+        with pytest.raises(Rejected):
+            recheck({**it, "certificate": {"kind": "narrow_basin", "failed": [1]}})
+
+
 def test_krawczyk_boxes():
     net = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"], "activation": "tanh",
            "fixed": {"h -> y": "2"}}

@@ -41,6 +41,10 @@ RECORDS = [
     {"kind": "strict_local_minimum", "network": {**SCALAR, "activation": "poly(0, 0, 1)"},
      "data": {"X": [["1"]], "Y": [["-1"]]}, "point": {"x -> h": "0", "h -> y": "1"}},
     {"kind": "arithmetic_derivatives", "activation": "tanh", "n": 3},
+    {"kind": "narrow_basin_conditions", "activation": "poly(0, 1, 1)", "x": ["1", "2", "3"], "ws": ["1"], "w0": "2"},
+    {"kind": "local_minimum_near", "network": {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"],
+                                               "activation": "tanh", "fixed": {"h -> y": "2"}},
+     "data": {"X": [["1"]], "Y": [["1"]]}, "point": {"x -> h": "1/2"}, "radius": "1/10"},
     {"kind": "arithmetic_derivatives", "activation": "poly(0, 1, 0, 1)", "n": 3},
     {"kind": "activation_rank", "activation": "tanh", "W": [["1"], ["3"]], "X": [["1", "2"]], "claimed": 2},
     {"kind": "vandermonde_full_rank", "activation": "tanh", "samples": ["1", "-1", "2"], "start": 1, "step": 2},
@@ -213,6 +217,26 @@ def _loss_cert_still_proves(item, cert) -> bool:
     return _same_values(cert, original)
 
 
+def _krawczyk_still_proves(item, cert) -> bool:
+    """mpmath (not rigorous, but independent): the critical point near the center lies inside the box,
+    and the box inside the statement's ball."""
+    import mpmath
+    st = item["statement"]
+    rule, (loss, theta, radius, digits) = statements.read(st)
+    names = list(loss.params)
+    mpmath.mp.dps = 80
+    c = [mpmath.mpf(sympy.Rational(cert["center"][p]).p) / sympy.Rational(cert["center"][p]).q for p in names]
+    r = sympy.Rational(sympy.sympify(cert["box_radius"], rational=True))
+    point = [sympy.Rational(st["point"][p]) for p in names]
+    R = sympy.Rational(st["radius"])
+    if r <= 0 or any(abs(sympy.Rational(cert["center"][p]) - q) + r > R for p, q in zip(names, point)):
+        return False
+    root = mpmath.findroot(lambda *v: loss.mp_gradient(list(v))[0] if len(v) == 1 else loss.mp_gradient(list(v)),
+                           c if len(c) > 1 else c[0])
+    root = [root] if len(c) == 1 else list(root)
+    return all(abs(a - b) < mpmath.mpf(r.p) / r.q for a, b in zip(root, c))
+
+
 def still_proves(item, cert) -> bool:
     """Independently of the rechecker: does ``cert`` prove the item's verdict on its statement?"""
     if cert.get("kind") != item["certificate"]["kind"]:
@@ -221,6 +245,11 @@ def still_proves(item, cert) -> bool:
         try:
             return _rank_still_proves(item["statement"], cert, item["verdict"])
         except (TypeError, ValueError, IndexError, KeyError, sympy.SympifyError, AttributeError):
+            return False
+    if cert["kind"] == "krawczyk":
+        try:
+            return set(cert["center"]) == set(item["certificate"]["center"]) and _krawczyk_still_proves(item, cert)
+        except (TypeError, ValueError, KeyError, ZeroDivisionError, sympy.SympifyError, AttributeError):
             return False
     if cert["kind"] in ("saddle", "curvature", "hessian_ldl", "morse_bott_rescaling"):
         try:

@@ -219,6 +219,21 @@ def _nonzero_number(x, what):
     expect(s not in (None, 0), f"{what} is {'zero' if s == 0 else 'not provably non-zero'}")
 
 
+def _rank_of(vectors) -> int:
+    """The rank of exact rows (elimination)."""
+    A, rank = [list(v) for v in vectors], 0
+    for c in range(len(A[0]) if A else 0):
+        p = next((i for i in range(rank, len(A)) if not is_zero(A[i][c])), None)
+        if p is None:
+            continue
+        A[rank], A[p] = A[p], A[rank]
+        for i in range(rank + 1, len(A)):
+            f = A[i][c] / A[rank][c]
+            A[i] = [x - f * y for x, y in zip(A[i], A[rank])]
+        rank += 1
+    return rank
+
+
 def _full_rank(vectors, r) -> bool:
     """The rows ``vectors`` (numbers) are linearly independent (exact elimination)."""
     A = [list(v) for v in vectors]
@@ -1031,3 +1046,70 @@ def _no_critical_point(st, verdict, cert):
         expect(any(x > 0 or x < 0 for x in g), "every gradient enclosure on the ball contains 0")
     finally:
         ctx.prec = old
+
+
+@check("narrow_basin", ["narrow_basin_conditions"], ["failed"])
+def _narrow_basin(st, verdict, cert):
+    """Conditions (1)-(3) of li-ding-sun Proposition 4, recomputed: z = sigma(w x), z' = x sigma'(w x),
+    z'' = x^2 sigma''(w x) (exact for polynomial activations, else Arb balls); (1) the z_i independent,
+    (2) each z''_i and (3) z_0 = sigma(w0 x) outside span(z_j, z'_j). ``failed``: the failing conditions
+    (1-based, (2) counted once per i), which must all be proven (exactly, or by too few distinct samples)."""
+    from itertools import combinations
+    from flint import arb, arb_mat, ctx, fmpq
+    from .exact import activation_ball
+    x, ws = st.get("x"), st.get("ws")
+    expect(isinstance(x, list) and isinstance(ws, list) and x and ws and len(x) <= 12 and len(ws) <= 6,
+           "x, ws: short lists of numbers")
+    r = Reader([str(t) for t in x + ws + [st.get("w0")]])
+    if r.ring is not None:
+        raise NotCovered("x, ws, w0 with irrational numbers")
+    name, args = spec_parts(st.get("activation"))
+    xs = [r.value(str(t)) for t in x]
+    distinct = len({str(v) for v in xs})
+    digits = st.get("digits", 30)
+    expect(isinstance(digits, int) and 10 <= digits <= 1000, "digits: 10 to 1000")
+    old = ctx.prec
+    ctx.prec = max(128, 4 * digits)
+    try:
+        exact = name in ("poly", "linear")
+
+        def feats(w):
+            if exact:
+                c = [fmpq(a.numerator, a.denominator) for a in args] if name == "poly" else [fmpq(0), fmpq(1)]
+                val = lambda t: sum((ck * t ** k for k, ck in enumerate(c)), fmpq(0))        # noqa: E731
+                d1 = lambda t: sum((ck * k * t ** (k - 1) for k, ck in enumerate(c) if k), fmpq(0))  # noqa: E731
+                d2 = lambda t: sum((ck * k * (k - 1) * t ** (k - 2) for k, ck in enumerate(c) if k > 1),
+                                   fmpq(0))                                                    # noqa: E731
+                return ([val(w * t) for t in xs], [t * d1(w * t) for t in xs], [t * t * d2(w * t) for t in xs])
+            out = [activation_ball(name, arb(w * t), args, derivative=2) for t in xs]
+            return ([f[0] for f in out], [arb(t) * f[1] for t, f in zip(xs, out)],
+                    [arb(t * t) * f[2] for t, f in zip(xs, out)])
+
+        F = [feats(r.value(str(w))) for w in ws]
+        z0 = feats(r.value(str(st.get("w0"))))[0]
+        ZZ = [f[0] for f in F] + [f[1] for f in F]
+
+        def full(columns):            # True / False proven, None undecided
+            k = len(columns)
+            if exact:
+                return _full_rank(columns, r)
+            if k > distinct:
+                return False
+            for rows in combinations(range(len(xs)), k):
+                det = arb_mat([[columns[j][i] for j in range(k)] for i in rows]).det()
+                if det > 0 or det < 0:
+                    return True
+            return None
+        def outside(v):              # v not in span(ZZ): ranks exactly, or a full rank with v (balls)
+            if exact:
+                return _rank_of(ZZ + [v]) == _rank_of(ZZ) + 1
+            return full(ZZ + [v]) if base else None
+        base = full(ZZ)
+        results = [full([f[0] for f in F])] + [outside(f[2]) for f in F] + [outside(z0)]
+    finally:
+        ctx.prec = old
+    if None in results:
+        raise NotCovered("a rank condition is not decided here")
+    failed = [i for i, ok in enumerate(results, 1) if not ok]
+    expect(cert.get("failed") == failed, f"failed: the failing conditions are {failed}")
+    _decided(verdict, not failed, "conditions (1)-(3)")

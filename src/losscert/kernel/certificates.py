@@ -672,3 +672,11 @@ def _local_minimum_near(v, loss, theta, radius, digits=30):
 
 
 PRODUCERS["local_minimum_near"] = _local_minimum_near
+
+
+def _narrow_basin(v, act, x, ws, w0, digits=30):
+    conditions = list(v.evidence["conditions"].values())
+    return {"kind": "narrow_basin", "failed": [i for i, text in enumerate(conditions, 1) if text.startswith("fails")]}
+
+
+PRODUCERS["narrow_basin_conditions"] = _narrow_basin
