@@ -218,6 +218,18 @@ def test_narrow_basin_conditions():
             recheck({**it, "certificate": {"kind": "narrow_basin", "failed": [1]}})
 
 
+def test_narrow_basin_target():
+    record = {"kind": "narrow_basin_target", "activation": "swish", "x": ["0.1", "2", "3"], "w": "1", "M": "100",
+              "printed": ["-99.9475", "-1.1766", "6.5060"], "places": 4}
+    it = item(record)
+    assert it["verdict"] == "verified" and it["certificate"] == {"kind": "basin_target"}
+    recheck(it)
+    wrong = {**record, "printed": ["-99.9475", "-1.1767", "6.5060"]}
+    with pytest.raises(Rejected):
+        recheck({**it, "statement": wrong})
+    recheck({**it, "statement": wrong, "verdict": "refuted"})
+
+
 def test_krawczyk_boxes():
     net = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"], "activation": "tanh",
            "fixed": {"h -> y": "2"}}

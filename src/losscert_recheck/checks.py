@@ -1048,6 +1048,67 @@ def _no_critical_point(st, verdict, cert):
         ctx.prec = old
 
 
+def _features(name, args, xs, w, exact):
+    """(z, z', z'') = (sigma(w x), x sigma'(w x), x^2 sigma''(w x)): exact (polynomial or piecewise linear
+    activations, away from the kink) or Arb balls."""
+    from flint import arb, fmpq
+    from .exact import activation_ball
+    if not exact:
+        out = [activation_ball(name, arb(w * t), args, derivative=2) for t in xs]
+        return ([f[0] for f in out], [arb(t) * f[1] for t, f in zip(xs, out)],
+                [arb(t * t) * f[2] for t, f in zip(xs, out)])
+    if name in ("relu", "leaky_relu"):
+        if any(w * t == 0 for t in xs):
+            raise NotCovered(f"{name} at its kink")
+        slope = fmpq(args[0].numerator, args[0].denominator) if args else fmpq(0)
+        d1 = [fmpq(1) if w * t > 0 else slope for t in xs]
+        return [d * w * t for d, t in zip(d1, xs)], [t * d for t, d in zip(xs, d1)], [fmpq(0) for _ in xs]
+    c = [fmpq(a.numerator, a.denominator) for a in args] if name == "poly" else [fmpq(0), fmpq(1)]
+
+    def poly(t, order):
+        return sum((ck * t ** (k - order) * _falling(k, order) for k, ck in enumerate(c) if k >= order), fmpq(0))
+    return [poly(w * t, 0) for t in xs], [t * poly(w * t, 1) for t in xs], [t * t * poly(w * t, 2) for t in xs]
+
+
+def _falling(k, order):
+    out = 1
+    for i in range(order):
+        out *= k - i
+    return out
+
+
+@check("basin_target", ["narrow_basin_target"])
+def _basin_target(st, verdict, cert):
+    """Proposition 4's data for one neuron, N = 3: a = z x z' scaled to a_1 = 1, v = sign(a . z''),
+    y = v z - M a (Arb balls here); each y_i within half a unit of the last place of the printed value."""
+    from flint import arb, ctx, fmpq
+    x, printed, places = st.get("x"), st.get("printed"), st.get("places")
+    expect(isinstance(x, list) and len(x) == 3 and isinstance(printed, list) and len(printed) == 3
+           and isinstance(places, int) and 0 <= places <= 100, "x, printed: three numbers; places: 0 to 100")
+    r = Reader([str(t) for t in x + printed + [st.get("w"), st.get("M")]])
+    if r.ring is not None:
+        raise NotCovered("irrational data")
+    name, args = spec_parts(st.get("activation"))
+    old = ctx.prec
+    ctx.prec = max(128, 4 * st.get("digits", 30) if isinstance(st.get("digits", 30), int) else 128)
+    try:
+        z, z1, z2 = (list(map(arb, v)) for v in _features(name, args, [r.value(str(t)) for t in x],
+                                                             r.value(str(st.get("w"))), False))
+        a = [z[1] * z1[2] - z[2] * z1[1], z[2] * z1[0] - z[0] * z1[2], z[0] * z1[1] - z[1] * z1[0]]
+        expect(a[0] > 0 or a[0] < 0, "a_1 is not provably non-zero")
+        a = [t / a[0] for t in a]
+        dot = sum((p * q for p, q in zip(a, z2)), arb(0))
+        expect(dot > 0 or dot < 0, "the sign of a . z'' is not decided")
+        v, M, half = (1 if dot > 0 else -1), arb(r.value(str(st.get("M")))), arb(fmpq(1, 2 * 10 ** places))
+        y = [v * zi - M * ai for zi, ai in zip(z, a)]
+        ok = [(yi > arb(r.value(str(p))) - half and yi < arb(r.value(str(p))) + half) for yi, p in zip(y, printed)]
+        bad = [(yi > arb(r.value(str(p))) + half or yi < arb(r.value(str(p))) - half) for yi, p in zip(y, printed)]
+    finally:
+        ctx.prec = old
+    expect(all(ok) or any(bad), "an entry lies on a rounding boundary at this precision")
+    _decided(verdict, all(ok), "y rounds to the printed values")
+
+
 @check("narrow_basin", ["narrow_basin_conditions"], ["failed"])
 def _narrow_basin(st, verdict, cert):
     """Conditions (1)-(3) of li-ding-sun Proposition 4, recomputed: z = sigma(w x), z' = x sigma'(w x),
@@ -1055,8 +1116,7 @@ def _narrow_basin(st, verdict, cert):
     (2) each z''_i and (3) z_0 = sigma(w0 x) outside span(z_j, z'_j). ``failed``: the failing conditions
     (1-based, (2) counted once per i), which must all be proven (exactly, or by too few distinct samples)."""
     from itertools import combinations
-    from flint import arb, arb_mat, ctx, fmpq
-    from .exact import activation_ball
+    from flint import arb_mat, ctx
     x, ws = st.get("x"), st.get("ws")
     expect(isinstance(x, list) and isinstance(ws, list) and x and ws and len(x) <= 12 and len(ws) <= 6,
            "x, ws: short lists of numbers")
@@ -1071,19 +1131,10 @@ def _narrow_basin(st, verdict, cert):
     old = ctx.prec
     ctx.prec = max(128, 4 * digits)
     try:
-        exact = name in ("poly", "linear")
+        exact = name in ("poly", "linear", "relu", "leaky_relu")
 
         def feats(w):
-            if exact:
-                c = [fmpq(a.numerator, a.denominator) for a in args] if name == "poly" else [fmpq(0), fmpq(1)]
-                val = lambda t: sum((ck * t ** k for k, ck in enumerate(c)), fmpq(0))        # noqa: E731
-                d1 = lambda t: sum((ck * k * t ** (k - 1) for k, ck in enumerate(c) if k), fmpq(0))  # noqa: E731
-                d2 = lambda t: sum((ck * k * (k - 1) * t ** (k - 2) for k, ck in enumerate(c) if k > 1),
-                                   fmpq(0))                                                    # noqa: E731
-                return ([val(w * t) for t in xs], [t * d1(w * t) for t in xs], [t * t * d2(w * t) for t in xs])
-            out = [activation_ball(name, arb(w * t), args, derivative=2) for t in xs]
-            return ([f[0] for f in out], [arb(t) * f[1] for t, f in zip(xs, out)],
-                    [arb(t * t) * f[2] for t, f in zip(xs, out)])
+            return _features(name, args, xs, w, exact)
 
         F = [feats(r.value(str(w))) for w in ws]
         z0 = feats(r.value(str(st.get("w0"))))[0]
