@@ -1144,18 +1144,22 @@ def _narrow_basin(st, verdict, cert):
             k = len(columns)
             if exact:
                 return _full_rank(columns, r)
-            if k > distinct:
+            if k > distinct or any(zero(c) for c in columns):
                 return False
             for rows in combinations(range(len(xs)), k):
                 det = arb_mat([[columns[j][i] for j in range(k)] for i in rows]).det()
                 if det > 0 or det < 0:
                     return True
             return None
-        def outside(v):              # v not in span(ZZ): ranks exactly, or a full rank with v (balls)
+        def zero(v):                 # exactly the zero vector (balls of radius 0 at 0)
+            return all(t.is_exact() and t == 0 for t in v) if not exact else all(t == 0 for t in v)
+
+        def outside(v):              # v not in span(ZZ): ranks exactly, or independent of the non-zero ZZ (balls)
             if exact:
                 return _rank_of(ZZ + [v]) == _rank_of(ZZ) + 1
-            return full(ZZ + [v]) if base else None
-        base = full(ZZ)
+            return False if zero(v) else full(nonzero + [v]) if base else None
+        nonzero = [v for v in ZZ if not zero(v)]
+        base = full(nonzero) if not exact else None
         results = [full([f[0] for f in F])] + [outside(f[2]) for f in F] + [outside(z0)]
     finally:
         ctx.prec = old
