@@ -50,4 +50,4 @@ def test_recheck_all_of_proofs_and_examples(tmp_path):
     _certify(tmp_path, ["proofs"])
     total, ok = _recheck(tmp_path)
     print(f"re-verified {ok} of {total} decided statements ({100 * ok / total:.1f}%)")
-    assert total >= 400 and ok >= 0.80 * total
+    assert total >= 400 and ok >= 0.95 * total          # the acceptance of issue 21
