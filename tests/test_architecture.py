@@ -24,7 +24,7 @@ CORE = {"numbers", "fields", "ratfunc", "expressions", "activations", "network",
 KERNEL = {"pruning"}        # the effective sub-network: a kernel rule's helper, outside the kernel package
 STATEMENTS = {"statements", "checker", "claims"}
 FRONT = {"", "__main__", "proof", "prove", "report", "cli", "workers", "constructions", "coverage", "discover",
-         "pytest_plugin", "plots", "text", "landscapes", "interop"}
+         "pytest_plugin", "plots", "text", "landscapes", "interop", "bundles"}
 
 
 def modules() -> dict[str, Path]:

@@ -30,6 +30,7 @@ import time
 
 from . import statements
 from .kernel import INCONCLUSIVE, Verdict
+from .kernel.certificates import ENABLED as CERTIFICATES
 
 
 class TimeBudgetExceeded(BaseException):
@@ -174,8 +175,11 @@ def main() -> int:
             out.flush()
             continue
         timeout, start, memory = batch.get("timeout"), batch.get("start", 0), batch.get("memory")
+        CERTIFICATES["on"] = bool(batch.get("certificates"))     # made only when bundles are written
         if "file" in batch:
             header, records, context = _claim_file_within(batch["file"], memory)
+            if batch.get("certificates") and "error" not in header:
+                header["records"] = records          # for certificate bundles: the records as read here
             out.write(json.dumps(header) + "\n")
             out.flush()
         else:

@@ -28,9 +28,15 @@ def _check(args) -> int:
               file=sys.stderr)
         return 2
     results, worker = [], shared()
+    bundles = None
+    if args.certificates:
+        from .bundles import BundleWriter
+        bundles = BundleWriter(args.certificates)
     for path in found.files:
         t0 = time.perf_counter()
-        header, verdicts = worker.check_file(path, args.timeout, args.memory)
+        header, verdicts = worker.check_file(path, args.timeout, args.memory, certificates=bundles is not None)
+        if bundles is not None and "records" in header:
+            bundles.write(Path(path).stem, str(path), header["records"], verdicts)
         if "error" in header:
             print(header["error"], file=sys.stderr)
             results.append({"file": str(path), "error": header["error"].split(": ", 1)[-1], "claims": []})
@@ -178,6 +184,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
     c.add_argument("--memory", type=_memory, default=DEFAULT_MEMORY, metavar="MIB", help=memory_help)
     c.add_argument("--report", metavar="FILE.md", help="write a self-contained Markdown report (as prove --report)")
+    c.add_argument("--certificates", metavar="DIR", help="also write every decided claim with its certificate "
+                                                         "as a JSON bundle in DIR (re-verify with `losscert recheck DIR`)")
     c.set_defaults(run=_check)
     r = sub.add_parser("prove", help="run proof scripts (default: proofs/), then check their statements")
     r.add_argument("paths", nargs="*", default=["proofs"])
@@ -192,6 +200,8 @@ def parser() -> argparse.ArgumentParser:
                         "and those noted 'open:' or left undecided")
     r.add_argument("--emit", metavar="DIR", help="also write every proof's statements as a claim file in DIR "
                                                  "(check them later with `losscert check DIR`)")
+    r.add_argument("--certificates", metavar="DIR", help="also write every decided statement with its certificate "
+                                                         "as a JSON bundle in DIR (re-verify with `losscert recheck DIR`)")
     r.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS", help=timeout_help)
     r.add_argument("--memory", type=_memory, default=DEFAULT_MEMORY, metavar="MIB", help=memory_help)
     r.add_argument("--coverage", metavar="FILE.md", nargs="?", const="-",
@@ -203,6 +213,11 @@ def parser() -> argparse.ArgumentParser:
                    help="run the scripts and list the COVERS labels above what their statements can show "
                         "(exit 1 when there is one)")
     r.set_defaults(run=_prove)
+    k = sub.add_parser("recheck", help="re-verify certificate bundles with the independent small checker "
+                                       "(losscert_recheck, which imports nothing from losscert)")
+    k.add_argument("paths", nargs="+", help="bundles (*.json) or directories of them")
+    k.add_argument("-q", "--quiet", action="store_true", help="print only rejected items and the summary")
+    k.set_defaults(run=_recheck)
     s = sub.add_parser("search", help="find minima numerically and certify them with the kernel")
     s.add_argument("file", help="a claim file: its network, data and scale are used")
     s.add_argument("--runs", type=int, default=100, help="initialisations (default 100)")
@@ -227,6 +242,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--extent", type=float, help="half-width of the drawn range (default: chosen from the evidence)")
     g.set_defaults(run=_plot)
     return p
+
+
+def _recheck(args) -> int:
+    import subprocess
+    flags = ["-I"]         # isolated: the rechecker is found by its installed path, nothing from the environment
+    command = [sys.executable, *flags, "-m", "losscert_recheck", *(["-q"] if args.quiet else []), *args.paths]
+    return subprocess.call(command)
 
 
 def _search(args) -> int:

@@ -118,6 +118,10 @@ def run_cli(args) -> int:
     results: list[dict] = []
     errors: list[str] = []
     quiet = args.json or args.errata
+    bundles = None
+    if getattr(args, "certificates", None):
+        from .bundles import BundleWriter
+        bundles = BundleWriter(args.certificates)
     with Progress(len(scripts) + len(claim_paths), "files") as progress:
         for item in collect_streaming(scripts, args.emit, progress) if scripts else ():
             if "error" in item:
@@ -127,10 +131,15 @@ def run_cli(args) -> int:
                 progress.advance()
                 continue
             script = item["script"]
-            for proof in script["proofs"]:
+            for k, proof in enumerate(script["proofs"], 1):
                 t0 = time.perf_counter()
-                verdicts = worker.check([st["record"] for st in proof["statements"]], args.timeout, progress.count,
-                                        getattr(args, "memory", DEFAULT_MEMORY))
+                records = [st["record"] for st in proof["statements"]]
+                verdicts = worker.check(records, args.timeout, progress.count, getattr(args, "memory", DEFAULT_MEMORY),
+                                        certificates=bundles is not None)
+                if bundles is not None:
+                    stem = Path(script["path"]).stem
+                    bundles.write(stem if len(script["proofs"]) == 1 else f"{stem}-{k}", proof["source"],
+                                  records, verdicts)
                 res = result(proof, verdicts)
                 res["file"], res["seconds"] = script["path"], round(time.perf_counter() - t0, 2)
                 res["script_seconds"] = round(script["seconds"], 2)
@@ -141,7 +150,10 @@ def run_cli(args) -> int:
             progress.advance(Path(script["path"]).name)
         for path in claim_paths:        # claim files named or found by the rule of losscert check: data, no code
             t0 = time.perf_counter()
-            header, verdicts = worker.check_file(path, args.timeout)
+            header, verdicts = worker.check_file(path, args.timeout, getattr(args, "memory", DEFAULT_MEMORY),
+                                                 certificates=bundles is not None)
+            if bundles is not None and "records" in header:
+                bundles.write(Path(path).stem, str(path), header["records"], verdicts)
             if "error" in header:
                 errors.append(header["error"])
                 with progress.hidden():

@@ -30,7 +30,7 @@ from .compiler import CompileError, ExponentialPoint, PointError, compile_loss
 from .convert import normalised_keys
 from .expressions import ExpressionError, parse_expression, parse_matrix, parse_term
 from .fields import FieldError
-from .kernel import algebra, assumptions, gauge, landscape, paths, vandermonde
+from .kernel import algebra, assumptions, certificates, gauge, landscape, paths, vandermonde
 from .names import did_you_mean
 from .network import Network, NetworkError
 from .numbers import NumberError, parse_number
@@ -505,12 +505,13 @@ def read(record, context: Context | None = None) -> tuple:
 
 
 def decide(record, context: Context | None = None) -> kernel.Verdict:
-    """The kernel's verdict on one record; an unreadable record is inconclusive."""
+    """The kernel's verdict on one record, with its certificate when one is known
+    (:func:`losscert.kernel.certificates.attach`); an unreadable record is inconclusive."""
     try:
         rule, args = read(record, context)
     except StatementError as exc:
         return kernel.Verdict(kernel.INCONCLUSIVE, f"the statement cannot be read: {exc}")
-    return kernel.guarded(rule, *args)
+    return certificates.attach(rule, args, kernel.guarded(rule, *args))
 
 
 def parameters_of(record, context: Context) -> list | None:

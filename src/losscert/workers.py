@@ -132,27 +132,32 @@ class Worker:
             if on_result:
                 on_result(msg)
 
-    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None, memory=DEFAULT_MEMORY) -> list[dict]:
-        """Verdict dicts (verdict, reason, evidence, seconds) for ``records``, in order, each within
-        ``timeout`` seconds and ``memory`` MiB; ``on_result(verdict dict)`` is called as each is
-        decided (for progress)."""
+    def check(self, records, timeout=DEFAULT_TIMEOUT, on_result=None, memory=DEFAULT_MEMORY,
+              certificates=False) -> list[dict]:
+        """Verdict dicts (verdict, reason, evidence, seconds; ``certificate`` when asked and known)
+        for ``records``, in order, each within ``timeout`` seconds and ``memory`` MiB;
+        ``on_result(verdict dict)`` is called as each is decided (for progress)."""
         records = list(records)
         out: list[dict] = []
         self.memory = memory
         while len(out) < len(records):
-            if not self._send({"records": records[len(out):], "timeout": timeout, "memory": memory}):
+            message = {"records": records[len(out):], "timeout": timeout, "memory": memory}
+            if not self._send({**message, "certificates": True} if certificates else message):
                 out.append(_failed("the checking process could not be started"))
                 continue
             self._collect(out, timeout, on_result)
         return out
 
-    def check_file(self, path, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY) -> tuple[dict, list[dict]]:
+    def check_file(self, path, timeout=DEFAULT_TIMEOUT, memory=DEFAULT_MEMORY,
+                   certificates=False) -> tuple[dict, list[dict]]:
         """(header, verdict dicts) for a claim file read and checked in the worker; the
-        header has the title and claims (kind, expect, caption, note), or an ``error`` line."""
+        header has the title and claims (kind, expect, caption, note), or an ``error`` line;
+        ``certificates``: also the statement records the worker read (``records``) and certificates."""
         out: list[dict] = []
         self.memory = memory
         while True:
-            if not self._send({"file": str(path), "start": len(out), "timeout": timeout, "memory": memory}):
+            message = {"file": str(path), "start": len(out), "timeout": timeout, "memory": memory}
+            if not self._send({**message, "certificates": True} if certificates else message):
                 return {"error": f"{path}: the checking process could not be started"}, out
             header, problem = self._next(timeout)
             if problem is not None:

@@ -207,11 +207,11 @@ class Verdict(_Shown):
 
 def _constructor_module() -> str:
     """The ``__name__`` of the module whose code called ``Verdict(...)`` (past the
-    dataclass ``__init__`` and ``__post_init__`` frames)."""
+    dataclass ``__init__`` and ``__post_init__`` frames, and ``dataclasses.replace``)."""
     own = {Verdict.__init__.__code__, Verdict.__post_init__.__code__, _constructor_module.__code__}
     frame: types.FrameType | None = sys._getframe(1)
-    while frame is not None and frame.f_code in own:
-        frame = frame.f_back
+    while frame is not None and (frame.f_code in own or frame.f_globals.get("__name__") == "dataclasses"):
+        frame = frame.f_back            # dataclasses.replace: the module that called it decides
     return frame.f_globals.get("__name__", "?") if frame is not None else "?"
 
 
