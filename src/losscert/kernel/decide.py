@@ -44,7 +44,7 @@ from sympy.polys.rings import ring
 from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field, FieldError
-from . import linalg, rigorous
+from . import fastpath, linalg, rigorous
 from .evidence import _constant_term, _exact_drop, _vec
 from .families import critical_family
 from .formal import formal_gradient_zero, formal_values_equal
@@ -197,12 +197,16 @@ class Analysis:
                 self._not_min("not a critical point: the gradient is not zero",
                               _descent(loss, theta, self.L0, [[-x for x in g]], 1, "-grad"))
                 return
+        searched = False
+        if not self.is_min:
+            if self._verified_float():
+                return
+            searched = hasattr(self, "orbit_tangents")
         fact = factored_hessian(loss, theta)
         H = self.hessian = fact.H
         P = len(theta)
         if P <= SHOW_MATRIX_UP_TO:
             self.evidence["hessian"] = [_vec(F, r) for r in H.to_list()]
-        searched = False
         if self.is_min:             # only strictness is open: a constant-loss curve settles it, no PSD test
             self._symmetries()
             searched = True
@@ -250,8 +254,52 @@ class Analysis:
             return                      # both questions are settled (zero loss, constant-loss curve)
         self._higher_order()
 
+    def _verified_float(self) -> bool:
+        """Decide at floating-point speed when Rump's test proves it (see
+        :mod:`.fastpath`): H positive definite (a strict local minimum), or
+        Morse-Bott with kernel exactly the span of the orbit tangents. False:
+        not decided here (the exact route runs)."""
+        loss, theta, F = self.loss, self.theta, self.F
+        P = len(theta)
+        if P < fastpath.MIN_PARAMETERS or not F.is_rational:
+            return False
+        enc = self._enclosure = fastpath.Enclosure(loss, theta)
+        if fastpath.positive_definite(enc):
+            self.evidence["inertia"] = {"positive": P, "negative": 0, "zero": 0}
+            self.evidence["hessian_psd"] = ("positive definite: Rump's shifted float Cholesky on a rigorous float "
+                                            "enclosure of H (verified floating point)")
+            self.is_min = self.is_strict = True
+            self.reason = self.strict_reason = "critical point with a positive definite Hessian"
+            return True
+        self._symmetries()
+        T = self.orbit_tangents
+        C = fastpath.morse_bott(enc, T) if T else None
+        if C is None:
+            return False
+        self.pivots, self.kernel = C, list(T)
+        self.evidence["inertia"] = {"positive": len(C), "negative": 0, "zero": len(T)}
+        self.evidence["hessian_psd"] = (f"H T = 0 exactly for the {len(T)} independent orbit tangents T, T_S "
+                                        f"invertible on {len(T)} coordinates S, and H positive definite on the "
+                                        f"other {len(C)} (Rump's shifted float Cholesky on a rigorous float "
+                                        "enclosure): H is PSD with kernel span T")
+        self.evidence["kernel_basis"] = [_named(loss, F, k) for k in T[:10]]
+        self.is_min = True
+        self.reason = (f"Morse-Bott: H is PSD and ker H (dim {len(T)}) is spanned by tangents of rescaling "
+                       "orbits, manifolds of critical points of equal loss")
+        return True
+
+    def _check_tangents(self, tangents) -> None:
+        """Self-check H t = 0 for the tangents of proven constant-loss curves
+        (one exact product with the Hessian when it is formed, else against its float enclosure)."""
+        if self.hessian is None:
+            self._enclosure.self_check(tangents)
+            return
+        T = linalg.matrix([[t[i] for t in tangents] for i in range(len(self.theta))], self.F)
+        if any(x for row in (self.hessian * T).to_list() for x in row):
+            raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+
     def _symmetries(self):
-        loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
+        loss, theta, F = self.loss, self.theta, self.F
         curves, orbit, tangents = [], [], []
         candidate_curves_checked = []
         nearby = loss.nearby(theta, self.L0)          # L(theta) is known: no pass unless a curve needs one
@@ -266,9 +314,7 @@ class Analysis:
             if curve.group_action:
                 orbit.append(t)
         if tangents:            # one product H [t_1 ... t_s] for all the self-checks
-            T = linalg.matrix([[t[i] for t in tangents] for i in range(len(theta))], F)
-            if any(x for row in (H * T).to_list() for x in row):
-                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+            self._check_tangents(tangents)
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
         self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []

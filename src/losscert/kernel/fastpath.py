@@ -1,0 +1,177 @@
+"""Positive definite and Morse-Bott decisions at floating-point speed.
+
+At an exact critical point of a loss over Q, the Hessian H = 2s (J^T J + G)
+is enclosed in floats (mid, rad) from the exact Jacobian J and residual part
+G of the structural Hessian, without forming the exact P x P matrix; then
+Rump's test (:mod:`.verified`) proves
+
+- H positive definite: a strict local minimum; or
+- Morse-Bott: with T the independent tangents of the rescaling orbits
+  (exact; H T = 0 by structure: a one-parameter group of linear maps
+  preserving L everywhere maps critical points to critical points, so
+  differentiating grad L = 0 along the orbit gives H t = 0; checked against
+  the enclosure as a self-check), a set S of |T|
+  coordinates with T_S invertible (checked exactly) and C its complement,
+  H_CC positive definite. Every v is T a + w with w_S = 0 (a = T_S^-1 v_S),
+  so v^T H v = w_C^T H_CC w_C >= 0 with equality only for v in span T:
+  H is PSD with kernel exactly span T.
+
+Nothing here refutes; when the test does not prove, the caller takes the
+exact route (:mod:`.linalg`).
+"""
+from __future__ import annotations
+
+from ..compiler import Loss, _ExactNumbers
+from ..fields import Field
+from . import verified
+
+MIN_PARAMETERS = 25          # smaller problems go to the exact route (fast there, exact evidence)
+
+
+class Enclosure:
+    """The Hessian at theta as exact sparse factors (J, G rows, factor 2s) and
+    a float enclosure ``mid``, ``rad`` with |H - mid| <= rad entrywise."""
+
+    def __init__(self, loss: Loss, theta):
+        self.loss, self.F = loss, loss.field
+        self.P = len(theta)
+        self.J, self.G = loss._structural_hessian(theta, _ExactNumbers(loss))
+        self.factor = loss.scale * 2
+        self.mid, self.rad = _float_hessian(self.J, self.G, self.factor, self.P, len(loss.Y) * loss.n)
+
+    def self_check(self, vectors) -> None:
+        """Raise AssertionError unless H v = 0 is consistent with the enclosure
+        for each exact vector v (a float self-check of a structural fact: the
+        tangent of a constant-loss curve through a critical point is in ker H)."""
+        if self.mid is None or not vectors:
+            return
+        import numpy as np
+        V = np.array([[float(v[i]) for v in vectors] for i in range(self.P)])
+        A = np.abs(V)
+        slack = 1 + verified.gamma(self.P + 8)
+        bound = (self.rad @ A + np.abs(self.mid) @ A * (4 * verified.gamma(self.P + 8))) * slack * 2 + 1e-300
+        if np.any(np.abs(self.mid @ V) > bound):
+            raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+
+
+SAFE_RANGE = (2.0 ** -900, 2.0 ** 400)     # |entries| converted without subnormals; products stay finite
+
+
+def _dense(rows: dict, shape, compact: bool):
+    """The exact sparse rows as a float array (rounded to nearest), or None
+    when a non-zero entry is outside SAFE_RANGE (then |x - fl(x)| <= 2^-53 |fl(x)|)."""
+    import numpy as np
+    out = np.zeros(shape)
+    index = {r: i for i, r in enumerate(sorted(rows))} if compact else None     # compact: skip empty rows
+    for r, row in rows.items():
+        i = index[r] if index is not None else r
+        for q, x in row.items():
+            try:
+                out[i, q] = float(x)
+            except (OverflowError, ValueError, ZeroDivisionError):
+                return None
+    nz = np.abs(out[out != 0])
+    if nz.size and not (nz.min() >= SAFE_RANGE[0] and nz.max() <= SAFE_RANGE[1]):
+        return None
+    return out
+
+
+def _float_hessian(J: dict, G: dict, factor, P: int, m: int):
+    """(mid, rad) with |2s (J^T J + G) - mid| <= rad, from the exact sparse rows.
+
+    Entries in SAFE_RANGE convert with |x - fl(x)| <= e |fl(x)|, e = 2^-52
+    (twice the unit roundoff, for slack). With Jf = fl(J) and A = |Jf|^T |Jf|:
+    |J^T J - Jf^T Jf| <= (2e + e^2) A, and any floating-point evaluation of
+    Jf^T Jf or A over k rows errs by at most gamma_k A + 2 (k + 2) eta
+    (eta: the smallest subnormal; underflow in a product). G and the factor
+    fl(2s) add e-relative terms; the final radius is raised by gamma_8 for
+    the rounding of its own few non-negative operations."""
+    import numpy as np
+    e, eta, u = verified.CONVERSION_ERROR, verified.ETA, verified.UNIT_ROUNDOFF
+    k = max(len(J), 1)
+    Jf = _dense(J, (len(J), P), True)
+    Gf = _dense(G, (P, P), False)
+    cf = float(factor)
+    if Jf is None or Gf is None or not (SAFE_RANGE[0] <= abs(cf) <= SAFE_RANGE[1]):
+        return None, None
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        gram = Jf.T @ Jf
+        absJ = np.abs(Jf)
+        del Jf
+        A = absJ.T @ absJ
+        del absJ
+        g = verified.gamma(k + 2)
+        under = 2 * (k + 2) * eta
+        A_up = (A + under) * (1 / (1 - g))           # >= the exact |Jf|^T |Jf|
+        del A
+        rad = A_up * (g + 2 * e + e * e) + under
+        del A_up
+        mid = gram + Gf
+        del gram
+        rad += np.abs(Gf) * e + np.abs(mid) * (2 * u)   # conversion of G; the sum gram + Gf
+        del Gf
+        rad = (rad + np.abs(mid) * e) * abs(cf) * (1 + 4 * e)     # |2s - fl(2s)| <= e |fl(2s)|
+        mid *= cf
+        rad += np.abs(mid) * (2 * u) + eta              # the product by fl(2s)
+        rad *= 1 + verified.gamma(8)
+    if not (np.all(np.isfinite(mid)) and np.all(np.isfinite(rad))):
+        return None, None
+    return mid, rad
+
+
+def positive_definite(enc: Enclosure) -> bool:
+    """H proven positive definite by Rump's test on the enclosure."""
+    return enc.mid is not None and verified.is_spd(enc.mid, enc.rad)
+
+
+def complement_of_tangents(T: list[list], F: Field, P: int):
+    """(S, C): |T| coordinates S with T_S invertible (proposed by float
+    elimination with partial pivoting, proven by an exact rank) and the
+    complement C; None when no such S is found."""
+    import numpy as np
+    s = len(T)
+    if s == 0:
+        return [], list(range(P))
+    M = np.array([[float(t[i]) for t in T] for i in range(P)])      # P x s
+    if not np.all(np.isfinite(M)):
+        return None
+    chosen = []
+    for j in range(s):
+        col = np.abs(M[:, j])
+        col[chosen] = -1
+        r = int(np.argmax(col))
+        if not col[r] > 0:
+            return None
+        chosen.append(r)
+        f = M[:, j + 1:] - np.outer(M[:, j] / M[r, j], M[r, j + 1:])
+        M[:, j + 1:] = f
+    S = sorted(chosen)
+    if not _invertible([[t[i] for t in T] for i in S], F):
+        return None
+    Sset = set(S)
+    return S, [i for i in range(P) if i not in Sset]
+
+
+def _invertible(rows, F: Field) -> bool:
+    """The square exact matrix has full rank (FLINT's rank over Q, else SymPy's)."""
+    from .linalg import matrix, rref
+    n = len(rows)
+    if n == 0:
+        return True
+    return len(rref(matrix(rows, F))[1]) == n
+
+
+def morse_bott(enc: Enclosure, T: list[list]):
+    """The complement C when H T = 0 holds exactly and H_CC is proven positive
+    definite (then H is PSD with kernel exactly span T, T independent); None
+    when not proven here."""
+    if enc.mid is None or not T:
+        return None
+    F = enc.F
+    split = complement_of_tangents(T, F, enc.P)
+    if split is None:
+        return None
+    _, C = split
+    import numpy as np
+    idx = np.ix_(C, C)
+    return C if verified.is_spd(enc.mid[idx], enc.rad[idx]) else None
