@@ -51,6 +51,7 @@ from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
                     weighted_sign)
 from .deep_kinks import at_any_kink
+from .lower_bound import global_minimum
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, conjunction, loss_rule
 
@@ -122,6 +123,7 @@ class Analysis:
         self._pending = False
         try:
             self._run()
+            self.__dict__.pop("_enclosure", None)      # P x P float arrays: not kept in the cache
         except NonSmooth as exc:
             kink = at_any_kink(self.loss, self.theta, self.L0, Analysis)   # kinks: decided piece by piece
             self.is_min, self.is_strict = self.is_min or kink.is_min, kink.is_strict
@@ -187,7 +189,7 @@ class Analysis:
 
     def _run(self):
         loss, theta, F = self.loss, self.theta, self.F
-        if self.is_min:             # L = 0: the residual, hence the gradient of the squared loss, vanishes
+        if self.is_min:             # a global minimum (L = 0 or a lower bound): the gradient vanishes
             self.critical = True
         else:
             g = loss.gradient(theta)
@@ -202,16 +204,23 @@ class Analysis:
             if self._verified_float():
                 return
             searched = hasattr(self, "orbit_tangents")
+            if searched and self._global_lower_bound() and self.is_strict is False:
+                return              # both questions settled without the exact Hessian
+        elif self._float_enclosure() is not None:
+            self._symmetries()      # only strictness is open: a constant-loss curve settles it, no Hessian
+            searched = True
+            if self.is_strict is False:
+                return
         fact = factored_hessian(loss, theta)
         H = self.hessian = fact.H
         P = len(theta)
         if P <= SHOW_MATRIX_UP_TO:
             self.evidence["hessian"] = [_vec(F, r) for r in H.to_list()]
-        if self.is_min:             # only strictness is open: a constant-loss curve settles it, no PSD test
+        if self.is_min and not searched:    # only strictness is open: a constant-loss curve settles it, no PSD test
             self._symmetries()
             searched = True
-            if self.is_strict is False:
-                return
+        if self.is_min and self.is_strict is False:
+            return
         fact.factor()
         pivots, d = fact.pivots, fact.negative
         if d is None and P > len(pivots):
@@ -261,9 +270,9 @@ class Analysis:
         not decided here (the exact route runs)."""
         loss, theta, F = self.loss, self.theta, self.F
         P = len(theta)
-        if P < fastpath.MIN_PARAMETERS or not F.is_rational:
+        enc = self._float_enclosure()
+        if enc is None:
             return False
-        enc = self._enclosure = fastpath.Enclosure(loss, theta)
         if fastpath.positive_definite(enc):
             self.evidence["inertia"] = {"positive": P, "negative": 0, "zero": 0}
             self.evidence["hessian_psd"] = ("positive definite: Rump's shifted float Cholesky on a rigorous float "
@@ -287,6 +296,28 @@ class Analysis:
         self.reason = (f"Morse-Bott: H is PSD and ker H (dim {len(T)}) is spanned by tangents of rescaling "
                        "orbits, manifolds of critical points of equal loss")
         return True
+
+    def _global_lower_bound(self) -> bool:
+        """theta is a global minimum by :func:`.lower_bound.global_minimum`
+        (any P, no Hessian): sets is_min and the evidence."""
+        bound = global_minimum(self.loss, self.theta)
+        if bound is None:
+            return False
+        if self.is_min is False:
+            raise AssertionError("kernel self-check failed: a proven global minimum was refuted")
+        self.is_min = True
+        self.evidence["global_lower_bound"] = bound
+        self.reason = ("global minimum: every node is affine and each output's residual is orthogonal to a space "
+                       "holding every output the network can produce, so L >= L(theta) everywhere")
+        return True
+
+    def _float_enclosure(self):
+        """The float enclosure of H (:class:`.fastpath.Enclosure`, built once), or
+        None for small P or a field other than Q (the exact Hessian is then formed)."""
+        if not hasattr(self, "_enclosure"):
+            ok = len(self.theta) >= fastpath.MIN_PARAMETERS and self.F.is_rational
+            self._enclosure = fastpath.Enclosure(self.loss, self.theta) if ok else None
+        return self._enclosure
 
     def _check_tangents(self, tangents) -> None:
         """Self-check H t = 0 for the tangents of proven constant-loss curves
@@ -327,6 +358,14 @@ class Analysis:
             self.strict_reason = "not strict: L is constant on the curve " + curves[0]["curve"]
 
     def _higher_order(self):
+        """The kernel is not spanned by orbit tangents: a proven critical
+        family, a global lower bound (when strictness is already refuted, or
+        the slice analysis leaves the minimum open), or the effective function."""
+        self._slice_analysis()
+        if self.is_min is None:
+            self._global_lower_bound()
+
+    def _slice_analysis(self):
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
         K, T = self.kernel, self.orbit_tangents
         m = len(K)
@@ -346,6 +385,8 @@ class Analysis:
                 self.strict_reason = ("not strict: every point of a proven family of critical points through "
                                       "theta has the same loss")
             return
+        if self.is_strict is False and not self.is_min and self._global_lower_bound():
+            return                      # both questions settled: no effective function needed
         # K' = {z in K : z orthogonal to the orbit tangents}
         if T:
             coords = linalg.matrix([[linalg.dot(t, k, F) for k in K] for t in T], F)

@@ -25,6 +25,7 @@ UNIT_ROUNDOFF = 2.0 ** -53          # u of IEEE binary64, rounding to nearest
 ETA = 2.0 ** -1074                  # the smallest positive subnormal
 TINY = 2.0 ** -1000                 # scaled entries below this are folded into the radius (no subnormal inputs)
 EXTRA_ROUNDINGS = 4                 # per entry beyond Higham's n + 1 (reciprocal-multiply TRSM kernels, slack)
+SHIFT_FACTOR = 2                    # the shift is twice Rump's a priori bound: room for the a posteriori residual check
 
 
 def _numpy():
@@ -128,7 +129,7 @@ def is_spd(mid, rad=None) -> bool:
             rows = upper_sum_bound(rows, n) + n * TINY   # underflowed radii are below TINY each
         rows += n * floor                            # the entries folded into the radius
         norm_rad = rows
-        c = _shift(np.diag(S), n) + norm_rad
+        c = SHIFT_FACTOR * _shift(np.diag(S), n) + norm_rad
         if not math.isfinite(c) or c >= 0.25:
             return False
         B = S.copy()
@@ -140,7 +141,29 @@ def is_spd(mid, rad=None) -> bool:
             G = np.linalg.cholesky(B)
         except np.linalg.LinAlgError:
             return False
-        return bool(np.all(np.isfinite(G)))
+        if G.shape != B.shape or not np.all(np.isfinite(G)):
+            return False
+        return residual_bound(B, G) < c - norm_rad
+
+
+def residual_bound(B, G) -> float:
+    """An upper bound of ||B - G G^T||_2 for float matrices B and G (any G:
+    the factor is not trusted), or inf. With P = fl(G G^T) (any summation
+    order: |P - G G^T| <= gamma_n |G| |G|^T + n eta, and
+    || |G| |G|^T ||_2 <= ||G||_F^2) and E = fl(B - P) (|error| <= u |E|):
+    ||B - G G^T||_2 <= (1 + u) ||E||_2 + gamma_n ||G||_F^2 + n^2 eta, with
+    ||E||_2 <= max(max row sum, max column sum) of |E|."""
+    np = _numpy()
+    n = B.shape[0]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        E = np.abs(B - G @ G.T)
+        if not np.all(np.isfinite(E)):
+            return math.inf
+        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), n)
+        frob = upper_sum_bound(float(np.sum(G * G)) * (1 + 2 * UNIT_ROUNDOFF), n * n)
+    g = gamma(n + 2)
+    total = (1 + 2 * UNIT_ROUNDOFF) * e_norm + g * frob * (1 + 4 * UNIT_ROUNDOFF) + n * n * ETA
+    return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
 
 
 def _shift(diag, n: int) -> float:
