@@ -1,0 +1,113 @@
+"""Global minima of affine networks from an orthogonal residual
+(kernel/lower_bound.py) and the float-speed decisions of kernel/fastpath.py
+on the issue's families."""
+from __future__ import annotations
+
+import pytest
+
+from bench import families
+from losscert import compile_loss, kernel, sparse_dense
+from losscert.kernel import decide, fastpath, lower_bound
+
+
+def _one_neuron(act="linear", X=((1, -1),), Y=((1, 1),)):
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation=act)
+    return compile_loss(net, [list(r) for r in X], [list(r) for r in Y])
+
+
+def test_orthogonal_residual_is_a_global_minimum():
+    loss = _one_neuron()
+    theta = loss.point([1, 0])                      # F = 0, R = (-1, -1) orthogonal to x = (1, -1)
+    cert = lower_bound.global_minimum(loss, theta)
+    assert cert["kind"] == "orthogonal_residual" and cert["value"] == "1"
+    assert cert["outputs"] == {"y1": {"inputs": ["x1"], "constant": False}}
+
+
+def test_residual_not_orthogonal_gives_nothing():
+    loss = _one_neuron()
+    assert lower_bound.global_minimum(loss, loss.point([1, 1])) is None       # R = (0, -2)
+    assert lower_bound.global_minimum(loss, loss.point(["1/2", 1])) is None
+
+
+def test_a_constant_enlarges_the_space():
+    # with the affine activation 1 + z the output can shift: R = (-1, -1) is no longer orthogonal to it
+    loss = _one_neuron(act="poly(1, 1)")
+    assert lower_bound.reachable(loss)[loss.output_slots[0]] == ({0}, True)
+    assert lower_bound.global_minimum(loss, loss.point([1, 0])) is None
+    # R = (1, -1) - (0, 0) ... choose Y so that R is orthogonal to x and to 1: impossible with 2 samples unless R = 0
+    loss3 = compile_loss(sparse_dense([(0,)], d_x=1, d_y=1, activation="poly(1, 1)"),
+                         [[1, -1, 0]], [[0, 0, 0]])
+    theta = loss3.point([0, 1])                     # F = 1 on every sample: R = (1, 1, 1), not orthogonal to 1
+    assert lower_bound.global_minimum(loss3, theta) is None
+
+
+def test_non_affine_networks_are_not_decided_here():
+    for act in ("tanh", "relu", "poly(0, 1, 1/2)"):
+        loss = _one_neuron(act=act)
+        assert lower_bound.reachable(loss) is None
+        assert lower_bound.global_minimum(loss, loss.point([1, 0])) is None
+
+
+def test_kinked_pieces_are_not_decided_here():
+    loss = _one_neuron().with_slopes({("h1_1", 0): 1})
+    assert lower_bound.global_minimum(loss, loss.point([1, 0])) is None
+
+
+@pytest.mark.parametrize("h", [15, 44])
+def test_flat_directions_that_are_not_symmetries(h):
+    """The issue's P = 105 and P ~ 305 cases: global minima whose Hessian kernel
+    is larger than the orbits (previously inconclusive), decided without the exact Hessian."""
+    net, X, Y, theta, _ = families.shared_inputs(h)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    v = kernel.local_minimum(loss, th)
+    assert len(th) == 7 * h
+    assert v.status == "verified" and "global minimum" in v.reason
+    assert v.evidence["global_lower_bound"]["kind"] == "orthogonal_residual"
+    assert kernel.strict_local_minimum(loss, th).status == "refuted"
+    # a target moved off the orthogonal complement: no lower bound certificate
+    Y2 = [list(r) for r in Y]
+    Y2[0][0] += 1
+    assert lower_bound.global_minimum(compile_loss(net, X, Y2), th) is None
+
+
+def test_morse_bott_at_float_speed_on_overlapping_patterns():
+    net, X, Y, theta, _ = families.overlapping(6, d_y=5)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    assert len(th) >= fastpath.MIN_PARAMETERS
+    v = kernel.local_minimum(loss, th)
+    assert v.status == "verified" and "Morse-Bott" in v.reason
+    assert "Rump" in v.evidence["hessian_psd"]
+    assert v.evidence["inertia"]["zero"] == 6
+    assert kernel.strict_local_minimum(loss, th).status == "refuted"
+
+
+def test_float_route_falls_back_and_still_decides(monkeypatch):
+    """When Rump's test cannot prove (forced here), the exact route decides the same verdict."""
+    net, X, Y, theta, _ = families.overlapping(6, d_y=5)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    monkeypatch.setattr(fastpath.verified, "is_spd", lambda mid, rad=None: False)
+    monkeypatch.setattr(fastpath, "positive_definite", lambda enc: False)
+    monkeypatch.setattr(kernel.linalg.verified, "is_spd", lambda mid, rad=None: False)
+    monkeypatch.setattr(decide, "global_minimum", lambda loss, theta: None)
+    decide.clear_cache()
+    v = kernel.local_minimum(loss, th)
+    assert v.status == "verified" and "Morse-Bott" in v.reason
+    assert "Rump" not in v.evidence.get("hessian_psd", "")
+    decide.clear_cache()
+
+
+def test_float_enclosure_contains_the_exact_hessian():
+    from fractions import Fraction
+    net, X, Y, theta, _ = families.overlapping(4, d_y=5)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    enc = fastpath.Enclosure(loss, th)
+    H = loss.hessian(th).to_list()
+    for i in range(enc.P):
+        for j in range(enc.P):
+            q = H[i][j]
+            exact = Fraction(int(q.numerator), int(q.denominator))
+            assert abs(Fraction(enc.mid[i, j]) - exact) <= Fraction(enc.rad[i, j])
