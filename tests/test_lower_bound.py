@@ -99,15 +99,64 @@ def test_float_route_falls_back_and_still_decides(monkeypatch):
     decide.clear_cache()
 
 
-def test_float_enclosure_contains_the_exact_hessian():
-    from fractions import Fraction
-    net, X, Y, theta, _ = families.overlapping(4, d_y=5)
+def _biased_poly():
+    """A polynomial net with biases, a deep chain and an arbitrary target (the residual part G is not zero)."""
+    from losscert import dense
+    net = dense([3, 4, 3, 2], activation="poly(1/3, 1, 1/2, -1/5)", biases=True)
+    X = [["0.1234567890123456", -1, "2/3", 5], [2, "-0.5", "1/7", 0], [1, 1, "-3.25", "1e-3"]]
+    Y = [[1, 2, 3, 4], ["-1/3", 0, 1, "0.5"]]
     loss = compile_loss(net, X, Y)
-    th = loss.point(theta)
+    theta = loss.point([f"{(-1) ** i * (i + 1)}/{7 + i}" for i in range(len(net.parameters))])
+    return loss, theta
+
+
+@pytest.mark.parametrize("which", ["linear", "polynomial", "biased"])
+def test_float_enclosure_contains_the_exact_hessian(which):
+    from fractions import Fraction
+    from bench import speed
+    if which == "biased":
+        loss, th = _biased_poly()
+    else:
+        net, X, Y, theta, _ = speed.instance(which, 40)
+        loss = compile_loss(net, X, Y)
+        th = loss.point(theta)
+    assert fastpath.float_factors(loss, th) is not None          # the vectorised float route ran
     enc = fastpath.Enclosure(loss, th)
     H = loss.hessian(th).to_list()
+    assert any(x for row in H for x in row)
     for i in range(enc.P):
         for j in range(enc.P):
             q = H[i][j]
             exact = Fraction(int(q.numerator), int(q.denominator))
             assert abs(Fraction(enc.mid[i, j]) - exact) <= Fraction(enc.rad[i, j])
+            assert enc.rad[i, j] <= 1e-10 * (1 + abs(enc.mid).max())              # and it is tight
+
+
+def test_float_factors_refuse_what_they_cannot_bound():
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation="tanh")
+    loss = compile_loss(net, [[1, 2]], [[0, 1]])
+    assert fastpath.float_factors(loss, loss.point([1, 1])) is None           # not a polynomial
+    lin = compile_loss(sparse_dense([(0,)], d_x=1, d_y=1), [["1e-300", 1]], [[0, 1]])
+    assert fastpath.float_factors(lin, lin.point([1, 1])) is None             # a number outside the safe range
+
+
+@pytest.mark.parametrize("which", ["polynomial", "biased"])
+def test_float_factors_enclose_the_exact_factors(which):
+    from fractions import Fraction
+    from bench import speed
+    from losscert.compiler import _ExactNumbers
+    if which == "biased":
+        loss, th = _biased_poly()
+    else:
+        net, X, Y, theta, _ = speed.instance(which, 40)
+        loss = compile_loss(net, X, Y)
+        th = loss.point(theta)
+    Jf, Jr, Gf, Gr = fastpath.float_factors(loss, th)
+    J, G = loss._structural_hessian(th, _ExactNumbers(loss))
+
+    def inside(exact, mid, rad):
+        e = Fraction(int(exact.numerator), int(exact.denominator))
+        return abs(Fraction(mid) - e) <= Fraction(rad)
+    assert all(inside(x, Jf[r, q], Jr[r, q]) for r, row in J.items() for q, x in row.items())
+    assert all(inside(x, Gf[p, q], Gr[p, q]) for p, row in G.items() for q, x in row.items())
+    assert sum(len(r) for r in J.values()) == int((Jf != 0).sum())

@@ -29,15 +29,18 @@ MIN_PARAMETERS = 25          # smaller problems go to the exact route (fast ther
 
 
 class Enclosure:
-    """The Hessian at theta as exact sparse factors (J, G rows, factor 2s) and
-    a float enclosure ``mid``, ``rad`` with |H - mid| <= rad entrywise."""
+    """A float enclosure ``mid``, ``rad`` of the Hessian at theta: |H - mid| <= rad
+    entrywise (``mid`` None when no enclosure could be formed)."""
 
     def __init__(self, loss: Loss, theta):
         self.loss, self.F = loss, loss.field
         self.P = len(theta)
-        self.J, self.G = loss._structural_hessian(theta, _ExactNumbers(loss))
-        self.factor = loss.scale * 2
-        self.mid, self.rad = _float_hessian(self.J, self.G, self.factor, self.P, len(loss.Y) * loss.n)
+        factors = float_factors(loss, theta)         # vectorised floats with radii (polynomial activations)
+        if factors is None:                           # else from the exact structural factors
+            J, G = loss._structural_hessian(theta, _ExactNumbers(loss))
+            factors = _exact_factors(J, G, self.P)
+            del J, G
+        self.mid, self.rad = _float_hessian(factors, loss.scale * 2)
 
     def self_check(self, vectors) -> None:
         """Raise AssertionError unless H v = 0 is consistent with the enclosure
@@ -76,40 +79,61 @@ def _dense(rows: dict, shape, compact: bool):
     return out
 
 
-def _float_hessian(J: dict, G: dict, factor, P: int, m: int):
-    """(mid, rad) with |2s (J^T J + G) - mid| <= rad, from the exact sparse rows.
-
-    Entries in SAFE_RANGE convert with |x - fl(x)| <= e |fl(x)|, e = 2^-52
-    (twice the unit roundoff, for slack). With Jf = fl(J) and A = |Jf|^T |Jf|:
-    |J^T J - Jf^T Jf| <= (2e + e^2) A, and any floating-point evaluation of
-    Jf^T Jf or A over k rows errs by at most gamma_k A + 2 (k + 2) eta
-    (eta: the smallest subnormal; underflow in a product). G and the factor
-    fl(2s) add e-relative terms; the final radius is raised by gamma_8 for
-    the rounding of its own few non-negative operations."""
-    import numpy as np
-    e, eta, u = verified.CONVERSION_ERROR, verified.ETA, verified.UNIT_ROUNDOFF
-    k = max(len(J), 1)
+def _exact_factors(J: dict, G: dict, P: int):
+    """(Jf, Jr, Gf, Gr) from the exact sparse rows: entries in SAFE_RANGE
+    convert with |x - fl(x)| <= e |fl(x)|, e = 2^-52 (twice the unit
+    roundoff, for slack); Jr None stands for e |Jf|; None when out of range."""
     Jf = _dense(J, (len(J), P), True)
     Gf = _dense(G, (P, P), False)
+    if Jf is None or Gf is None:
+        return None
+    import numpy as np
+    return Jf, None, Gf, np.abs(Gf) * verified.CONVERSION_ERROR
+
+
+def _float_hessian(factors, factor):
+    """(mid, rad) with |2s (J^T J + G) - mid| <= rad from float factors
+    (Jf, Jr, Gf, Gr), |J - Jf| <= Jr (None: e |Jf|), |G - Gf| <= Gr.
+
+    With A = |Jf|^T |Jf| and B = (|Jf| + Jr)^T (|Jf| + Jr):
+    |J^T J - Jf^T Jf| <= B - A, and any floating-point evaluation of Jf^T Jf,
+    A or B over k rows errs by at most gamma_k A (resp. B) + 2 (k + 2) eta
+    (eta: the smallest subnormal; underflow in a product). The factor fl(2s)
+    adds e-relative terms; the final radius is raised by gamma_8 for the
+    rounding of its own few non-negative operations."""
+    import numpy as np
+    if factors is None:
+        return None, None
+    Jf, Jr, Gf, Gr = factors
+    e, eta, u = verified.CONVERSION_ERROR, verified.ETA, verified.UNIT_ROUNDOFF
+    k = max(Jf.shape[0], 1)
     cf = float(factor)
-    if Jf is None or Gf is None or not (SAFE_RANGE[0] <= abs(cf) <= SAFE_RANGE[1]):
+    if not SAFE_RANGE[0] <= abs(cf) <= SAFE_RANGE[1]:
         return None, None
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         gram = Jf.T @ Jf
         absJ = np.abs(Jf)
         del Jf
         A = absJ.T @ absJ
-        del absJ
         g = verified.gamma(k + 2)
         under = 2 * (k + 2) * eta
-        A_up = (A + under) * (1 / (1 - g))           # >= the exact |Jf|^T |Jf|
-        del A
-        rad = A_up * (g + 2 * e + e * e) + under
-        del A_up
+        A_up = (A + under) / (1 - g)
+        if Jr is None:                                   # B = (1 + e)^2 A exactly
+            cross = A_up * (2 * e + e * e)
+        else:
+            absJ += Jr
+            B = absJ.T @ absJ
+            B_up = (B + under) / (1 - g)
+            A_low = np.maximum((A - under) / (1 + g), 0.0)
+            cross = B_up - A_low
+            del B, B_up, A_low
+        del absJ, A
+        rad = A_up * g + cross + under
+        del A_up, cross
         mid = gram + Gf
         del gram
-        rad += np.abs(Gf) * e + np.abs(mid) * (2 * u)   # conversion of G; the sum gram + Gf
-        del Gf
+        rad += Gr + np.abs(mid) * (2 * u)                # the sum gram + Gf
+        del Gf, Gr
         rad = (rad + np.abs(mid) * e) * abs(cf) * (1 + 4 * e)     # |2s - fl(2s)| <= e |fl(2s)|
         mid *= cf
         rad += np.abs(mid) * (2 * u) + eta              # the product by fl(2s)
@@ -175,3 +199,185 @@ def morse_bott(enc: Enclosure, T: list[list]):
     import numpy as np
     idx = np.ix_(C, C)
     return C if verified.is_spd(enc.mid[idx], enc.rad[idx]) else None
+
+
+# -- the structural Hessian in floats, vectorised over the samples --------------------------------
+
+class _Val:
+    """Floats over the samples (or one float) ``v``, an upper bound ``s`` of
+    the same computation on absolute values, and ``d``, the largest number
+    of rounded operations on a path to it: |exact - v| <= gamma_d * s_exact
+    for circuits of + and x (Higham, sec. 3.1), inputs rounded once (d = 1)."""
+    __slots__ = ("v", "s", "d")
+
+    def __init__(self, v, s, d):
+        self.v, self.s, self.d = v, s, d
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    return _Val(a.v + b.v, a.s + b.s, max(a.d, b.d) + 1)
+
+
+def _mul(a, b):
+    return _Val(a.v * b.v, a.s * b.s, max(a.d, b.d) + 1)
+
+
+def _total(a):
+    """The sum over the samples (any order: n - 1 more roundings at most)."""
+    return _Val(float(a.v.sum()), float(a.s.sum()), a.d + len(a.v))
+
+
+def _input(x, n=None):
+    import numpy as np
+    f = float(x)
+    if f != 0 and not SAFE_RANGE[0] <= abs(f) <= SAFE_RANGE[1]:
+        raise FloatingPointError("an input outside the safe range")
+    if n is None:
+        return _Val(f, abs(f), 1)
+    return _Val(np.full(n, f), np.full(n, abs(f)), 1)
+
+
+def _inputs(row):
+    import numpy as np
+    v = np.array([float(x) for x in row])
+    nz = np.abs(v[v != 0])
+    if nz.size and not (nz.min() >= SAFE_RANGE[0] and nz.max() <= SAFE_RANGE[1]):
+        raise FloatingPointError("an input outside the safe range")
+    return _Val(v, np.abs(v), 1)
+
+
+def _poly_taylor2(coeffs, a):
+    """[p(a), p'(a), p''(a)/2] by repeated synthetic division, in _Val arithmetic."""
+    cs = [_input(c) for c in coeffs]
+    out = []
+    for _ in range(3):
+        if not cs:
+            out.append(None)
+            continue
+        acc, quot = None, []
+        for c in reversed(cs):
+            acc = c if acc is None else _add(_mul(acc, a), c)
+            quot.append(acc)
+        out.append(quot.pop())
+        cs = list(reversed(quot))
+    return out
+
+
+def float_factors(loss: Loss, theta):
+    """(Jf, Jr, Gf, Gr) with |J - Jf| <= Jr and |G - Gf| <= Gr entrywise, J
+    the Jacobian (rows output x sample) and G the residual part of the
+    Hessian / 2s, computed in floats vectorised over the samples (no exact
+    rationals); None when an activation is not a polynomial, a number is
+    outside SAFE_RANGE or an operation underflows or overflows (numpy
+    floating-point traps)."""
+    import numpy as np
+    if getattr(loss, "_slopes", None):
+        return None
+    for st in loss.steps:
+        if st.activation is not None and st.activation.polynomial_coefficients is None:
+            return None
+    try:
+        with np.errstate(all="raise"):
+            return _float_factors(loss, theta)
+    except (FloatingPointError, OverflowError, ZeroDivisionError, ValueError, TypeError):
+        return None
+
+
+def _float_factors(loss, theta):
+    import numpy as np
+    n, ni, P = loss.n, loss.n_inputs, len(theta)
+    one = _Val(np.ones(n), np.ones(n), 0)
+    th = [_input(t) for t in theta]
+    vals = {i: _inputs(loss.X[i]) for i in range(ni)}
+    A, Hh, d1, d2 = {}, {}, {}, {}
+    for st in loss.steps:
+        pre, rows = None, {}
+        for src, p, c in st.terms:
+            w = th[p] if p is not None else _input(c)
+            h = vals[src]
+            pre = _add(pre, _mul(w, h))
+            if src >= ni and w.v != 0:
+                for q, t in Hh[src].items():
+                    rows[q] = _add(rows.get(q), _mul(w, t))
+            if p is not None:
+                rows[p] = _add(rows.get(p), h)
+        if st.bias is not None:
+            pre = _add(pre, th[st.bias]) if pre is not None else _mul(th[st.bias], one)
+            rows[st.bias] = _add(rows.get(st.bias), one)
+        if pre is None:
+            pre = _Val(np.zeros(n), np.zeros(n), 0)
+        A[st.slot] = rows
+        act = st.activation
+        if act is None:
+            vals[st.slot] = pre
+        elif act.kind == "linear":
+            vals[st.slot], d1[st.slot], d2[st.slot], Hh[st.slot] = pre, one, None, rows
+        else:
+            c0, c1, c2 = _poly_taylor2(act.polynomial_coefficients, pre)
+            vals[st.slot] = c0 if c0 is not None else _Val(np.zeros(n), np.zeros(n), 0)
+            d1[st.slot] = c1
+            d2[st.slot] = None if c2 is None else _mul(c2, _Val(2.0, 2.0, 0))
+            Hh[st.slot] = {q: _mul(v, c1) for q, v in rows.items()} if c1 is not None else {}
+    G: dict = {}
+
+    def add_to(p, q, x):
+        row = G.setdefault(p, {})
+        row[q] = _add(row.get(q), x)
+
+    lam = {o: _add(vals[o], _Val(-_inputs(y).v, _inputs(y).s, 1)) for o, y in zip(loss.output_slots, loss.Y)}
+    Lam: dict = {o: {} for o in loss.output_slots}
+    mu: dict = {}
+    Mu: dict = {}
+    for st in reversed(loss.steps):
+        v = st.slot
+        if st.activation is not None:
+            if v not in mu:
+                continue
+            if d1[v] is None:
+                lam[v], Lam[v] = _Val(np.zeros(n), np.zeros(n), 0), {}
+            else:
+                lam[v] = _mul(d1[v], mu[v])
+                Lam[v] = {q: _mul(x, d1[v]) for q, x in Mu[v].items()}
+            if d2[v] is not None:
+                f = _mul(d2[v], mu[v])
+                for q, x in A[v].items():
+                    Lam[v][q] = _add(Lam[v].get(q), _mul(f, x))
+        for src, p, c in st.terms:
+            h = vals[src]
+            if p is not None:
+                for q, x in Lam[v].items():
+                    add_to(p, q, _total(_mul(x, h)))
+                if src >= ni:
+                    for q, t in Hh[src].items():
+                        add_to(p, q, _total(_mul(t, lam[v])))
+            if src >= ni:
+                w = th[p] if p is not None else _input(c)
+                mu[src] = _add(mu.get(src), _mul(w, lam[v]))
+                M = Mu.setdefault(src, {})
+                if w.v != 0:
+                    for q, x in Lam[v].items():
+                        M[q] = _add(M.get(q), _mul(w, x))
+                if p is not None:
+                    M[p] = _add(M.get(p), lam[v])
+        if st.bias is not None:
+            for q, x in Lam[v].items():
+                add_to(st.bias, q, _total(x))
+    rows = len(loss.Y) * n
+    Jf, Js = np.zeros((rows, P)), np.zeros((rows, P))
+    depth = 1
+    for i, o in enumerate(loss.output_slots):
+        for q, x in A[o].items():
+            Jf[i * n:(i + 1) * n, q] = x.v
+            Js[i * n:(i + 1) * n, q] = x.s
+            depth = max(depth, x.d)
+    Gf, Gs = np.zeros((P, P)), np.zeros((P, P))
+    for p, row in G.items():
+        for q, x in row.items():
+            Gf[p, q] = x.v
+            Gs[p, q] = x.s
+            depth = max(depth, x.d)
+    g = verified.gamma(depth + 2)
+    scale = g / (1 - g) * (1 + verified.gamma(4))
+    return Jf, Js * scale, Gf, Gs * scale
