@@ -160,7 +160,11 @@ def _ours(family, P, out):
         v = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     else:
         v = kernel.local_minimum(loss, th)
-    out.put((len(th), time.process_time() - c0, v.status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    how = {"Morse-Bott": "MB", "critical point with a positive definite": "PD", "global minimum": "global",
+           "exactly one critical point": "Krawczyk"}
+    tag = next((t for k, t in how.items() if v.reason.startswith(k)), "other")
+    out.put((len(th), time.process_time() - c0, f"{v.status[:8]}/{tag}",
+             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
 def _float(family, P, out):
@@ -194,7 +198,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] + ([2000, 4000] if args.large else []) \
         + ([20000] if args.huge else [])
-    print(f"{'family':<11} {'P':>6} {'ours cpu s':>10} {'verdict':>12} {'ours MiB':>9} {'float cpu s':>11} "
+    print(f"{'family':<11} {'P':>6} {'ours cpu s':>10} {'verdict/how':>17} {'ours MiB':>9} {'float cpu s':>11} "
           f"{'lmin/lmax':>10} {'float MiB':>9} {'ratio':>7}", flush=True)
     for family in args.families.split(","):
         for P in sizes:
@@ -208,8 +212,8 @@ def main(argv=None):
                     best_o = o
                 if f is not None and (best_f is None or f[0] < best_f[0]):
                     best_f = f
-            ours = f"{best_o[0]:>6} {best_o[1]:>10.2f} {best_o[2]:>12} {best_o[3]:>9.0f}" if best_o else \
-                f"{P:>6} {'timeout':>10} {'-':>12} {'-':>9}"
+            ours = f"{best_o[0]:>6} {best_o[1]:>10.2f} {best_o[2]:>17} {best_o[3]:>9.0f}" if best_o else \
+                f"{P:>6} {'timeout':>10} {'-':>17} {'-':>9}"
             flt = f"{best_f[0]:>11.2f} {best_f[1]:>10.1e} {best_f[2]:>9.0f}" if best_f else f"{'failed':>11} {'-':>10} {'-':>9}"
             ratio = f"{best_o[1] / best_f[0]:>6.1f}x" if best_o and best_f and best_f[0] > 0 else f"{'-':>7}"
             print(f"{family:<11} {ours} {flt} {ratio}", flush=True)

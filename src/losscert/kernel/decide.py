@@ -99,8 +99,9 @@ class Analysis:
         self.critical = None
         self.hessian = None
         self.pivots = None
+        self._gradient = None
         try:
-            self.L0 = loss.value(theta)
+            self.L0, self._gradient = self._value_and_gradient()
         except NotExact as exc:
             self._rigorous(exc)
             if self.is_strict is None:
@@ -115,6 +116,15 @@ class Analysis:
             self.reason = "L(theta) = 0, the global minimum value of a squared loss"
             return
         self.complete()
+
+    def _value_and_gradient(self):
+        """(L(theta), grad L or None): one exact pass when the gradient exists here (None at a kink)."""
+        if len(self.theta) < fastpath.MIN_PARAMETERS:
+            return self.loss.value(self.theta), None
+        try:
+            return self.loss.value_and_gradient(self.theta)
+        except NonSmooth:
+            return self.loss.value(self.theta), None
 
     def complete(self) -> "Analysis":
         """Run the second- and higher-order analysis if it has not run yet."""
@@ -192,7 +202,7 @@ class Analysis:
         if self.is_min:             # a global minimum (L = 0 or a lower bound): the gradient vanishes
             self.critical = True
         else:
-            g = loss.gradient(theta)
+            g = self._gradient if self._gradient is not None else loss.gradient(theta)
             self.critical = not any(g)
             if not self.critical:
                 self.evidence["gradient"] = _named(loss, F, g)
@@ -300,7 +310,7 @@ class Analysis:
     def _global_lower_bound(self) -> bool:
         """theta is a global minimum by :func:`.lower_bound.global_minimum`
         (any P, no Hessian): sets is_min and the evidence."""
-        bound = global_minimum(self.loss, self.theta)
+        bound = global_minimum(self.loss, self.theta, self.L0)
         if bound is None:
             return False
         if self.is_min is False:

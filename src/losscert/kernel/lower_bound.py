@@ -59,10 +59,10 @@ def reachable(loss: Loss) -> dict | None:
     return out
 
 
-def global_minimum(loss: Loss, theta) -> dict | None:
+def global_minimum(loss: Loss, theta, value=None) -> dict | None:
     """The certificate that theta is a global minimum (see the module
     docstring), or None when this rule does not apply or the residual is
-    not orthogonal to some V_o.
+    not orthogonal to some V_o. ``value``: L(theta) when the caller has it.
 
     Certificate fields: ``kind`` "orthogonal_residual"; ``outputs``: per
     output, the input names and ``constant`` spanning V_o; ``value``: L(theta)."""
@@ -84,5 +84,5 @@ def global_minimum(loss: Loss, theta) -> dict | None:
             return None
         per_output[loss.network.outputs[o]] = {"inputs": [loss.network.inputs[j] for j in sorted(inputs)],
                                                "constant": const}
-    value = loss.value(theta)
+    value = loss.value(theta) if value is None else value
     return {"kind": "orthogonal_residual", "outputs": per_output, "value": F.show(value)}
