@@ -91,7 +91,7 @@ def test_float_route_falls_back_and_still_decides(monkeypatch):
     monkeypatch.setattr(fastpath.verified, "is_spd", lambda mid, rad=None: False)
     monkeypatch.setattr(fastpath, "positive_definite", lambda enc: False)
     monkeypatch.setattr(kernel.linalg.verified, "is_spd", lambda mid, rad=None: False)
-    monkeypatch.setattr(decide, "global_minimum", lambda loss, theta: None)
+    monkeypatch.setattr(decide, "global_minimum", lambda loss, theta, value=None: None)
     decide.clear_cache()
     v = kernel.local_minimum(loss, th)
     assert v.status == "verified" and "Morse-Bott" in v.reason

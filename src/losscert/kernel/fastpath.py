@@ -26,6 +26,17 @@ from ..fields import Field
 from . import verified
 
 MIN_PARAMETERS = 25          # smaller problems go to the exact route (fast there, exact evidence)
+MAX_PARAMETERS = 20_000      # the float route's limit (PD / Morse-Bott decisions)
+MAX_BYTES = 8 << 30          # the float route's working memory: Jacobian copies and P x P arrays
+
+
+def fits(P: int, rows: int) -> bool:
+    """The float route's arrays (three rows x P, six P x P float64) fit MAX_BYTES and P <= MAX_PARAMETERS.
+
+    >>> fits(1000, 2500), fits(30_000, 10), fits(15_000, 100_000)
+    (True, False, False)
+    """
+    return P <= MAX_PARAMETERS and 8 * (3 * rows * P + 6 * P * P) <= MAX_BYTES
 
 
 class Enclosure:
@@ -35,6 +46,9 @@ class Enclosure:
     def __init__(self, loss: Loss, theta):
         self.loss, self.F = loss, loss.field
         self.P = len(theta)
+        self.mid = self.rad = None
+        if not fits(self.P, len(loss.Y) * loss.n):       # checked before any allocation
+            return
         factors = float_factors(loss, theta)         # vectorised floats with radii (polynomial activations)
         if factors is None:                           # else from the exact structural factors
             J, G = loss._structural_hessian(theta, _ExactNumbers(loss))
