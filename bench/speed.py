@@ -110,6 +110,14 @@ def _float_outputs(net, X, theta, patterns, digits):
 def float_route(family, X, Y, theta, patterns) -> float:
     """The smallest eigenvalue of the float Hessian (vectorised numpy), relative to the largest."""
     import numpy as np
+    w = np.linalg.eigvalsh(float_hessian(family, X, Y, theta, patterns))
+    return w[0] / max(abs(w[-1]), 1e-300)
+
+
+def float_hessian(family, X, Y, theta, patterns):
+    """The Hessian in floats (vectorised numpy; parameters: first-layer weights in pattern order, then
+    the output weights by output): J^T J plus the residual part, s = 1/2."""
+    import numpy as np
     h, d_x = len(patterns), len(X)
     Xf = np.array([[float(x) for x in row] for row in X])
     Yf = np.array([[float(y) for y in row] for row in Y])
@@ -145,8 +153,7 @@ def float_route(family, X, Y, theta, patterns) -> float:
         block[hs, np.arange(nW)] = VW[o]
         H[nW + o * h: nW + (o + 1) * h, :nW] += block
         H[:nW, nW + o * h: nW + (o + 1) * h] += block.T
-    w = np.linalg.eigvalsh(H)
-    return w[0] / max(abs(w[-1]), 1e-300)
+    return H
 
 
 def _ours(family, P, out):
