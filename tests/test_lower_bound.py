@@ -160,3 +160,16 @@ def test_float_factors_enclose_the_exact_factors(which):
     assert all(inside(x, Jf[r, q], Jr[r, q]) for r, row in J.items() for q, x in row.items())
     assert all(inside(x, Gf[p, q], Gr[p, q]) for p, row in G.items() for q, x in row.items())
     assert sum(len(r) for r in J.values()) == int((Jf != 0).sum())
+
+
+def test_hessian_psd_in_floats_and_its_fallback():
+    from bench import speed
+    net, X, Y, theta, _ = speed.instance("polynomial", 40)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    v = kernel.hessian_psd(loss, th)
+    assert v.status == "verified" and "Rump" in v.reason
+    # far from the minimum the Hessian is indefinite: not proven in floats, refuted exactly
+    bad = loss.point([(-1) ** i * 3 for i in range(len(th))])
+    assert not decide._positive_definite_in_floats(loss, bad)
+    assert kernel.hessian_psd(loss, bad).status == "refuted"
