@@ -140,13 +140,17 @@ def test_float_factors_refuse_what_they_cannot_bound():
     assert fastpath.float_factors(lin, lin.point([1, 1])) is None             # a number outside the safe range
 
 
-@pytest.mark.parametrize("which", ["polynomial", "biased"])
+@pytest.mark.parametrize("which", ["polynomial", "biased", "tied"])
 def test_float_factors_enclose_the_exact_factors(which):
     from fractions import Fraction
     from bench import speed
     from losscert.compiler import _ExactNumbers
     if which == "biased":
         loss, th = _biased_poly()
+    elif which == "tied":                       # a convolution: one parameter on many edges
+        net, X, Y, theta, _ = families.conv1d_tied(6)
+        loss = compile_loss(net, X, Y)
+        th = loss.point(theta)
     else:
         net, X, Y, theta, _ = speed.instance(which, 40)
         loss = compile_loss(net, X, Y)
