@@ -177,3 +177,16 @@ def test_hessian_psd_in_floats_and_its_fallback():
     bad = loss.point([(-1) ** i * 3 for i in range(len(th))])
     assert not decide._positive_definite_in_floats(loss, bad)
     assert kernel.hessian_psd(loss, bad).status == "refuted"
+
+
+def test_dead_neuron_saddle_on_the_float_route():
+    """At theta = 0 with L > 0 the dead-in/dead-out lines are constant-loss curves whose
+    tangents are not in ker H (H is indefinite): the float route must not self-check them."""
+    from losscert import masked
+    net = masked([[[1] * 10 for _ in range(3)], [[1] * 3]])
+    loss = compile_loss(net, [[1]] * 10, [[1]])
+    th = loss.point([0] * len(net.parameters))
+    assert len(th) >= fastpath.MIN_PARAMETERS
+    decide.clear_cache()
+    assert kernel.local_minimum(loss, th).status == "refuted"
+    assert kernel.strict_local_minimum(loss, th).status == "refuted"

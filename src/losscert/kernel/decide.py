@@ -331,7 +331,9 @@ class Analysis:
 
     def _check_tangents(self, tangents) -> None:
         """Self-check H t = 0 for the tangents of proven constant-loss curves
-        (one exact product with the Hessian when it is formed, else against its float enclosure)."""
+        (one exact product with the Hessian when it is formed: H is then known
+        PSD or theta a minimum, so t^T H t = 0 gives H t = 0; else only the
+        orbit tangents, in ker H at any critical point, against the float enclosure)."""
         if self.hessian is None:
             self._enclosure.self_check(tangents)
             return
@@ -355,7 +357,7 @@ class Analysis:
             if curve.group_action:
                 orbit.append(t)
         if tangents:            # one product H [t_1 ... t_s] for all the self-checks
-            self._check_tangents(tangents)
+            self._check_tangents(tangents if self.hessian is not None else orbit)
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
         self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []
