@@ -64,6 +64,7 @@ def test_flat_directions_that_are_not_symmetries(h):
     assert len(th) == 7 * h
     assert v.status == "verified" and "global minimum" in v.reason
     assert v.evidence["global_lower_bound"]["kind"] == "orthogonal_residual"
+    assert v.certificate["kind"] == "orthogonal_residual" and v.certificate["value"] == v.evidence["loss"]
     assert kernel.strict_local_minimum(loss, th).status == "refuted"
     # a target moved off the orthogonal complement: no lower bound certificate
     Y2 = [list(r) for r in Y]

@@ -85,6 +85,7 @@ def _descent(loss, theta, L0, curve_dirs, order, what) -> dict:
 
 class Analysis:
     """Second- and higher-order analysis of one point (cached per point)."""
+    certificate = None       # the certificate of a verdict decided by the global lower bound
     descent_curve = None     # (curve coefficients, order) of a refutation found on the slice
     ascent_curve = None      # (curve coefficients, order): a proposed curve along which L increases
 
@@ -316,6 +317,7 @@ class Analysis:
         if self.is_min is False:
             raise AssertionError("kernel self-check failed: a proven global minimum was refuted")
         self.is_min = True
+        self.certificate = bound
         self.evidence["global_lower_bound"] = bound
         self.reason = ("global minimum: every node is affine and each output's residual is orthogonal to a space "
                        "holding every output the network can produce, so L >= L(theta) everywhere")
@@ -826,7 +828,7 @@ def local_minimum(loss: Loss, theta) -> Verdict:
     kink; refuted with an explicit descent curve (exact Taylor evidence)."""
     a = _cached_analysis(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_min]
-    return Verdict(status, a.reason, dict(a.evidence))
+    return Verdict(status, a.reason, dict(a.evidence), certificate=a.certificate if a.is_min else None)
 
 
 @loss_rule
