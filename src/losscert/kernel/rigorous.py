@@ -264,12 +264,12 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
           "box_radius": _exact_text(rho),
           "precision_digits": digits}
-    fast = _certify_in_floats(H, g, rho)
+    fast, Y = _certify_in_floats(H, g, rho)
     if fast is not None:
         ev.update(fast)
         _enclosures_at(loss, c, box, g, ev)
         return True, ev
-    return _certify_exactly(loss, c, r, rho, g, H, ev)
+    return _certify_exactly(loss, c, r, rho, g, H, ev, Y)
 
 
 def _enclosures_at(loss, c, box, g, ev):
@@ -310,8 +310,10 @@ def _float_matrix_enclosure(H):
     return mid, rad
 
 
-def _certify_in_floats(H, g, rho) -> dict | None:
-    """Evidence when floats prove both conditions, else None (the exact route then runs):
+def _certify_in_floats(H, g, rho) -> tuple[dict | None, object]:
+    """(evidence, Y): evidence when floats prove both conditions, else None (the
+    exact route then runs); Y the float preconditioner when Rump's test proved
+    the box Hessian positive definite (the Arb Krawczyk step may reuse it), else None:
     every H on the box positive definite (Rump's test on its float enclosure), and the
     Krawczyk image inside the box with the float64 preconditioner Y = fl(mid^-1) (the
     theorem holds for any Y; K(B) inside int(B) also proves Y and every H(B) nonsingular).
@@ -324,10 +326,10 @@ def _certify_in_floats(H, g, rho) -> dict | None:
     enc = _float_matrix_enclosure(H)
     balls = [_float_ball(e) for e in g]
     if enc is None or any(b is None for b in balls):
-        return None
+        return None, None
     mid, rad = enc
     if not verified.is_spd(mid, rad):
-        return None
+        return None, None
     P = len(g)
     gm = np.array([b[0] for b in balls])
     gr = np.array([b[1] for b in balls])
@@ -342,34 +344,42 @@ def _certify_in_floats(H, g, rho) -> dict | None:
             rows = M.sum(axis=1) / (1 - gam)
             yg = np.abs(Y @ gm) + (absY @ np.abs(gm) + under) * (gam / (1 - gam)) + (absY @ gr + under) / (1 - gam)
     except (np.linalg.LinAlgError, FloatingPointError):
-        return None
+        return None, None
     r = float(rho) * (1 - 4 * verified.UNIT_ROUNDOFF)      # below the exact rho
     bound = (yg + rows * float(rho) * (1 + 4 * verified.UNIT_ROUNDOFF)) * (1 + verified.gamma(8))
     worst = float(bound.max()) if P else 0.0
     if not (math.isfinite(worst) and worst < r):
-        return None
+        return None, Y
     return {"hessian": "Rump's shifted float Cholesky on a float enclosure (mid +/- rad) of the Hessian on the box: "
                        "lambda_min(H) > 0 for every H there (verified floating point)",
             "krawczyk": f"max_i |K_i - c_i| <= {worst:.3e} < {_exact_text(rho)} with the float64 preconditioner "
-                        "Y = fl(mid(H)^-1) and a priori bounds of every float product: K(box) lies inside the box"}
+                        "Y = fl(mid(H)^-1) and a priori bounds of every float product: K(box) lies inside the box"}, Y
 
 
-def _certify_exactly(loss, c, r, rho, g, H, ev) -> tuple[bool, dict]:
+def _certify_exactly(loss, c, r, rho, g, H, ev, Yf=None) -> tuple[bool, dict]:
+    """The box conditions in Arb / exact arithmetic. ``Yf``: a float64
+    preconditioner when Rump's test has already proven the box Hessian PD
+    (then only the Krawczyk step runs here, in Arb, with that Y)."""
     from flint import arb, arb_mat
     P = len(c)
-    # Hessian positive definite on the box
-    mu, Hc = _perturbation_bound(H)
-    shifted = DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in _shift(Hc, mu)], (P, P), QQ)
-    if linalg.negative_direction(shifted, Field()) is not None:
-        return False, {"failed": "the Hessian enclosure on the box is not provably positive definite"}
-    ev["hessian"] = (f"Hc - mu I is positive definite (checked exactly), mu <= {iv.upper_text(iv.exact(mu))} bounds "
-                     "||H - Hc||_2 for every H on the box (max row sum of |H - Hc|): lambda_min(H) > 0")
-    # Krawczyk: K(B') - c inside (-rho, rho)
-    try:
-        Y = arb_mat([[h.mid() for h in row] for row in H]).inv()
-    except ZeroDivisionError:
-        return False, {"failed": "the midpoint Hessian is singular"}
-    Y = arb_mat([[Y[i, j].mid() for j in range(P)] for i in range(P)])
+    if Yf is not None:
+        ev["hessian"] = ("Rump's shifted float Cholesky on a float enclosure (mid +/- rad) of the Hessian on the box: "
+                         "lambda_min(H) > 0 for every H there (verified floating point)")
+        Y = arb_mat(Yf.tolist())                                      # floats: exact balls
+    else:
+        # Hessian positive definite on the box
+        mu, Hc = _perturbation_bound(H)
+        shifted = DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in _shift(Hc, mu)], (P, P), QQ)
+        if linalg.negative_direction(shifted, Field()) is not None:
+            return False, {"failed": "the Hessian enclosure on the box is not provably positive definite"}
+        ev["hessian"] = (f"Hc - mu I is positive definite (checked exactly), mu <= {iv.upper_text(iv.exact(mu))} "
+                         "bounds ||H - Hc||_2 for every H on the box (max row sum of |H - Hc|): lambda_min(H) > 0")
+        # Krawczyk: K(B') - c inside (-rho, rho)
+        try:
+            Y = arb_mat([[h.mid() for h in row] for row in H]).inv()
+        except ZeroDivisionError:
+            return False, {"failed": "the midpoint Hessian is singular"}
+        Y = arb_mat([[Y[i, j].mid() for j in range(P)] for i in range(P)])
     Hm = arb_mat(H)
     M = arb_mat([[1 if i == j else 0 for j in range(P)] for i in range(P)]) - Y * Hm
     K = -(Y * arb_mat([[e] for e in g])) + M * arb_mat([[r] for _ in range(P)])
