@@ -156,3 +156,27 @@ def polynomial(h: int, seed: int = 0, d_y: int = 2, fan_in: int = 2):
 
 def zero_loss(h: int, seed: int = 0):
     return overlapping(h, seed, zero_loss=True)
+
+
+def shared_inputs(h: int, seed: int = 0, fan_in: int = 2, d_x: int = 4, d_y: int = 5, digits: int = 17):
+    """The issue's global minima whose flat directions are not symmetries:
+    ``h`` linear hidden neurons on random ``fan_in``-subsets of only ``d_x``
+    inputs (no private input per neuron), 17-digit decimal data and point,
+    mirrored samples (X = [A, A], R = eps [B, -B]) so that the residual is
+    orthogonal to every input row: a global minimum with L > 0 whose Hessian
+    kernel is larger than the rescaling orbits (P = h (fan_in + d_y))."""
+    rng = random.Random(seed)
+    net = sparse_dense([tuple(sorted(rng.sample(range(d_x), fan_in))) for _ in range(h)], d_x=d_x, d_y=d_y)
+    m = d_x + 4
+    A = [[_dec(rng, digits) for _ in range(m)] for _ in range(d_x)]
+    X = [row + row for row in A]
+    theta = {p: _dec(rng, digits) for p in net.parameters}
+    probe = compile_loss(net, X, [[0] * (2 * m) for _ in range(d_y)])
+    out = probe.outputs(probe.point(theta), raw=True)
+    F = probe.field
+    eps = sympy.Rational(1, 1000)
+    Y = []
+    for i in range(d_y):
+        B = [_small(rng) for _ in range(m)]
+        Y.append([F.to_sympy(out[i][j]) + eps * e for j, e in enumerate(B + [-b for b in B])])
+    return net, X, Y, theta, "verified"

@@ -559,6 +559,16 @@ class Loss:
             cols.append([g[1] for g in self._gradient_in(th, alg)])
         return cols
 
+    def value_and_gradient(self, theta) -> tuple:
+        """(L(theta), grad L(theta)) exactly, from one forward pass, as field elements (what the kernel uses)."""
+        theta = self._theta(theta)
+        alg = FieldAlgebra(self.field)
+        vals, dact = self._forward(theta, alg, True)
+        res = self._residuals(vals, alg)
+        two_s = alg.const(self.scale * 2)
+        seeds = [[alg.scale(r, two_s) for r in row] for row in res]
+        return self._loss_from_residuals(res, alg), self._backward(theta, vals, dact, seeds, alg)
+
     def gradient(self, theta, raw: bool = False) -> list:
         """grad L(theta), exactly, in parameter order: SymPy numbers (``raw=True``: field elements)."""
         g = self._gradient_in(self._theta(theta), FieldAlgebra(self.field))

@@ -44,7 +44,7 @@ from sympy.polys.rings import ring
 from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field, FieldError
-from . import linalg, rigorous
+from . import fastpath, linalg, rigorous
 from .evidence import _constant_term, _exact_drop, _vec
 from .exponential import exact_in_exponentials
 from .families import critical_family
@@ -52,6 +52,7 @@ from .formal import formal_gradient_zero, formal_values_equal
 from .forms import (candidate_weights, newton_weights, nonzero_point, principal_part, sign_on_faces,
                     weighted_sign)
 from .deep_kinks import at_any_kink
+from .lower_bound import global_minimum
 from .symmetry import candidate_curves, check_constant
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, conjunction, loss_rule
 
@@ -141,6 +142,7 @@ def varying_residuals_vanish(loss: Loss, theta) -> str | None:
 
 class Analysis:
     """Second- and higher-order analysis of one point (cached per point)."""
+    certificate = None       # the certificate of a verdict decided by the global lower bound
     descent_curve = None     # (curve coefficients, order) of a refutation found on the slice
     ascent_curve = None      # (curve coefficients, order): a proposed curve along which L increases
 
@@ -155,8 +157,9 @@ class Analysis:
         self.critical = None
         self.hessian = None
         self.pivots = None
+        self._gradient = None
         try:
-            self.L0 = loss.value(theta, raw=True)
+            self.L0, self._gradient = self._value_and_gradient()
         except NotExact as exc:
             self._rigorous(exc)
             if self.is_strict is None:
@@ -179,6 +182,15 @@ class Analysis:
             return
         self.complete()
 
+    def _value_and_gradient(self):
+        """(L(theta), grad L or None): one exact pass when the gradient exists here (None at a kink)."""
+        if len(self.theta) < fastpath.MIN_PARAMETERS:
+            return self.loss.value(self.theta, raw=True), None
+        try:
+            return self.loss.value_and_gradient(self.theta)
+        except NonSmooth:
+            return self.loss.value(self.theta, raw=True), None
+
     def complete(self) -> "Analysis":
         """Run the second- and higher-order analysis if it has not run yet."""
         if not getattr(self, "_pending", False):
@@ -186,6 +198,7 @@ class Analysis:
         self._pending = False
         try:
             self._run()
+            self.__dict__.pop("_enclosure", None)      # P x P float arrays: not kept in the cache
         except NonSmooth as exc:
             kink = at_any_kink(self.loss, self.theta, self.L0, Analysis)   # kinks: decided piece by piece
             self.is_min, self.is_strict = self.is_min or kink.is_min, kink.is_strict
@@ -251,27 +264,38 @@ class Analysis:
 
     def _run(self):
         loss, theta, F = self.loss, self.theta, self.F
-        if self.is_min:             # L = 0: the residual, hence the gradient of the squared loss, vanishes
+        if self.is_min:             # a global minimum (L = 0 or a lower bound): the gradient vanishes
             self.critical = True
         else:
-            g = loss.gradient(theta, raw=True)
+            g = self._gradient if self._gradient is not None else loss.gradient(theta, raw=True)
             self.critical = not any(g)
             if not self.critical:
                 self.evidence["gradient"] = _named(loss, F, g)
                 self._not_min("not a critical point: the gradient is not zero" + rounded_hint(F, theta),
                               _descent(loss, theta, self.L0, [[-x for x in g]], 1, "-grad"))
                 return
+        searched = False
+        if not self.is_min:
+            if self._verified_float():
+                return
+            searched = hasattr(self, "orbit_tangents")
+            if searched and self._global_lower_bound() and self.is_strict is False:
+                return              # both questions settled without the exact Hessian
+        elif self._float_enclosure() is not None:
+            self._symmetries()      # only strictness is open: a constant-loss curve settles it, no Hessian
+            searched = True
+            if self.is_strict is False:
+                return
         fact = factored_hessian(loss, theta)
         H = self.hessian = fact.H
         P = len(theta)
         if P <= SHOW_MATRIX_UP_TO:
             self.evidence["hessian"] = [_vec(F, r) for r in H.to_list()]
-        searched = False
-        if self.is_min:             # only strictness is open: a constant-loss curve settles it, no PSD test
+        if self.is_min and not searched:    # only strictness is open: a constant-loss curve settles it, no PSD test
             self._symmetries()
             searched = True
-            if self.is_strict is False:
-                return
+        if self.is_min and self.is_strict is False:
+            return
         fact.factor()
         pivots, d = fact.pivots, fact.negative
         if d is None and P > len(pivots):
@@ -314,8 +338,77 @@ class Analysis:
             return                      # both questions are settled (zero loss, constant-loss curve)
         self._higher_order()
 
+    def _verified_float(self) -> bool:
+        """Decide at floating-point speed when Rump's test proves it (see
+        :mod:`.fastpath`): H positive definite (a strict local minimum), or
+        Morse-Bott with kernel exactly the span of the orbit tangents. False:
+        not decided here (the exact route runs)."""
+        loss, theta, F = self.loss, self.theta, self.F
+        P = len(theta)
+        enc = self._float_enclosure()
+        if enc is None:
+            return False
+        if fastpath.positive_definite(enc):
+            self.evidence["inertia"] = {"positive": P, "negative": 0, "zero": 0}
+            self.evidence["hessian_psd"] = ("positive definite: Rump's shifted float Cholesky on a rigorous float "
+                                            "enclosure of H (verified floating point)")
+            self.is_min = self.is_strict = True
+            self.reason = self.strict_reason = "critical point with a positive definite Hessian"
+            return True
+        self._symmetries()
+        T = self.orbit_tangents
+        C = fastpath.morse_bott(enc, T) if T else None
+        if C is None:
+            return False
+        self.pivots, self.kernel = C, list(T)
+        self.evidence["inertia"] = {"positive": len(C), "negative": 0, "zero": len(T)}
+        self.evidence["hessian_psd"] = (f"H T = 0 exactly for the {len(T)} independent orbit tangents T, T_S "
+                                        f"invertible on {len(T)} coordinates S, and H positive definite on the "
+                                        f"other {len(C)} (Rump's shifted float Cholesky on a rigorous float "
+                                        "enclosure): H is PSD with kernel span T")
+        self.evidence["kernel_basis"] = [_named(loss, F, k) for k in T[:10]]
+        self.is_min = True
+        self.reason = (f"Morse-Bott: H is PSD and ker H (dim {len(T)}) is spanned by tangents of rescaling "
+                       "orbits, manifolds of critical points of equal loss")
+        return True
+
+    def _global_lower_bound(self) -> bool:
+        """theta is a global minimum by :func:`.lower_bound.global_minimum`
+        (any P, no Hessian): sets is_min and the evidence."""
+        bound = global_minimum(self.loss, self.theta, self.L0)
+        if bound is None:
+            return False
+        if self.is_min is False:
+            raise AssertionError("kernel self-check failed: a proven global minimum was refuted")
+        self.is_min = True
+        self.certificate = bound
+        self.evidence["global_lower_bound"] = bound
+        self.reason = ("global minimum: every node is affine and each output's residual is orthogonal to a space "
+                       "holding every output the network can produce, so L >= L(theta) everywhere")
+        return True
+
+    def _float_enclosure(self):
+        """The float enclosure of H (:class:`.fastpath.Enclosure`, built once), or
+        None for small P or a field other than Q (the exact Hessian is then formed)."""
+        if not hasattr(self, "_enclosure"):
+            ok = len(self.theta) >= fastpath.MIN_PARAMETERS and self.F.is_rational
+            self._enclosure = fastpath.Enclosure(self.loss, self.theta) if ok else None
+        return self._enclosure
+
+    def _check_tangents(self, tangents) -> None:
+        """Self-check H t = 0 for the tangents of proven constant-loss curves
+        (one exact product with the Hessian when it is formed: H is then known
+        PSD or theta a minimum, so t^T H t = 0 gives H t = 0; else only the
+        orbit tangents, in ker H at any critical point, against the float enclosure)."""
+        if self.hessian is None:
+            self._enclosure.self_check(tangents)
+            return
+        T = linalg.matrix([[t[i] for t in tangents] for i in range(len(self.theta))], self.F)
+        if any(x for row in (self.hessian * T).to_list() for x in row):
+            raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+
     def _symmetries(self):
-        loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
+        loss, theta, F = self.loss, self.theta, self.F
         curves, orbit, tangents = [], [], []
         candidate_curves_checked = []
         nearby = loss.nearby(theta, self.L0)          # L(theta) is known: no pass unless a curve needs one
@@ -330,9 +423,7 @@ class Analysis:
             if curve.group_action:
                 orbit.append(t)
         if tangents:            # one product H [t_1 ... t_s] for all the self-checks
-            T = linalg.matrix([[t[i] for t in tangents] for i in range(len(theta))], F)
-            if any(x for row in (H * T).to_list() for x in row):
-                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+            self._check_tangents(tangents if self.hessian is not None else orbit)
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
         self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []
@@ -345,6 +436,14 @@ class Analysis:
             self.strict_reason = "not strict: L is constant on the curve " + curves[0]["curve"]
 
     def _higher_order(self):
+        """The kernel is not spanned by orbit tangents: a proven critical
+        family, a global lower bound (when strictness is already refuted, or
+        the slice analysis leaves the minimum open), or the effective function."""
+        self._slice_analysis()
+        if self.is_min is None:
+            self._global_lower_bound()
+
+    def _slice_analysis(self):
         loss, theta, F, H = self.loss, self.theta, self.F, self.hessian
         K, T = self.kernel, self.orbit_tangents
         m = len(K)
@@ -364,6 +463,8 @@ class Analysis:
                 self.strict_reason = ("not strict: every point of a proven family of critical points through "
                                       "theta has the same loss")
             return
+        if self.is_strict is False and not self.is_min and self._global_lower_bound():
+            return                      # both questions settled: no effective function needed
         # K' = {z in K : z orthogonal to the orbit tangents}
         if T:
             coords = linalg.matrix([[linalg.dot(t, k, F) for k in K] for t in T], F)
@@ -778,6 +879,10 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
     """The Hessian at theta is positive semidefinite (any point, critical or not)."""
     theta = loss.point(theta)
     F = loss.field
+    if _positive_definite_in_floats(loss, theta):
+        P = len(theta)
+        return Verdict(VERIFIED, "H is positive definite (Rump's shifted float Cholesky on a rigorous float enclosure "
+                       "of H)", {"inertia": {"positive": P, "negative": 0, "zero": 0}})
     try:
         fact = factored_hessian(loss, theta)
     except NotExact as exc:
@@ -803,6 +908,16 @@ def hessian_psd(loss: Loss, theta) -> Verdict:
                     "kernel_basis": [_named(loss, F, k) for k in kernel[:10]]})
 
 
+def _positive_definite_in_floats(loss: Loss, theta) -> bool:
+    """H(theta) proven positive definite by the float route (P >= 25, over Q); False: not proven here."""
+    if len(theta) < fastpath.MIN_PARAMETERS or not loss.field.is_rational:
+        return False
+    try:
+        return fastpath.positive_definite(fastpath.Enclosure(loss, theta))
+    except (NotExact, NonSmooth):
+        return False
+
+
 @loss_rule
 @exact_in_exponentials
 def local_minimum(loss: Loss, theta) -> Verdict:
@@ -812,7 +927,7 @@ def local_minimum(loss: Loss, theta) -> Verdict:
     kink; refuted with an explicit descent curve (exact Taylor evidence)."""
     a = _cached_analysis(loss, theta)
     status = {True: VERIFIED, False: REFUTED, None: INCONCLUSIVE}[a.is_min]
-    return Verdict(status, a.reason, dict(a.evidence))
+    return Verdict(status, a.reason, dict(a.evidence), certificate=a.certificate if a.is_min else None)
 
 
 @loss_rule

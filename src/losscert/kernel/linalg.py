@@ -28,8 +28,10 @@ import math
 from sympy.polys.matrices import DomainMatrix
 
 from ..fields import Field
+from . import verified
 
-FLOAT_RANK_TOLERANCE = 1e-9    # |eigenvalue| below this (relative) counts as zero in a proposal
+GAP_WINDOW = 1e-6              # |eigenvalue| above this (relative) is never proposed as zero
+NULLITY_TRIES = 3              # nullity guesses (largest spectral gaps first) tried before exact elimination
 REFINEMENTS = 2                # float Cholesky rounds on the exact product W S W^T
 EXACT_UP_TO = 24               # matrices up to this size go straight to exact elimination (no float proposal)
 
@@ -212,6 +214,13 @@ def float_matrix(M: DomainMatrix, F: Field):
     return A if numpy.all(numpy.isfinite(A)) else None
 
 
+def rounding_radius(Sf):
+    """|S - Sf| <= rounding_radius(Sf) entrywise when Sf holds the exact
+    rationals of S rounded to nearest (2^-52 |fl(x)| + 2^-1074 covers the
+    normal and the subnormal results)."""
+    return numpy.abs(Sf) * verified.CONVERSION_ERROR + verified.ETA
+
+
 def _scaling_exponents(Sf) -> list[int]:
     """e_i with 2^-e_i ~ 1/sqrt(|S_ii|) (or of the row's largest entry): a
     dyadic diagonal scaling D = diag(2^-e_i) making D S D well scaled."""
@@ -260,6 +269,8 @@ def proves_positive_definite(S: DomainMatrix, F: Field, Sf=None) -> bool:
     Sf = float_matrix(S, F) if Sf is None else Sf
     if Sf is None or not all(Sf[i, i] > 0 for i in range(n)):
         return False
+    if F.is_rational and verified.is_spd(Sf, rounding_radius(Sf)):
+        return True                              # Rump's test on the float enclosure (kernel/verified.py)
     current, exps = _scaled(Sf)                  # D S D, approximately
     V, shifts = None, exps
     for _ in range(REFINEMENTS):
@@ -413,7 +424,9 @@ def psd_certificate(H: DomainMatrix, F: Field):
     """
     pivots, d = psd_pivots(H, F)
     kernel = kernel_for(H, F, pivots)
-    if kernel is None:              # the proposed rank was wrong: exact elimination decides
+    if kernel is None and d is None:        # the proposed rank was wrong: the next guesses, then exact elimination
+        pivots, kernel = _other_guesses(H, F, pivots)
+    if kernel is None:
         kernel, exact_pivots = nullspace(H, F)
         if exact_pivots != pivots:
             pivots = exact_pivots
@@ -421,6 +434,25 @@ def psd_certificate(H: DomainMatrix, F: Field):
                 v = negative_direction(H.extract(pivots, pivots), F)
                 d = None if v is None else embed(v, pivots, H.shape[0], F)
     return kernel, pivots, d
+
+
+def _other_guesses(H: DomainMatrix, F: Field, tried):
+    """(pivots, kernel) from the next nullity guesses whose H[p, p] is proven
+    positive definite and whose kernel vectors pass H K = 0; (tried, None)
+    when none does."""
+    Hf = float_matrix(H, F) if H.shape[0] > EXACT_UP_TO else None
+    for attempt in range(1, NULLITY_TRIES if Hf is not None else 0):
+        proposal = _pivot_proposal(H, F, Hf, attempt)
+        if proposal is None:
+            break
+        pivots, d = proposal
+        if d is not None or pivots == tried:
+            continue
+        if proves_positive_definite(H.extract(pivots, pivots), F, Hf[numpy.ix_(pivots, pivots)]):
+            kernel = kernel_for(H, F, pivots)
+            if kernel is not None:
+                return pivots, kernel
+    return tried, None
 
 
 def psd_pivots(H: DomainMatrix, F: Field):
@@ -443,8 +475,10 @@ def psd_pivots(H: DomainMatrix, F: Field):
     Hf = float_matrix(H, F) if n > EXACT_UP_TO else None
     if Hf is not None and _float_cholesky_works(Hf) and proves_positive_definite(H, F, Hf):
         return list(range(n)), None
-    proposal = _pivot_proposal(H, F, Hf) if Hf is not None else None
-    if proposal is not None:
+    for attempt in range(NULLITY_TRIES if Hf is not None else 0):
+        proposal = _pivot_proposal(H, F, Hf, attempt)
+        if proposal is None:
+            break
         pivots, d = proposal
         if d is not None:
             return pivots, d
@@ -469,9 +503,10 @@ def _float_cholesky_works(Hf) -> bool:
     return True
 
 
-def _pivot_proposal(H: DomainMatrix, F: Field, Hf):
+def _pivot_proposal(H: DomainMatrix, F: Field, Hf, attempt: int = 0):
     """(pivots, d or None) from a float eigen-decomposition (d checked
-    exactly, pivots only proposed); None when no proposal is found."""
+    exactly, pivots only proposed) with the nullity guess number ``attempt``
+    (:func:`nullity_candidates`); None when no proposal is found."""
     n = H.shape[0]
     if not numpy.any(Hf):
         return ([], None) if not any(H.to_list_flat()) else None
@@ -480,14 +515,46 @@ def _pivot_proposal(H: DomainMatrix, F: Field, Hf):
         w, U = numpy.linalg.eigh(scaled)
     except numpy.linalg.LinAlgError:
         return None
-    tol = FLOAT_RANK_TOLERANCE * max(abs(w[0]), abs(w[-1]))
+    guesses = nullity_candidates(w)
+    if attempt >= len(guesses):
+        return None
+    nullity = guesses[attempt]
+    order = sorted(range(n), key=lambda k: abs(w[k]))
+    small = sorted(order[:nullity])
+    tol = abs(w[order[nullity - 1]]) if nullity else 0.0
     d = _checked_negative(H, F, U[:, 0], exps) if w[0] < -tol else None
-    small = [k for k in range(n) if abs(w[k]) <= tol]
     free = _free_columns(U[:, small]) if small else []
     if free is None:
         return None
     free = set(free)
     return [j for j in range(n) if j not in free], d
+
+
+def nullity_candidates(w, count: int = NULLITY_TRIES) -> list[int]:
+    """Numbers of eigenvalues to take for zero in a float spectrum w, best
+    first: the largest gaps (ratio of consecutive |eigenvalues|, the smallest
+    measured against the rounding level n 2^-52 max|w|) among those below
+    GAP_WINDOW max|w|. Proposals only (every use is checked exactly); a
+    wrong first guess costs one more try, not the exact route.
+
+    >>> nullity_candidates([1e-17, -2e-16, 1e-4, 1.0, 2.0])[0]
+    2
+    >>> nullity_candidates([1e-17, 2e-16, 3e-10, 1.0])[:2]
+    [3, 2]
+    >>> nullity_candidates([1e-3, 1.0])[0]
+    0
+    """
+    a = sorted(abs(float(x)) for x in w)
+    if not a or a[-1] == 0:
+        return [len(a)]
+    noise = len(a) * 2.0 ** -52 * a[-1]
+    gaps = [(a[0] / noise, 0)]
+    for k in range(1, len(a)):
+        if a[k - 1] > GAP_WINDOW * a[-1]:
+            break
+        gaps.append((a[k] / max(a[k - 1], noise), k))
+    gaps.sort(key=lambda g: -g[0])
+    return [k for _, k in gaps[:count]]
 
 
 def kernel_for(H: DomainMatrix, F: Field, pivots):

@@ -48,7 +48,7 @@ from ..fields import Field
 from ..network import MAX_INTERVAL_PARAMETERS, SizeError, check_hessian_size
 from ..numbers import parse_number
 from .. import intervals as iv
-from . import linalg
+from . import linalg, verified
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 DEFAULT_DIGITS = 30
@@ -256,8 +256,6 @@ def _dec(q, digits: int = 6) -> str:
 
 
 def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
-    from flint import arb, arb_mat
-    P = len(center)
     c = [iv.exact(t) for t in center]
     r = iv.spread(rho)
     box = [t + r for t in c]
@@ -266,19 +264,122 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
           "box_radius": _exact_text(rho),
           "precision_digits": digits}
-    # Hessian positive definite on the box
-    mu, Hc = _perturbation_bound(H)
-    shifted = DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in _shift(Hc, mu)], (P, P), QQ)
-    if linalg.negative_direction(shifted, Field()) is not None:
-        return False, {"failed": "the Hessian enclosure on the box is not provably positive definite"}
-    ev["hessian"] = (f"Hc - mu I is positive definite (checked exactly), mu <= {iv.upper_text(iv.exact(mu))} bounds "
-                     "||H - Hc||_2 for every H on the box (max row sum of |H - Hc|): lambda_min(H) > 0")
-    # Krawczyk: K(B') - c inside (-rho, rho)
+    fast, Y = _certify_in_floats(H, g, rho)
+    if fast is not None:
+        ev.update(fast)
+        _enclosures_at(loss, c, box, g, ev)
+        return True, ev
+    return _certify_exactly(loss, c, r, rho, g, H, ev, Y)
+
+
+def _enclosures_at(loss, c, box, g, ev):
+    ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
+    ev["loss_enclosure_on_box"] = iv.show(loss.iv_value(box))        # holds the minimum's loss
+    ev["gradient_at_center"] = f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"
+
+
+def _float_ball(x):
+    """(m, r) floats with x inside [m - r, m + r] for an Arb ball x, or None."""
+    import math
+    from flint import arb
     try:
-        Y = arb_mat([[h.mid() for h in row] for row in H]).inv()
-    except ZeroDivisionError:
-        return False, {"failed": "the midpoint Hessian is singular"}
-    Y = arb_mat([[Y[i, j].mid() for j in range(P)] for i in range(P)])
+        m = float(x.mid())
+    except (OverflowError, ValueError):
+        return None
+    if not math.isfinite(m):
+        return None
+    r = float((x - arb(m)).abs_upper())                 # an upper bound, rounded to nearest: one step up
+    r = math.nextafter(r, math.inf) if r > 0 else (0.0 if (x - arb(m)).is_zero() else verified.ETA)
+    return (m, r) if math.isfinite(r) else None
+
+
+def _float_matrix_enclosure(H):
+    """(mid, rad) numpy arrays enclosing the symmetric Arb matrix H (rows of balls), or None."""
+    import numpy as np
+    P = len(H)
+    mid, rad = np.zeros((P, P)), np.zeros((P, P))
+    for i in range(P):
+        for j in range(i + 1):
+            b = _float_ball(H[i][j])
+            b2 = _float_ball(H[j][i]) if i != j else b
+            if b is None or b2 is None:
+                return None
+            mid[i, j] = mid[j, i] = b[0]
+            rad[i, j] = rad[j, i] = max(b[1], b2[1] + abs(b2[0] - b[0]) * (1 + 2 * verified.UNIT_ROUNDOFF)
+                                        + verified.ETA)
+    return mid, rad
+
+
+def _certify_in_floats(H, g, rho) -> tuple[dict | None, object]:
+    """(evidence, Y): evidence when floats prove both conditions, else None (the
+    exact route then runs); Y the float preconditioner when Rump's test proved
+    the box Hessian positive definite (the Arb Krawczyk step may reuse it), else None:
+    every H on the box positive definite (Rump's test on its float enclosure), and the
+    Krawczyk image inside the box with the float64 preconditioner Y = fl(mid^-1) (the
+    theorem holds for any Y; K(B) inside int(B) also proves Y and every H(B) nonsingular).
+
+    |K_i - c_i| <= |Y g|_i + rho sum_j |I - Y H|_ij with |I - Y H| <= |fl(I - fl(Y mid))|
+    (1 + u) + gamma_P |Y| |mid| + |Y| rad, |Y g| <= |fl(Y gm)| + gamma_P |Y| |gm| + |Y| gr,
+    each non-negative product and sum raised by its a priori bound (any summation order)."""
+    import math
+    import numpy as np
+    enc = _float_matrix_enclosure(H)
+    balls = [_float_ball(e) for e in g]
+    if enc is None or any(b is None for b in balls):
+        return None, None
+    mid, rad = enc
+    if not verified.is_spd(mid, rad):
+        return None, None
+    P = len(g)
+    gm = np.array([b[0] for b in balls])
+    gr = np.array([b[1] for b in balls])
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):   # underflow: the eta terms
+            Y = np.linalg.inv(mid)
+            absY = np.abs(Y)
+            gam = verified.gamma(P + 2)
+            under = 2 * (P + 2) * verified.ETA
+            M = np.abs(np.eye(P) - Y @ mid) * (1 + 2 * verified.UNIT_ROUNDOFF) + under
+            M += (absY @ np.abs(mid) + under) * (gam / (1 - gam)) + (absY @ rad + under) / (1 - gam)
+            rows = M.sum(axis=1) / (1 - gam)
+            yg = np.abs(Y @ gm) + (absY @ np.abs(gm) + under) * (gam / (1 - gam)) + (absY @ gr + under) / (1 - gam)
+    except (np.linalg.LinAlgError, FloatingPointError):
+        return None, None
+    r = float(rho) * (1 - 4 * verified.UNIT_ROUNDOFF)      # below the exact rho
+    bound = (yg + rows * float(rho) * (1 + 4 * verified.UNIT_ROUNDOFF)) * (1 + verified.gamma(8))
+    worst = float(bound.max()) if P else 0.0
+    if not (math.isfinite(worst) and worst < r):
+        return None, Y
+    return {"hessian": "Rump's shifted float Cholesky on a float enclosure (mid +/- rad) of the Hessian on the box: "
+                       "lambda_min(H) > 0 for every H there (verified floating point)",
+            "krawczyk": f"max_i |K_i - c_i| <= {worst:.3e} < {_exact_text(rho)} with the float64 preconditioner "
+                        "Y = fl(mid(H)^-1) and a priori bounds of every float product: K(box) lies inside the box"}, Y
+
+
+def _certify_exactly(loss, c, r, rho, g, H, ev, Yf=None) -> tuple[bool, dict]:
+    """The box conditions in Arb / exact arithmetic. ``Yf``: a float64
+    preconditioner when Rump's test has already proven the box Hessian PD
+    (then only the Krawczyk step runs here, in Arb, with that Y)."""
+    from flint import arb, arb_mat
+    P = len(c)
+    if Yf is not None:
+        ev["hessian"] = ("Rump's shifted float Cholesky on a float enclosure (mid +/- rad) of the Hessian on the box: "
+                         "lambda_min(H) > 0 for every H there (verified floating point)")
+        Y = arb_mat(Yf.tolist())                                      # floats: exact balls
+    else:
+        # Hessian positive definite on the box
+        mu, Hc = _perturbation_bound(H)
+        shifted = DomainMatrix([[QQ(int(h.p), int(h.q)) for h in row] for row in _shift(Hc, mu)], (P, P), QQ)
+        if linalg.negative_direction(shifted, Field()) is not None:
+            return False, {"failed": "the Hessian enclosure on the box is not provably positive definite"}
+        ev["hessian"] = (f"Hc - mu I is positive definite (checked exactly), mu <= {iv.upper_text(iv.exact(mu))} "
+                         "bounds ||H - Hc||_2 for every H on the box (max row sum of |H - Hc|): lambda_min(H) > 0")
+        # Krawczyk: K(B') - c inside (-rho, rho)
+        try:
+            Y = arb_mat([[h.mid() for h in row] for row in H]).inv()
+        except ZeroDivisionError:
+            return False, {"failed": "the midpoint Hessian is singular"}
+        Y = arb_mat([[Y[i, j].mid() for j in range(P)] for i in range(P)])
     Hm = arb_mat(H)
     M = arb_mat([[1 if i == j else 0 for j in range(P)] for i in range(P)]) - Y * Hm
     K = -(Y * arb_mat([[e] for e in g])) + M * arb_mat([[r] for _ in range(P)])
@@ -286,9 +387,7 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     if not worst < iv.exact(rho):
         return False, {"failed": f"the Krawczyk image is not inside the box (max |K - c| <= {iv.upper_text(worst)})"}
     ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {_exact_text(rho)}: K(box) lies inside the box"
-    ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
-    ev["loss_enclosure_on_box"] = iv.show(loss.iv_value(box))        # holds the minimum's loss
-    ev["gradient_at_center"] = f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"
+    _enclosures_at(loss, c, [t + r for t in c], g, ev)
     return True, ev
 
 

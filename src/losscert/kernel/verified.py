@@ -1,0 +1,222 @@
+"""Verified floating-point positive definiteness (Rump's test) and rigorous
+float enclosures of exact matrices.
+
+:func:`is_spd` proves that every symmetric matrix A with
+|A - mid| <= rad (entrywise) is positive definite from one float64
+Cholesky factorisation of mid - c I, where the shift c bounds the rounding
+error of any floating-point Cholesky (S. M. Rump, "Verification of positive
+definiteness", BIT 46 (2006) 433-452; INTLAB's ``isspd``) plus ||rad||_2.
+docs/rules.md ("Verified floating-point positive definiteness") has the
+mathematics, the bound and its assumptions. ``False`` never means "not
+positive definite": only that this test did not prove it (the caller then
+takes the exact route).
+
+>>> import numpy
+>>> is_spd(numpy.array([[2.0, -1.0], [-1.0, 2.0]]))
+True
+>>> is_spd(numpy.array([[1.0, 2.0], [2.0, 1.0]]))
+False
+"""
+from __future__ import annotations
+
+import math
+
+UNIT_ROUNDOFF = 2.0 ** -53          # u of IEEE binary64, rounding to nearest
+ETA = 2.0 ** -1074                  # the smallest positive subnormal
+TINY = 2.0 ** -1000                 # scaled entries below this are folded into the radius (no subnormal inputs)
+EXTRA_ROUNDINGS = 4                 # per entry beyond Higham's n + 1 (reciprocal-multiply TRSM kernels, slack)
+SHIFT_FACTOR = 2                    # the shift is twice Rump's a priori bound: room for the a posteriori residual check
+
+
+def _numpy():
+    import numpy
+    return numpy
+
+
+def rounds_to_nearest() -> bool:
+    """True when float arithmetic rounds to nearest (INTLAB's check: under a
+    directed rounding mode 1 + 1e-30 and 1 - 1e-30 differ)."""
+    e = 1e-30
+    return 1.0 + e == 1.0 - e
+
+
+def gamma(k: int) -> float:
+    """An upper bound of gamma_k = k u / (1 - k u) (u = 2^-53), or inf when k u >= 1/2."""
+    ku = k * UNIT_ROUNDOFF
+    if ku >= 0.5:
+        return math.inf
+    return math.nextafter(ku / (1 - ku) * (1 + 4 * UNIT_ROUNDOFF), math.inf)
+
+
+def upper_sum_bound(total: float, terms: int) -> float:
+    """An upper bound of the exact sum of ``terms`` non-negative floats whose
+    floating-point sum (any order) is ``total``: total / (1 - gamma_terms), rounded up."""
+    g = gamma(terms)
+    if not g < 0.5:
+        return math.inf
+    return math.nextafter(total / (1 - g) * (1 + 4 * UNIT_ROUNDOFF), math.inf)
+
+
+def _symmetric_from_lower(mid, rad):
+    """mid and rad made symmetric from their lower triangles (LAPACK reads
+    only one triangle): a symmetric A within rad of the lower triangle is
+    within the returned rad of the returned mid."""
+    np = _numpy()
+    low = np.tril(mid)
+    M = low + np.tril(mid, -1).T
+    if rad is None:
+        return M, None
+    R = np.maximum(rad, rad.T)
+    return M, R
+
+
+def _dyadic_scaling(diag):
+    """d_i = 2^-k_i with d_i^2 diag_i in [1/4, 1) (van der Sluis, exact in binary)."""
+    np = _numpy()
+    _, e = np.frexp(diag)                 # diag = f 2^e, f in [1/2, 1)
+    k = np.ceil(e / 2).astype(int)        # 2^-2k diag = f 2^(e - 2k) in [1/4, 1)
+    return np.ldexp(1.0, -k)
+
+
+def is_spd(mid, rad=None) -> bool:
+    """True only when every symmetric matrix A with |A - mid| <= rad
+    (entrywise; ``rad`` None means A = mid) is positive definite, proven by
+    Rump's shifted float Cholesky. Any doubt (non-finite input, a
+    non-positive diagonal, a failed or non-finite factorisation, directed
+    rounding) gives False.
+
+    >>> import numpy
+    >>> is_spd(numpy.array([[1.0, 0.0], [0.0, 1e-300]]))
+    True
+    >>> is_spd(numpy.array([[1.0, 1.0], [1.0, 1.0]]))
+    False
+    >>> is_spd(numpy.array([[1.0, 0.0], [0.0, 1.0]]), numpy.array([[0.0, 1.0], [1.0, 0.0]]))
+    False
+    """
+    np = _numpy()
+    mid = np.asarray(mid, dtype=float)
+    if mid.ndim != 2 or mid.shape[0] != mid.shape[1]:
+        return False
+    n = mid.shape[0]
+    if n == 0:
+        return True
+    if rad is not None:
+        rad = np.asarray(rad, dtype=float)
+        if rad.shape != mid.shape or not np.all(np.isfinite(rad)) or np.any(rad < 0):
+            return False
+    if not rounds_to_nearest() or not np.all(np.isfinite(mid)):
+        return False
+    M, R = _symmetric_from_lower(mid, rad)
+    diag = np.diag(M)
+    if not np.all(diag > 0):
+        return False
+    if R is not None and not np.all(np.diag(R) < diag):
+        return False
+    d = _dyadic_scaling(diag)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        S = M * d[:, None] * d[None, :]            # exact (powers of two) unless it underflows
+        if not np.all(np.isfinite(S)):
+            return False
+        tiny = np.abs(S) < TINY                    # possibly rounded: replaced by 0, |true| <= 2 TINY
+        floor = 2 * TINY if np.any(tiny & (S != 0)) else 0.0
+        S[tiny] = 0.0
+        rows = 0.0
+        if R is not None:
+            Rs = R * d[:, None] * d[None, :]
+            if not np.all(np.isfinite(Rs)):
+                return False
+            rows = float(np.max(Rs.sum(axis=1)))   # ||Rs||_2 <= max row sum (Rs symmetric, >= 0)
+            rows = upper_sum_bound(rows, n) + n * TINY   # underflowed radii are below TINY each
+        rows += n * floor                            # the entries folded into the radius
+        norm_rad = rows
+        c = SHIFT_FACTOR * _shift(np.diag(S), n) + norm_rad
+        if not math.isfinite(c) or c >= 0.25:
+            return False
+        B = S.copy()
+        shifted = np.nextafter(np.diag(S) - c, -np.inf)   # <= the exact s_ii - c
+        if not np.all(shifted > 0):
+            return False
+        B[np.diag_indices(n)] = shifted
+        try:
+            G = np.linalg.cholesky(B)
+        except np.linalg.LinAlgError:
+            return False
+        if G.shape != B.shape or not np.all(np.isfinite(G)):
+            return False
+        return residual_bound(B, G) < c - norm_rad
+
+
+def residual_bound(B, G) -> float:
+    """An upper bound of ||B - G G^T||_2 for float matrices B and G (any G:
+    the factor is not trusted), or inf. With P = fl(G G^T) (any summation
+    order: |P - G G^T| <= gamma_n |G| |G|^T + n eta, and
+    || |G| |G|^T ||_2 <= ||G||_F^2) and E = fl(B - P) (|error| <= u |E|):
+    ||B - G G^T||_2 <= (1 + u) ||E||_2 + gamma_n ||G||_F^2 + n^2 eta, with
+    ||E||_2 <= max(max row sum, max column sum) of |E|."""
+    np = _numpy()
+    n = B.shape[0]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        E = np.abs(B - G @ G.T)
+        if not np.all(np.isfinite(E)):
+            return math.inf
+        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), n)
+        frob = upper_sum_bound(float(np.sum(G * G)) * (1 + 2 * UNIT_ROUNDOFF), n * n)
+    g = gamma(n + 2)
+    total = (1 + 2 * UNIT_ROUNDOFF) * e_norm + g * frob * (1 + 4 * UNIT_ROUNDOFF) + n * n * ETA
+    return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
+
+
+def _shift(diag, n: int) -> float:
+    """An upper bound of gamma_{n+1}/(1 - gamma_{n+1}) tr(S) plus the
+    underflow term of Rump's theorem (diagonal in [1/4, 1) after scaling)."""
+    g = gamma(n + 1 + EXTRA_ROUNDINGS)
+    if not g < 0.5:
+        return math.inf
+    alpha = math.nextafter(g / (1 - g) * (1 + 4 * UNIT_ROUNDOFF), math.inf)
+    trace = upper_sum_bound(float(diag.sum()), n)
+    underflow = 6 * n * (n + 1) * ETA * 4
+    return math.nextafter(alpha * trace * (1 + 4 * UNIT_ROUNDOFF) + underflow, math.inf)
+
+
+# -- rigorous float enclosures of exact data -------------------------------------
+
+CONVERSION_ERROR = 2.0 ** -52       # relative radius of one rounded conversion (correct rounding gives 2^-53)
+
+
+def rational_enclosure(entries, shape):
+    """(mid, rad) float arrays with |x - mid| <= rad for the exact rationals
+    ``entries`` (row-major, 0 for zeros), or None when one is out of the
+    float range. Conversion rounds to nearest: |x - fl(x)| <= 2^-53 |fl(x)|
+    for normal results; the radius 2^-52 |fl(x)| + 2^-1074 covers
+    subnormal results too."""
+    np = _numpy()
+    try:
+        flat = [float(x) if x else 0.0 for x in entries]
+    except (OverflowError, ValueError, TypeError, ZeroDivisionError):
+        return None
+    mid = np.array(flat, dtype=float).reshape(shape)
+    if not np.all(np.isfinite(mid)):
+        return None
+    nonzero = np.array([bool(x) for x in entries]).reshape(shape) if len(flat) else mid != 0
+    rad = np.abs(mid) * CONVERSION_ERROR + np.where(nonzero, ETA, 0.0)
+    return mid, rad
+
+
+def matrix_enclosure(S):
+    """(mid, rad) for a DomainMatrix over QQ (see :func:`rational_enclosure`), or None."""
+    if not S.domain.is_QQ:
+        return None
+    return rational_enclosure(S.to_list_flat(), S.shape)
+
+
+def proves_pd(S) -> bool:
+    """A symmetric DomainMatrix over QQ proven positive definite by Rump's
+    test on its float enclosure (False: not proven here).
+
+    >>> from sympy import QQ
+    >>> from sympy.polys.matrices import DomainMatrix
+    >>> proves_pd(DomainMatrix([[QQ(2), QQ(-1)], [QQ(-1), QQ(2)]], (2, 2), QQ))
+    True
+    """
+    enc = matrix_enclosure(S)
+    return enc is not None and is_spd(*enc)

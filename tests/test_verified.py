@@ -1,0 +1,184 @@
+"""Rump's verified positive-definiteness test (kernel/verified.py): it may
+fail to prove, it must never prove a matrix that is not positive definite.
+Every True below is checked against exact rational elimination."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from sympy import QQ
+
+from losscert.fields import Field
+from losscert.kernel import linalg, verified
+
+
+def exact_pd(A) -> bool:
+    """Exact: the float matrix A (its lower triangle, symmetrised) is positive definite."""
+    n = A.shape[0]
+    F = Field(QQ)
+    rows = [[QQ(Fraction(float(A[max(i, j), min(i, j)])).numerator, Fraction(float(A[max(i, j), min(i, j)])).denominator)
+             for j in range(n)] for i in range(n)]
+    S = linalg.matrix(rows, F)
+    return linalg.negative_direction_exact(S, F) is None
+
+
+def spectrum(rng, eigenvalues):
+    n = len(eigenvalues)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = (Q * np.asarray(eigenvalues)) @ Q.T
+    return (A + A.T) / 2
+
+
+def test_well_conditioned_is_proven():
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 5, 30, 200):
+        A = spectrum(rng, rng.uniform(1, 10, n))
+        assert verified.is_spd(A)
+
+
+def test_indefinite_and_singular_are_not():
+    assert not verified.is_spd(np.array([[1.0, 2.0], [2.0, 1.0]]))
+    assert not verified.is_spd(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    assert not verified.is_spd(np.zeros((3, 3)))
+    assert not verified.is_spd(-np.eye(4))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_edge_of_definiteness_never_wrong(seed):
+    """Smallest eigenvalues of either sign at the rounding level: every True is exactly PD."""
+    rng = np.random.default_rng(seed)
+    proven = 0
+    for k in range(40):
+        n = int(rng.integers(2, 14))
+        lam = rng.uniform(1, 2, n)
+        lam[0] = float(rng.choice([-1, 1])) * 10.0 ** rng.uniform(-18, -6)
+        A = spectrum(rng, lam)
+        if verified.is_spd(A):
+            proven += 1
+            assert exact_pd(A), (seed, k, lam[0])
+    # the positive ones well above the rounding level are proven (the test can fail)
+    A = spectrum(rng, [1e-6] + [1.0] * 9)
+    assert verified.is_spd(A) and exact_pd(A)
+
+
+def test_tiny_negative_eigenvalue_is_not_proven():
+    # exact: L diag(1, ..., 1, -1e-20) L^T with an integer unit lower triangular L
+    n = 8
+    L = np.tril(np.ones((n, n)))
+    D = np.ones(n)
+    D[-1] = -2.0 ** -70
+    A = (L * D) @ L.T               # exact in floats: small integers plus one dyadic entry
+    assert not exact_pd(A)
+    assert not verified.is_spd(A)
+
+
+def test_huge_entry_ranges():
+    big, small = 2.0 ** 1000, 2.0 ** -1000
+    singular = np.array([[big, 1.0], [1.0, small]])        # det = 1 - 1 = 0
+    assert not exact_pd(singular)
+    assert not verified.is_spd(singular)
+    pd = np.array([[big, 0.5], [0.5, small]])              # det = 3/4
+    assert verified.is_spd(pd) and exact_pd(pd)
+    overflowing = np.array([[1e308, 1e308], [1e308, 1e308]])
+    assert not verified.is_spd(overflowing)
+
+
+def test_subnormals():
+    sub = 5e-324
+    assert not verified.is_spd(np.array([[sub, sub], [sub, sub]]))
+    A = np.array([[1.0, 0.0], [0.0, sub]])
+    if verified.is_spd(A):
+        assert exact_pd(A)
+    B = np.array([[1.0, 1e-310], [1e-310, 1.0]])       # subnormal off-diagonal entries: folded into the radius
+    assert verified.is_spd(B)
+
+
+def test_non_finite_and_malformed_inputs():
+    assert not verified.is_spd(np.array([[math.nan, 0.0], [0.0, 1.0]]))
+    assert not verified.is_spd(np.array([[math.inf, 0.0], [0.0, 1.0]]))
+    assert not verified.is_spd(np.eye(2), np.array([[0.0, math.nan], [math.nan, 0.0]]))
+    assert not verified.is_spd(np.eye(2), -np.eye(2))          # negative radius
+    assert not verified.is_spd(np.ones((2, 3)))
+    assert not verified.is_spd(np.ones(3))
+    assert verified.is_spd(np.zeros((0, 0)))
+
+
+def test_radius_is_folded_into_the_shift():
+    mid = np.eye(2)
+    assert verified.is_spd(mid, np.full((2, 2), 0.1))
+    assert not verified.is_spd(mid, np.array([[0.0, 1.0], [1.0, 0.0]]))     # holds [[1, 1], [1, 1]]
+    n = 6
+    # mid = I, off-diagonal radius r: the matrix I - r (11^T - I) is in the box, eigenvalue 1 - r (n - 1)
+    r = 1.0 / (n - 1) * (1 + 1e-9)
+    assert not verified.is_spd(np.eye(n), np.full((n, n), r) - np.diag(np.full(n, r)))
+
+
+def test_only_the_lower_triangle_is_read():
+    """An asymmetric midpoint: the symmetric matrices within the radius of it are those of its lower triangle."""
+    A = np.array([[1.0, 5.0], [0.0, 1.0]])
+    assert verified.is_spd(A)                     # the symmetric matrix near it is I
+    B = np.array([[1.0, 0.0], [5.0, 1.0]])
+    assert not verified.is_spd(B)
+
+
+def test_rational_enclosure_holds_the_exact_values():
+    F = Field(QQ)
+    S = linalg.matrix([[QQ(1, 3), QQ(10) ** 40], [QQ(-2, 7), QQ(1, 10 ** 300)]], F)
+    mid, rad = verified.matrix_enclosure(S)
+    for (i, j), x in np.ndenumerate(mid):
+        q = S.to_list()[i][j]
+        exact = Fraction(int(q.numerator), int(q.denominator))
+        assert abs(Fraction(x) - exact) <= Fraction(rad[i, j])
+    huge = linalg.matrix([[QQ(10) ** 400]], F)
+    assert verified.matrix_enclosure(huge) is None
+
+
+def test_proves_pd_on_exact_matrices():
+    F = Field(QQ)
+    assert verified.proves_pd(linalg.matrix([[2, -1], [-1, 2]], F))
+    # exactly singular but within rounding of PD matrices: never proven
+    eps = QQ(1, 10 ** 30)
+    T = linalg.matrix([[1, 1], [1, 1 - eps]], F)            # indefinite, rounds to [[1, 1], [1, 1]]
+    assert not verified.proves_pd(T)
+    assert not verified.proves_pd(linalg.matrix([[1, 2], [2, 1]], F))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_matrices_with_tiny_negative_pivots_are_never_proven(seed):
+    """S = L diag(1, ..., 1, -q) L^T exactly (L unit lower triangular with small
+    integers, q = 10^-k): indefinite, but its float rounding is often a matrix
+    whose unshifted float Cholesky succeeds."""
+    import random
+    rng = random.Random(seed)
+    F = Field(QQ)
+    for _ in range(25):
+        n = rng.randint(3, 30)
+        L = [[QQ(rng.randint(-3, 3)) if j < i else QQ(int(i == j)) for j in range(n)] for i in range(n)]
+        D = [QQ(1)] * (n - 1) + [-QQ(1, 10 ** rng.randint(8, 30))]
+        S = [[sum((L[i][k] * D[k] * L[j][k] for k in range(n)), QQ(0)) for j in range(n)] for i in range(n)]
+        assert not verified.proves_pd(linalg.matrix(S, F))
+
+
+def test_plain_float_cholesky_is_fooled_but_not_rump():
+    """Float matrices that are exactly indefinite (checked by exact
+    elimination) but whose plain float Cholesky runs to completion: a
+    non-verified test would call them positive definite; is_spd never does."""
+    rng = np.random.default_rng(3)
+    fooled = 0
+    for _ in range(120):
+        n = int(rng.integers(20, 50))
+        L = np.tril(rng.standard_normal((n, n)) * 3, -1) + np.eye(n)
+        D = np.ones(n)
+        D[-1] = -10.0 ** rng.uniform(-16, -10)
+        A = (L * D) @ L.T
+        A = np.tril(A) + np.tril(A, -1).T
+        try:
+            np.linalg.cholesky(A)
+        except np.linalg.LinAlgError:
+            continue
+        if not exact_pd(A):
+            fooled += 1
+            assert not verified.is_spd(A)
+    assert fooled > 0
