@@ -616,23 +616,9 @@ def _gradient_ball(st, verdict, cert):
 def _at_region_point(st, verdict, cert):
     """A statement on a region of its symbols is refuted at values ``at`` inside the region (every declared
     condition checked exactly there): the statement with those values is rechecked with ``certificate``."""
-    import re
-    from .network import signed_symbols
     at, conditions = cert.get("at"), st.get("symbols")
     expect(verdict == "refuted", "values in the region only refute")
-    expect(isinstance(conditions, dict) and isinstance(at, dict) and set(at) == set(conditions),
-           "at: one value for every declared symbol")
-    signed_symbols(conditions)
-    names = sorted(at, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-
-    def put(text):
-        return pattern.sub(lambda m: f"({at[m.group(1)]})", str(text)) if names else str(text)
-    values = Reader([str(v) for v in at.values()])
-    expect(values.ring is None, "at: rational values")
-    for cond in conditions.values():
-        for part in filter(None, (c.strip() for c in cond.split(";"))):
-            _holds(put(part))
+    put = in_region(conditions, at)
     fixed = {k: v for k, v in st.items() if k != "symbols"}
     for key in ("data", "point", "better"):
         if isinstance(fixed.get(key), dict):
@@ -644,6 +630,26 @@ def _at_region_point(st, verdict, cert):
     inner = cert.get("certificate")
     expect(isinstance(inner, dict) and inner.get("kind") != "at_region_point", "certificate: one refutation")
     recheck({"statement": fixed, "verdict": "refuted", "certificate": inner})
+
+
+def in_region(conditions, at):
+    """Rational values ``at`` of every declared symbol satisfy each condition (exactly); returns the
+    function that writes them into a text."""
+    import re
+    from .network import signed_symbols
+    expect(isinstance(conditions, dict) and isinstance(at, dict) and set(at) == set(conditions),
+           "at: one value for every declared symbol")
+    signed_symbols(conditions)
+    names = sorted(at, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+
+    def put(text):
+        return pattern.sub(lambda m: f"({at[m.group(1)]})", str(text)) if names else str(text)
+    expect(Reader([str(v) for v in at.values()]).ring is None, "at: rational values")
+    for cond in conditions.values():
+        for part in filter(None, (c.strip() for c in cond.split(";"))):
+            _holds(put(part))
+    return put
 
 
 def _holds(condition: str):
@@ -704,31 +710,34 @@ def _path(st, verdict, cert):
 
 def _polynomial_loss(loss, theta):
     from flint import fmpq_poly
-    for kind, _ in loss.acts.values():
-        if kind in ("relu", "leaky"):
-            raise NotCovered("a path through a network with kinks")
-    total = fmpq_poly([0])
+    F = outputs(loss, theta, lambda c: fmpq_poly([c]))
+    return sum(((f - fmpq_poly([y])) ** 2 for fr, yr in zip(F, loss.Y) for f, y in zip(fr, yr)), fmpq_poly([0])) \
+        * loss.scale
+
+
+def outputs(loss, theta, lift=lambda c: c):
+    """F[output][sample] of a polynomial network at theta (values of any ring; ``lift`` maps the constants in)."""
+    if any(kind in ("relu", "leaky") for kind, _ in loss.acts.values()):
+        raise NotCovered("a path through a network with kinks")
+    out = [[] for _ in loss.net.outputs]
     for s in range(loss.samples):
-        vals = {x: fmpq_poly([loss.X[i][s]]) for i, x in enumerate(loss.net.inputs)}
-        for node in loss.net.order:
-            if node in vals:
-                continue
-            acc = fmpq_poly([0])
+        vals = {x: lift(loss.X[i][s]) for i, x in enumerate(loss.net.inputs)}
+        for node in (n for n in loss.net.order if n not in vals):
+            acc = lift(loss.reader.const(Fraction(0)))
             for u in loss.net.parents[node]:
                 name = loss.net.slot(u, node)
-                acc += (theta[loss.net.index[name]] if name is not None else loss.fixed[(u, node)]) * vals[u]
+                acc = acc + (theta[loss.net.index[name]] if name is not None else lift(loss.fixed[(u, node)])) * vals[u]
             if node in loss.net.biases:
-                acc += theta[loss.net.index[f"b:{node}"]]
+                acc = acc + theta[loss.net.index[f"b:{node}"]]
             if node in loss.acts and loss.acts[node][0] == "poly":
-                out = fmpq_poly([0])
+                out_ = lift(loss.reader.const(Fraction(0)))
                 for c in reversed(loss.acts[node][1]):
-                    out = out * acc + c
-                acc = out
+                    out_ = out_ * acc + lift(c)
+                acc = out_
             vals[node] = acc
         for i, o in enumerate(loss.net.outputs):
-            r = vals[o] - loss.Y[i][s]
-            total += r * r
-    return total * loss.scale
+            out[i].append(vals[o])
+    return out
 
 
 def _non_negative(q, a, b) -> bool:
@@ -1175,3 +1184,6 @@ def _narrow_basin(st, verdict, cert):
     failed = [i for i, ok in enumerate(results, 1) if not ok]
     expect(cert.get("failed") == failed, f"failed: the failing conditions are {failed}")
     _decided(verdict, not failed, "conditions (1)-(3)")
+
+
+from . import landscape  # noqa: E402,F401  (registers the landscape checks)
