@@ -16,7 +16,6 @@ from .network import Loss, Network
 T = "t"
 FRESH = "_theta{}_"       # the parameters as free variables (orthogonality for all parameters)
 
-
 class _Read:
     """The statement's texts read in one ring: symbols, t and the free parameters."""
 
@@ -46,6 +45,10 @@ class _Read:
         expect(all(len(A) == shape[0] and all(len(x) == shape[1] for x in A) for A in orth), "orthogonal: shape")
         self.orthogonal = [[[loss.value(x) for x in row] for row in A] for A in orth]
         self.factors = [f / f.leading_coefficient() for g in self.generic for f, _ in g.num.factor()[1]]
+        self.data = [x for r in loss.X + loss.Y for x in r] + self.start + [x for th in self.segments for x in th]
+        fixed = self.data[:-len(self.segments) * len(self.start)] + [x for A in self.orthogonal for r in A for x in r]
+        expect(all(x.num.degrees()[self.t] == 0 for x in fixed) and
+               all(x.den.degrees()[self.t] == 0 for x in self.data), "t appears outside the segments' numerators")
 
     def at(self, x, v):
         """x at t = v (denominators are free of t)."""
@@ -65,14 +68,12 @@ class _Read:
                 raise NotCovered(f"{what}: the factor {f} needs the kernel's Sturm or Polya sign, not checked here")
         return [f / f.leading_coefficient() for f, _ in p.factor()[1]]
 
-
 def _odd_part(p):
     c, fs = p.factor()
     out = p.context().from_dict({}) + c
     for f, k in fs:
         out = out * f ** (k % 2)
     return out
-
 
 def _at_most_zero(x, rd, what, homogenize=False):
     """x <= 0 on the region: the sign of num * (odd part of den); with ``homogenize`` for t in [0, 1), after
@@ -93,24 +94,20 @@ def _at_most_zero(x, rd, what, homogenize=False):
     if s is None:
         raise NotCovered(f"{what}: its sign needs the kernel's Sturm/Polya machinery, not checked here")
 
-
 def _leaves(x):
     """The texts of a certificate field (nested lists and tables; the explanations ``why`` and ``D`` aside)."""
     if isinstance(x, dict):
         return [t for k, v in x.items() if k not in ("why", "D") for t in _leaves(v)]
     return [t for v in x for t in _leaves(v)] if isinstance(x, list) else [str(x)]
 
-
 def _same(rd, texts, values, what):
     """Texts of the certificate that must be the statement's values."""
     expect(isinstance(texts, list) and len(texts) == len(values) and
            all(is_zero(rd.loss.value(str(a)) - b) for a, b in zip(texts, values)), f"{what}: not the statement's")
 
-
 def _table(rd, table, values, what):
     expect(isinstance(table, dict) and set(table) == set(rd.loss.net.parameters), f"{what}: one entry per parameter")
     _same(rd, [table[p] for p in rd.loss.net.parameters], values, what)
-
 
 @check("landscape_paths", ["paths_to_global_minimum"],
        ["symbols", "generic", "start", "denominator", "segments", "lower_bound"])
@@ -132,11 +129,11 @@ def _paths(st, verdict, cert):
     expect(isinstance(orth, list) and len(orth) == len(rd.orthogonal), "lower_bound.orthogonal: not the statement's")
     _same(rd, [x for A in orth for r in (A if isinstance(A, list) else [None]) for x in (r or [None])],
           [x for A in rd.orthogonal for r in A for x in r], "lower_bound.orthogonal")
-    data = [x for r in rd.loss.X + rd.loss.Y for x in r] + rd.start + [x for th in rd.segments for x in th]
     found = []
-    for x in data:
-        expect(x.den.degrees()[rd.t] == 0, "a denominator depends on t")
+    for x in rd.data:
         found += [f for f in rd.nonzero(x.den, "a denominator") if f not in found and not f.is_constant()]
+    for A in rd.orthogonal:
+        [rd.nonzero(x.den, "a denominator of an orthogonal matrix") for r in A for x in r]
     given = den.get("factors")
     expect(isinstance(given, list) and all(isinstance(f, dict) and set(f) == {"factor", "why"} for f in given),
            "denominator.factors: malformed")
@@ -149,7 +146,6 @@ def _paths(st, verdict, cert):
         expect(all(is_zero(rd.at(b, 0) - a) for a, b in zip(before, theta)), f"segment {k + 1}: a gap")
         _monotone(rd, outputs(rd.loss, theta), segs[k]["method"], f"segment {k + 1}")
     _lower_bound(rd, [rd.at(x, 1) for x in rd.segments[-1]], rd.loss.value(str(lb["value"])))
-
 
 def _monotone(rd, F, method, what):
     L = rd.loss_of(F)
@@ -165,7 +161,6 @@ def _monotone(rd, F, method, what):
         expect(method == "derivative", f"{what}: method {method!r} is not constant, affine or derivative")
         dL = Element(rd.ring, L.num.derivative(f"s{rd.t}"), L.den)
         _at_most_zero(dL, rd, f"{what}: dL/dt", homogenize=True)
-
 
 def _lower_bound(rd, end, value):
     """<A_i, F(theta)> = 0 for all theta; L* = scale b^T G^-1 b (det G non-zero on the region) = L(end)."""
@@ -191,7 +186,6 @@ def _lower_bound(rd, end, value):
     expect(is_zero(star - value), "lower_bound.value: not scale * b^T G^-1 b")
     expect(is_zero(rd.loss_of(outputs(rd.loss, end)) - star), "the end's loss is not L*")
 
-
 @check("landscape_counterexample", ["paths_to_global_minimum"], ["at", "segment", "parameter", "t"])
 def _counter(st, verdict, cert):
     """At rational symbol values in the region: segment k does not start where the previous one ends
@@ -202,7 +196,8 @@ def _counter(st, verdict, cert):
     rd = _Read(st, [str(v) for v in at.values()])
     r = rd.loss.reader
     sub = {r.symbols[k]: r.value(str(v)) for k, v in at.items() if k in r.symbols}
-    expect(all(not is_zero(g.substitute(sub)) for g in rd.generic), "at: a generic polynomial vanishes there")
+    expect(all(not is_zero(Element(rd.ring, g, rd.ring.one).substitute(sub)) for g in
+               [g.num for g in rd.generic] + [x.den for x in rd.data]), "at: a generic polynomial or denominator is 0")
     k = cert.get("segment")
     expect(isinstance(k, int) and 1 <= k <= len(rd.segments) and ("parameter" in cert) != ("t" in cert),
            "segment, and parameter or t")

@@ -27,7 +27,6 @@ MAX_WORK = 5 * 10 ** 7       # samples * edges * parameters**2 for a Hessian
 POLY = re.compile(r"^\s*poly\s*\((.*)\)\s*$")
 LEAKY = re.compile(r"^\s*leaky_relu\s*\((.*)\)\s*$")
 
-
 class Jet:
     """value, gradient (list) and Hessian (list of rows) of one quantity; ``order`` 0, 1 or 2."""
     __slots__ = ("value", "grad", "hess")
@@ -66,14 +65,11 @@ class Jet:
             hess = [[self.hess[i][j] * f1 + g[i] * g[j] * f2 for j in range(len(g))] for i in range(len(g))]
         return Jet(f0, grad, hess)
 
-
 def _add(a, b):
     return None if a is None else [x + y for x, y in zip(a, b)]
 
-
 def _add2(a, b):
     return None if a is None else [[x + y for x, y in zip(r, s)] for r, s in zip(a, b)]
-
 
 def _edge(text):
     if not isinstance(text, str) or text.count("->") != 1:
@@ -82,7 +78,6 @@ def _edge(text):
     if not u or not v:
         raise Rejected(f"edge {text!r} must be written 'src -> dst'")
     return u, v
-
 
 class Network:
     """The network table read here: nodes, edges with their parameter or constant, biases, activations."""
@@ -143,11 +138,9 @@ class Network:
     def texts(self):
         return [v for v in self.fixed.values()] + [t for n in self.hidden for t in _activation_numbers(self.activation(n))]
 
-
 def _activation_numbers(spec):
     m = POLY.match(spec) or LEAKY.match(spec)
     return [t.strip() for t in m.group(1).split(",")] if m else []
-
 
 def _topological(nodes, edges, inputs):
     indeg = {n: 0 for n in nodes}
@@ -172,10 +165,8 @@ def _topological(nodes, edges, inputs):
         raise Rejected("the network has a cycle")
     return out
 
-
 def _point_texts(table):
     return [str(v) for v in table.values()] if isinstance(table, dict) else []
-
 
 class Loss:
     """The loss of a statement record (``network``, ``data``, ``scale``), its exact numbers read
@@ -231,7 +222,7 @@ class Loss:
                        if all(n in self.reader.symbols for n, _ in ch)]
         for t in texts if self.denominators else ():
             x = self.reader.value(t)
-            if hasattr(x, "den") and not _nonzero_on_region(x.den, ring, self.reader.symbol_names, signs):
+            if hasattr(x, "den") and ring.polynomial_sign(x.den) not in (1, -1):
                 raise NotCovered(f"{t}: a denominator not provably non-zero on the region")
 
     def point(self, key="point", table=None):
@@ -376,7 +367,6 @@ class Loss:
                 total = total + r * r
         return total.scaled(self.scale)
 
-
 def signed_symbols(table) -> tuple:
     """(declared symbols, those of strict sign): from chains ``y3 > 4*y4 > y1 > 0`` or ``0 < a``."""
     import ast
@@ -409,22 +399,6 @@ def signed_symbols(table) -> tuple:
         signs[n] = s if signs.get(n, s) == s else 0
     return set(table), {n: s for n, s in signs.items() if s}, chains
 
-
-def _nonzero_on_region(p, ring, names, signs) -> bool:
-    """A monomial in symbols of strict sign, or a polynomial with coefficients of one sign in positive
-    symbols (and square roots of primes, which are positive): never zero on the region."""
-    terms = p.to_dict()
-    used = {i for m in terms for i, k in enumerate(m) if k}
-    if any(ring.gens[i][0] == "a" for i in used):
-        return False
-    symbols = [names[i] for i in used if ring.gens[i][0] == "s"]
-    if any(n not in signs for n in symbols):
-        return False
-    if len(terms) == 1:
-        return True
-    return all(signs[n] > 0 for n in symbols) and len({c > 0 for c in terms.values()}) == 1
-
-
 def _scaled(node):
     """(name, c) from ``c*name`` (c > 0 rational) or ``name``, else None."""
     import ast
@@ -438,24 +412,12 @@ def _scaled(node):
                 return b.id, c
     return None
 
-
 def _scaled_name(node):
     """``y`` from ``y`` or ``4*y`` (a positive multiple), else None."""
-    import ast
-    from .exact import small_rational
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        for a, b in ((node.left, node.right), (node.right, node.left)):
-            c = small_rational(a)
-            if c is not None and c > 0 and isinstance(b, ast.Name):
-                return b.id
-    return None
-
+    return (_scaled(node) or (None,))[0]
 
 def _matrix(m):
     return isinstance(m, list) and m and all(isinstance(r, list) and len(r) == len(m[0]) and r for r in m)
-
 
 def curvature(H, v):
     """v^T H v."""
