@@ -17,10 +17,7 @@ from .exact import NotCovered, Rejected
 MAX_BUNDLE_BYTES = 200 * 10 ** 6
 
 def bundles(paths) -> list:
-    out = []
-    for p in map(Path, paths):
-        out += sorted(p.rglob("*.json")) if p.is_dir() else [p]
-    return out
+    return [f for p in map(Path, paths) for f in (sorted(p.rglob("*.json")) if p.is_dir() else [p])]
 
 def outcome(item) -> tuple:
     """("rechecked" | "REJECTED" | "not covered", reason)."""

@@ -174,16 +174,14 @@ def _rank(st, verdict, cert):
             expect(is_zero(_dot(row, v, r)), f"kernel vector {k}: row {i} of M v is not formally zero")
     values = _point(r, at)
     minor = [[_at(M[i - 1][j - 1], values) for j in ci] for i in ri]
-    _nonzero_number(determinant(minor, r), "the minor at the point")
+    s = sign(determinant(minor, r))
+    expect(s not in (None, 0), f"the minor at the point is {'zero' if s == 0 else 'not provably non-zero'}")
     if K:                       # independence: a non-zero maximal minor of the kernel vectors at the point
         kv = [[_at(x, values) for x in v] for v in K]
-        expect(_full_rank(kv, r), "kernel: the vectors are not independent at the point")
+        expect(_rank_of(kv, True) == len(kv), "kernel: the vectors are not independent at the point")
 
 def _dot(a, b, r):
-    out = r.const(Fraction(0))
-    for x, y in zip(a, b):
-        out = out + x * y
-    return out
+    return sum((x * y for x, y in zip(a, b)), r.const(Fraction(0)))
 
 def _point(r, at):
     """Symbol index -> value for every symbol of the reader (all must be given)."""
@@ -203,40 +201,21 @@ def _point(r, at):
 def _at(x, values):
     return x.substitute(values) if values and hasattr(x, "substitute") else x
 
-def _nonzero_number(x, what):
-    s = sign(x)
-    expect(s not in (None, 0), f"{what} is {'zero' if s == 0 else 'not provably non-zero'}")
-
-def _rank_of(vectors) -> int:
-    """The rank of exact rows (elimination)."""
+def _rank_of(vectors, numbers=False) -> int:
+    """The rank of exact rows (elimination); with ``numbers``, pivots of decided sign (-1 if one is not)."""
     A, rank = [list(v) for v in vectors], 0
     for c in range(len(A[0]) if A else 0):
-        p = next((i for i in range(rank, len(A)) if not is_zero(A[i][c])), None)
+        p = next((i for i in range(rank, len(A)) if (sign(A[i][c]) != 0 if numbers else not is_zero(A[i][c]))), None)
         if p is None:
             continue
+        if numbers and sign(A[p][c]) is None:
+            return -1
         A[rank], A[p] = A[p], A[rank]
         for i in range(rank + 1, len(A)):
-            f = A[i][c] / A[rank][c]
+            f = divide(A[i][c], A[rank][c]) if numbers else A[i][c] / A[rank][c]
             A[i] = [x - f * y for x, y in zip(A[i], A[rank])]
         rank += 1
     return rank
-
-def _full_rank(vectors, r) -> bool:
-    """The rows ``vectors`` (numbers) are linearly independent (exact elimination)."""
-    A = [list(v) for v in vectors]
-    rank, cols = 0, len(A[0]) if A else 0
-    for c in range(cols):
-        p = next((i for i in range(rank, len(A)) if sign(A[i][c]) not in (0,)), None)
-        if p is None:
-            continue
-        if sign(A[p][c]) is None:
-            return False
-        A[rank], A[p] = A[p], A[rank]
-        for i in range(rank + 1, len(A)):
-            f = divide(A[i][c], A[rank][c])
-            A[i] = [x - f * y for x, y in zip(A[i], A[rank])]
-        rank += 1
-    return rank == len(A)
 
 # -- inequalities ---------------------------------------------------------------------------------
 
@@ -506,7 +485,7 @@ def _morse_bott(st, verdict, cert, extra=()):
         for i, row in enumerate(H):
             expect(is_zero(_dot(row, t, loss.reader)), f"H t != 0 for the tangent of {n!r}")
     rest = [i for i, p in enumerate(loss.net.parameters) if p not in comp]
-    expect(not T or _full_rank([[t[i] for i in rest] for t in T], loss.reader),
+    expect(not T or _rank_of([[t[i] for i in rest] for t in T], True) == len(T),
            "the tangents are not independent on the parameters outside the complement")
     signs = _ldl(cert, loss, H, comp)
     _undecided(signs)
@@ -831,9 +810,6 @@ def _data_rows(st):
     r = Reader([str(x) for row in X for x in row])
     return net, [[r.value(str(x)) for x in row] for row in X]
 
-def _abs_equal(a, b) -> bool:
-    return is_zero(a - b) or is_zero(a + b)
-
 @check("lsz_assumption1", ["lsz_assumption1"], ["failures"])
 def _lsz(st, verdict, cert):
     """Every input row: non-zero entries of pairwise different |x|; every hidden node has an incoming edge.
@@ -843,7 +819,8 @@ def _lsz(st, verdict, cert):
     for row in rows:
         if any(is_zero(v) for v in row):
             failures += 1
-        elif any(_abs_equal(row[i], row[j]) for i in range(len(row)) for j in range(i + 1, len(row))):
+        elif any(is_zero(row[i] - row[j]) or is_zero(row[i] + row[j])
+                 for i in range(len(row)) for j in range(i + 1, len(row))):
             failures += 1
     failures += sum(1 for h in net.hidden if not net.parents[h])
     expect(cert.get("failures") == failures, f"failures: {failures} conditions fail")
@@ -1079,7 +1056,7 @@ def _narrow_basin(st, verdict, cert):
         def full(columns):            # True / False proven, None undecided
             k = len(columns)
             if exact:
-                return _full_rank(columns, r)
+                return _rank_of(columns, True) == len(columns)
             if k > distinct or any(zero(c) for c in columns):
                 return False
             for rows in combinations(range(len(xs)), k):

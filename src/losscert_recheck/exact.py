@@ -145,7 +145,6 @@ class Reader:
     """Reads a set of texts into one exact ring: the generators are the
     symbols (``names`` maps identifiers to symbol names), the square roots of
     primes and the atoms met in any of them."""
-
     def __init__(self, texts, names=None):
         self.names = dict(names or {})
         self.texts = [t for t in texts]
@@ -375,7 +374,6 @@ def sign(x) -> int | None:
 
 class Ring:
     """Q[gens] fractions; generators r<p> are square roots of primes (r<p>**2 = p)."""
-
     def __init__(self, gens, reader):
         self.gens = gens
         self.ctx = fmpq_mpoly_ctx.get(tuple(gens), "lex")
@@ -712,8 +710,3 @@ def _second_ball(name, x, params):
         if x > 0:
             return arb(0)
     raise NotCovered(f"no second-derivative enclosure for {name} here")
-
-def text_of(x) -> str:
-    """The exact text of a rational (for messages)."""
-    q = x.rational() if isinstance(x, Element) else x
-    return str(q) if q is not None else repr(x)

@@ -6,6 +6,7 @@ after t = tau/(1 + tau)), outputs orthogonal to every matrix for all parameters,
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import reduce
 
 from flint import fmpq
 
@@ -18,7 +19,6 @@ FRESH = "_theta{}_"       # the parameters as free variables (orthogonality for 
 
 class _Read:
     """The statement's texts read in one ring: symbols, t and the free parameters."""
-
     def __init__(self, st, extra=()):
         segs, orth, gen = st.get("segments"), st.get("orthogonal") or [], st.get("generic") or []
         expect(T not in _names(st) and not any(n.startswith("_theta") for n in _names(st)),
@@ -45,9 +45,9 @@ class _Read:
         expect(all(len(A) == shape[0] and all(len(x) == shape[1] for x in A) for A in orth), "orthogonal: shape")
         self.orthogonal = [[[loss.value(x) for x in row] for row in A] for A in orth]
         self.factors = [f / f.leading_coefficient() for g in self.generic for f, _ in g.num.factor()[1]]
-        self.data = [x for r in loss.X + loss.Y for x in r] + self.start + [x for th in self.segments for x in th]
-        fixed = self.data[:-len(self.segments) * len(self.start)] + [x for A in self.orthogonal for r in A for x in r]
-        expect(all(x.num.degrees()[self.t] == 0 for x in fixed) and
+        fixed = [x for r in loss.X + loss.Y for x in r] + self.start
+        self.data = fixed + [x for th in self.segments for x in th]
+        expect(all(x.num.degrees()[self.t] == 0 for x in fixed + [x for A in self.orthogonal for r in A for x in r]) and
                all(x.den.degrees()[self.t] == 0 for x in self.data), "t appears outside the segments' numerators")
 
     def at(self, x, v):
@@ -56,24 +56,19 @@ class _Read:
 
     def loss_of(self, F):
         L = self.loss
-        return sum(((f - y) ** 2 for fr, yr in zip(F, L.Y) for f, y in zip(fr, yr)), L.reader.const(Fraction(0))) \
-            * L.scale
+        return L.scale * sum(((f - y) ** 2 for fr, yr in zip(F, L.Y) for f, y in zip(fr, yr)), L.reader.const(0))
 
     def nonzero(self, p, what):
         """Every irreducible factor of the polynomial p is a factor of a generic polynomial or of strict sign."""
         expect(p != 0, f"{what}: zero")
-        for f, _ in p.factor()[1]:
-            f = f / f.leading_coefficient()
-            if not (f in self.factors or self.ring.polynomial_sign(f) in (1, -1)):
-                raise NotCovered(f"{what}: the factor {f} needs the kernel's Sturm or Polya sign, not checked here")
-        return [f / f.leading_coefficient() for f, _ in p.factor()[1]]
+        fs = [f / f.leading_coefficient() for f, _ in p.factor()[1]]
+        for f in (f for f in fs if f not in self.factors and self.ring.polynomial_sign(f) not in (1, -1)):
+            raise NotCovered(f"{what}: the factor {f} needs the kernel's Sturm or Polya sign, not checked here")
+        return fs
 
 def _odd_part(p):
     c, fs = p.factor()
-    out = p.context().from_dict({}) + c
-    for f, k in fs:
-        out = out * f ** (k % 2)
-    return out
+    return reduce(lambda a, fk: a * fk[0] ** (fk[1] % 2), fs, p.context().from_dict({}) + c)
 
 def _at_most_zero(x, rd, what, homogenize=False):
     """x <= 0 on the region: the sign of num * (odd part of den); with ``homogenize`` for t in [0, 1), after
@@ -101,13 +96,12 @@ def _leaves(x):
     return [t for v in x for t in _leaves(v)] if isinstance(x, list) else [str(x)]
 
 def _same(rd, texts, values, what):
-    """Texts of the certificate that must be the statement's values."""
+    """Texts of the certificate (a list, or a table parameter -> text) that must be the statement's values."""
+    if isinstance(texts, dict):
+        expect(set(texts) == set(rd.loss.net.parameters), f"{what}: one entry per parameter")
+        texts = [texts[p] for p in rd.loss.net.parameters]
     expect(isinstance(texts, list) and len(texts) == len(values) and
            all(is_zero(rd.loss.value(str(a)) - b) for a, b in zip(texts, values)), f"{what}: not the statement's")
-
-def _table(rd, table, values, what):
-    expect(isinstance(table, dict) and set(table) == set(rd.loss.net.parameters), f"{what}: one entry per parameter")
-    _same(rd, [table[p] for p in rd.loss.net.parameters], values, what)
 
 @check("landscape_paths", ["paths_to_global_minimum"],
        ["symbols", "generic", "start", "denominator", "segments", "lower_bound"])
@@ -115,16 +109,17 @@ def _paths(st, verdict, cert):
     expect(verdict == "verified", "a landscape_paths certificate proves the statement")
     lb, segs, den = cert.get("lower_bound"), cert.get("segments"), cert.get("denominator")
     expect(isinstance(lb, dict) and set(lb) == {"orthogonal", "value", "why"} and isinstance(den, dict)
+           and set(den) == {"D", "factors"}
            and isinstance(segs, list) and all(isinstance(s, dict) and set(s) == {"map", "method", "why"} for s in segs),
            "lower_bound, denominator, segments: malformed")
     rd = _Read(st, _leaves([cert.get(k) for k in ("generic", "start", "denominator", "lower_bound")] +
                            [x.get("map") for x in segs]))
     expect(cert.get("symbols") == (st.get("symbols") or {}), "symbols: not the statement's")
     _same(rd, cert.get("generic"), rd.generic, "generic")
-    _table(rd, cert.get("start"), rd.start, "start")
+    _same(rd, cert.get("start"), rd.start, "start")
     expect(len(segs) == len(rd.segments), "segments: not the statement's")
     for k, (s, theta) in enumerate(zip(segs, rd.segments), 1):
-        _table(rd, s["map"], theta, f"segments[{k}].map")
+        _same(rd, s["map"], theta, f"segments[{k}].map")
     orth = lb["orthogonal"]
     expect(isinstance(orth, list) and len(orth) == len(rd.orthogonal), "lower_bound.orthogonal: not the statement's")
     _same(rd, [x for A in orth for r in (A if isinstance(A, list) else [None]) for x in (r or [None])],
@@ -149,11 +144,10 @@ def _paths(st, verdict, cert):
 
 def _monotone(rd, F, method, what):
     L = rd.loss_of(F)
-    degree = max(f.num.degrees()[rd.t] for r in F for f in r)
     if method == "constant":
         expect(L.num.degrees()[rd.t] == 0, f"{what}: L depends on t")
     elif method == "affine":
-        expect(degree <= 1, f"{what}: outputs not affine in t")
+        expect(max(f.num.degrees()[rd.t] for r in F for f in r) <= 1, f"{what}: outputs not affine in t")
         E = sum(((rd.at(f, 1) - y) * (rd.at(f, 1) - rd.at(f, 0)) for fr, yr in zip(F, rd.loss.Y)
                  for f, y in zip(fr, yr)), rd.loss.reader.const(Fraction(0)))
         _at_most_zero(E, rd, f"{what}: <F(1) - Y, F(1) - F(0)>")
@@ -174,15 +168,8 @@ def _lower_bound(rd, end, value):
     b = [dot(A, rd.loss.Y) for A in rd.orthogonal]
     d = determinant(G, rd.loss.reader)
     rd.nonzero(d.num, "the Gram determinant")
-    M = [row + [bi] for row, bi in zip(G, b)]
-    for k in range(len(M)):                       # Gauss-Jordan over the rational functions
-        p = next(i for i in range(k, len(M)) if not is_zero(M[i][k]))
-        M[k], M[p] = M[p], M[k]
-        for i in range(len(M)):
-            if i != k:
-                f = M[i][k] / M[k][k]
-                M[i] = [x - f * y for x, y in zip(M[i], M[k])]
-    star = sum((bi * M[i][-1] / M[i][i] for i, bi in enumerate(b)), zero) * rd.loss.scale
+    bordered = [row + [bi] for row, bi in zip(G, b)] + [b + [zero]]      # its det is -det(G) b^T G^-1 b
+    star = -determinant(bordered, rd.loss.reader) / d * rd.loss.scale
     expect(is_zero(star - value), "lower_bound.value: not scale * b^T G^-1 b")
     expect(is_zero(rd.loss_of(outputs(rd.loss, end)) - star), "the end's loss is not L*")
 

@@ -81,7 +81,6 @@ def _edge(text):
 
 class Network:
     """The network table read here: nodes, edges with their parameter or constant, biases, activations."""
-
     def __init__(self, table):
         if not isinstance(table, dict):
             raise Rejected("network: must be a table")
@@ -171,9 +170,9 @@ def _point_texts(table):
 class Loss:
     """The loss of a statement record (``network``, ``data``, ``scale``), its exact numbers read
     together with the record's point tables ``keys`` and the extra texts."""
-
     def __init__(self, st, extra_texts=(), point_tables=(), free=(), balls=False, denominators=True):
-        self.balls, self.denominators = balls, denominators      # denominators=False: the caller checks them                  # transcendental activations allowed: only ball() evaluates
+        self.balls = balls                  # transcendental activations allowed: only ball() evaluates
+        self.denominators = denominators    # False: the caller checks the denominators on the region
         self.free = set(free)              # names of free family parameters (indeterminates, no region)
         self.signed = signed_symbols(st.get("symbols")) if st.get("symbols") is not None else None
         self.net = Network(st.get("network"))
@@ -248,46 +247,15 @@ class Loss:
 
     def ball(self, theta, bits: int, wrt=None):
         """An Arb ball containing L(theta) (any activation; no symbols), at ``bits`` of precision; with
-        ``wrt`` (a parameter index), one containing dL/d theta_wrt instead (forward mode, dual numbers)."""
+        ``wrt`` (a parameter index), one containing dL/d theta_wrt instead (forward mode)."""
         from flint import arb, ctx, fmpq
-        from .exact import activation_ball
-        from .checks import spec_parts
         if self.reader.ring is not None and self.reader.symbol_names:
             raise NotCovered("Arb balls of a loss with symbols")
-        old = ctx.prec
-        ctx.prec = bits
+        old, ctx.prec = ctx.prec, bits
         try:
-            def b(x):          # a dual number (value, derivative) of a constant
-                return (x.ball() if hasattr(x, "ball") else arb(fmpq(x)), arb(0))
-
-            def mul(x, y):
-                return (x[0] * y[0], x[0] * y[1] + x[1] * y[0])
-
-            params = [(b(t)[0], arb(1 if i == wrt else 0)) for i, t in enumerate(theta)]
-            total = (arb(0), arb(0))
-            for s in range(self.samples):
-                vals = {x: b(self.X[i][s]) for i, x in enumerate(self.net.inputs)}
-                for node in self.net.order:
-                    if node in vals:
-                        continue
-                    acc = (arb(0), arb(0))
-                    for u in self.net.parents[node]:
-                        name = self.net.slot(u, node)
-                        term = mul(params[self.net.index[name]] if name else b(self.fixed[(u, node)]), vals[u])
-                        acc = (acc[0] + term[0], acc[1] + term[1])
-                    if node in self.net.biases:
-                        p = params[self.net.index[f"b:{node}"]]
-                        acc = (acc[0] + p[0], acc[1] + p[1])
-                    if node in self.net.hidden:
-                        name, args = spec_parts(self.net.activation(node))
-                        f0, f1 = activation_ball(name, acc[0], args, derivative=True)
-                        acc = (f0, f1 * acc[1])
-                    vals[node] = acc
-                for i, o in enumerate(self.net.outputs):
-                    r = (vals[o][0] - b(self.Y[i][s])[0], vals[o][1])
-                    total = (total[0] + r[0] * r[0], total[1] + 2 * r[0] * r[1])
-            scale = b(self.scale)[0]
-            return (total[1] if wrt is not None else total[0]) * scale
+            j = self.jet(theta, 0 if wrt is None else 1, to=lambda x: x if isinstance(x, arb) else
+                         x.ball() if hasattr(x, "ball") else arb(fmpq(x)))
+            return j.value if wrt is None else j.grad[wrt]
         finally:
             ctx.prec = old
 
@@ -365,7 +333,7 @@ class Loss:
             for i, o in enumerate(self.net.outputs):
                 r = vals[o] - const(self.Y[i][s])
                 total = total + r * r
-        return total.scaled(self.scale)
+        return total.scaled(conv(self.scale))
 
 def signed_symbols(table) -> tuple:
     """(declared symbols, those of strict sign): from chains ``y3 > 4*y4 > y1 > 0`` or ``0 < a``."""
