@@ -398,6 +398,11 @@ def test_a_verified_landscape_path_is_rechecked():
     cubic = item({**landscape([SEGMENT]), "network": {**NET, "activation": "poly(0, 1, 0, 1)"},
                   "segments": [{"x -> h": "a", "h -> y": "b + t*(2/(a + a**3) - b)"}]})
     assert cubic["verdict"] == "verified" and outcome(cubic)[0] == "rechecked"
+    zeros = item({**landscape([SEGMENT]), "data": {"X": [["1", "0"]], "Y": [["2", "0"]]}})    # a zero sample
+    assert zeros["verdict"] == "verified" and outcome(zeros) == ("rechecked", "")
+    flat = item({**landscape([{"x -> h": "a", "h -> y": "b"}]), "data": {"X": [["0"]], "Y": [["0"]]}})  # L = 0
+    assert flat["verdict"] == "verified" and flat["certificate"]["segments"][0]["method"] == "constant"
+    assert outcome(flat) == ("rechecked", "")
 
 
 def test_generic_denominators_and_orthogonal_matrices():
