@@ -445,6 +445,9 @@ def test_corrupted_landscape_certificates_are_rejected():
     bad = json.loads(json.dumps(it))
     bad["verdict"] = "refuted"
     assert outcome(bad)[0] == "REJECTED"
+    odd = json.loads(json.dumps(it))          # a symbol in an activation's coefficients: beyond the rechecker
+    odd["statement"]["network"] = {**NET, "activation": "poly(0, 1, a)"}
+    assert outcome(odd)[0] in ("not covered", "REJECTED")
 
 
 def test_refuted_landscape_statements_carry_a_counterexample():

@@ -32,8 +32,9 @@ class _Read:
         texts = [T, *net_texts, *(x for A in orth for r in A for x in r), *fresh, *extra]
         self.loss = loss = Loss({**st, "segments": None}, texts, ("start",), {T, *fresh}, denominators=False)
         r = loss.reader
-        if r.primes or r.atoms:
-            raise NotCovered("landscape statements with square roots or transcendental numbers")
+        consts = list(loss.fixed.values()) + [c for _, cs in loss.acts.values() if isinstance(cs, list) for c in cs]
+        if r.primes or r.atoms or any(c.rational() is None for c in consts):
+            raise NotCovered("square roots, transcendental numbers or symbols in fixed weights or activations")
         self.ring, self.t = r.ring, r.symbols[T]
         self.start = loss.point("start")
         self.segments = [loss.point(f"segments[{k}]", x) for k, x in enumerate(segs, 1)]
