@@ -378,3 +378,90 @@ def test_recheck_misuse(tmp_path):
     out = subprocess.run([sys.executable, "-I", "-m", "losscert_recheck", str(tmp_path / "none")],
                          capture_output=True, text=True)
     assert out.returncode == 2
+
+
+# -- landscape statements (docs/rules.md "Landscape statements") ----------------------------------------
+
+def landscape(segments, **extra):
+    return {"kind": "paths_to_global_minimum", "network": NET, "data": {"X": [["1"]], "Y": [["2"]]},
+            "symbols": {"a": "a > 0", "b": "real"}, "start": {"x -> h": "a", "h -> y": "b"},
+            "segments": segments, **extra}
+
+
+SEGMENT = {"x -> h": "a", "h -> y": "b + t*(2/a - b)"}
+
+
+def test_a_verified_landscape_path_is_rechecked():
+    it = item(landscape([SEGMENT]))
+    assert it["verdict"] == "verified" and it["certificate"]["kind"] == "landscape_paths"
+    assert outcome(it) == ("rechecked", "")
+    cubic = item({**landscape([SEGMENT]), "network": {**NET, "activation": "poly(0, 1, 0, 1)"},
+                  "segments": [{"x -> h": "a", "h -> y": "b + t*(2/(a + a**3) - b)"}]})
+    assert cubic["verdict"] == "verified" and outcome(cubic)[0] == "rechecked"
+    zeros = item({**landscape([SEGMENT]), "data": {"X": [["1", "0"]], "Y": [["2", "0"]]}})    # a zero sample
+    assert zeros["verdict"] == "verified" and outcome(zeros) == ("rechecked", "")
+    flat = item({**landscape([{"x -> h": "a", "h -> y": "b"}]), "data": {"X": [["0"]], "Y": [["0"]]}})  # L = 0
+    assert flat["verdict"] == "verified" and flat["certificate"]["segments"][0]["method"] == "constant"
+    assert outcome(flat) == ("rechecked", "")
+
+
+def test_generic_denominators_and_orthogonal_matrices():
+    net = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"]}
+    rec = {"kind": "paths_to_global_minimum", "network": net, "data": {"X": [["1", "1"]], "Y": [["1", "3"]]},
+           "symbols": {"a": "real", "b": "real"}, "generic": ["a"], "start": {"x -> h": "a", "h -> y": "b"},
+           "segments": [{"x -> h": "a", "h -> y": "b + t*(2/a - b)"}], "orthogonal": [[["1", "-1"]]]}
+    it = item(rec)
+    assert it["verdict"] == "verified" and outcome(it) == ("rechecked", "")
+    bad = json.loads(json.dumps(it))
+    bad["certificate"]["lower_bound"]["orthogonal"] = [[["1", "1"]]]
+    assert outcome(bad)[0] == "REJECTED"
+    bad = json.loads(json.dumps(it))
+    bad["statement"]["orthogonal"] = [[["1", "1"]]]          # not orthogonal to every output
+    bad["certificate"]["lower_bound"]["orthogonal"] = [[["1", "1"]]]
+    assert outcome(bad)[0] == "REJECTED"
+    dropped = json.loads(json.dumps(it))
+    dropped["statement"]["generic"] = dropped["certificate"]["generic"] = []    # 1/a is then undefined at a = 0
+    assert outcome(dropped)[0] in ("REJECTED", "not covered")
+    dropped = json.loads(json.dumps(it))
+    dropped["certificate"]["generic"] = []
+    assert outcome(dropped)[0] == "REJECTED"
+
+
+def test_corrupted_landscape_certificates_are_rejected():
+    it = item(landscape([SEGMENT]))
+    for change in (lambda c: c["segments"][0]["map"].update({"h -> y": "b + t*(3/a - b)"}),
+                   lambda c: c["segments"][0].update(method="constant"),
+                   lambda c: c["segments"][0].update(method="sideways"),
+                   lambda c: c["lower_bound"].update(value="1/3"),
+                   lambda c: c["start"].update({"x -> h": "2*a"}),
+                   lambda c: c.update(symbols={"a": "real", "b": "real"})):
+        bad = json.loads(json.dumps(it))
+        change(bad["certificate"])
+        assert outcome(bad)[0] == "REJECTED", bad["certificate"]
+    # the statement changed under its certificate: a segment that overshoots (L rises near t = 1)
+    bad = json.loads(json.dumps(it))
+    bad["statement"]["segments"] = [{"x -> h": "a", "h -> y": "b + t*(3/a - b)"}]
+    assert outcome(bad)[0] == "REJECTED"
+    bad = json.loads(json.dumps(it))
+    bad["verdict"] = "refuted"
+    assert outcome(bad)[0] == "REJECTED"
+    odd = json.loads(json.dumps(it))          # a symbol in an activation's coefficients: beyond the rechecker
+    odd["statement"]["network"] = {**NET, "activation": "poly(0, 1, a)"}
+    assert outcome(odd)[0] in ("not covered", "REJECTED")
+
+
+def test_refuted_landscape_statements_carry_a_counterexample():
+    gap = item(landscape([{"x -> h": "a + 1", "h -> y": "b"}]))
+    assert gap["verdict"] == "refuted" and gap["certificate"]["kind"] == "landscape_counterexample"
+    assert outcome(gap) == ("rechecked", "")
+    rise = item(landscape([{"x -> h": "a", "h -> y": "b + t*(3/a - b)"}]))
+    assert rise["verdict"] == "refuted" and "t" in rise["certificate"], rise
+    assert outcome(rise) == ("rechecked", "")
+    for change in (lambda c: c.update(t=[c["t"][1], c["t"][0]]), lambda c: c.update(at={"a": "-1", "b": "0"}),
+                   lambda c: c.update(t=["0", "2"])):
+        bad = json.loads(json.dumps(rise))
+        change(bad["certificate"])
+        assert outcome(bad)[0] == "REJECTED", bad["certificate"]
+    bad = json.loads(json.dumps(gap))
+    bad["statement"]["segments"] = [{"x -> h": "a", "h -> y": "b"}]        # joins: nothing is refuted
+    assert outcome(bad)[0] == "REJECTED"

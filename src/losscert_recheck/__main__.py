@@ -16,13 +16,8 @@ from .exact import NotCovered, Rejected
 
 MAX_BUNDLE_BYTES = 200 * 10 ** 6
 
-
 def bundles(paths) -> list:
-    out = []
-    for p in map(Path, paths):
-        out += sorted(p.rglob("*.json")) if p.is_dir() else [p]
-    return out
-
+    return [f for p in map(Path, paths) for f in (sorted(p.rglob("*.json")) if p.is_dir() else [p])]
 
 def outcome(item) -> tuple:
     """("rechecked" | "REJECTED" | "not covered", reason)."""
@@ -37,13 +32,11 @@ def outcome(item) -> tuple:
             IndexError, AttributeError) as exc:
         return "REJECTED", f"unreadable: {type(exc).__name__}: {exc}"
 
-
 def _label(item) -> str:
     st = item.get("statement") if isinstance(item, dict) else None
     kind = st.get("kind", "?") if isinstance(st, dict) else "?"
     caption = st.get("caption", "") if isinstance(st, dict) else ""
     return f"{kind} ({item.get('verdict')})" + (f" {caption[:70]}" if caption else "")
-
 
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
@@ -84,7 +77,6 @@ def main(argv=None) -> int:
     for (kind, cert, reason), n in sorted(uncovered.items(), key=lambda x: -x[1]):
         print(f"  not covered: {n} x {kind} (certificate {cert}): {reason}")
     return 1 if counts["REJECTED"] else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,14 +34,11 @@ ACTIVATIONS = ("linear", "relu", "leaky_relu", "tanh", "sigmoid", "shifted_sigmo
 TRANSCENDENTAL = ("tanh", "sigmoid", "shifted_sigmoid", "softplus", "swish", "elu", "exp", "log", "sin", "cos",
                   "tan", "sinh", "cosh", "atan", "asinh")
 
-
 class Rejected(ValueError):
     """The statement or certificate is wrong or unreadable: the message says why."""
 
-
 class NotCovered(ValueError):
     """What the rechecker does not handle (the message says what)."""
-
 
 # -- reading text -------------------------------------------------------------------------------
 
@@ -66,7 +63,6 @@ def parse(text) -> ast.AST:
             node.exact = _decimal(ast.get_source_segment(text.strip(), node))   # the digits written, not a float
     return tree
 
-
 def _decimal(digits) -> Fraction:
     if digits is None or len(digits) > MAX_TEXT or not all(c in "0123456789.eE+-_" for c in digits):
         raise Rejected(f"{digits!r}: not a decimal number")
@@ -75,10 +71,8 @@ def _decimal(digits) -> Fraction:
     except (ValueError, ZeroDivisionError):
         raise Rejected(f"{digits!r}: not a decimal number") from None
 
-
 _ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div,
             ast.Pow, ast.USub, ast.UAdd)
-
 
 def literal(node: ast.Constant) -> Fraction:
     """An int or decimal literal, exactly (0.1 is 1/10)."""
@@ -91,7 +85,6 @@ def literal(node: ast.Constant) -> Fraction:
     if exact is None:
         raise Rejected(f"{v!r}: a decimal without its digits")
     return exact
-
 
 def small_rational(node) -> Fraction | None:
     """A number-only subtree (no names, calls) as a Fraction, else None."""
@@ -120,7 +113,6 @@ def small_rational(node) -> Fraction | None:
         return a ** int(b)
     return None
 
-
 def _primes(n: int) -> list:
     """The prime factors of n with odd exponent, and the square part: n = square**2 * prod(primes)."""
     if n > 10 ** 40:
@@ -141,7 +133,6 @@ def _primes(n: int) -> list:
         odd.append(n)
     return odd, square
 
-
 def _call_name(node: ast.Call) -> str:
     f = node.func
     if isinstance(f, ast.Name):
@@ -150,12 +141,10 @@ def _call_name(node: ast.Call) -> str:
         return f.func.id
     raise Rejected("only named functions may be called")
 
-
 class Reader:
     """Reads a set of texts into one exact ring: the generators are the
     symbols (``names`` maps identifiers to symbol names), the square roots of
     primes and the atoms met in any of them."""
-
     def __init__(self, texts, names=None):
         self.names = dict(names or {})
         self.texts = [t for t in texts]
@@ -333,9 +322,7 @@ class Reader:
         text = sorted(self.atoms)[index - len(self.symbols) - len(self.primes)]
         return arb_of(self.atoms[text], self)
 
-
 ODD = ("tanh", "shifted_sigmoid", "sin", "tan", "sinh", "atan", "asinh")
-
 
 def odd_key(node) -> tuple:
     """(canonical atom text, sign) of an odd function at a rational: tanh(-1/3) is -tanh(1/3) and tanh(0)
@@ -349,13 +336,10 @@ def odd_key(node) -> tuple:
         return "", 1
     return f"{node.func.id}({abs(v)})", (1 if v > 0 else -1)
 
-
 def name_of(node) -> str:
     return ast.unparse(node)
 
-
 MAX_DEGREE = 100_000        # total degree of a power of a polynomial; bits of a power of a number
-
 
 def _power(x, k: int, reader):
     if isinstance(x, Element):
@@ -368,7 +352,6 @@ def _power(x, k: int, reader):
         return divide(reader.const(Fraction(1)), x ** (-k))
     return x ** k
 
-
 def divide(a, b):
     """a / b, with b provably non-zero (Rejected otherwise)."""
     if is_zero(b):
@@ -378,10 +361,8 @@ def divide(a, b):
             raise NotCovered("a denominator with transcendental constants not provably non-zero")
     return a / b
 
-
 def is_zero(x) -> bool:
     return x.is_zero() if isinstance(x, Element) else x == 0
-
 
 def sign(x) -> int | None:
     """The sign of a number (exact, or by Arb with atoms); None if undecided or it has symbols."""
@@ -389,12 +370,10 @@ def sign(x) -> int | None:
         return x.sign()
     return (x > 0) - (x < 0)
 
-
 # -- the ring: fractions of polynomials over Q with square-root reduction -----------------------
 
 class Ring:
     """Q[gens] fractions; generators r<p> are square roots of primes (r<p>**2 = p)."""
-
     def __init__(self, gens, reader):
         self.gens = gens
         self.ctx = fmpq_mpoly_ctx.get(tuple(gens), "lex")
@@ -484,7 +463,6 @@ class Ring:
                     t *= g ** k
             out += t
         return out
-
 
 class Element:
     """num / den in a :class:`Ring` (den provably non-zero)."""
@@ -595,7 +573,6 @@ class Element:
     def __repr__(self):
         return f"({self.num})/({self.den})"
 
-
 def _subs(ring, p, values):
     out = ring.const(Fraction(0))
     for m, c in p.to_dict().items():
@@ -606,7 +583,6 @@ def _subs(ring, p, values):
                 t = t * g ** k
         out = out + t
     return out
-
 
 # -- Arb values of atoms ----------------------------------------------------------------------
 
@@ -648,7 +624,6 @@ def arb_of(node, reader):
         return out
     return activation_ball(name, x, [small_rational(a) for a in getattr(node.func, "args", [])])
 
-
 def activation_ball(name, x, params=(), derivative=False):
     """Arb ball of a named function at the ball x; with ``derivative``, (f(x), f'(x)) for an activation."""
     if derivative == 2:
@@ -686,7 +661,6 @@ def activation_ball(name, x, params=(), derivative=False):
         raise NotCovered(f"{name} at a ball containing its kink")
     raise NotCovered(f"no enclosure for {name}")
 
-
 def _derivative_ball(name, x, params):
     """f'(x) for the activations (kinks: only away from 0)."""
     q = [arb(fmpq(c.numerator, c.denominator)) for c in params if c is not None]
@@ -712,7 +686,6 @@ def _derivative_ball(name, x, params):
         raise NotCovered(f"{name}' at a ball containing its kink")
     raise NotCovered(f"no derivative enclosure for {name}")
 
-
 def _second_ball(name, x, params):
     """f''(x) for the activations (kinks: only away from 0)."""
     q = [arb(fmpq(c.numerator, c.denominator)) for c in params if c is not None]
@@ -737,9 +710,3 @@ def _second_ball(name, x, params):
         if x > 0:
             return arb(0)
     raise NotCovered(f"no second-derivative enclosure for {name} here")
-
-
-def text_of(x) -> str:
-    """The exact text of a rational (for messages)."""
-    q = x.rational() if isinstance(x, Element) else x
-    return str(q) if q is not None else repr(x)

@@ -27,7 +27,6 @@ MAX_WORK = 5 * 10 ** 7       # samples * edges * parameters**2 for a Hessian
 POLY = re.compile(r"^\s*poly\s*\((.*)\)\s*$")
 LEAKY = re.compile(r"^\s*leaky_relu\s*\((.*)\)\s*$")
 
-
 class Jet:
     """value, gradient (list) and Hessian (list of rows) of one quantity; ``order`` 0, 1 or 2."""
     __slots__ = ("value", "grad", "hess")
@@ -66,14 +65,11 @@ class Jet:
             hess = [[self.hess[i][j] * f1 + g[i] * g[j] * f2 for j in range(len(g))] for i in range(len(g))]
         return Jet(f0, grad, hess)
 
-
 def _add(a, b):
     return None if a is None else [x + y for x, y in zip(a, b)]
 
-
 def _add2(a, b):
     return None if a is None else [[x + y for x, y in zip(r, s)] for r, s in zip(a, b)]
-
 
 def _edge(text):
     if not isinstance(text, str) or text.count("->") != 1:
@@ -83,10 +79,8 @@ def _edge(text):
         raise Rejected(f"edge {text!r} must be written 'src -> dst'")
     return u, v
 
-
 class Network:
     """The network table read here: nodes, edges with their parameter or constant, biases, activations."""
-
     def __init__(self, table):
         if not isinstance(table, dict):
             raise Rejected("network: must be a table")
@@ -143,11 +137,9 @@ class Network:
     def texts(self):
         return [v for v in self.fixed.values()] + [t for n in self.hidden for t in _activation_numbers(self.activation(n))]
 
-
 def _activation_numbers(spec):
     m = POLY.match(spec) or LEAKY.match(spec)
     return [t.strip() for t in m.group(1).split(",")] if m else []
-
 
 def _topological(nodes, edges, inputs):
     indeg = {n: 0 for n in nodes}
@@ -172,17 +164,15 @@ def _topological(nodes, edges, inputs):
         raise Rejected("the network has a cycle")
     return out
 
-
 def _point_texts(table):
     return [str(v) for v in table.values()] if isinstance(table, dict) else []
-
 
 class Loss:
     """The loss of a statement record (``network``, ``data``, ``scale``), its exact numbers read
     together with the record's point tables ``keys`` and the extra texts."""
-
-    def __init__(self, st, extra_texts=(), point_tables=(), free=(), balls=False):
+    def __init__(self, st, extra_texts=(), point_tables=(), free=(), balls=False, denominators=True):
         self.balls = balls                  # transcendental activations allowed: only ball() evaluates
+        self.denominators = denominators    # False: the caller checks the denominators on the region
         self.free = set(free)              # names of free family parameters (indeterminates, no region)
         self.signed = signed_symbols(st.get("symbols")) if st.get("symbols") is not None else None
         self.net = Network(st.get("network"))
@@ -229,9 +219,9 @@ class Loss:
         chains = self.signed[2] if self.signed is not None else []
         ring.chains = [[(self.reader.symbols[n], c) for n, c in ch] for ch in chains
                        if all(n in self.reader.symbols for n, _ in ch)]
-        for t in texts:
+        for t in texts if self.denominators else ():
             x = self.reader.value(t)
-            if hasattr(x, "den") and not _nonzero_on_region(x.den, ring, self.reader.symbol_names, signs):
+            if hasattr(x, "den") and ring.polynomial_sign(x.den) not in (1, -1):
                 raise NotCovered(f"{t}: a denominator not provably non-zero on the region")
 
     def point(self, key="point", table=None):
@@ -257,46 +247,15 @@ class Loss:
 
     def ball(self, theta, bits: int, wrt=None):
         """An Arb ball containing L(theta) (any activation; no symbols), at ``bits`` of precision; with
-        ``wrt`` (a parameter index), one containing dL/d theta_wrt instead (forward mode, dual numbers)."""
+        ``wrt`` (a parameter index), one containing dL/d theta_wrt instead (forward mode)."""
         from flint import arb, ctx, fmpq
-        from .exact import activation_ball
-        from .checks import spec_parts
         if self.reader.ring is not None and self.reader.symbol_names:
             raise NotCovered("Arb balls of a loss with symbols")
-        old = ctx.prec
-        ctx.prec = bits
+        old, ctx.prec = ctx.prec, bits
         try:
-            def b(x):          # a dual number (value, derivative) of a constant
-                return (x.ball() if hasattr(x, "ball") else arb(fmpq(x)), arb(0))
-
-            def mul(x, y):
-                return (x[0] * y[0], x[0] * y[1] + x[1] * y[0])
-
-            params = [(b(t)[0], arb(1 if i == wrt else 0)) for i, t in enumerate(theta)]
-            total = (arb(0), arb(0))
-            for s in range(self.samples):
-                vals = {x: b(self.X[i][s]) for i, x in enumerate(self.net.inputs)}
-                for node in self.net.order:
-                    if node in vals:
-                        continue
-                    acc = (arb(0), arb(0))
-                    for u in self.net.parents[node]:
-                        name = self.net.slot(u, node)
-                        term = mul(params[self.net.index[name]] if name else b(self.fixed[(u, node)]), vals[u])
-                        acc = (acc[0] + term[0], acc[1] + term[1])
-                    if node in self.net.biases:
-                        p = params[self.net.index[f"b:{node}"]]
-                        acc = (acc[0] + p[0], acc[1] + p[1])
-                    if node in self.net.hidden:
-                        name, args = spec_parts(self.net.activation(node))
-                        f0, f1 = activation_ball(name, acc[0], args, derivative=True)
-                        acc = (f0, f1 * acc[1])
-                    vals[node] = acc
-                for i, o in enumerate(self.net.outputs):
-                    r = (vals[o][0] - b(self.Y[i][s])[0], vals[o][1])
-                    total = (total[0] + r[0] * r[0], total[1] + 2 * r[0] * r[1])
-            scale = b(self.scale)[0]
-            return (total[1] if wrt is not None else total[0]) * scale
+            j = self.jet(theta, 0 if wrt is None else 1, to=lambda x: x if isinstance(x, arb) else
+                         x.ball() if hasattr(x, "ball") else arb(fmpq(x)))
+            return j.value if wrt is None else j.grad[wrt]
         finally:
             ctx.prec = old
 
@@ -374,8 +333,7 @@ class Loss:
             for i, o in enumerate(self.net.outputs):
                 r = vals[o] - const(self.Y[i][s])
                 total = total + r * r
-        return total.scaled(self.scale)
-
+        return total.scaled(conv(self.scale))
 
 def signed_symbols(table) -> tuple:
     """(declared symbols, those of strict sign): from chains ``y3 > 4*y4 > y1 > 0`` or ``0 < a``."""
@@ -409,22 +367,6 @@ def signed_symbols(table) -> tuple:
         signs[n] = s if signs.get(n, s) == s else 0
     return set(table), {n: s for n, s in signs.items() if s}, chains
 
-
-def _nonzero_on_region(p, ring, names, signs) -> bool:
-    """A monomial in symbols of strict sign, or a polynomial with coefficients of one sign in positive
-    symbols (and square roots of primes, which are positive): never zero on the region."""
-    terms = p.to_dict()
-    used = {i for m in terms for i, k in enumerate(m) if k}
-    if any(ring.gens[i][0] == "a" for i in used):
-        return False
-    symbols = [names[i] for i in used if ring.gens[i][0] == "s"]
-    if any(n not in signs for n in symbols):
-        return False
-    if len(terms) == 1:
-        return True
-    return all(signs[n] > 0 for n in symbols) and len({c > 0 for c in terms.values()}) == 1
-
-
 def _scaled(node):
     """(name, c) from ``c*name`` (c > 0 rational) or ``name``, else None."""
     import ast
@@ -438,24 +380,12 @@ def _scaled(node):
                 return b.id, c
     return None
 
-
 def _scaled_name(node):
     """``y`` from ``y`` or ``4*y`` (a positive multiple), else None."""
-    import ast
-    from .exact import small_rational
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        for a, b in ((node.left, node.right), (node.right, node.left)):
-            c = small_rational(a)
-            if c is not None and c > 0 and isinstance(b, ast.Name):
-                return b.id
-    return None
-
+    return (_scaled(node) or (None,))[0]
 
 def _matrix(m):
     return isinstance(m, list) and m and all(isinstance(r, list) and len(r) == len(m[0]) and r for r in m)
-
 
 def curvature(H, v):
     """v^T H v."""

@@ -31,6 +31,12 @@ a value is ``num / D^k``. A statement is refuted only at an explicit rational
 value of the symbols in R where a gap between segments or an increase of the
 loss is exact; everything else unproven is inconclusive with the reason.
 
+Certificates: ``landscape_paths`` (verified: the statement's symbols, generic
+polynomials, start, the segments with their ``method``, the denominator's
+factors, the orthogonal matrices and L*) and ``landscape_counterexample``
+(refuted: ``at`` the symbol values, ``segment`` (1-based), and ``parameter``
+where the segments do not join or ``t`` = [t1, t2] with L(t1) < L(t2)).
+
 >>> net = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"]}
 >>> v = paths_to_global_minimum(net, [["1"]], [["2"]], "1/2", {"a": "a > 0", "b": "real"}, [],
 ...     {"x -> h": "a", "h -> y": "b"}, [{"x -> h": "a", "h -> y": "b + t*(2/a - b)"}], [])
@@ -564,9 +570,11 @@ def _refute_or_inconclusive(pr: Problem, why: str, check) -> Verdict:
                 continue
             found = check(subs)
             if found:
+                text, data = found
                 at = ", ".join(f"{k} = {v}" for k, v in values.items())
-                return Verdict(REFUTED, f"{why}: at {at} (in the region) {found}",
-                               {"counterexample": {k: str(v) for k, v in values.items()}})
+                point = {k: str(v) for k, v in values.items()}
+                return Verdict(REFUTED, f"{why}: at {at} (in the region) {text}", {"counterexample": point},
+                               certificate={"kind": "landscape_counterexample", "at": point, **data})
     return Verdict(INCONCLUSIVE, f"{why}; no rational point of the region refutes it among those tried",
                    {"region": pr.region()})
 
@@ -578,7 +586,7 @@ def _gap_at(pr, subs, j, p):
     except ZeroDivisionError:
         return None
     if a.is_Rational and b.is_Rational and a != b:
-        return f"the parameter {pr.params[p]!r} jumps from {a} to {b}"
+        return f"the parameter {pr.params[p]!r} jumps from {a} to {b}", {"segment": j + 1, "parameter": pr.params[p]}
     return None
 
 
@@ -598,8 +606,20 @@ def _increase_at(pr, subs, j):
     loss = _compile(pr.net, X, Y, scale=pr.scale)
     v = non_increasing(loss, [loss.point(c) for c in path], 0, 1)
     if v.status == REFUTED:
-        return f"along segment {j + 1}: {v.reason}"
+        return f"along segment {j + 1}: {v.reason}", {"segment": j + 1, "t": _rising(v.evidence)}
     return None
+
+
+def _rising(evidence) -> list:
+    """[t1, t2] in [0, 1], t1 < t2, with L(t1) < L(t2) exactly, around a t where dL/dt > 0."""
+    t = sympy.Symbol(T)
+    L = sympy.Poly(sympy.sympify(evidence["loss_along_path"]), t)
+    x, h = sympy.Rational(evidence["increasing_at"]), sympy.Rational(1, 2)
+    while True:
+        t1, t2 = max(x - h, 0), min(x + h, 1)
+        if L.eval(t1) < L.eval(t2):
+            return [str(t1), str(t2)]
+        h /= 2
 
 
 def _short(e, limit: int = 120) -> str:
