@@ -224,7 +224,12 @@ def _krawczyk_still_proves(item, cert) -> bool:
     st = item["statement"]
     rule, (loss, theta, radius, digits) = statements.read(st)
     names = list(loss.params)
-    mpmath.mp.dps = 80
+    with mpmath.workdps(80):           # not mp.dps = 80: the precision must not leak into later tests
+        return _krawczyk_root_inside(loss, names, st, cert)
+
+
+def _krawczyk_root_inside(loss, names, st, cert) -> bool:
+    import mpmath
     c = [mpmath.mpf(sympy.Rational(cert["center"][p]).p) / sympy.Rational(cert["center"][p]).q for p in names]
     r = sympy.Rational(sympy.sympify(cert["box_radius"], rational=True))
     point = [sympy.Rational(st["point"][p]) for p in names]

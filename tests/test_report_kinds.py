@@ -35,6 +35,14 @@ MORE = [   # the kinds test_statements leaves to other files, as `losscert prove
      "edges": ["x -> h", "h -> y"]}, "data": {"X": [["1"]], "Y": [["a"]]}, "scale": "1/2",
      "point": {"x -> h": "1", "h -> y": "a"}},
 ]
+_LINE = {"inputs": ["x"], "outputs": ["y"], "edges": ["x -> h", "h -> y"]}
+MORE += [   # the landscape statements (docs/claims.md's example)
+    {"kind": "paths_to_global_minimum", "network": _LINE, "data": {"X": [["1", "2"]], "Y": [["2", "4"]]},
+     "symbols": {"a": "real", "b": "real"}, "generic": ["a"], "start": {"x -> h": "a", "h -> y": "b"},
+     "segments": [{"x -> h": "a", "h -> y": "b + t*(2/a - b)"}], "orthogonal": [[["2", "-1"]]]},
+    {"kind": "spurious_valley", "network": _LINE, "data": {"X": [["1", "2"]], "Y": [["2", "4"]]},
+     "point": {"x -> h": "0", "h -> y": "0"}, "better": {"x -> h": "1", "h -> y": "2"}, "expect": "inconclusive"},
+]
 RECORDS = [r for r, _ in CASES] + MORE
 
 
@@ -77,7 +85,7 @@ def test_every_kind_renders_with_pictures(every_kind):
     context = statements.Context(RECORDS)
     for i, (r, s) in enumerate(zip(RECORDS, every_kind[0]["statements"]), 1):
         block = text.split(f"**{i}. statement {i} ({r['kind']})**")[1].split("<details>")[0]
-        if r.get("symbols") and "data" in r:
+        if r.get("symbols") and "data" in r and ("point" in r or "path" in r):
             assert "(no picture: a loss with declared symbols has no single graph)" in block
             continue
         assert "no picture" not in block

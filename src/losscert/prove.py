@@ -159,8 +159,8 @@ def run_cli(args) -> int:
                 with progress.hidden():
                     print(header["error"], file=sys.stderr)
             else:
-                records = _records(path) if args.report else None
-                res = claim_file_result(path, header, verdicts, records)
+                file_records = _records(path) if args.report else None
+                res = claim_file_result(path, header, verdicts, file_records)
                 res["seconds"] = round(time.perf_counter() - t0, 2)
                 results.append(res)
                 if not quiet:
