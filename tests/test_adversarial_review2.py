@@ -1,0 +1,41 @@
+"""Adversarial review of the exponential field, region splitting, SOS and
+landscape rules (second review): every finding has a regression test here,
+with its truth computed independently of losscert (by hand, or mpmath at a
+clear margin)."""
+import pytest
+import sympy
+
+from losscert import statements
+from losscert.claims import ClaimFileError, load
+
+
+# -- finding 1: a condition in an expression claim's `symbols` was read as a symbol NAME ------------
+# `symbols = { x = "x > 0" }` on an inequality made a symbol literally named "x > 0" and the
+# claim x >= 0 (true for x > 0) was refuted "at x > 0 = 0"; a file-level [symbols] x = "x > 0"
+# was ignored and x >= 0 refuted at x = -1 (outside the declared region).
+
+def test_condition_in_inequality_symbols_is_not_a_name():
+    v = statements.decide({"kind": "inequality", "lhs": "x", "rhs": "0", "strict": True,
+                           "symbols": {"x": "x > 0"}})
+    assert v.status == "inconclusive" and "is a condition" in v.reason
+
+
+def test_symbol_names_with_arrows_are_still_names():
+    v = statements.decide({"kind": "identity", "lhs": "(w + 1)**2", "rhs": "w**2 + 2*w + 1",
+                           "symbols": {"w": "x1 -> h1"}})
+    assert v.status == "verified"
+
+
+def test_file_conditions_are_not_silently_dropped_by_an_inequality(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('[symbols]\nx = "x > 0"\n\n[[claim]]\nkind = "inequality"\nlhs = "x"\nrhs = "0"\n')
+    with pytest.raises(ClaimFileError, match="is a condition"):
+        load(f)
+
+
+def test_file_conditions_on_other_symbols_leave_an_inequality_alone(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('[symbols]\na = "a > 0"\n\n[[claim]]\nkind = "inequality"\nlhs = "x**2 - x"\nrhs = "0"\n')
+    cf = load(f)
+    v = statements.decide(cf.claims[0].record)
+    assert v.status == "refuted"            # x = 1/2: 1/4 - 1/2 < 0 over the reals (no condition on x)
