@@ -39,3 +39,23 @@ def test_file_conditions_on_other_symbols_leave_an_inequality_alone(tmp_path):
     cf = load(f)
     v = statements.decide(cf.claims[0].record)
     assert v.status == "refuted"            # x = 1/2: 1/4 - 1/2 < 0 over the reals (no condition on x)
+
+
+# -- finding 2: an imaginary symbol was treated as real -------------------------------------------
+# inequality(x**2 + 1, 0) with x = Symbol("x", imaginary=True) was verified (false at x = 2i:
+# -3 < 0) and x >= 0 was refuted "at x = -1", a value x cannot take.
+
+@pytest.mark.parametrize("lhs, strict", [("x**2 + 1", False), ("x", False), ("x**2", True)])
+def test_non_real_symbols_are_not_decided_as_real(lhs, strict):
+    from losscert.kernel.algebra import inequality
+    x = sympy.Symbol("x", imaginary=True)
+    v = inequality(sympy.sympify(lhs, locals={"x": x}), 0, strict=strict)
+    assert v.status == "inconclusive" and "non-real" in v.reason
+
+
+def test_real_and_signed_symbols_still_decided():
+    from losscert.kernel.algebra import inequality
+    x = sympy.Symbol("x", real=True)
+    assert inequality(x**2 + 1, 0).status == "verified"
+    assert inequality(x, 0).status == "refuted"                       # x = -1
+    assert inequality(sympy.Symbol("p", positive=True), 0).status != "refuted"   # true for p > 0
