@@ -59,3 +59,39 @@ def test_real_and_signed_symbols_still_decided():
     assert inequality(x**2 + 1, 0).status == "verified"
     assert inequality(x, 0).status == "refuted"                       # x = -1
     assert inequality(sympy.Symbol("p", positive=True), 0).status != "refuted"   # true for p > 0
+
+
+# -- finding 3 (robustness): Q(e) elements too close to 0 crashed the kernel rules -----------------
+# v = e - r, r = e rounded down to 9000 decimals (v ~ 1e-9000 > 0): the gradient is non-zero
+# (refuted exactly), but the descent check needs the sign of ~v^2, beyond MAX_SIGN_BITS: the
+# rules raised FieldError (a traceback) instead of answering.
+
+def _close_to_e(digits):
+    import mpmath
+    with mpmath.workdps(digits + 100):
+        return sympy.Rational(int(mpmath.floor(mpmath.e * mpmath.mpf(10) ** digits)), 10 ** digits)
+
+
+def test_sign_beyond_precision_is_inconclusive_not_a_crash():
+    from losscert import compile_loss, dense
+    from losscert.kernel import decide as K
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[0]])
+    p = dict(zip(loss.params, [sympy.Rational(1, 2), sympy.E - _close_to_e(9000)]))
+    assert K.critical_point(loss, p).status == "refuted"       # grad_v = v tanh(1/2)^2 != 0 exactly
+    for rule in ("local_minimum", "hessian_psd"):
+        v = getattr(K, rule)(loss, p)
+        assert v.status in ("inconclusive", "refuted"), rule    # truth: not a minimum; never "verified"
+        assert v.status == "refuted" or "sign" in v.reason
+
+
+# -- finding 4 (robustness): spurious_valley raised ExponentialPoint on a point with exp(r) --------
+
+def test_spurious_valley_reads_exponential_points():
+    from losscert import compile_loss, dense
+    from losscert.kernel.landscape import spurious_valley
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[1]])
+    e = sympy.E
+    v = spurious_valley(loss, dict(zip(loss.params, ["1/2", e])), dict(zip(loss.params, [1, 1])))
+    assert v.status == "inconclusive" and "not a critical point" in v.reason   # e tanh(1/2) != 1
+    zero = dict(zip(loss.params, [sympy.Rational(1, 2), (e + 1) / (e - 1)]))   # e-exact zero loss
+    assert spurious_valley(loss, zero, dict(zip(loss.params, [1, 1]))).status == "inconclusive"
