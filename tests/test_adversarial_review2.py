@@ -95,3 +95,49 @@ def test_spurious_valley_reads_exponential_points():
     assert v.status == "inconclusive" and "not a critical point" in v.reason   # e tanh(1/2) != 1
     zero = dict(zip(loss.params, [sympy.Rational(1, 2), (e + 1) / (e - 1)]))   # e-exact zero loss
     assert spurious_valley(loss, zero, dict(zip(loss.params, [1, 1]))).status == "inconclusive"
+
+
+# -- no finding: the new "constant residuals" local-minimum rule on look-alikes ---------------------
+
+def _tanh_e(r):
+    e = sympy.exp(2 * r)
+    return (e - 1) / (e + 1)
+
+
+def test_constant_residual_rule_true_case():
+    # x = 0 on sample 1 and no biases: output 0 there whatever the parameters; sample 2 fitted
+    # exactly (v tanh(1/2) = 1), so L = 25/2 = its minimum: a global minimum (by hand)
+    from losscert import compile_loss, dense
+    from losscert.kernel import decide as K
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[0, 1]], [[5, 1]])
+    p = dict(zip(loss.params, [sympy.Rational(1, 2), 1 / _tanh_e(sympy.Rational(1, 2))]))
+    assert K.local_minimum(loss, p).status == "verified"
+    assert K.strict_local_minimum(loss, p).status != "verified"      # v tanh(w) = 1 is a curve of minima
+
+
+def test_constant_residual_rule_not_fooled_by_a_zero_bias():
+    # with a hidden bias b = 0 the sample-1 output v tanh(b) is 0 now but moves with b:
+    # dL/db = v (v tanh(b) - 5) sech^2(b) + ... = -5 v + (sample 2 term 0) != 0: not a minimum
+    from losscert import compile_loss, dense
+    from losscert.kernel import decide as K
+    loss = compile_loss(dense([1, 1, 1], activation="tanh", biases=True), [[0, 1]], [[5, 1]])
+    p = dict(zip(loss.params, [sympy.Rational(1, 2), 1 / _tanh_e(sympy.Rational(1, 2)), 0]))
+    assert K.local_minimum(loss, p).status == "refuted"
+
+
+def test_elu_negative_side_value_matches_mpmath():
+    # elu(1/2) at pre-activations -1/2 and 1/2 (piecewise): L computed independently with mpmath
+    import mpmath
+    from losscert import compile_loss, dense
+    from losscert.kernel import decide as K
+    loss = compile_loss(dense([1, 1, 1], activation="elu(1/2)"), [[1, -1]], [[1, 0]])
+    v = 2 / (sympy.exp(-sympy.Rational(1, 2)) - 1)
+    p = dict(zip(loss.params, [-sympy.Rational(1, 2), v]))
+    value = sympy.E / (2 - 4 * sympy.exp(sympy.Rational(1, 2)) + 2 * sympy.E)
+    with mpmath.workdps(40):
+        a, w, vm = mpmath.mpf(1) / 2, -mpmath.mpf(1) / 2, 2 / (mpmath.exp(-mpmath.mpf(1) / 2) - 1)
+        elu = lambda z: z if z > 0 else a * (mpmath.exp(z) - 1)
+        truth = ((vm * elu(w) - 1) ** 2 + (vm * elu(-w)) ** 2) / 2
+        assert abs(mpmath.mpf(sympy.N(value, 40)) - truth) < mpmath.mpf(10) ** -30
+    assert K.loss_value(loss, p, value).status == "verified"
+    assert K.loss_value(loss, p, sympy.Rational(32296, 10000)).status == "refuted"
