@@ -141,3 +141,27 @@ def test_elu_negative_side_value_matches_mpmath():
         assert abs(mpmath.mpf(sympy.N(value, 40)) - truth) < mpmath.mpf(10) ** -30
     assert K.loss_value(loss, p, value).status == "verified"
     assert K.loss_value(loss, p, sympy.Rational(32296, 10000)).status == "refuted"
+
+
+# -- finding 5: a Sturm counterexample at a pole of the expression as written ----------------------
+# (x**3 + x**5)/x > 0 holds wherever the left side is defined (it is x**2 + x**4, x != 0); the
+# expansion dropped the division and the claim was refuted "lhs - rhs = 0 at x = 0", where the
+# left side is 0/0.
+
+def test_no_counterexample_at_a_pole():
+    from losscert.kernel.algebra import inequality
+    x = sympy.Symbol("x")
+    v = inequality((x**3 + x**5) / x, 0, strict=True)
+    assert v.status != "refuted"
+    v = statements.decide({"kind": "inequality", "lhs": "(x**3 + x**5)/x", "rhs": "0", "strict": True})
+    assert v.status != "refuted"
+    assert inequality((x**3 + x**5) / x, 0).status == "verified"      # >= 0 where defined
+
+
+def test_counterexamples_off_the_poles_still_refute():
+    from losscert.kernel.algebra import inequality
+    x = sympy.Symbol("x")
+    v = inequality((x**3 - x**2) / x, 0)          # x**2 - x < 0 at x = 1/2 (defined there)
+    assert v.status == "refuted"
+    v = inequality((x**3 + x**2) / x, 0, strict=True)    # x + x**2 = 0 at x = -1 (defined there)
+    assert v.status == "refuted"
