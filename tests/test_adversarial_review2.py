@@ -165,3 +165,20 @@ def test_counterexamples_off_the_poles_still_refute():
     assert v.status == "refuted"
     v = inequality((x**3 + x**2) / x, 0, strict=True)    # x + x**2 = 0 at x = -1 (defined there)
     assert v.status == "refuted"
+
+
+# -- finding 6 (surface): values over Q(e^(1/q)) came out in the field's internal variable e_1 -----
+# Loss.value / hessian (SymPy at the surface) and convert.to_sympy returned expressions in the
+# symbol e_1 (standing for e), which a reader, or a certificate rechecker, would take as a free
+# symbol; the module's doctest crashed on it.
+
+def test_exponential_values_come_out_in_e():
+    from losscert import compile_loss, dense
+    from losscert.kernel.exponential import exponential_loss
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[0]])
+    exp_loss, (theta,) = exponential_loss(loss, [loss.point(["1/2", 1])])
+    t = sympy.tanh(sympy.Rational(1, 2))
+    for got, truth in [(exp_loss.value(theta), t ** 2 / 2), (exp_loss.hessian(theta)[1, 1], t ** 2),
+                       (exp_loss.outputs(theta)[0][0], t)]:
+        assert not got.free_symbols
+        assert sympy.simplify((got - truth).rewrite(sympy.exp)) == 0

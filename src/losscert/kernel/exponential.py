@@ -21,8 +21,8 @@ inconclusive, so a decided verdict is never changed.
 >>> from losscert import compile_loss, dense
 >>> loss = compile_loss(dense([1, 1, 1], activation="tanh"), [[1]], [[0]])
 >>> exp_loss, (theta,) = exponential_loss(loss, [loss.point(["1/2", 1])])
->>> exp_loss.field, exp_loss.field.show(exp_loss.value(theta))
-(ExpField(t = E), '(-2*E + 1 + exp(2))/(2 + 4*E + 2*exp(2))')
+>>> exp_loss.field, exp_loss.value(theta)
+(ExpField(t = E), (-2*E + 1 + exp(2))/(2 + 4*E + 2*exp(2)))
 """
 from __future__ import annotations
 
