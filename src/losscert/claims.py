@@ -84,6 +84,16 @@ def _read_toml(path) -> dict:
         raise _err(path, f"a value is not readable: {exc}") from None
 
 
+def _conditions_used(declared, record) -> dict:
+    """The file's [symbols] entries with a condition whose identifier the claim's
+    expressions mention (whole words), for claims that do not use conditions."""
+    if not isinstance(declared, dict):
+        return {}
+    text = json.dumps({k: v for k, v in record.items() if k not in ("kind", "expect")}, default=str)
+    return {k: v for k, v in declared.items() if isinstance(k, str) and isinstance(v, str)
+            and statements.is_condition(v) and re.search(rf"(?<![\w.]){re.escape(k)}(?![\w])", text)}
+
+
 def _plain(value):
     """TOML values as statement data (Decimal floats by their text)."""
     if isinstance(value, Decimal):
@@ -137,6 +147,10 @@ def load(path) -> ClaimFile:
                 record[key] = _plain(doc[key])
         if "symbols" in doc and "data" in kind.uses and "symbols" not in record:
             record["symbols"] = _plain(doc["symbols"])      # the file's declared symbols, for claims on its loss
+        elif "symbols" in doc and "symbols" in kind.optional and "symbols" not in record:
+            conditioned = _conditions_used(doc["symbols"], record)
+            if conditioned:       # refused when read (statements._names): the claim would ignore the condition
+                record["symbols"] = conditioned
         try:
             statements.validate({k: v for k, v in record.items() if k not in CONTEXT})
         except StatementError as exc:

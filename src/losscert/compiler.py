@@ -649,7 +649,7 @@ class Loss:
         parameter order. A ``sympy.Matrix`` (``raw=True``: a ``DomainMatrix``
         over the loss's field, fast: what the kernel uses)."""
         H = self._hessian(self._theta(theta))
-        return H if raw else H.to_Matrix()
+        return H if raw else self.to_sympy(H)
 
     def _hessian(self, theta) -> DomainMatrix:
         F, P = self.field, len(self.params)

@@ -67,10 +67,30 @@ def to_sympy(x, field=None):
     :class:`~losscert.compiler.Loss`) names the field of algebraic elements;
     it is needed for fields losscert did not build itself (an ``ANP`` does
     not know its generator) and when two fields share a minimal polynomial.
+    Elements of an :class:`~losscert.fields.ExpField` come out in e^(1/q),
+    not in its internal variable.
 
     >>> to_sympy([1, "0.25", {"a": 0.5}])
     [1, 1/4, {'a': 1/2}]
     """
+    F = getattr(field, "field", field)
+    out = _to_sympy(x, field)
+    if getattr(F, "exponential", False) and hasattr(F, "t"):
+        return _substitute(out, {F.t: F.value})
+    return out
+
+
+def _substitute(x, table):
+    if isinstance(x, (sympy.Basic, sympy.MatrixBase)):
+        return x.xreplace(table)
+    if isinstance(x, Mapping):
+        return {k: _substitute(v, table) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_substitute(v, table) for v in x]
+    return x
+
+
+def _to_sympy(x, field=None):
     if field is not None:
         from .fields import Field
         if isinstance(getattr(field, "field", None), Field):       # a Loss

@@ -112,10 +112,30 @@ def _activation(record):
 
 
 def _names(record) -> dict:
+    """The table identifier -> symbol name of an expression claim; a value that is a
+    condition ("x > 0") is refused: these claims hold for every real value of their
+    symbols, so a counterexample outside the condition would be a wrong refutation."""
     names = record.get("symbols", {})
     if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
         raise StatementError("symbols: must be a table of identifier = \"symbol name\"")
+    for k, v in names.items():
+        if is_condition(v):
+            raise StatementError(f"symbols.{k}: {v!r} is a condition, which claims of kind {record.get('kind')} do "
+                                 "not use (they hold for every real value of their symbols)")
     return names
+
+
+def is_condition(text: str) -> bool:
+    """``text`` reads as a comparison chain such as ``"x > 0"`` or ``"0 < a <= 2"``.
+
+    >>> is_condition("0 < a <= 2"), is_condition("x1 -> h1"), is_condition("w_1")
+    (True, False, False)
+    """
+    import ast
+    try:
+        return isinstance(ast.parse(text.strip(), mode="eval").body, ast.Compare)
+    except (SyntaxError, ValueError):
+        return False
 
 
 def _term(record, key, kind="term"):

@@ -672,6 +672,10 @@ def inequality(lhs, rhs, certificate=(), counterexample=None, strict=False) -> V
     ev = {"lhs": _short(lhs), "rhs": _short(rhs)}
     op = ">" if strict else ">="
     gap = lhs - rhs
+    unreal = sorted(s.name for s in gap.free_symbols if s.is_real is False)
+    if unreal:          # Sturm, SOS and counterexamples range over the reals: an imaginary x^2 + 1 >= 0 is false
+        return _inconclusive(f"the symbol {unreal[0]} is declared non-real (e.g. imaginary); an inequality is "
+                             "decided for real values of its symbols", ev)
     try:
         if not gap.free_symbols:
             s, how = _sign_of(gap)

@@ -57,6 +57,7 @@ from ..fields import FieldError
 from ..network import Network, NetworkError
 from ..symbolic import Parameters
 from .decide import strict_local_minimum
+from .exponential import exact_in_exponentials
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 T = "t"                    # the path variable
@@ -630,6 +631,7 @@ def _short(e, limit: int = 120) -> str:
 # -- the other side: a certified spurious valley ------------------------------------------------
 
 @loss_rule
+@exact_in_exponentials
 def spurious_valley(loss, point, better) -> Verdict:
     """A spurious valley exists: ``point`` is a strict local minimum (kernel rule) and
     L(better) < L(point). Then for small eps the component of {L <= L(point) + eps}

@@ -45,17 +45,19 @@ def positive(p: sympy.Expr, strict: bool) -> tuple[str, str, dict | None]:
     except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed):
         return "inconclusive", "lhs - rhs is not a polynomial with rational coefficients in the symbols", None
     if len(symbols) == 1:
-        return _one_symbol(poly, strict)
+        return _one_symbol(poly, strict, p)
     return _gram(poly, symbols, strict)
 
 
 _RESTRICTING = ("positive", "negative", "nonnegative", "nonpositive", "nonzero", "integer", "rational", "zero")
 
 
-def _counterexample(poly: sympy.Poly, strict: bool):
+def _counterexample(poly: sympy.Poly, strict: bool, original=None):
     """A rational x with p(x) < 0 (<= 0 when strict) among exact rational roots
     and points between the isolating intervals of the real roots, or None;
-    only for a symbol without sign or integrality assumptions."""
+    only for a symbol without sign or integrality assumptions. With ``original``
+    (p as written, before expansion) the value is taken there: a point where it
+    is undefined ((x**3 + x**5)/x at x = 0) is no counterexample."""
     sym = poly.gens[0]
     if any(sym.assumptions0.get(k) for k in _RESTRICTING):
         return None
@@ -66,14 +68,16 @@ def _counterexample(poly: sympy.Poly, strict: bool):
     if bounds:
         points.append(bounds[-1][1] + 1)
     for x in points:
-        v = poly.eval(x)
+        v = poly.eval(x) if original is None else sympy.sympify(original).subs(sym, x)
+        if not v.is_Rational:          # a pole (or 0/0) of the expression as written
+            continue
         if v < 0 or (strict and v == 0):
             return x, v
     return None
 
 
-def _one_symbol(poly: sympy.Poly, strict: bool):
-    found = _counterexample(poly, strict)
+def _one_symbol(poly: sympy.Poly, strict: bool, original=None):
+    found = _counterexample(poly, strict, original)
     if found is not None:
         x, v = found
         return "refuted", f"lhs - rhs = {v} at {poly.gens[0]} = {x}", {"kind": "counterexample",
