@@ -2,7 +2,7 @@
 outside project: `pip install /path/to/losscert` (a checkout) into a fresh
 virtual environment, then `losscert check` and the pytest plugin there.
 
-Slow (a wheel is built, about 20 s): run with `pytest -m slow tests/test_install.py`.
+A wheel is built (about 20 s): part of the default run, so that CI checks the recipe.
 The fresh environment borrows the test environment's dependencies (sympy,
 python-flint, pytest, ...) through a .pth file, so that no package index is
 needed for them; losscert itself is built from the checkout and installed into
@@ -14,7 +14,6 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIM = """title = "zero loss"
@@ -36,7 +35,6 @@ expect = "refuted"
 """
 
 
-@pytest.mark.slow
 def test_install_from_the_checkout_into_an_outside_project(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
