@@ -282,7 +282,7 @@ def _describe(loss, m, bound, kernel) -> dict:
     """One end point: the kernel's verdicts and, for linear networks, whether it is a certified global minimum."""
     d = {"loss": m.loss, "basin": m.basin, "gradient_norm": m.gradient_norm, "local_minimum": str(m.verdict),
          "route": m.route, "spurious": str(m.spurious), "reason": m.reason, "claim_file": m.claim_file,
-         "strict": "not tried", "global": "not tried"}
+         "strict": "not tried", "global": "not tried", "converged": getattr(m, "converged", True)}
     if m.route == "exact" and m.verdict == kernel.VERIFIED and m.exact_point:
         point = m.exact_point
         if m.spurious == kernel.VERIFIED:
@@ -301,18 +301,20 @@ def case_verdict(row: dict) -> str:
     """The case's line in the atlas, from the kernel's verdicts on its end points:
 
     - ``spurious strict minimum`` / ``spurious minimum``: one is certified;
-    - ``no spurious minimum``: every end point is decided (a certified minimum,
-      or certified not to be one: a run that had not converged) and none is
-      spurious; this is about the end points found, not a landscape theorem;
-    - ``undecided``: some end point is neither; ``error``: the case failed.
+    - ``no spurious minimum``: every end point of converged runs is decided (a
+      certified minimum, or certified not to be one) and none is spurious; this
+      is about the end points found, not a landscape theorem;
+    - ``undecided``: some such end point is neither, or no run converged;
+      ``error``: the case failed.
 
     >>> case_verdict({"minima": [{"spurious": "not tried", "local_minimum": "verified", "strict": "not tried"},
-    ...                          {"spurious": "not tried", "local_minimum": "refuted", "strict": "not tried"}]})
+    ...                          {"spurious": "not tried", "local_minimum": "refuted", "strict": "not tried"},
+    ...                          {"spurious": "not tried", "local_minimum": "not tried", "converged": False}]})
     'no spurious minimum'
     """
     if "error" in row:
         return "error"
-    minima = row["minima"]
+    minima = [m for m in row["minima"] if m.get("converged", True)]   # the others are no minimum candidates
     if any(m["spurious"] == "verified" for m in minima):
         strict = any(m["spurious"] == "verified" and m["strict"] == "verified" for m in minima)
         return "spurious strict minimum" if strict else "spurious minimum"

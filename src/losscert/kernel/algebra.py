@@ -171,23 +171,14 @@ EXPONENTIAL_DIGITS = (30, 120, 480, 2000, 8000)   # a non-zero element of Q(e^(1
 
 def exponential_sign(e: sympy.Expr) -> int | None:
     """The sign of a non-zero number of Q(e^(1/q)) by Arb (None past EXPONENTIAL_DIGITS)."""
-    from .. import intervals as iv
-    for digits in EXPONENTIAL_DIGITS:
-        try:
-            with iv.precision(digits):
-                s = iv.sign(enclose(e))
-        except (NoEnclosure, iv.IntervalUnavailable):
-            return None
-        if s:
-            return s
-    return None
+    return arb_sign(e, EXPONENTIAL_DIGITS)
 
 
-def arb_sign(e: sympy.Expr) -> int | None:
-    """+1 / -1 when an Arb enclosure of ``e`` excludes 0 (precisions
-    ARB_DIGITS), else None."""
+def arb_sign(e: sympy.Expr, precisions=None) -> int | None:
+    """+1 / -1 when an Arb enclosure of ``e`` excludes 0 (at the digits of
+    ``precisions``, default ARB_DIGITS), else None."""
     from .. import intervals as iv
-    for digits in ARB_DIGITS:
+    for digits in precisions or ARB_DIGITS:
         try:
             with iv.precision(digits):
                 s = iv.sign(enclose(e))
