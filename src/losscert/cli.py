@@ -1,7 +1,9 @@
-"""The ``losscert`` command line: ``check`` claim files, ``prove`` proof scripts.
+"""The ``losscert`` command line: ``check`` claim files, ``prove`` proof scripts,
+``recheck`` certificate bundles, ``search`` for minima, ``plot`` a certificate.
 
-Both check statements in a fresh checking process (``python -m
-losscert.checker``) with a per-claim time budget.
+``check`` and ``prove`` decide statements in a separate, isolated checking
+process (:mod:`losscert.checker`, started as ``python -I``; see docs/trust.md)
+with a per-claim time and memory budget.
 """
 from __future__ import annotations
 
