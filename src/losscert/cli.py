@@ -147,25 +147,20 @@ def _check_labels(proof_dir) -> int:
     return 1 if problems else 0
 
 
-def _timeout(text) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
+def _positive(unit: str):
+    """An argparse type reading a positive number of ``unit`` (``--timeout``, ``--memory``)."""
+    def read(text) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError("must be positive")
+        return value
+    return read
 
 
-def _memory(text) -> float:
-    """MiB of memory for ``--memory``: a positive number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of MiB") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
+_timeout, _memory = _positive("seconds"), _positive("MiB")
 
 
 def parser() -> argparse.ArgumentParser:
