@@ -90,24 +90,29 @@ def _patterns(rng, h, d_x, fan_in):
     return out
 
 
-def overlapping(h: int, seed: int = 0, digits: int = 17, fan_in: int = 3, d_y: int = 4, zero_loss=False):
-    """Two-layer linear net with ``h`` hidden neurons (P = h (fan_in + d_y))."""
-    rng = random.Random(seed)
-    d_x = 2 * h                                  # d_y d_x >= P - h: the product identifies theta up to orbits
-    net = sparse_dense(_patterns(rng, h, d_x, fan_in), d_x=d_x, d_y=d_y)
-    m = d_x + 4                                  # distinct samples: X has full row rank
+def _mirrored(rng, net, d_x: int, d_y: int, digits: int, eps):
+    """Mirrored samples X = [A, A] (m = d_x + 4 distinct columns: full row rank), a decimal point theta
+    and Y = F(theta) + eps [B, -B]: the residual is orthogonal to every input row, so theta is critical."""
+    m = d_x + 4
     A = [[_dec(rng, digits) for _ in range(m)] for _ in range(d_x)]
     X = [row + row for row in A]
     theta = {p: _dec(rng, digits) for p in net.parameters}
     probe = compile_loss(net, X, [[0] * (2 * m) for _ in range(d_y)])
     out = probe.outputs(probe.point(theta), raw=True)
     F = probe.field
-    eps = sympy.Integer(0) if zero_loss else sympy.Rational(1, 1000)
     Y = []
     for i in range(d_y):
         B = [_small(rng) for _ in range(m)]
-        E = B + [-b for b in B]
-        Y.append([F.to_sympy(out[i][j]) + eps * E[j] for j in range(2 * m)])
+        Y.append([F.to_sympy(out[i][j]) + eps * e for j, e in enumerate(B + [-b for b in B])])
+    return X, Y, theta
+
+
+def overlapping(h: int, seed: int = 0, digits: int = 17, fan_in: int = 3, d_y: int = 4, zero_loss=False):
+    """Two-layer linear net with ``h`` hidden neurons (P = h (fan_in + d_y))."""
+    rng = random.Random(seed)
+    d_x = 2 * h                                  # d_y d_x >= P - h: the product identifies theta up to orbits
+    net = sparse_dense(_patterns(rng, h, d_x, fan_in), d_x=d_x, d_y=d_y)
+    X, Y, theta = _mirrored(rng, net, d_x, d_y, digits, sympy.Integer(0) if zero_loss else sympy.Rational(1, 1000))
     return net, X, Y, theta, "verified"
 
 
@@ -167,16 +172,5 @@ def shared_inputs(h: int, seed: int = 0, fan_in: int = 2, d_x: int = 4, d_y: int
     kernel is larger than the rescaling orbits (P = h (fan_in + d_y))."""
     rng = random.Random(seed)
     net = sparse_dense([tuple(sorted(rng.sample(range(d_x), fan_in))) for _ in range(h)], d_x=d_x, d_y=d_y)
-    m = d_x + 4
-    A = [[_dec(rng, digits) for _ in range(m)] for _ in range(d_x)]
-    X = [row + row for row in A]
-    theta = {p: _dec(rng, digits) for p in net.parameters}
-    probe = compile_loss(net, X, [[0] * (2 * m) for _ in range(d_y)])
-    out = probe.outputs(probe.point(theta), raw=True)
-    F = probe.field
-    eps = sympy.Rational(1, 1000)
-    Y = []
-    for i in range(d_y):
-        B = [_small(rng) for _ in range(m)]
-        Y.append([F.to_sympy(out[i][j]) + eps * e for j, e in enumerate(B + [-b for b in B])])
+    X, Y, theta = _mirrored(rng, net, d_x, d_y, digits, sympy.Rational(1, 1000))
     return net, X, Y, theta, "verified"

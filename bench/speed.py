@@ -32,7 +32,6 @@ rows x P x 8 bytes).
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import random
 import resource
@@ -40,6 +39,8 @@ import time
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+from bench.users import _child  # noqa: E402 - after the thread settings (it imports nothing heavy)
 
 ACTIVATIONS = {"linear": "linear", "polynomial": "poly(0, 1, 1/2)", "tanh": "tanh"}
 FAN_IN, D_Y = 3, 5
@@ -181,19 +182,6 @@ def _float(family, P, out):
     out.put((time.process_time() - c0, ratio, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def _child(target, args, timeout):
-    ctx = mp.get_context("fork")
-    q = ctx.Queue()
-    p = ctx.Process(target=target, args=(*args, q))
-    p.start()
-    p.join(timeout)
-    if p.is_alive():
-        p.kill()
-        p.join()
-        return None
-    return q.get() if not q.empty() else None
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench.speed")
     ap.add_argument("--families", default="linear,polynomial,tanh")
@@ -213,8 +201,8 @@ def main(argv=None):
                 continue
             best_o = best_f = None
             for _ in range(args.repeat):                   # interleaved: ours, float, ours, float, ...
-                o = _child(_ours, (family, P), args.timeout)
-                f = _child(_float, (family, P), args.timeout)
+                o = _child(_ours, (family, P), args.timeout, failed=None)
+                f = _child(_float, (family, P), args.timeout, failed=None)
                 if o is not None and (best_o is None or o[1] < best_o[1]):
                     best_o = o
                 if f is not None and (best_f is None or f[0] < best_f[0]):

@@ -142,7 +142,8 @@ def _naive(family, size, out):
     out.put((time.perf_counter() - t0, f"grad0={grad0} psd={psd}"))
 
 
-def _child(target, args, timeout):
+def _child(target, args, timeout, failed="failed"):
+    """``target(*args, queue)`` in a forked child: what it put, None past ``timeout``, ``failed`` if nothing."""
     ctx = mp.get_context("fork")
     q = ctx.Queue()
     p = ctx.Process(target=target, args=(*args, q))
@@ -152,7 +153,7 @@ def _child(target, args, timeout):
         p.kill()
         p.join()
         return None
-    return q.get() if not q.empty() else "failed"
+    return q.get() if not q.empty() else failed
 
 
 def instances(rows, naive_up_to, naive_timeout, ours_timeout, float_timeout=300):
