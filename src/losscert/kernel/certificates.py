@@ -306,16 +306,23 @@ def _hessian(loss, theta):
     return F, H
 
 
+def _full_ldl(v, loss, H, F):
+    """(LDL^T data, signs) of the whole Hessian; for a refuted verdict without one,
+    (the curvature certificate, None)."""
+    try:
+        return _ldl_cert(loss, H, F, list(range(len(H))))
+    except NoCertificate:
+        if v.status == REFUTED:
+            return _curvature(loss, H, F), None
+        raise
+
+
 def _hessian_psd(v, loss, theta):
     _exact_loss(loss, symbols_allowed=v.status == VERIFIED)
     F, H = _hessian(loss, theta)
-    n = len(H)
-    try:
-        data, signs = _ldl_cert(loss, H, F, list(range(n)))
-    except NoCertificate:
-        if v.status == REFUTED:
-            return _curvature(loss, H, F)
-        raise
+    data, signs = _full_ldl(v, loss, H, F)
+    if signs is None:                   # a refutation without a full LDL^T: the curvature certificate
+        return data
     if (min(signs) >= 0) != (v.status == VERIFIED):
         raise NoCertificate("LDL signs disagree")
     return {"kind": "hessian_ldl", **data}
@@ -395,13 +402,9 @@ def _minimum(v, loss, theta, strict, evidence=None):
     if not strict and v.status == VERIFIED and not loss.value(loss.point(theta), raw=True):
         return {"kind": "zero_loss"}
     F, H = _hessian(loss, theta)
-    n = len(H)
-    try:
-        data, signs = _ldl_cert(loss, H, F, list(range(n)))
-    except NoCertificate:
-        if v.status == REFUTED:
-            return _curvature(loss, H, F)
-        raise
+    data, signs = _full_ldl(v, loss, H, F)
+    if signs is None:                   # a refutation without a full LDL^T: the curvature certificate
+        return data
     if min(signs) < 0 or (min(signs) > 0 and v.status == VERIFIED):
         return {"kind": "hessian_ldl", **data}
     zero = signs.count(0)
