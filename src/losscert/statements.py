@@ -250,12 +250,7 @@ class Context:
                 continue        # this record's own reading will report it
 
     def _compile(self, record, numbers):
-        data = record["data"]
-        if not isinstance(data, dict) or "X" not in data or "Y" not in data:
-            raise StatementError("data: a table with X and Y is needed")
-        extra = sorted(set(data) - {"X", "Y"})
-        if extra:
-            raise StatementError(f"data.{extra[0]}: unknown key{did_you_mean(extra[0], ['X', 'Y'])}")
+        data = data_table(record)
         try:
             return compile_loss(self.network(record), data["X"], data["Y"], scale=record.get("scale", "1/2"),
                                 extra_numbers=numbers, symbols=record.get("symbols"))
@@ -462,14 +457,20 @@ register(Kind("spurious_local_minimum_near_modulo_rescaling", gauge.spurious_min
               numbers=("point", "radius", "better")))
 
 
-# landscape statements from every starting point of a region (kernel/landscape.py, issue 19)
-def _read_landscape(r, ctx):
-    data = r["data"]
+def data_table(record) -> dict:
+    """A record's ``data`` table, with exactly the keys X and Y (StatementError naming the key otherwise)."""
+    data = record["data"]
     if not isinstance(data, dict) or "X" not in data or "Y" not in data:
         raise StatementError("data: a table with X and Y is needed")
     extra = sorted(set(data) - {"X", "Y"})
     if extra:
-        raise StatementError(f"data.{extra[0]}: unknown key")
+        raise StatementError(f"data.{extra[0]}: unknown key{did_you_mean(extra[0], ['X', 'Y'])}")
+    return data
+
+
+# landscape statements from every starting point of a region (kernel/landscape.py, issue 19)
+def _read_landscape(r, ctx):
+    data = data_table(r)
     symbols = r.get("symbols")
     if symbols is not None and not isinstance(symbols, dict):
         raise StatementError("symbols: must be a table of symbol = \"condition\"")
