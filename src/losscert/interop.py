@@ -287,14 +287,19 @@ def from_onnx(model, X=None, Y=None, *, zeros: str = "missing", floats: str = "s
     return net, point
 
 
+def _check_size(path, what: str) -> None:
+    """A one-line InteropError when ``path`` cannot be read or is over MAX_FILE_BYTES (before reading it)."""
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise InteropError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise InteropError(f"{path}: {size} bytes (limit {MAX_FILE_BYTES} bytes for {what})")
+
+
 def _load_onnx(onnx, model):
     if isinstance(model, (str, os.PathLike)):
-        try:
-            size = os.path.getsize(model)
-        except OSError as exc:
-            raise InteropError(f"{model}: cannot read ({exc.strerror})") from None
-        if size > MAX_FILE_BYTES:
-            raise InteropError(f"{model}: {size} bytes (limit {MAX_FILE_BYTES} bytes for a model file)")
+        _check_size(model, "a model file")
         with open(model, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
         where = str(model)
@@ -538,12 +543,7 @@ def from_safetensors(path, network: Network, tensors, *, floats: str = "shortest
     safetensors = _need("safetensors", "'losscert[safetensors]'", "from_safetensors")
     _need("numpy", "'losscert[safetensors]'", "from_safetensors")
     where = str(path)
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise InteropError(f"{where}: cannot read ({exc.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise InteropError(f"{where}: {size} bytes (limit {MAX_FILE_BYTES} bytes for a weights file)")
+    _check_size(path, "a weights file")
     grid = layers_of(network) if layers is None else [list(x) for x in layers]
     if isinstance(tensors, (str, bytes)) or len(tensors) != len(grid) - 1:
         raise InteropError(f"tensors: {len(grid) - 1} layer(s) to fill, one entry each "
