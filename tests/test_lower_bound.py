@@ -204,10 +204,10 @@ def test_local_minimum_near_float_krawczyk_and_its_arb_fallback(monkeypatch):
     assert v.status == "verified" and "float64 preconditioner" in v.evidence["krawczyk"]
     real = rigorous._certify_in_floats
     # the float Krawczyk bound fails: the Arb step runs with the float preconditioner (PD already proven)
-    monkeypatch.setattr(rigorous, "_certify_in_floats", lambda H, g, rho: (None, real(H, g, rho)[1]))
+    monkeypatch.setattr(rigorous, "_certify_in_floats", lambda m, r, g, rho: (None, real(m, r, g, rho)[1]))
     w = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     assert w.status == "verified" and "Rump" in w.evidence["hessian"] and "float64" not in w.evidence["krawczyk"]
     # nothing proven in floats: the exact route decides alone
-    monkeypatch.setattr(rigorous, "_certify_in_floats", lambda H, g, rho: (None, None))
+    monkeypatch.setattr(rigorous, "_certify_in_floats", lambda m, r, g, rho: (None, None))
     u = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     assert u.status == "verified" and "checked exactly" in u.evidence["hessian"]

@@ -182,3 +182,55 @@ def test_plain_float_cholesky_is_fooled_but_not_rump():
             fooled += 1
             assert not verified.is_spd(A)
     assert fooled > 0
+
+
+# -- the box Hessian enclosed in floats from Arb-ball factors (fastpath.ball_hessian) --------
+
+def _tanh_loss():
+    from losscert.compiler import compile_loss
+    from losscert.network import dense
+    return compile_loss(dense([2, 3, 2], activation="tanh"), X=[[1, "1/3", -2], ["1/2", 2, "-3/7"]],
+                        Y=[[1, 0, "1/5"], ["-1/2", 2, 1]])
+
+
+def test_ball_hessian_encloses_the_hessian_everywhere_on_the_box():
+    import random
+    import sympy
+    from flint import arb
+    from losscert import intervals
+    from losscert.kernel import fastpath
+    loss = _tanh_loss()
+    P = len(loss.params)
+    theta = [sympy.Rational(k - 7, 5 + k) for k in range(P)]
+    rho = sympy.Rational(1, 1000)
+    rng = random.Random(3)
+    with intervals.precision(60):
+        box = [intervals.exact(t) + arb(0, 1e-3) for t in theta]
+        mid, rad = fastpath.ball_hessian(*loss.iv_hessian_factors(box), P, loss.scale * 2)
+        assert mid is not None and np.all(rad > 0) and np.all(rad < 1e-1)
+        points = [theta] + [[t + rho * rng.choice([-1, 1, sympy.Rational(rng.randint(-9, 9), 10)]) for t in theta]
+                            for _ in range(12)]
+        for point in points:
+            H = loss.iv_hessian([intervals.exact(t) for t in point])     # narrow balls (60 digits)
+            for i in range(P):
+                for j in range(P):
+                    lo, hi = float(H[i][j].lower()), float(H[i][j].upper())
+                    assert mid[i, j] - rad[i, j] <= lo + abs(lo) * 1e-15 + 1e-300
+                    assert hi - abs(hi) * 1e-15 - 1e-300 <= mid[i, j] + rad[i, j]
+    # a point outside the box is not enclosed (the enclosure is not vacuous)
+    with intervals.precision(60):
+        far = loss.iv_hessian([intervals.exact(t + 1) for t in theta])
+    assert any(abs(float(far[i][j].mid()) - mid[i, j]) > rad[i, j] for i in range(P) for j in range(P))
+
+
+def test_ball_hessian_refuses_balls_outside_floats():
+    from flint import arb
+    from losscert.kernel import fastpath
+    big = {0: {0: arb(10) ** 400}}
+    assert fastpath.ball_hessian(big, {}, 1, 1) == (None, None)
+    nan = {0: {0: arb("nan")}}
+    assert fastpath.ball_hessian(nan, {}, 1, 1) == (None, None)
+    wide = {0: {0: arb(0, 10) ** 300 + 1}}
+    assert fastpath.ball_hessian(wide, {}, 1, 1) == (None, None)
+    ok = fastpath.ball_hessian({0: {0: arb(3)}}, {0: {0: arb(1)}}, 1, 2)      # 2 (3^2 + 1) = 20
+    assert ok[0][0, 0] == 20 and 0 < ok[1][0, 0] < 1e-12

@@ -188,21 +188,21 @@ class MPJetAlgebra(JetAlgebra):
 
 
 class _Lifts:
-    """Field constants as balls, converted once per evaluation."""
+    """Field constants as balls, converted once per evaluation. The cache is
+    keyed by object identity (hashing a Fraction costs a modular inverse,
+    and the data are the same objects on every call); an entry keeps its
+    constant alive, so an identity is never reused while cached."""
     def __init__(self, F: Field):
         self.F = F
         self.cache: dict = {}
 
     def __call__(self, c):
-        try:
-            return self.cache[c]
-        except (KeyError, TypeError):
-            ball = iv.field_to_arb(self.F, c)
-            try:
-                self.cache[c] = ball
-            except TypeError:
-                pass
-            return ball
+        hit = self.cache.get(id(c))
+        if hit is not None and hit[0] is c:
+            return hit[1]
+        ball = iv.field_to_arb(self.F, c)
+        self.cache[id(c)] = (c, ball)
+        return ball
 
 
 class ArbAlgebra(FieldAlgebra):
@@ -599,9 +599,17 @@ class Loss:
     def iv_hessian(self, box) -> list[list]:
         """Balls containing each Hessian entry on the box (rigorous), as rows:
         the structural Hessian of :meth:`hessian` evaluated in ball arithmetic."""
+        return self.iv_hessian_from(*self.iv_hessian_factors(box))
+
+    def iv_hessian_factors(self, box) -> tuple[dict, dict]:
+        """(J, G) as Arb balls on the box: the Jacobian (rows output x sample)
+        and the residual part of Hessian / 2s, as dicts of sparse rows."""
+        return self._structural_hessian(box, _ArbNumbers(self))
+
+    def iv_hessian_from(self, J: dict, G: dict) -> list[list]:
+        """The ball Hessian 2s (J^T J + G) from :meth:`iv_hessian_factors`, as rows."""
         P = len(self.params)
-        K = _ArbNumbers(self)
-        J, G = self._structural_hessian(box, K)
+        K = _ArbNumbers(self, data=False)
         rows = len(self.Y) * self.n
         Jm = iv.flint.arb_mat(rows, P)
         for r, row in J.items():
@@ -848,12 +856,13 @@ class _ExactNumbers:
 class _ArbNumbers:
     """Arb balls for :meth:`Loss._structural_hessian` (the interval Hessian);
     a term is skipped only when its ball is exactly 0."""
-    def __init__(self, loss: Loss):
+    def __init__(self, loss: Loss, data: bool = True):
         iv.require()
         self.zero, self.one = iv.flint.arb(0), iv.flint.arb(1)
         self.lift = _Lifts(loss.field)
-        self.X = [[self.lift(x) for x in row] for row in loss.X]
-        self.Y = [[self.lift(y) for y in row] for row in loss.Y]
+        if data:
+            self.X = [[self.lift(x) for x in row] for row in loss.X]
+            self.Y = [[self.lift(y) for y in row] for row in loss.Y]
 
     @staticmethod
     def nonzero(x):

@@ -157,6 +157,47 @@ def _float_hessian(factors, factor):
     return mid, rad
 
 
+def ball_hessian(J: dict, G: dict, P: int, factor):
+    """(mid, rad) with |H - mid| <= rad for every H = factor (J^T J + G), J
+    and G given as dicts of sparse rows of Arb balls (the box Hessian's
+    factors, :meth:`losscert.compiler.Loss.iv_hessian_factors`); (None, None)
+    when a ball is not finite in floats. Gram product in BLAS, radii as in
+    :func:`_float_hessian`."""
+    if not fits(P, len(J)):
+        return None, None
+    Jb = _ball_arrays(J, (len(J), P), True)
+    Gb = _ball_arrays(G, (P, P), False)
+    if Jb is None or Gb is None:
+        return None, None
+    return _float_hessian((Jb[0], Jb[1], Gb[0], Gb[1]), factor)
+
+
+def _ball_arrays(rows: dict, shape, compact: bool):
+    """(mid, rad) float arrays enclosing sparse rows of Arb balls, or None.
+    A ball [m +/- r] converts to fl(m) (faithful: |m - fl(m)| < one ulp
+    <= 2^-52 |fl(m)| + eta) and fl(r) (within one ulp of r), so
+    rad = (fl(r) (1 + 2^-50) + 2^-51 |fl(m)|) + eta covers the ball."""
+    import numpy as np
+    index = {r: i for i, r in enumerate(sorted(rows))} if compact else None
+    ii, jj, mids, rads = [], [], [], []
+    for r, row in rows.items():
+        i = index[r] if index is not None else r
+        for q, b in row.items():
+            ii.append(i)
+            jj.append(q)
+            mids.append(float(b.mid()))
+            rads.append(float(b.rad()))
+    m, rr = np.array(mids, dtype=float), np.array(rads, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rad = (rr * (1 + 2.0 ** -50) + np.abs(m) * 2.0 ** -51) + verified.ETA
+    if not (np.all(np.isfinite(m)) and np.all(np.isfinite(rad))):
+        return None
+    out_m, out_r = np.zeros(shape), np.zeros(shape)
+    out_m[ii, jj] = m
+    out_r[ii, jj] = rad
+    return out_m, out_r
+
+
 def positive_definite(enc: Enclosure) -> bool:
     """H proven positive definite by Rump's test on the enclosure."""
     return enc.mid is not None and verified.is_spd(enc.mid, enc.rad)

@@ -48,7 +48,7 @@ from ..fields import Field
 from ..network import MAX_INTERVAL_PARAMETERS, SizeError, check_hessian_size
 from ..numbers import parse_number
 from .. import intervals as iv
-from . import linalg, verified
+from . import fastpath, linalg, verified
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 DEFAULT_DIGITS = 30
@@ -260,15 +260,18 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     r = iv.spread(rho)
     box = [t + r for t in c]
     g = loss.iv_gradient(c)
-    H = loss.iv_hessian(box)
+    J, G = loss.iv_hessian_factors(box)
     ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
           "box_radius": _exact_text(rho),
           "precision_digits": digits}
-    fast, Y = _certify_in_floats(H, g, rho)
+    mid, rad = fastpath.ball_hessian(J, G, len(c), loss.scale * 2)
+    fast, Y = _certify_in_floats(mid, rad, g, rho) if mid is not None else (None, None)
     if fast is not None:
         ev.update(fast)
         _enclosures_at(loss, c, box, g, ev)
         return True, ev
+    H = loss.iv_hessian_from(J, G)
+    del J, G
     return _certify_exactly(loss, c, r, rho, g, H, ev, Y)
 
 
@@ -293,25 +296,10 @@ def _float_ball(x):
     return (m, r) if math.isfinite(r) else None
 
 
-def _float_matrix_enclosure(H):
-    """(mid, rad) numpy arrays enclosing the symmetric Arb matrix H (rows of balls), or None."""
-    import numpy as np
-    P = len(H)
-    mid, rad = np.zeros((P, P)), np.zeros((P, P))
-    for i in range(P):
-        for j in range(i + 1):
-            b = _float_ball(H[i][j])
-            b2 = _float_ball(H[j][i]) if i != j else b
-            if b is None or b2 is None:
-                return None
-            mid[i, j] = mid[j, i] = b[0]
-            rad[i, j] = rad[j, i] = max(b[1], b2[1] + abs(b2[0] - b[0]) * (1 + 2 * verified.UNIT_ROUNDOFF)
-                                        + verified.ETA)
-    return mid, rad
-
-
-def _certify_in_floats(H, g, rho) -> tuple[dict | None, object]:
-    """(evidence, Y): evidence when floats prove both conditions, else None (the
+def _certify_in_floats(mid, rad, g, rho) -> tuple[dict | None, object]:
+    """For the box Hessian enclosed by |H - mid| <= rad (every H on the box) and
+    the gradient balls g at the centre: (evidence, Y): evidence when floats prove
+    both conditions, else None (the
     exact route then runs); Y the float preconditioner when Rump's test proved
     the box Hessian positive definite (the Arb Krawczyk step may reuse it), else None:
     every H on the box positive definite (Rump's test on its float enclosure), and the
@@ -323,11 +311,9 @@ def _certify_in_floats(H, g, rho) -> tuple[dict | None, object]:
     each non-negative product and sum raised by its a priori bound (any summation order)."""
     import math
     import numpy as np
-    enc = _float_matrix_enclosure(H)
     balls = [_float_ball(e) for e in g]
-    if enc is None or any(b is None for b in balls):
+    if any(b is None for b in balls):
         return None, None
-    mid, rad = enc
     if not verified.is_spd(mid, rad):
         return None, None
     P = len(g)
