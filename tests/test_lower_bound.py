@@ -211,3 +211,28 @@ def test_local_minimum_near_float_krawczyk_and_its_arb_fallback(monkeypatch):
     monkeypatch.setattr(rigorous, "_certify_in_floats", lambda m, r, g, rho: (None, None))
     u = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     assert u.status == "verified" and "checked exactly" in u.evidence["hessian"]
+
+
+def test_float_factors_count_the_roundings_of_both_factors_of_a_product():
+    """|exact - fl| <= gamma_d s needs d = d_a + d_b + 1 for a product a b (the
+    rounding errors of both factors multiply), not max(d_a, d_b) + 1. Inputs
+    chosen so that every conversion rounds down by almost u: the activation z^20
+    multiplies 20 copies of the same rounded pre-activation."""
+    from fractions import Fraction
+    from losscert.compiler import _ExactNumbers
+    ulp = Fraction(2) ** -52
+
+    def below(f):             # rounds to the float f, relative error close to -u
+        return Fraction(f) + ulp * Fraction(f).__floor__() / 2 - ulp / 2 ** 20
+
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation="poly(" + ",".join(["0"] * 20 + ["1"]) + ")")
+    for x, w, v in [(1.25, 1.5, 1.75), (1.125, 1.0625, 1.5), (1.75, 1.125, 1.25)]:
+        loss = compile_loss(net, [[str(below(x))]], [["0"]])
+        th = loss.point([str(below(w)), str(below(v))])
+        Jf, Jr, Gf, Gr = fastpath.float_factors(loss, th)
+        J, G = loss._structural_hessian(th, _ExactNumbers(loss))
+        for mid, rad, rows in ((Jf, Jr, J), (Gf, Gr, G)):
+            for r, row in rows.items():
+                for q, e in row.items():
+                    exact = Fraction(int(e.numerator), int(e.denominator))
+                    assert abs(Fraction(mid[r, q]) - exact) <= Fraction(rad[r, q]), (x, w, v, r, q)

@@ -260,9 +260,12 @@ def morse_bott(enc: Enclosure, T: list[list]):
 
 class _Val:
     """Floats over the samples (or one float) ``v``, an upper bound ``s`` of
-    the same computation on absolute values, and ``d``, the largest number
-    of rounded operations on a path to it: |exact - v| <= gamma_d * s_exact
-    for circuits of + and x (Higham, sec. 3.1), inputs rounded once (d = 1)."""
+    the same computation on absolute values, and ``d``, a bound on the number
+    of rounding factors (1 + delta) on any monomial of it: |exact - v| <=
+    gamma_d * s_exact for circuits of + and x (Higham, sec. 3.1), inputs
+    rounded once (d = 1). A sum takes max(d_a, d_b) + 1; a product d_a + d_b + 1
+    (the monomials of a b carry the factors of both: (1 + theta_j)(1 + theta_k)
+    = 1 + theta_{j+k}), not max + 1."""
     __slots__ = ("v", "s", "d")
 
     def __init__(self, v, s, d):
@@ -276,7 +279,7 @@ def _add(a, b):
 
 
 def _mul(a, b):
-    return _Val(a.v * b.v, a.s * b.s, max(a.d, b.d) + 1)
+    return _Val(a.v * b.v, a.s * b.s, a.d + b.d + 1)
 
 
 def _total(a):
