@@ -236,3 +236,21 @@ def test_float_factors_count_the_roundings_of_both_factors_of_a_product():
                 for q, e in row.items():
                     exact = Fraction(int(e.numerator), int(e.denominator))
                     assert abs(Fraction(mid[r, q]) - exact) <= Fraction(rad[r, q]), (x, w, v, r, q)
+
+
+def test_a_parameter_beyond_float_range_does_not_crash_the_float_route():
+    """A weight of 10^400 on an input that is 0 on every sample: every Jacobian
+    and Hessian entry is in float range (the exact factors convert), but the
+    orbit tangent (the weight itself) is not. The float route must step aside
+    (it crashed with OverflowError in the tangent self-check); the exact route
+    finds the negative curvature of this saddle."""
+    net = sparse_dense([(0,)] + [(1, 2)] * 12, d_x=3, d_y=1)
+    loss = compile_loss(net, [[0] * 4, [1, 2, -1, 3], [2, -1, 1, 1]], [[1, -2, 3, "1/2"]])
+    vals = [0] * len(net.parameters)
+    vals[net.parameters.index("x1 -> h1_1")] = "1" + "0" * 400
+    th = loss.point(vals)
+    assert len(th) >= fastpath.MIN_PARAMETERS
+    decide.clear_cache()
+    assert kernel.local_minimum(loss, th).status == "refuted"
+    assert kernel.strict_local_minimum(loss, th).status == "refuted"
+    decide.clear_cache()

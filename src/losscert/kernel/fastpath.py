@@ -49,6 +49,8 @@ class Enclosure:
         self.mid = self.rad = None
         if not fits(self.P, len(loss.Y) * loss.n):       # checked before any allocation
             return
+        if not _in_safe_range(theta):   # the tangents (theta entries) must convert too: else the exact route
+            return
         factors = float_factors(loss, theta)         # vectorised floats with radii (polynomial activations)
         if factors is None:                           # else from the exact structural factors
             J, G = loss._structural_hessian(theta, _ExactNumbers(loss))
@@ -72,6 +74,19 @@ class Enclosure:
 
 
 SAFE_RANGE = (2.0 ** -900, 2.0 ** 400)     # |entries| converted without subnormals; products stay finite
+
+
+def _in_safe_range(values) -> bool:
+    """Every non-zero exact value converts to a float with |x| in SAFE_RANGE."""
+    for x in values:
+        if x:
+            try:
+                f = abs(float(x))
+            except (OverflowError, ValueError, TypeError, ZeroDivisionError):
+                return False
+            if not SAFE_RANGE[0] <= f <= SAFE_RANGE[1]:
+                return False
+    return True
 
 
 def _dense(rows: dict, shape, compact: bool):
@@ -211,7 +226,10 @@ def complement_of_tangents(T: list[list], F: Field, P: int):
     s = len(T)
     if s == 0:
         return [], list(range(P))
-    M = np.array([[float(t[i]) for t in T] for i in range(P)])      # P x s
+    try:
+        M = np.array([[float(t[i]) for t in T] for i in range(P)])      # P x s
+    except (OverflowError, ValueError, TypeError, ZeroDivisionError):
+        return None
     if not np.all(np.isfinite(M)):
         return None
     chosen = []
