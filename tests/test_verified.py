@@ -234,3 +234,104 @@ def test_ball_hessian_refuses_balls_outside_floats():
     assert fastpath.ball_hessian(wide, {}, 1, 1) == (None, None)
     ok = fastpath.ball_hessian({0: {0: arb(3)}}, {0: {0: arb(1)}}, 1, 2)      # 2 (3^2 + 1) = 20
     assert ok[0][0, 0] == 20 and 0 < ok[1][0, 0] < 1e-12
+
+
+# -- Morse-Bott from the tangents: every way the split can be wrong must fall back ------------
+
+class _Enc:
+    """A stand-in for fastpath.Enclosure: the exact rational H rounded, with its rounding radius."""
+
+    def __init__(self, H):
+        from losscert.fields import Field
+        self.F = Field(QQ)
+        self.P = len(H)
+        S = linalg.matrix(H, self.F)
+        self.mid, self.rad = verified.matrix_enclosure(S)
+
+
+def _psd_with_kernel(rng, n, kernel):
+    """H = B^T B (exact rationals) with B of rows orthogonal to the given integer kernel vectors."""
+    from sympy import Matrix
+    K = Matrix([list(k) for k in kernel]).T if kernel else Matrix.zeros(n, 0)
+    rows = []
+    while len(rows) < n - len(kernel):
+        v = Matrix([QQ(rng.randint(-9, 9), rng.randint(1, 7)) for _ in range(n)])
+        if kernel:
+            v = v - K * (K.T * K).inv() * (K.T * v)          # project out the kernel (exact)
+        rows.append(v)
+    B = Matrix.hstack(*rows).T
+    H = B.T * B
+    return [[H[i, j] for j in range(n)] for i in range(n)]
+
+
+def test_morse_bott_needs_the_whole_kernel_in_span_t():
+    import random
+    from losscert.kernel import fastpath
+    rng = random.Random(5)
+    t1, t2 = (1, 2, 0, -1, 0, 3, 1), (0, 1, 1, 0, -2, 0, 1)
+    H = _psd_with_kernel(rng, 7, [t1, t2])
+    enc = _Enc(H)
+    T = [[QQ(x) for x in t] for t in (t1, t2)]
+    assert fastpath.morse_bott(enc, T) is not None                    # ker H = span T: proven
+    assert fastpath.morse_bott(enc, T[:1]) is None                    # a kernel vector outside span T
+    assert fastpath.morse_bott(enc, [T[0], [3 * x for x in T[0]]]) is None      # dependent tangents
+
+
+def test_morse_bott_refuses_tangents_that_only_look_independent():
+    """Thirds and sevenths: float elimination of [t, 3 t] leaves a rounding residue
+    the exact rank check rejects (T_S singular)."""
+    from losscert.fields import Field
+    from losscert.kernel import fastpath
+    t = [QQ(1, 3), QQ(2, 7), QQ(-5, 11), QQ(1, 13), QQ(3, 17)]
+    T = [t, [3 * x for x in t]]
+    assert fastpath.complement_of_tangents(T, Field(QQ), 5) is None
+    assert fastpath.complement_of_tangents(T[:1], Field(QQ), 5) is not None
+
+
+def test_morse_bott_with_a_tiny_negative_eigenvalue_on_the_complement():
+    """ker H = span T plus, on the complement, an eigenvalue -2^-70 hidden under the
+    rounding of the other entries: H_CC is not proven positive definite."""
+    import random
+    from losscert.kernel import fastpath
+    rng = random.Random(9)
+    t = (1, -1, 2, 0, 0, 1)
+    H = _psd_with_kernel(rng, 6, [t])
+    w = [QQ(0), QQ(1), QQ(1), QQ(0), QQ(-1), QQ(1)]           # w . t = 0
+    ww = sum(x * x for x in w)
+    # H' = H - eps w w^T keeps H' t = 0 (w orthogonal to t); eps chosen so that w^T H' w = -2^-70 |w|^2
+    whw = sum(w[i] * H[i][j] * w[j] for i in range(6) for j in range(6))
+    eps = (whw / ww + QQ(1, 2 ** 70)) / ww
+    H2 = [[H[i][j] - eps * w[i] * w[j] for j in range(6)] for i in range(6)]
+    assert sum(w[i] * H2[i][j] * w[j] for i in range(6) for j in range(6)) < 0
+    assert fastpath.morse_bott(_Enc(H2), [[QQ(x) for x in t]]) is None
+
+
+# -- the float Krawczyk step (rigorous._certify_in_floats) on hand-made boxes --------------------
+
+def test_float_krawczyk_refuses_boxes_without_exactly_one_minimum():
+    import sympy
+    from flint import arb
+    from losscert.kernel import rigorous
+    rho = sympy.Rational(1, 1000)
+    H = np.array([[2.0, 0.5], [0.5, 1.0]])
+    small = [arb(1e-7), arb(-2e-7)]
+    ok, Y = rigorous._certify_in_floats(H, np.full((2, 2), 1e-3), small, rho)
+    assert ok is not None and Y is not None                        # one critical point, H PD on the box
+    # the Newton step leaves the box (no critical point, or one outside): not proven
+    assert rigorous._certify_in_floats(H, np.full((2, 2), 1e-3), [arb(1e-2), arb(0)], rho)[0] is None
+    # a gradient ball wider than the box allows: not proven
+    assert rigorous._certify_in_floats(H, np.full((2, 2), 1e-3), [arb(0, 1e-2), arb(0)], rho)[0] is None
+    # g(x) = x^2 - e on [-rho, rho] (two roots +-sqrt(e)): H(box) = 2x holds 0, and one holding a
+    # negative value: neither PD nor Krawczyk
+    e = 1e-8
+    for mid in (0.0, 1e-4):
+        assert rigorous._certify_in_floats(np.array([[mid]]), np.array([[2 * float(rho)]]), [arb(-e)], rho) \
+            == (None, None)
+    # a singular midpoint, an indefinite one, a radius that reaches singularity
+    assert rigorous._certify_in_floats(np.array([[1.0, 1.0], [1.0, 1.0]]), np.zeros((2, 2)), small, rho) \
+        == (None, None)
+    assert rigorous._certify_in_floats(np.array([[1.0, 2.0], [2.0, 1.0]]), np.zeros((2, 2)), small, rho) \
+        == (None, None)
+    assert rigorous._certify_in_floats(np.eye(2), np.full((2, 2), 1.0), small, rho) == (None, None)
+    # a gradient entry that is not a finite ball
+    assert rigorous._certify_in_floats(H, np.zeros((2, 2)), [arb("nan"), arb(0)], rho) == (None, None)
