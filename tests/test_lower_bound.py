@@ -254,3 +254,36 @@ def test_a_parameter_beyond_float_range_does_not_crash_the_float_route():
     assert kernel.local_minimum(loss, th).status == "refuted"
     assert kernel.strict_local_minimum(loss, th).status == "refuted"
     decide.clear_cache()
+
+
+def test_float_factors_trap_underflow_in_scalar_arithmetic():
+    """A neuron with a constant activation has one value for every sample, held as
+    a scalar: the products along a chain of such values were Python float
+    products, which numpy's floating-point traps do not see. 2^-550 * 2^-550
+    underflowed silently to 0 and three weights 2^340 then carried the lost
+    2^-1100 up to 2^-80, an exact Jacobian entry enclosed as 0 +/- 0."""
+    import networkx as nx
+    from fractions import Fraction
+    from losscert import Network
+    from losscert.compiler import _ExactNumbers
+    c0, big = "1/" + str(2 ** 550), str(2 ** 340)
+    g = nx.DiGraph()
+    g.add_node("k", activation=f"poly({c0})", bias=False)
+    for h in "abde":
+        g.add_node(h, activation="linear", bias=False)
+    g.add_node("y", bias=False)
+    g.add_edges_from([("x1", "k"), ("k", "a"), ("a", "b"), ("b", "d"), ("d", "e"), ("e", "y"), ("x1", "y")])
+    net = Network(g, inputs=["x1"], outputs=["y"])
+    loss = compile_loss(net, [[1, 2]], [[0, 1]])
+    vals = {"x1 -> k": 1, "k -> a": c0, "a -> b": big, "b -> d": big, "d -> e": big, "e -> y": 1, "x1 -> y": 1}
+    th = loss.point([vals[p] for p in net.parameters])
+    factors = fastpath.float_factors(loss, th)
+    if factors is None:
+        return                                          # refused: the exact factors are used instead
+    Jf, Jr, Gf, Gr = factors
+    J, G = loss._structural_hessian(th, _ExactNumbers(loss))
+    for mid, rad, rows in ((Jf, Jr, J), (Gf, Gr, G)):
+        for r, row in rows.items():
+            for q, e in row.items():
+                exact = Fraction(int(e.numerator), int(e.denominator))
+                assert abs(Fraction(mid[r, q]) - exact) <= Fraction(rad[r, q]), (r, net.parameters[q])

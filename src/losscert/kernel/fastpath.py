@@ -302,16 +302,20 @@ def _mul(a, b):
 
 def _total(a):
     """The sum over the samples (any order: n - 1 more roundings at most)."""
-    return _Val(float(a.v.sum()), float(a.s.sum()), a.d + len(a.v))
+    return _Val(a.v.sum(), a.s.sum(), a.d + len(a.v))
 
 
 def _input(x, n=None):
+    """One exact number rounded once. A scalar is a numpy float64, not a Python
+    float: numpy's traps (errstate) see underflow in numpy scalar arithmetic,
+    never in Python's (a chain of scalars, e.g. constant neurons, would
+    underflow silently)."""
     import numpy as np
     f = float(x)
     if f != 0 and not SAFE_RANGE[0] <= abs(f) <= SAFE_RANGE[1]:
         raise FloatingPointError("an input outside the safe range")
     if n is None:
-        return _Val(f, abs(f), 1)
+        return _Val(np.float64(f), np.float64(abs(f)), 1)
     return _Val(np.full(n, f), np.full(n, abs(f)), 1)
 
 
