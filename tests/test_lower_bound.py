@@ -287,3 +287,20 @@ def test_float_factors_trap_underflow_in_scalar_arithmetic():
             for q, e in row.items():
                 exact = Fraction(int(e.numerator), int(e.denominator))
                 assert abs(Fraction(mid[r, q]) - exact) <= Fraction(rad[r, q]), (r, net.parameters[q])
+
+
+def test_orthogonal_residual_over_an_algebraic_field_is_exact():
+    """Q(sqrt 2): R = -(sqrt 2, -1) is orthogonal to x = (1, sqrt 2) exactly; a target moved by
+    10^-40 breaks orthogonality and the saddle at 0 is refuted (no float rounding hides it)."""
+    net = sparse_dense([(0,)], d_x=1, d_y=1)
+    loss = compile_loss(net, [[1, "sqrt(2)"]], [["sqrt(2)", -1]])
+    th = loss.point([0, 0])
+    assert not loss.field.is_rational
+    assert lower_bound.global_minimum(loss, th)["value"] == "3/2"
+    assert kernel.local_minimum(loss, th).status == "verified"
+    moved = compile_loss(net, [[1, "sqrt(2)"]], [["sqrt(2) + 1/10**40", -1]])
+    assert lower_bound.global_minimum(moved, th) is None
+    assert kernel.local_minimum(moved, th).status == "refuted"
+    # an input that is 0 on every sample: the output is always 0, any residual is orthogonal to it
+    zero = compile_loss(net, [[0, 0]], [["1/3", "-7"]])
+    assert lower_bound.global_minimum(zero, zero.point([5, "2/3"]))["value"] == "221/9"
