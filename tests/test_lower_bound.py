@@ -304,3 +304,32 @@ def test_orthogonal_residual_over_an_algebraic_field_is_exact():
     # an input that is 0 on every sample: the output is always 0, any residual is orthogonal to it
     zero = compile_loss(net, [[0, 0]], [["1/3", "-7"]])
     assert lower_bound.global_minimum(zero, zero.point([5, "2/3"]))["value"] == "221/9"
+
+
+# the target shift of one sample at which the Hessian of speed.instance("polynomial", 40) stops being
+# positive definite lies in (EDGE_LO, EDGE_HI) (bisection with exact elimination, 64 steps)
+EDGE_LO = (2990891486214963393, 2 ** 63)
+EDGE_HI = (5981782972429926787, 2 ** 64)
+
+
+@pytest.mark.parametrize("shift, psd", [((EDGE_LO[0] * 2 ** 32 - EDGE_LO[1], EDGE_LO[1] * 2 ** 32), True),
+                                        (EDGE_LO, True), (EDGE_HI, False),
+                                        ((EDGE_HI[0] * 2 ** 40 + EDGE_HI[1], EDGE_HI[1] * 2 ** 40), False)])
+def test_hessian_psd_at_the_edge_of_definiteness_never_wrong_in_floats(shift, psd):
+    """One target moved by delta: H(delta) = H(0) - delta (2s) hess F_0, positive definite up to
+    delta* and indefinite past it. 2^-32 below delta* the float route proves it; within 2^-64 of
+    delta* it must fall back (the exact route decides), and past delta* it must never prove."""
+    import sympy
+    from bench import speed
+    net, X, Y, theta, _ = speed.instance("polynomial", 40)
+    Y = [list(r) for r in Y]
+    Y[0][0] += sympy.Rational(*shift)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    decide.clear_cache()
+    in_floats = decide._positive_definite_in_floats(loss, th)
+    assert not in_floats or psd
+    if shift[1] == EDGE_LO[1] * 2 ** 32:
+        assert in_floats                            # a margin of 2^-32 is proven in floats
+    assert kernel.hessian_psd(loss, th).status == ("verified" if psd else "refuted")
+    decide.clear_cache()
