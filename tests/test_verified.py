@@ -4,6 +4,8 @@ Every True below is checked against exact rational elimination."""
 from __future__ import annotations
 
 import math
+import platform
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -335,3 +337,43 @@ def test_float_krawczyk_refuses_boxes_without_exactly_one_minimum():
     assert rigorous._certify_in_floats(np.eye(2), np.full((2, 2), 1.0), small, rho) == (None, None)
     # a gradient entry that is not a finite ball
     assert rigorous._certify_in_floats(H, np.zeros((2, 2)), [arb("nan"), arb(0)], rho) == (None, None)
+
+
+# -- the floating-point environment: flush-to-zero / denormals-are-zero --------------------------
+
+_SET_MXCSR = """
+import ctypes, mmap, sys
+bits = int(sys.argv[1])
+# x86-64: sub rsp, 8; stmxcsr [rsp]; or dword [rsp], bits; ldmxcsr [rsp]; add rsp, 8; ret
+code = bytes([0x48, 0x83, 0xEC, 0x08, 0x0F, 0xAE, 0x1C, 0x24, 0x81, 0x0C, 0x24]) + bits.to_bytes(4, "little") \
+    + bytes([0x0F, 0xAE, 0x14, 0x24, 0x48, 0x83, 0xC4, 0x08, 0xC3])
+buf = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+buf.write(code)
+ctypes.CFUNCTYPE(None)(ctypes.addressof(ctypes.c_char.from_buffer(buf)))()
+"""
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")),
+                    reason="sets the x86-64 MXCSR register")
+@pytest.mark.parametrize("bits", [0x8040, 0x0040, 0x8000], ids=["ftz+daz", "daz", "ftz"])
+def test_flush_to_zero_mode_is_detected(bits):
+    """A native library built with -ffast-math may switch on flush-to-zero (FTZ)
+    and denormals-are-zero (DAZ) for the whole process (a notebook importing it,
+    then calling the kernel). Under DAZ the subnormal off-diagonal entries of
+    this indefinite matrix read as 0, and the shifted Cholesky proved it
+    positive definite. Any such mode: nothing is proven."""
+    import subprocess
+    script = """
+import numpy as np
+from losscert.kernel import verified
+a = 2.0 ** -1022
+M = np.array([[1.5, -0.8, -0.8], [-0.8, 1.5, -0.8], [-0.8, -0.8, 1.5]]) * a   # eigenvalue -0.1 a
+""" + _SET_MXCSR + """
+print(verified.gradual_underflow(), verified.is_spd(M), verified.is_spd(np.eye(3)))
+"""
+    a = 2.0 ** -1022
+    M = np.array([[1.5, -0.8, -0.8], [-0.8, 1.5, -0.8], [-0.8, -0.8, 1.5]]) * a
+    assert not exact_pd(M) and not verified.is_spd(M) and verified.gradual_underflow()
+    out = subprocess.run([sys.executable, "-c", script, str(bits)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False", "False"]

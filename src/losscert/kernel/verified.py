@@ -40,6 +40,24 @@ def rounds_to_nearest() -> bool:
     return 1.0 + e == 1.0 - e
 
 
+_SMALLEST_NORMAL = 2.0 ** -1022
+
+
+def gradual_underflow() -> bool:
+    """True when underflow is gradual, in Python floats and in numpy: no
+    flush-to-zero (2^-1022 / 2 is the subnormal 2^-1023, not 0) and no
+    denormals-are-zero (2^-1074 * 2 is 2^-1073, not 0). A native library
+    built with -ffast-math may switch both on for the whole process; every
+    eta term of the bounds here assumes they are off. (The operands are
+    variables: a constant folded at compile time would not see the mode.)"""
+    np = _numpy()
+    half, two, tiny, eta = 0.5, 2.0, _SMALLEST_NORMAL, ETA
+    if not (tiny * half > 0 and eta * two > 0):
+        return False
+    v = np.array([tiny, eta]) * np.array([half, two])
+    return bool(v[0] > 0 and v[1] > 0 and np.float64(eta) * np.float64(two) > 0)
+
+
 def gamma(k: int) -> float:
     """An upper bound of gamma_k = k u / (1 - k u) (u = 2^-53), or inf when k u >= 1/2."""
     ku = k * UNIT_ROUNDOFF
@@ -83,7 +101,7 @@ def is_spd(mid, rad=None) -> bool:
     (entrywise; ``rad`` None means A = mid) is positive definite, proven by
     Rump's shifted float Cholesky. Any doubt (non-finite input, a
     non-positive diagonal, a failed or non-finite factorisation, directed
-    rounding) gives False.
+    rounding, flush-to-zero or denormals-are-zero) gives False.
 
     >>> import numpy
     >>> is_spd(numpy.array([[1.0, 0.0], [0.0, 1e-300]]))
@@ -104,7 +122,7 @@ def is_spd(mid, rad=None) -> bool:
         rad = np.asarray(rad, dtype=float)
         if rad.shape != mid.shape or not np.all(np.isfinite(rad)) or np.any(rad < 0):
             return False
-    if not rounds_to_nearest() or not np.all(np.isfinite(mid)):
+    if not rounds_to_nearest() or not gradual_underflow() or not np.all(np.isfinite(mid)):
         return False
     M, R = _symmetric_from_lower(mid, rad)
     diag = np.diag(M)
