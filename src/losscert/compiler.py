@@ -39,6 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 from sympy.polys.polyerrors import CoercionFailed
 
 from . import convert
+from . import integer_pass
 from . import intervals as iv
 from .activations import Activation
 from .names import ParameterSymbol, identifier, latex_name
@@ -562,6 +563,9 @@ class Loss:
     def value_and_gradient(self, theta) -> tuple:
         """(L(theta), grad L(theta)) exactly, from one forward pass, as field elements (what the kernel uses)."""
         theta = self._theta(theta)
+        fast = integer_pass.value_and_gradient(self, theta)       # over Q: the same numbers, vectorised
+        if fast is not None:
+            return fast
         alg = FieldAlgebra(self.field)
         vals, dact = self._forward(theta, alg, True)
         res = self._residuals(vals, alg)

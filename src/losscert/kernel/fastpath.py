@@ -121,7 +121,10 @@ def _float_hessian(factors, factor):
     Jf, Jr, Gf, Gr = factors
     e, eta, u = verified.CONVERSION_ERROR, verified.ETA, verified.UNIT_ROUNDOFF
     k = max(Jf.shape[0], 1)
-    cf = float(factor)
+    try:
+        cf = int(factor.p) / int(factor.q)  # a rational (fmpq or sympy): Python's int division rounds correctly
+    except (AttributeError, TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return None, None
     if not SAFE_RANGE[0] <= abs(cf) <= SAFE_RANGE[1]:
         return None, None
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):

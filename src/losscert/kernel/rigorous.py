@@ -264,7 +264,8 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
     ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
           "box_radius": _exact_text(rho),
           "precision_digits": digits}
-    mid, rad = fastpath.ball_hessian(J, G, len(c), loss.scale * 2)
+    two_s = loss.field.rational(loss.scale * 2)              # a rational; None: no float route
+    mid, rad = fastpath.ball_hessian(J, G, len(c), two_s) if two_s is not None else (None, None)
     fast, Y = _certify_in_floats(mid, rad, g, rho) if mid is not None else (None, None)
     if fast is not None:
         ev.update(fast)

@@ -1,0 +1,188 @@
+"""The exact value and gradient over Q, vectorised over the samples.
+
+A node's values on the n samples are held as one vector of integers over a
+common denominator, ``Vec(N, D)``: value_s = N_s / D (N a numpy array of
+Python ints, D > 0 an int). Sums, products and polynomials stay integer
+operations, run by numpy's loops over Python ints, with no gcd per element
+(FLINT's ``fmpq`` reduces every result: about 4x slower per operation, plus
+the per-element call of the generic pass). The results are the same exact
+rationals as :meth:`losscert.compiler.Loss.value_and_gradient`'s generic
+pass; each gradient entry and the value are reduced once at the end.
+
+Used only when the field is Q (every number an ``fmpq``), every activation
+is linear or a polynomial, the loss has no per-sample slopes (kinks), and
+the common denominators stay below MAX_DENOMINATOR_BITS (data with many
+unrelated denominators: the generic pass is then the better one);
+:func:`value_and_gradient` returns None otherwise.
+
+>>> from losscert.network import dense
+>>> from losscert.compiler import compile_loss
+>>> loss = compile_loss(dense([1, 1, 1], activation="poly(0, 1, 1/2)"), X=[[1, "1/3"]], Y=[[1, 2]])
+>>> value, grad = value_and_gradient(loss, loss.point([2, "1/2"]))
+>>> (value, grad) == tuple(loss.value_and_gradient(loss.point([2, "1/2"])))
+True
+"""
+from __future__ import annotations
+
+import math
+
+MAX_DENOMINATOR_BITS = 1 << 16      # past this, a common denominator costs more than it saves
+MIN_WORK = 4096                     # samples x nodes below this: the generic pass (no numpy import)
+
+
+class Vec:
+    """Exact rationals N_s / D over the samples (N: numpy object array of ints, D > 0)."""
+    __slots__ = ("N", "D")
+
+    def __init__(self, N, D: int):
+        self.N, self.D = N, D
+
+
+def _fraction(q) -> tuple[int, int]:
+    return int(q.p), int(q.q)
+
+
+def vec_of(values) -> Vec | None:
+    """The fmpq values as one Vec over the lcm of their denominators (None past MAX_DENOMINATOR_BITS)."""
+    import numpy as np
+    pairs = [_fraction(q) for q in values]
+    D = 1
+    for _, d in pairs:
+        if D % d:
+            D = D * d // math.gcd(D, d)
+            if D.bit_length() > MAX_DENOMINATOR_BITS:
+                return None
+    N = np.empty(len(pairs), dtype=object)
+    N[:] = [p * (D // d) for p, d in pairs]
+    return Vec(N, D)
+
+
+def add(x: Vec | None, y: Vec) -> Vec:
+    """x + y (x None: y)."""
+    if x is None:
+        return y
+    if x.D == y.D:
+        return Vec(x.N + y.N, x.D)
+    g = math.gcd(x.D, y.D)
+    return Vec(x.N * (y.D // g) + y.N * (x.D // g), x.D // g * y.D)
+
+
+def scale(x: Vec, q) -> Vec:
+    """q x for a rational q (an fmpq)."""
+    p, d = _fraction(q)
+    return Vec(x.N * p, x.D * d)
+
+
+def add_constant(x: Vec, q) -> Vec:
+    """x + q for a rational q."""
+    p, d = _fraction(q)
+    g = math.gcd(x.D, d)
+    return Vec(x.N * (d // g) + p * (x.D // g), x.D // g * d)
+
+
+def mul(x: Vec, y: Vec) -> Vec:
+    return Vec(x.N * y.N, x.D * y.D)
+
+
+def polynomial(coeffs, z: Vec) -> Vec:
+    """sum_i coeffs[i] z^i by Horner's rule (coeffs: fmpq, lowest degree first)."""
+    import numpy as np
+    acc = None
+    for c in reversed(coeffs):
+        if acc is None:
+            p, d = _fraction(c)
+            N = np.empty(len(z.N), dtype=object)
+            N[:] = [p] * len(z.N)
+            acc = Vec(N, d)
+        else:
+            acc = add_constant(mul(acc, z), c)
+    return acc
+
+
+def dot(x: Vec, y: Vec):
+    """sum_s x_s y_s as an fmpq."""
+    from flint import fmpq
+    import numpy as np
+    return fmpq(int(np.dot(x.N, y.N)) if len(x.N) else 0, x.D * y.D)
+
+
+def total(x: Vec):
+    """sum_s x_s as an fmpq."""
+    from flint import fmpq
+    return fmpq(int(sum(x.N)), x.D)
+
+
+def applies(loss, theta) -> bool:
+    """The integer pass computes exactly what the generic pass does here (see the module docstring)."""
+    from flint import fmpq
+    if getattr(loss, "_slopes", None) or loss.n * len(loss.steps) < MIN_WORK:
+        return False
+    for st in loss.steps:
+        act = st.activation
+        if act is not None and act.kind != "linear" and act.polynomial_coefficients is None:
+            return False
+        if any(c is not None and type(c) is not fmpq for _, _, c in st.terms):
+            return False
+    numbers = [loss.scale, *theta]
+    return all(type(q) is fmpq for q in numbers) and all(type(q) is fmpq for row in loss.X + loss.Y for q in row)
+
+
+def value_and_gradient(loss, theta):
+    """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does not apply."""
+    if not applies(loss, theta):
+        return None
+    F = loss.field
+    ni, n = loss.n_inputs, loss.n
+    vals: dict = {}
+    for i in range(ni):
+        vals[i] = vec_of(loss.X[i])
+        if vals[i] is None:
+            return None
+    derivative: dict = {}
+    for st in loss.steps:
+        pre = None
+        for src, p, c in st.terms:
+            pre = add(pre, scale(vals[src], theta[p] if p is not None else c))
+        if pre is None:
+            pre = vec_of([F.zero] * n)
+        if st.bias is not None:
+            pre = add_constant(pre, theta[st.bias])
+        act = st.activation
+        if act is None or act.kind == "linear":
+            vals[st.slot] = pre
+        else:
+            coeffs = [F(c) for c in act.polynomial_coefficients]
+            vals[st.slot] = polynomial(coeffs, pre)
+            slope = [k * c for k, c in enumerate(coeffs)][1:]
+            derivative[st.slot] = polynomial(slope, pre) if slope else None
+        if vals[st.slot].D.bit_length() > MAX_DENOMINATOR_BITS:
+            return None
+    value = F.zero
+    adjoint: dict = {}
+    two_s = loss.scale * 2
+    for o, yrow in zip(loss.output_slots, loss.Y):
+        y = vec_of(yrow)
+        if y is None:
+            return None
+        r = add(vals[o], scale(y, -F.one))
+        value += dot(r, r)
+        adjoint[o] = scale(r, two_s)
+    value *= loss.scale
+    grad = [F.zero] * len(theta)
+    for st in reversed(loss.steps):
+        lam = adjoint.pop(st.slot, None)
+        if lam is None:
+            continue
+        if st.activation is not None and st.activation.kind != "linear":
+            d = derivative[st.slot]
+            if d is None:
+                continue
+            lam = mul(lam, d)
+        for src, p, c in st.terms:
+            if p is not None:
+                grad[p] += dot(lam, vals[src])
+            if src >= ni:
+                adjoint[src] = add(adjoint.get(src), scale(lam, theta[p] if p is not None else c))
+        if st.bias is not None:
+            grad[st.bias] += total(lam)
+    return value, grad
