@@ -85,6 +85,8 @@ def test_same_value_and_gradient_as_the_generic_pass(seed, monkeypatch):
     assert fast is not None
     assert fast[0] == _generic(loss, theta)[0] and list(fast[1]) == list(_generic(loss, theta)[1])
     assert tuple(loss.value_and_gradient(theta)) == tuple(fast)
+    vals, _ = loss._forward(theta, FieldAlgebra(loss.field), False)
+    assert integer_pass.outputs(loss, theta) == [vals[o] for o in loss.output_slots]
 
 
 def test_it_steps_aside_where_it_does_not_apply(monkeypatch):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import families
-from losscert import compile_loss, kernel, sparse_dense
+from losscert import compile_loss, integer_pass, kernel, sparse_dense
 from losscert.kernel import decide, fastpath, lower_bound
 
 
@@ -15,7 +15,13 @@ def _one_neuron(act="linear", X=((1, -1),), Y=((1, 1),)):
     return compile_loss(net, [list(r) for r in X], [list(r) for r in Y])
 
 
-def test_orthogonal_residual_is_a_global_minimum():
+@pytest.fixture(params=["generic pass", "integer pass"])
+def both_passes(request, monkeypatch):
+    """Run the test with the generic exact pass and with the vectorised integer pass."""
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 10 ** 9 if request.param == "generic pass" else 0)
+
+
+def test_orthogonal_residual_is_a_global_minimum(both_passes):
     loss = _one_neuron()
     theta = loss.point([1, 0])                      # F = 0, R = (-1, -1) orthogonal to x = (1, -1)
     cert = lower_bound.global_minimum(loss, theta)
@@ -23,13 +29,13 @@ def test_orthogonal_residual_is_a_global_minimum():
     assert cert["outputs"] == {"y1": {"inputs": ["x1"], "constant": False}}
 
 
-def test_residual_not_orthogonal_gives_nothing():
+def test_residual_not_orthogonal_gives_nothing(both_passes):
     loss = _one_neuron()
     assert lower_bound.global_minimum(loss, loss.point([1, 1])) is None       # R = (0, -2)
     assert lower_bound.global_minimum(loss, loss.point(["1/2", 1])) is None
 
 
-def test_a_constant_enlarges_the_space():
+def test_a_constant_enlarges_the_space(both_passes):
     # with the affine activation 1 + z the output can shift: R = (-1, -1) is no longer orthogonal to it
     loss = _one_neuron(act="poly(1, 1)")
     assert lower_bound.reachable(loss)[loss.output_slots[0]] == ({0}, True)

@@ -522,9 +522,11 @@ class Loss:
     def outputs(self, theta, raw: bool = False) -> list[list]:
         """F(theta): one row per output, one column per sample (SymPy; ``raw=True``: field elements)."""
         theta = self._theta(theta)
-        alg = FieldAlgebra(self.field)
-        vals, _ = self._forward(theta, alg, False)
-        out = [vals[s] for s in self.output_slots]
+        out = integer_pass.outputs(self, theta)                 # over Q: the same numbers, vectorised
+        if out is None:
+            alg = FieldAlgebra(self.field)
+            vals, _ = self._forward(theta, alg, False)
+            out = [vals[s] for s in self.output_slots]
         return out if raw else self.to_sympy(out)
 
     def value(self, theta, raw: bool = False):

@@ -127,14 +127,15 @@ def applies(loss, theta) -> bool:
     return all(type(q) is fmpq for q in numbers) and all(type(q) is fmpq for row in loss.X + loss.Y for q in row)
 
 
-def value_and_gradient(loss, theta):
-    """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does not apply."""
+def forward(loss, theta):
+    """(vals, derivative): each slot's values as a Vec, and each polynomial
+    node's sigma'(pre-activation) (None for a constant polynomial); None
+    when the integer pass does not apply."""
     if not applies(loss, theta):
         return None
     F = loss.field
-    ni, n = loss.n_inputs, loss.n
     vals: dict = {}
-    for i in range(ni):
+    for i in range(loss.n_inputs):
         vals[i] = vec_of(loss.X[i])
         if vals[i] is None:
             return None
@@ -144,7 +145,7 @@ def value_and_gradient(loss, theta):
         for src, p, c in st.terms:
             pre = add(pre, scale(vals[src], theta[p] if p is not None else c))
         if pre is None:
-            pre = vec_of([F.zero] * n)
+            pre = vec_of([F.zero] * loss.n)
         if st.bias is not None:
             pre = add_constant(pre, theta[st.bias])
         act = st.activation
@@ -157,14 +158,44 @@ def value_and_gradient(loss, theta):
             derivative[st.slot] = polynomial(slope, pre) if slope else None
         if vals[st.slot].D.bit_length() > MAX_DENOMINATOR_BITS:
             return None
-    value = F.zero
-    adjoint: dict = {}
-    two_s = loss.scale * 2
+    return vals, derivative
+
+
+def residuals(loss, vals) -> list | None:
+    """F_o(theta) - Y_o per output, as Vecs (None past MAX_DENOMINATOR_BITS)."""
+    out = []
     for o, yrow in zip(loss.output_slots, loss.Y):
         y = vec_of(yrow)
         if y is None:
             return None
-        r = add(vals[o], scale(y, -F.one))
+        out.append(add(vals[o], scale(y, -loss.field.one)))
+    return out
+
+
+def outputs(loss, theta) -> list | None:
+    """F(theta) as rows of fmpq (one per output), or None when the pass does not apply."""
+    from flint import fmpq
+    run = forward(loss, theta)
+    if run is None:
+        return None
+    vals = run[0]
+    return [[fmpq(int(N), vals[o].D) for N in vals[o].N] for o in loss.output_slots]
+
+
+def value_and_gradient(loss, theta):
+    """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does not apply."""
+    run = forward(loss, theta)
+    if run is None:
+        return None
+    vals, derivative = run
+    res = residuals(loss, vals)
+    if res is None:
+        return None
+    F, ni = loss.field, loss.n_inputs
+    value = F.zero
+    adjoint: dict = {}
+    two_s = loss.scale * 2
+    for o, r in zip(loss.output_slots, res):
         value += dot(r, r)
         adjoint[o] = scale(r, two_s)
     value *= loss.scale
