@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 from losscert import integer_pass
+from losscert.activations import NonSmooth
 from losscert.compiler import FieldAlgebra, compile_loss
 from losscert.network import Network, dense
 
@@ -28,7 +29,8 @@ def _rational(rng, big=False):
     return f"{rng.randint(-9, 9)}/{rng.randint(1, 7)}"
 
 
-ACTIVATIONS = ["linear", "poly(0, 1, 1/2)", "poly(1, -2/3, 0, 5/4)", "poly(3)", "poly(0, 1)"]
+ACTIVATIONS = ["linear", "poly(0, 1, 1/2)", "poly(1, -2/3, 0, 5/4)", "poly(3)", "poly(0, 1)", "relu",
+               "leaky_relu(1/10)", "leaky_relu(-3/2)"]
 
 
 def _random_network(rng):
@@ -82,7 +84,10 @@ def test_same_value_and_gradient_as_the_generic_pass(seed, monkeypatch):
     loss = compile_loss(net, X, Y)
     theta = loss.point([_rational(rng, big) if rng.random() < 0.9 else 0 for _ in loss.params])
     fast = integer_pass.value_and_gradient(loss, theta)
-    assert fast is not None
+    if fast is None:                                  # only at a kink: the generic pass says so too
+        with pytest.raises(NonSmooth):
+            _generic(loss, theta)
+        return
     assert fast[0] == _generic(loss, theta)[0] and list(fast[1]) == list(_generic(loss, theta)[1])
     assert tuple(loss.value_and_gradient(theta)) == tuple(fast)
     vals, _ = loss._forward(theta, FieldAlgebra(loss.field), False)
@@ -92,7 +97,7 @@ def test_same_value_and_gradient_as_the_generic_pass(seed, monkeypatch):
 def test_it_steps_aside_where_it_does_not_apply(monkeypatch):
     monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
     X, Y = [[1, 2, 3]], [[0, 1, "1/2"]]
-    for act in ("tanh", "relu", "softplus"):
+    for act in ("tanh", "sigmoid", "softplus"):
         loss = compile_loss(dense([1, 2, 1], activation=act), X, Y)
         assert integer_pass.value_and_gradient(loss, loss.point([1, "1/2", 2, -1])) is None
     alg = compile_loss(dense([1, 1, 1]), [[1, "sqrt(2)", 3]], Y)                     # an algebraic field
@@ -128,3 +133,17 @@ def test_a_critical_point_stays_exactly_critical(monkeypatch):
     assert all(g == 0 for g in grad) and value == _generic(loss, theta)[0] > 0
     moved = loss.point(["0.25", "-0.5", "1.5", "2.0000000000000001"])
     assert any(g != 0 for g in integer_pass.value_and_gradient(loss, moved)[1])
+
+
+def test_kinks_are_left_to_the_generic_pass(monkeypatch):
+    """At a ReLU kink the integer pass gives no gradient (the generic pass raises NonSmooth); outputs are fine."""
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
+    loss = compile_loss(dense([1, 1, 1], activation="relu"), [[1, 2, -1]], [[0, 1, 2]])
+    kink = loss.point(["0", "1"])                   # pre-activation 0 on every sample
+    assert integer_pass.value_and_gradient(loss, kink) is None
+    with pytest.raises(NonSmooth):
+        loss.value_and_gradient(kink)
+    assert integer_pass.outputs(loss, kink) == [[0, 0, 0]]
+    smooth = loss.point(["1/2", "3"])              # pre = (1/2, 1, -1/2): slopes 1, 1, 0
+    value, grad = integer_pass.value_and_gradient(loss, smooth)
+    assert (value, list(grad)) == (_generic(loss, smooth)[0], list(_generic(loss, smooth)[1]))

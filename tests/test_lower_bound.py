@@ -147,7 +147,20 @@ def test_float_factors_refuse_what_they_cannot_bound():
     assert fastpath.float_factors(lin, lin.point([1, 1])) is None             # a number outside the safe range
 
 
-@pytest.mark.parametrize("which", ["polynomial", "biased", "tied"])
+def test_float_factors_refuse_pre_activations_at_or_near_a_kink():
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation="relu")
+    at = compile_loss(net, [[1, 2]], [[0, 1]])
+    assert fastpath.float_factors(at, at.point([0, 1])) is None               # exactly at the kink
+    near = compile_loss(net, [["1e-20", 2]], [[0, 1]])
+    theta = near.point(["-1e-20", 1])                                         # pre -1e-40: rounded, sign still known
+    assert fastpath.float_factors(near, theta) is not None
+    cancel = compile_loss(sparse_dense([(0, 1)], d_x=2, d_y=1, activation="relu"),
+                          [["0.1", "1"], ["0.2", "1"]], [[0, 1]])
+    theta = cancel.point(["0.2", "-0.1", 1])                                  # 0.2 * 0.1 - 0.1 * 0.2 = 0 exactly
+    assert fastpath.float_factors(cancel, theta) is None
+
+
+@pytest.mark.parametrize("which", ["polynomial", "biased", "tied", "relu", "leaky"])
 def test_float_factors_enclose_the_exact_factors(which):
     from fractions import Fraction
     from bench import speed
@@ -158,6 +171,13 @@ def test_float_factors_enclose_the_exact_factors(which):
         net, X, Y, theta, _ = families.conv1d_tied(6)
         loss = compile_loss(net, X, Y)
         th = loss.point(theta)
+    elif which in ("relu", "leaky"):            # overlapping patterns, both signs of pre-activations
+        import random
+        act = "relu" if which == "relu" else "leaky_relu(-7/10)"
+        loss = compile_loss(sparse_dense(speed._patterns(random.Random(0), 5, 10), d_x=10, d_y=2, activation=act),
+                            [[f"{(i * 7 + k * 3) % 11 - 5}/7 + 1/{13 + i + k}" for k in range(12)] for i in range(10)],
+                            [[f"{(o + k) % 5}/3" for k in range(12)] for o in range(2)])
+        th = loss.point([f"{(p * 5) % 9 - 4}/{p % 4 + 2}" for p in range(len(loss.params))])
     else:
         net, X, Y, theta, _ = speed.instance(which, 40)
         loss = compile_loss(net, X, Y)

@@ -10,7 +10,9 @@ rationals as :meth:`losscert.compiler.Loss.value_and_gradient`'s generic
 pass; each gradient entry and the value are reduced once at the end.
 
 Used only when the field is Q (every number an ``fmpq``), every activation
-is linear or a polynomial, the loss has no per-sample slopes (kinks), and
+is linear, a polynomial or piecewise linear (ReLU, leaky ReLU; the
+gradient only away from the kinks), the loss has no per-sample pieces
+(:meth:`~losscert.compiler.Loss.with_slopes`), and
 the common denominators stay below MAX_DENOMINATOR_BITS (data with many
 unrelated denominators: the generic pass is then the better one);
 :func:`value_and_gradient` returns None otherwise.
@@ -119,7 +121,7 @@ def applies(loss, theta) -> bool:
         return False
     for st in loss.steps:
         act = st.activation
-        if act is not None and act.kind != "linear" and act.polynomial_coefficients is None:
+        if act is not None and act.kind != "linear" and act.polynomial_coefficients is None and act.slopes is None:
             return False
         if any(c is not None and type(c) is not fmpq for _, _, c in st.terms):
             return False
@@ -127,10 +129,25 @@ def applies(loss, theta) -> bool:
     return all(type(q) is fmpq for q in numbers) and all(type(q) is fmpq for row in loss.X + loss.Y for q in row)
 
 
-def forward(loss, theta):
+def piecewise_slopes(slopes, z: Vec) -> Vec:
+    """The slope of a piecewise-linear activation on each sample: slopes[1]
+    where z > 0, else slopes[0] (at z = 0 the value slope * z = 0 is right
+    either way; the derivative is not, and :func:`forward` reports the kink)."""
+    import numpy as np
+    (p0, q0), (p1, q1) = _fraction(slopes[0]), _fraction(slopes[1])
+    L = q0 * q1 // math.gcd(q0, q1)
+    up, down = p1 * (L // q1), p0 * (L // q0)
+    N = np.empty(len(z.N), dtype=object)
+    N[:] = [up if x > 0 else down for x in z.N]
+    return Vec(N, L)
+
+
+def forward(loss, theta, kinks: list | None = None):
     """(vals, derivative): each slot's values as a Vec, and each polynomial
-    node's sigma'(pre-activation) (None for a constant polynomial); None
-    when the integer pass does not apply."""
+    or piecewise-linear node's sigma'(pre-activation) (None for a constant
+    polynomial); None when the integer pass does not apply. ``kinks``: a
+    list that receives, per piecewise-linear node, whether some
+    pre-activation is exactly 0 (then sigma' is not defined there)."""
     if not applies(loss, theta):
         return None
     F = loss.field
@@ -151,6 +168,11 @@ def forward(loss, theta):
         act = st.activation
         if act is None or act.kind == "linear":
             vals[st.slot] = pre
+        elif act.slopes is not None:
+            k = piecewise_slopes([F(c) for c in act.slopes], pre)
+            vals[st.slot], derivative[st.slot] = mul(k, pre), k
+            if kinks is not None:
+                kinks.append(any(x == 0 for x in pre.N))
         else:
             coeffs = [F(c) for c in act.polynomial_coefficients]
             vals[st.slot] = polynomial(coeffs, pre)
@@ -183,9 +205,12 @@ def outputs(loss, theta) -> list | None:
 
 
 def value_and_gradient(loss, theta):
-    """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does not apply."""
-    run = forward(loss, theta)
-    if run is None:
+    """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does
+    not apply (or a piecewise-linear activation sits at its kink: the
+    generic pass then reports it)."""
+    kinks: list = []
+    run = forward(loss, theta, kinks)
+    if run is None or any(kinks):
         return None
     vals, derivative = run
     res = residuals(loss, vals)

@@ -323,18 +323,37 @@ def _poly_taylor2(coeffs, a):
     return out
 
 
+def _piecewise_linear(slopes, a):
+    """[sigma(a), sigma'(a), None] for a piecewise-linear activation (slopes
+    for a < 0 and a > 0), when the sign of every exact pre-activation is
+    certain from its enclosure (|exact - v| <= gamma_d s_exact and
+    s_exact <= s / (1 - gamma_d), with a factor 2 of slack); else raises
+    FloatingPointError (the caller falls back to the exact factors)."""
+    import numpy as np
+    g = verified.gamma(a.d)
+    margin = 2 * g / (1 - g) * a.s if g < 0.5 else np.full_like(a.s, np.inf)
+    if np.any(np.abs(a.v) <= margin):
+        raise FloatingPointError("a pre-activation too close to the kink")
+    down, up = _input(slopes[0]), _input(slopes[1])
+    k = np.where(a.v > 0, up.v, down.v)
+    slope = _Val(k, np.abs(k), 1)
+    return _mul(slope, a), slope, None
+
+
 def float_factors(loss: Loss, theta):
     """(Jf, Jr, Gf, Gr) with |J - Jf| <= Jr and |G - Gf| <= Gr entrywise, J
     the Jacobian (rows output x sample) and G the residual part of the
     Hessian / 2s, computed in floats vectorised over the samples (no exact
-    rationals); None when an activation is not a polynomial, a number is
-    outside SAFE_RANGE or an operation underflows or overflows (numpy
+    rationals); None when an activation is neither a polynomial nor
+    piecewise linear, a pre-activation of a piecewise-linear one is too
+    close to its kink to know its sign, a number is outside SAFE_RANGE or an operation underflows or overflows (numpy
     floating-point traps)."""
     import numpy as np
     if getattr(loss, "_slopes", None):
         return None
     for st in loss.steps:
-        if st.activation is not None and st.activation.polynomial_coefficients is None:
+        act = st.activation
+        if act is not None and act.polynomial_coefficients is None and act.slopes is None:
             return None
     try:
         with np.errstate(all="raise"):
@@ -373,7 +392,10 @@ def _float_factors(loss, theta):
         elif act.kind == "linear":
             vals[st.slot], d1[st.slot], d2[st.slot], Hh[st.slot] = pre, one, None, rows
         else:
-            c0, c1, c2 = _poly_taylor2(act.polynomial_coefficients, pre)
+            if act.slopes is not None:
+                c0, c1, c2 = _piecewise_linear(act.slopes, pre)
+            else:
+                c0, c1, c2 = _poly_taylor2(act.polynomial_coefficients, pre)
             vals[st.slot] = c0 if c0 is not None else _Val(np.zeros(n), np.zeros(n), 0)
             d1[st.slot] = c1
             d2[st.slot] = None if c2 is None else _mul(c2, _Val(2.0, 2.0, 0))
