@@ -45,6 +45,7 @@ from sympy.polys.matrices import DomainMatrix
 from ..activations import NonSmooth
 from ..compiler import Loss
 from ..fields import Field
+from .. import network
 from ..network import MAX_INTERVAL_PARAMETERS, SizeError, check_hessian_size
 from ..numbers import parse_number
 from .. import intervals as iv
@@ -237,6 +238,9 @@ def _near(loss: Loss, theta_q, r_inner, r_outer, digits, centre=None) -> Verdict
                                    f"(Krawczyk), where the Hessian is positive definite: a strict local minimum "
                                    f"within {_dec(dist + rho)} of the point", ev)
                 last = ev.get("failed", last)
+    if len(theta_q) > network.MAX_ARB_MATRIX_PARAMETERS:
+        return Verdict(INCONCLUSIVE, f"no certificate at {digits} or {2 * digits} digits ({last}); the ball is not "
+                       f"searched for a refutation above {network.MAX_ARB_MATRIX_PARAMETERS} parameters")
     absent = _absent(loss, theta_q, r_outer)
     if absent is not None:
         return Verdict(REFUTED, "no point of the ball can be a local minimum: " + absent["why"], absent)
@@ -271,6 +275,9 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
         ev.update(fast)
         _enclosures_at(loss, c, box, g, ev)
         return True, ev
+    if len(c) > network.MAX_ARB_MATRIX_PARAMETERS:
+        return False, {"failed": "the float route did not prove it, and above "
+                       f"{network.MAX_ARB_MATRIX_PARAMETERS} parameters the Arb route (P x P ball matrices) is not run"}
     H = loss.iv_hessian_from(J, G)
     del J, G
     return _certify_exactly(loss, c, r, rho, g, H, ev, Y)
