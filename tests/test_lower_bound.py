@@ -228,6 +228,13 @@ def test_local_minimum_near_float_krawczyk_and_its_arb_fallback(monkeypatch):
     th = loss.point(theta)
     v = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     assert v.status == "verified" and "float64 preconditioner" in v.evidence["krawczyk"]
+    assert v.evidence["loss_enclosure_on_box"].startswith("[") and "+/-" in v.evidence["loss_enclosure_on_box"]
+    # the midpoint-radius float pass declines: the box Hessian's factors come from Arb
+    from losscert.kernel import float_pass
+    with monkeypatch.context() as m:
+        m.setattr(float_pass, "box_factors", lambda *a, **k: None)
+        x = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
+    assert x.status == "verified" and x.evidence["box_center"] == v.evidence["box_center"]
     real = rigorous._certify_in_floats
     # the float Krawczyk bound fails: the Arb step runs with the float preconditioner (PD already proven)
     monkeypatch.setattr(rigorous, "_certify_in_floats", lambda m, r, g, rho: (None, real(m, r, g, rho)[1]))

@@ -234,3 +234,54 @@ def test_ball_hessian_refuses_balls_outside_floats():
     assert fastpath.ball_hessian(wide, {}, 1, 1) == (None, None)
     ok = fastpath.ball_hessian({0: {0: arb(3)}}, {0: {0: arb(1)}}, 1, 2)      # 2 (3^2 + 1) = 20
     assert ok[0][0, 0] == 20 and 0 < ok[1][0, 0] < 1e-12
+
+
+# -- the box Hessian from a midpoint-radius float pass (float_pass.box_factors) ---------------
+
+@pytest.mark.parametrize("act", ["tanh", "sigmoid", "poly(0, 1, 1/2)", "relu"])
+def test_box_factors_enclose_the_hessian_and_the_loss_everywhere_on_the_box(act):
+    import random
+    import sympy
+    from losscert import intervals
+    from losscert.compiler import compile_loss
+    from losscert.kernel import fastpath, float_pass
+    from losscert.network import dense
+    loss = compile_loss(dense([2, 3, 2], activation=act, biases=True), X=[[1, "1/3", -2], ["1/2", 2, "-3/7"]],
+                        Y=[[1, 0, "1/5"], ["-1/2", 2, 1]])
+    P = len(loss.params)
+    theta = [sympy.Rational(k - 7, 5 + k) for k in range(P)]
+    rho = sympy.Rational(1, 1000)
+    rng = random.Random(5)
+    with intervals.precision(60):
+        out = float_pass.box_factors(loss, theta, rho)
+        assert out is not None
+        mid, rad = fastpath.hessian_from_factors(out["factors"], P, loss.field.rational(loss.scale * 2))
+        c, r = out["value"]
+        assert np.all(rad > 0) and rad.max() < 1 and 0 < r < 1      # not vacuous (box radius 1e-3)
+        points = [theta] + [[t + rho * rng.choice([-1, 1, sympy.Rational(rng.randint(-9, 9), 10)]) for t in theta]
+                            for _ in range(10)]
+        for point in points:
+            ball = [intervals.exact(t) for t in point]
+            H = loss.iv_hessian(ball)
+            for i in range(P):
+                for j in range(P):
+                    lo, hi = float(H[i][j].lower()), float(H[i][j].upper())
+                    assert mid[i, j] - rad[i, j] <= lo + abs(lo) * 1e-15 + 1e-300
+                    assert hi - abs(hi) * 1e-15 - 1e-300 <= mid[i, j] + rad[i, j]
+            L = loss.iv_value(ball)
+            assert c - r <= float(L.lower()) * (1 + 1e-15) + 1e-300 and float(L.upper()) * (1 - 1e-15) <= c + r
+
+
+def test_box_factors_decline_what_they_cannot_enclose():
+    import sympy
+    from losscert import intervals
+    from losscert.compiler import compile_loss
+    from losscert.kernel import float_pass
+    from losscert.network import dense
+    relu = compile_loss(dense([1, 1, 1], activation="relu"), X=[[1, -1]], Y=[[1, 0]])
+    with intervals.precision(30):
+        assert float_pass.box_factors(relu, [sympy.Integer(0), sympy.Integer(1)], sympy.Rational(1, 10)) is None
+        huge = compile_loss(dense([1, 1, 1], activation="tanh"), X=[["1" + "0" * 500, 1]], Y=[[1, 0]])
+        assert float_pass.box_factors(huge, [sympy.Integer(1), sympy.Integer(1)], sympy.Rational(1, 10)) is None
+        algebraic = compile_loss(dense([1, 1, 1], activation="tanh"), X=[["sqrt(2)", 1]], Y=[[1, 0]])
+        assert float_pass.box_factors(algebraic, [sympy.Integer(1), sympy.Integer(1)], sympy.Rational(1, 10)) is None

@@ -568,7 +568,10 @@ class Loss:
         fast = integer_pass.value_and_gradient(self, theta)       # over Q: the same numbers, vectorised
         if fast is not None:
             return fast
-        alg = FieldAlgebra(self.field)
+        return self._value_and_gradient_in(theta, FieldAlgebra(self.field))
+
+    def _value_and_gradient_in(self, theta, alg) -> tuple:
+        """(L, grad L) at theta in the algebra ``alg``, from one forward pass."""
         vals, dact = self._forward(theta, alg, True)
         res = self._residuals(vals, alg)
         two_s = alg.const(self.scale * 2)
@@ -601,6 +604,10 @@ class Loss:
     def iv_gradient(self, box) -> list:
         """Balls containing each gradient entry on the box (rigorous)."""
         return self._gradient_in(box, ArbAlgebra(self.field))
+
+    def iv_value_and_gradient(self, box) -> tuple:
+        """(ball of L, balls of grad L) on the box, from one forward pass (rigorous)."""
+        return self._value_and_gradient_in(box, ArbAlgebra(self.field))
 
     def iv_hessian(self, box) -> list[list]:
         """Balls containing each Hessian entry on the box (rigorous), as rows:
