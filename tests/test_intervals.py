@@ -176,6 +176,12 @@ def test_above_the_arb_matrix_limit_only_the_float_route_runs(monkeypatch):
     near = kernel.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10",
                                      centre=centre)
     assert near.status == VERIFIED and "Rump" in near.evidence["hessian"]
+    from losscert.kernel import float_pass
+    monkeypatch.setattr(network, "MAX_ARB_FACTOR_PARAMETERS", 1)
+    monkeypatch.setattr(float_pass, "box_factors", lambda *a, **k: None)       # the float pass declines
+    none = kernel.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10",
+                                     centre=centre)
+    assert none.status == "inconclusive" and "the Arb factors are not formed" in none.reason
 
 
 def test_tanh_minimum_verified_with_evidence():

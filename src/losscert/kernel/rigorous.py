@@ -283,6 +283,9 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
             ev["loss_enclosure_on_box"] = _float_interval(*on_box["value"])      # holds the minimum's loss
             ev["gradient_at_center"] = _gradient_bound(g)
             return True, ev
+    if len(c) > network.MAX_ARB_FACTOR_PARAMETERS:
+        return False, {"failed": "the float pass did not prove it, and above "
+                       f"{network.MAX_ARB_FACTOR_PARAMETERS} parameters the Arb factors are not formed"}
     J, G = loss.iv_hessian_factors(box)
     mid, rad = fastpath.ball_hessian(J, G, len(c), two_s) if two_s is not None else (None, None)
     fast, Y = _certify_in_floats(mid, rad, _float_balls(g), rho) if mid is not None else (None, None)
