@@ -10,7 +10,8 @@ used), d_y = 5 outputs, no biases, 17-digit decimal data and point;
 m = d_x + 4 distinct samples, each present twice with opposite residuals
 (X = [A, A], Y = F(theta) + eps [B, -B]), so the point is an exact critical
 point with L > 0 (linear: a Morse-Bott minimum, kernel = the rescaling
-orbits; polynomial x + x^2/2: positive definite). tanh: Y = F(theta*)
+orbits; polynomial x + x^2/2: positive definite; relu: no pre-activation is 0,
+so the loss is smooth there: Morse-Bott, like linear). tanh: Y = F(theta*)
 rounded to 40 digits +/- eps B, and ``local_minimum_near`` at theta*
 (radius 1e-6, 30 digits).
 
@@ -42,7 +43,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from bench.users import _child  # noqa: E402 - after the thread settings (it imports nothing heavy)
 
-ACTIVATIONS = {"linear": "linear", "polynomial": "poly(0, 1, 1/2)", "tanh": "tanh"}
+ACTIVATIONS = {"linear": "linear", "polynomial": "poly(0, 1, 1/2)", "relu": "relu", "tanh": "tanh"}
 FAN_IN, D_Y = 3, 5
 
 
@@ -132,6 +133,8 @@ def float_hessian(family, X, Y, theta, patterns):
         Z, D1, D2 = A, np.ones_like(A), np.zeros_like(A)
     elif family == "polynomial":
         Z, D1, D2 = A + A * A / 2, 1 + A, np.ones_like(A)
+    elif family == "relu":
+        Z, D1, D2 = np.maximum(A, 0), (A > 0).astype(float), np.zeros_like(A)
     else:
         Z = np.tanh(A)
         D1 = 1 - Z * Z
@@ -184,7 +187,7 @@ def _float(family, P, out):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench.speed")
-    ap.add_argument("--families", default="linear,polynomial,tanh")
+    ap.add_argument("--families", default="linear,polynomial,relu,tanh")
     ap.add_argument("--sizes", default="100,300,1000")
     ap.add_argument("--large", action="store_true", help="add P = 2000 and 4000")
     ap.add_argument("--huge", action="store_true", help="add P = 20000")

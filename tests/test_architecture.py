@@ -18,7 +18,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "losscert"
 LAYERS = ["core", "kernel", "proposers", "statements", "front end"]
-CORE = {"numbers", "fields", "ratfunc", "expressions", "activations", "network", "compiler", "intervals", "patterns",
+CORE = {"numbers", "fields", "ratfunc", "expressions", "activations", "network", "compiler", "integer_pass", "intervals",
+        "patterns",
         "convert", "files",
         "writer", "names", "symbolic"}
 KERNEL = {"pruning"}        # the effective sub-network: a kernel rule's helper, outside the kernel package

@@ -9,7 +9,7 @@ from bench import speed
 from losscert import compile_loss
 
 
-@pytest.mark.parametrize("family", ["linear", "polynomial", "tanh"])
+@pytest.mark.parametrize("family", ["linear", "polynomial", "relu", "tanh"])
 def test_float_route_is_the_same_hessian(family):
     net, X, Y, theta, patterns = speed.instance(family, 24, seed=1)
     Hf = speed.float_hessian(family, X, Y, theta, patterns)

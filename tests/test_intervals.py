@@ -165,6 +165,25 @@ def test_far_from_any_critical_point_is_refuted():
     assert v.status == REFUTED and "gradient" in v.reason
 
 
+def test_above_the_arb_matrix_limit_only_the_float_route_runs(monkeypatch):
+    """Above MAX_ARB_MATRIX_PARAMETERS: the float route still verifies; no refutation search, no Arb fallback."""
+    from losscert import network
+    monkeypatch.setattr(network, "MAX_ARB_MATRIX_PARAMETERS", 1)
+    loss = compile_loss(dense([1, 1, 1], activation="tanh"), X=[[1, 2]], Y=[[1, "3/2"]])
+    far = kernel.local_minimum_near(loss, loss.point({"x1 -> h1_1": 2, "h1_1 -> y1": -1}), sympy.Rational(1, 10))
+    assert far.status == "inconclusive" and "not searched for a refutation above 1 parameters" in far.reason
+    centre = [sympy.Rational("0.65847894846240835431252317365398"), sympy.Rational("1.7320508075688772935274463415059")]
+    near = kernel.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10",
+                                     centre=centre)
+    assert near.status == VERIFIED and "Rump" in near.evidence["hessian"]
+    from losscert.kernel import float_pass
+    monkeypatch.setattr(network, "MAX_ARB_FACTOR_PARAMETERS", 1)
+    monkeypatch.setattr(float_pass, "box_factors", lambda *a, **k: None)       # the float pass declines
+    none = kernel.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10",
+                                     centre=centre)
+    assert none.status == "inconclusive" and "the Arb factors are not formed" in none.reason
+
+
 def test_tanh_minimum_verified_with_evidence():
     loss = compile_loss(dense([1, 1, 1], activation="tanh"), X=[[1, 2]], Y=[[1, "3/2"]])
     v = newton.local_minimum_near(loss, loss.point({"x1 -> h1_1": "0.65", "h1_1 -> y1": "1.7"}), "1/10", 40)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import families
-from losscert import compile_loss, kernel, sparse_dense
+from losscert import compile_loss, integer_pass, kernel, sparse_dense
 from losscert.kernel import decide, fastpath, lower_bound
 
 
@@ -15,7 +15,13 @@ def _one_neuron(act="linear", X=((1, -1),), Y=((1, 1),)):
     return compile_loss(net, [list(r) for r in X], [list(r) for r in Y])
 
 
-def test_orthogonal_residual_is_a_global_minimum():
+@pytest.fixture(params=["generic pass", "integer pass"])
+def both_passes(request, monkeypatch):
+    """Run the test with the generic exact pass and with the vectorised integer pass."""
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 10 ** 9 if request.param == "generic pass" else 0)
+
+
+def test_orthogonal_residual_is_a_global_minimum(both_passes):
     loss = _one_neuron()
     theta = loss.point([1, 0])                      # F = 0, R = (-1, -1) orthogonal to x = (1, -1)
     cert = lower_bound.global_minimum(loss, theta)
@@ -23,13 +29,13 @@ def test_orthogonal_residual_is_a_global_minimum():
     assert cert["outputs"] == {"y1": {"inputs": ["x1"], "constant": False}}
 
 
-def test_residual_not_orthogonal_gives_nothing():
+def test_residual_not_orthogonal_gives_nothing(both_passes):
     loss = _one_neuron()
     assert lower_bound.global_minimum(loss, loss.point([1, 1])) is None       # R = (0, -2)
     assert lower_bound.global_minimum(loss, loss.point(["1/2", 1])) is None
 
 
-def test_a_constant_enlarges_the_space():
+def test_a_constant_enlarges_the_space(both_passes):
     # with the affine activation 1 + z the output can shift: R = (-1, -1) is no longer orthogonal to it
     loss = _one_neuron(act="poly(1, 1)")
     assert lower_bound.reachable(loss)[loss.output_slots[0]] == ({0}, True)
@@ -141,7 +147,20 @@ def test_float_factors_refuse_what_they_cannot_bound():
     assert fastpath.float_factors(lin, lin.point([1, 1])) is None             # a number outside the safe range
 
 
-@pytest.mark.parametrize("which", ["polynomial", "biased", "tied"])
+def test_float_factors_refuse_pre_activations_at_or_near_a_kink():
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation="relu")
+    at = compile_loss(net, [[1, 2]], [[0, 1]])
+    assert fastpath.float_factors(at, at.point([0, 1])) is None               # exactly at the kink
+    near = compile_loss(net, [["1e-20", 2]], [[0, 1]])
+    theta = near.point(["-1e-20", 1])                                         # pre -1e-40: rounded, sign still known
+    assert fastpath.float_factors(near, theta) is not None
+    cancel = compile_loss(sparse_dense([(0, 1)], d_x=2, d_y=1, activation="relu"),
+                          [["0.1", "1"], ["0.2", "1"]], [[0, 1]])
+    theta = cancel.point(["0.2", "-0.1", 1])                                  # 0.2 * 0.1 - 0.1 * 0.2 = 0 exactly
+    assert fastpath.float_factors(cancel, theta) is None
+
+
+@pytest.mark.parametrize("which", ["polynomial", "biased", "tied", "relu", "leaky"])
 def test_float_factors_enclose_the_exact_factors(which):
     from fractions import Fraction
     from bench import speed
@@ -152,6 +171,13 @@ def test_float_factors_enclose_the_exact_factors(which):
         net, X, Y, theta, _ = families.conv1d_tied(6)
         loss = compile_loss(net, X, Y)
         th = loss.point(theta)
+    elif which in ("relu", "leaky"):            # overlapping patterns, both signs of pre-activations
+        import random
+        act = "relu" if which == "relu" else "leaky_relu(-7/10)"
+        loss = compile_loss(sparse_dense(speed._patterns(random.Random(0), 5, 10), d_x=10, d_y=2, activation=act),
+                            [[f"{(i * 7 + k * 3) % 11 - 5}/7 + 1/{13 + i + k}" for k in range(12)] for i in range(10)],
+                            [[f"{(o + k) % 5}/3" for k in range(12)] for o in range(2)])
+        th = loss.point([f"{(p * 5) % 9 - 4}/{p % 4 + 2}" for p in range(len(loss.params))])
     else:
         net, X, Y, theta, _ = speed.instance(which, 40)
         loss = compile_loss(net, X, Y)
@@ -202,6 +228,13 @@ def test_local_minimum_near_float_krawczyk_and_its_arb_fallback(monkeypatch):
     th = loss.point(theta)
     v = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
     assert v.status == "verified" and "float64 preconditioner" in v.evidence["krawczyk"]
+    assert v.evidence["loss_enclosure_on_box"].startswith("[") and "+/-" in v.evidence["loss_enclosure_on_box"]
+    # the midpoint-radius float pass declines: the box Hessian's factors come from Arb
+    from losscert.kernel import float_pass
+    with monkeypatch.context() as m:
+        m.setattr(float_pass, "box_factors", lambda *a, **k: None)
+        x = kernel.local_minimum_near(loss, th, sympy.Rational(1, 10 ** 6), 30)
+    assert x.status == "verified" and x.evidence["box_center"] == v.evidence["box_center"]
     real = rigorous._certify_in_floats
     # the float Krawczyk bound fails: the Arb step runs with the float preconditioner (PD already proven)
     monkeypatch.setattr(rigorous, "_certify_in_floats", lambda m, r, g, rho: (None, real(m, r, g, rho)[1]))

@@ -238,6 +238,57 @@ def test_ball_hessian_refuses_balls_outside_floats():
     assert ok[0][0, 0] == 20 and 0 < ok[1][0, 0] < 1e-12
 
 
+# -- the box Hessian from a midpoint-radius float pass (float_pass.box_factors) ---------------
+
+@pytest.mark.parametrize("act", ["tanh", "sigmoid", "poly(0, 1, 1/2)", "relu"])
+def test_box_factors_enclose_the_hessian_and_the_loss_everywhere_on_the_box(act):
+    import random
+    import sympy
+    from losscert import intervals
+    from losscert.compiler import compile_loss
+    from losscert.kernel import fastpath, float_pass
+    from losscert.network import dense
+    loss = compile_loss(dense([2, 3, 2], activation=act, biases=True), X=[[1, "1/3", -2], ["1/2", 2, "-3/7"]],
+                        Y=[[1, 0, "1/5"], ["-1/2", 2, 1]])
+    P = len(loss.params)
+    theta = [sympy.Rational(k - 7, 5 + k) for k in range(P)]
+    rho = sympy.Rational(1, 1000)
+    rng = random.Random(5)
+    with intervals.precision(60):
+        out = float_pass.box_factors(loss, theta, rho)
+        assert out is not None
+        mid, rad = fastpath.hessian_from_factors(out["factors"], P, loss.field.rational(loss.scale * 2))
+        c, r = out["value"]
+        assert np.all(rad > 0) and rad.max() < 1 and 0 < r < 1      # not vacuous (box radius 1e-3)
+        points = [theta] + [[t + rho * rng.choice([-1, 1, sympy.Rational(rng.randint(-9, 9), 10)]) for t in theta]
+                            for _ in range(10)]
+        for point in points:
+            ball = [intervals.exact(t) for t in point]
+            H = loss.iv_hessian(ball)
+            for i in range(P):
+                for j in range(P):
+                    lo, hi = float(H[i][j].lower()), float(H[i][j].upper())
+                    assert mid[i, j] - rad[i, j] <= lo + abs(lo) * 1e-15 + 1e-300
+                    assert hi - abs(hi) * 1e-15 - 1e-300 <= mid[i, j] + rad[i, j]
+            L = loss.iv_value(ball)
+            assert c - r <= float(L.lower()) * (1 + 1e-15) + 1e-300 and float(L.upper()) * (1 - 1e-15) <= c + r
+
+
+def test_box_factors_decline_what_they_cannot_enclose():
+    import sympy
+    from losscert import intervals
+    from losscert.compiler import compile_loss
+    from losscert.kernel import float_pass
+    from losscert.network import dense
+    relu = compile_loss(dense([1, 1, 1], activation="relu"), X=[[1, -1]], Y=[[1, 0]])
+    with intervals.precision(30):
+        assert float_pass.box_factors(relu, [sympy.Integer(0), sympy.Integer(1)], sympy.Rational(1, 10)) is None
+        huge = compile_loss(dense([1, 1, 1], activation="tanh"), X=[["1" + "0" * 500, 1]], Y=[[1, 0]])
+        assert float_pass.box_factors(huge, [sympy.Integer(1), sympy.Integer(1)], sympy.Rational(1, 10)) is None
+        algebraic = compile_loss(dense([1, 1, 1], activation="tanh"), X=[["sqrt(2)", 1]], Y=[[1, 0]])
+        assert float_pass.box_factors(algebraic, [sympy.Integer(1), sympy.Integer(1)], sympy.Rational(1, 10)) is None
+
+
 # -- Morse-Bott from the tangents: every way the split can be wrong must fall back ------------
 
 class _Enc:
@@ -314,29 +365,32 @@ def test_float_krawczyk_refuses_boxes_without_exactly_one_minimum():
     import sympy
     from flint import arb
     from losscert.kernel import rigorous
+
+    def certify(mid, rad, g, rho):
+        return rigorous._certify_in_floats(mid, rad, rigorous._float_balls(g), rho)
     rho = sympy.Rational(1, 1000)
     H = np.array([[2.0, 0.5], [0.5, 1.0]])
     small = [arb(1e-7), arb(-2e-7)]
-    ok, Y = rigorous._certify_in_floats(H, np.full((2, 2), 1e-3), small, rho)
+    ok, Y = certify(H, np.full((2, 2), 1e-3), small, rho)
     assert ok is not None and Y is not None                        # one critical point, H PD on the box
     # the Newton step leaves the box (no critical point, or one outside): not proven
-    assert rigorous._certify_in_floats(H, np.full((2, 2), 1e-3), [arb(1e-2), arb(0)], rho)[0] is None
+    assert certify(H, np.full((2, 2), 1e-3), [arb(1e-2), arb(0)], rho)[0] is None
     # a gradient ball wider than the box allows: not proven
-    assert rigorous._certify_in_floats(H, np.full((2, 2), 1e-3), [arb(0, 1e-2), arb(0)], rho)[0] is None
+    assert certify(H, np.full((2, 2), 1e-3), [arb(0, 1e-2), arb(0)], rho)[0] is None
     # g(x) = x^2 - e on [-rho, rho] (two roots +-sqrt(e)): H(box) = 2x holds 0, and one holding a
     # negative value: neither PD nor Krawczyk
     e = 1e-8
     for mid in (0.0, 1e-4):
-        assert rigorous._certify_in_floats(np.array([[mid]]), np.array([[2 * float(rho)]]), [arb(-e)], rho) \
+        assert certify(np.array([[mid]]), np.array([[2 * float(rho)]]), [arb(-e)], rho) \
             == (None, None)
     # a singular midpoint, an indefinite one, a radius that reaches singularity
-    assert rigorous._certify_in_floats(np.array([[1.0, 1.0], [1.0, 1.0]]), np.zeros((2, 2)), small, rho) \
+    assert certify(np.array([[1.0, 1.0], [1.0, 1.0]]), np.zeros((2, 2)), small, rho) \
         == (None, None)
-    assert rigorous._certify_in_floats(np.array([[1.0, 2.0], [2.0, 1.0]]), np.zeros((2, 2)), small, rho) \
+    assert certify(np.array([[1.0, 2.0], [2.0, 1.0]]), np.zeros((2, 2)), small, rho) \
         == (None, None)
-    assert rigorous._certify_in_floats(np.eye(2), np.full((2, 2), 1.0), small, rho) == (None, None)
+    assert certify(np.eye(2), np.full((2, 2), 1.0), small, rho) == (None, None)
     # a gradient entry that is not a finite ball
-    assert rigorous._certify_in_floats(H, np.zeros((2, 2)), [arb("nan"), arb(0)], rho) == (None, None)
+    assert certify(H, np.zeros((2, 2)), [arb("nan"), arb(0)], rho) == (None, None)
 
 
 # -- the floating-point environment: flush-to-zero / denormals-are-zero --------------------------

@@ -39,6 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 from sympy.polys.polyerrors import CoercionFailed
 
 from . import convert
+from . import integer_pass
 from . import intervals as iv
 from .activations import Activation
 from .names import ParameterSymbol, identifier, latex_name
@@ -521,9 +522,11 @@ class Loss:
     def outputs(self, theta, raw: bool = False) -> list[list]:
         """F(theta): one row per output, one column per sample (SymPy; ``raw=True``: field elements)."""
         theta = self._theta(theta)
-        alg = FieldAlgebra(self.field)
-        vals, _ = self._forward(theta, alg, False)
-        out = [vals[s] for s in self.output_slots]
+        out = integer_pass.outputs(self, theta)                 # over Q: the same numbers, vectorised
+        if out is None:
+            alg = FieldAlgebra(self.field)
+            vals, _ = self._forward(theta, alg, False)
+            out = [vals[s] for s in self.output_slots]
         return out if raw else self.to_sympy(out)
 
     def value(self, theta, raw: bool = False):
@@ -562,7 +565,13 @@ class Loss:
     def value_and_gradient(self, theta) -> tuple:
         """(L(theta), grad L(theta)) exactly, from one forward pass, as field elements (what the kernel uses)."""
         theta = self._theta(theta)
-        alg = FieldAlgebra(self.field)
+        fast = integer_pass.value_and_gradient(self, theta)       # over Q: the same numbers, vectorised
+        if fast is not None:
+            return fast
+        return self._value_and_gradient_in(theta, FieldAlgebra(self.field))
+
+    def _value_and_gradient_in(self, theta, alg) -> tuple:
+        """(L, grad L) at theta in the algebra ``alg``, from one forward pass."""
         vals, dact = self._forward(theta, alg, True)
         res = self._residuals(vals, alg)
         two_s = alg.const(self.scale * 2)
@@ -595,6 +604,10 @@ class Loss:
     def iv_gradient(self, box) -> list:
         """Balls containing each gradient entry on the box (rigorous)."""
         return self._gradient_in(box, ArbAlgebra(self.field))
+
+    def iv_value_and_gradient(self, box) -> tuple:
+        """(ball of L, balls of grad L) on the box, from one forward pass (rigorous)."""
+        return self._value_and_gradient_in(box, ArbAlgebra(self.field))
 
     def iv_hessian(self, box) -> list[list]:
         """Balls containing each Hessian entry on the box (rigorous), as rows:

@@ -42,7 +42,9 @@ class NetworkError(ValueError):
 # Size limits (against abuse; generous for the problems losscert certifies).
 MAX_EDGES = 1_000_000               # edges of one network
 MAX_HESSIAN_PARAMETERS = 4000       # rules that form the exact P x P Hessian
-MAX_INTERVAL_PARAMETERS = 1000      # local_minimum_near: P jet passes per interval Hessian, P x P Arb matrices
+MAX_INTERVAL_PARAMETERS = 5000      # local_minimum_near: the box Hessian by the float pass (4 GiB at 5000)
+MAX_ARB_FACTOR_PARAMETERS = 2000    # the box Hessian's factors as Arb balls (dicts of balls: 1.9 GiB at 2000)
+MAX_ARB_MATRIX_PARAMETERS = 1000    # P x P Arb matrices: local_minimum_near's exact fallback and refutation, Newton
 
 
 class SizeError(ValueError):

@@ -24,21 +24,9 @@ from __future__ import annotations
 from ..compiler import Loss, _ExactNumbers
 from ..fields import Field
 from . import verified
+from .float_pass import MAX_BYTES, MAX_PARAMETERS, SAFE_RANGE, fits, float_factors  # noqa: F401 (this module's API)
 
 MIN_PARAMETERS = 25          # smaller problems go to the exact route (fast there, exact evidence)
-MAX_PARAMETERS = 20_000      # the float route's limit (PD / Morse-Bott decisions)
-MAX_BYTES = 8 << 30          # the float route's working memory: Jacobian copies and P x P arrays
-
-
-def fits(P: int, rows: int) -> bool:
-    """The float route's arrays (three rows x P, six P x P float64) fit MAX_BYTES and P <= MAX_PARAMETERS.
-
-    >>> fits(1000, 2500), fits(30_000, 10), fits(15_000, 100_000)
-    (True, False, False)
-    """
-    return P <= MAX_PARAMETERS and 8 * (3 * rows * P + 6 * P * P) <= MAX_BYTES
-
-
 class Enclosure:
     """A float enclosure ``mid``, ``rad`` of the Hessian at theta: |H - mid| <= rad
     entrywise (``mid`` None when no enclosure could be formed)."""
@@ -71,9 +59,6 @@ class Enclosure:
         bound = (self.rad @ A + np.abs(self.mid) @ A * (4 * verified.gamma(self.P + 8))) * slack * 2 + 1e-300
         if np.any(np.abs(self.mid @ V) > bound):
             raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
-
-
-SAFE_RANGE = (2.0 ** -900, 2.0 ** 400)     # |entries| converted without subnormals; products stay finite
 
 
 def _in_safe_range(values) -> bool:
@@ -136,7 +121,11 @@ def _float_hessian(factors, factor):
     Jf, Jr, Gf, Gr = factors
     e, eta, u = verified.CONVERSION_ERROR, verified.ETA, verified.UNIT_ROUNDOFF
     k = max(Jf.shape[0], 1)
-    cf = float(factor)
+    try:
+        num, den = (factor.p, factor.q) if hasattr(factor, "q") else (factor.numerator, factor.denominator)
+        cf = int(num) / int(den)            # a rational (fmpq, sympy, int): Python's int division rounds correctly
+    except (AttributeError, TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return None, None
     if not SAFE_RANGE[0] <= abs(cf) <= SAFE_RANGE[1]:
         return None, None
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -185,6 +174,14 @@ def ball_hessian(J: dict, G: dict, P: int, factor):
     if Jb is None or Gb is None:
         return None, None
     return _float_hessian((Jb[0], Jb[1], Gb[0], Gb[1]), factor)
+
+
+def hessian_from_factors(factors, P: int, factor):
+    """(mid, rad) enclosing factor (J^T J + G) from float factors (Jf, Jr, Gf, Gr)
+    with |J - Jf| <= Jr, |G - Gf| <= Gr; (None, None) past the size limit."""
+    if not fits(P, factors[0].shape[0]):
+        return None, None
+    return _float_hessian(factors, factor)
 
 
 def _ball_arrays(rows: dict, shape, compact: bool):
@@ -272,192 +269,3 @@ def morse_bott(enc: Enclosure, T: list[list]):
     import numpy as np
     idx = np.ix_(C, C)
     return C if verified.is_spd(enc.mid[idx], enc.rad[idx]) else None
-
-
-# -- the structural Hessian in floats, vectorised over the samples --------------------------------
-
-class _Val:
-    """Floats over the samples (or one float) ``v``, an upper bound ``s`` of
-    the same computation on absolute values, and ``d``, a bound on the number
-    of rounding factors (1 + delta) on any monomial of it: |exact - v| <=
-    gamma_d * s_exact for circuits of + and x (Higham, sec. 3.1), inputs
-    rounded once (d = 1). A sum takes max(d_a, d_b) + 1; a product d_a + d_b + 1
-    (the monomials of a b carry the factors of both: (1 + theta_j)(1 + theta_k)
-    = 1 + theta_{j+k}), not max + 1."""
-    __slots__ = ("v", "s", "d")
-
-    def __init__(self, v, s, d):
-        self.v, self.s, self.d = v, s, d
-
-
-def _add(a, b):
-    if a is None:
-        return b
-    return _Val(a.v + b.v, a.s + b.s, max(a.d, b.d) + 1)
-
-
-def _mul(a, b):
-    return _Val(a.v * b.v, a.s * b.s, a.d + b.d + 1)
-
-
-def _total(a):
-    """The sum over the samples (any order: n - 1 more roundings at most)."""
-    return _Val(a.v.sum(), a.s.sum(), a.d + len(a.v))
-
-
-def _input(x, n=None):
-    """One exact number rounded once. A scalar is a numpy float64, not a Python
-    float: numpy's traps (errstate) see underflow in numpy scalar arithmetic,
-    never in Python's (a chain of scalars, e.g. constant neurons, would
-    underflow silently)."""
-    import numpy as np
-    f = float(x)
-    if f != 0 and not SAFE_RANGE[0] <= abs(f) <= SAFE_RANGE[1]:
-        raise FloatingPointError("an input outside the safe range")
-    if n is None:
-        return _Val(np.float64(f), np.float64(abs(f)), 1)
-    return _Val(np.full(n, f), np.full(n, abs(f)), 1)
-
-
-def _inputs(row):
-    import numpy as np
-    v = np.array([float(x) for x in row])
-    nz = np.abs(v[v != 0])
-    if nz.size and not (nz.min() >= SAFE_RANGE[0] and nz.max() <= SAFE_RANGE[1]):
-        raise FloatingPointError("an input outside the safe range")
-    return _Val(v, np.abs(v), 1)
-
-
-def _poly_taylor2(coeffs, a):
-    """[p(a), p'(a), p''(a)/2] by repeated synthetic division, in _Val arithmetic."""
-    cs = [_input(c) for c in coeffs]
-    out = []
-    for _ in range(3):
-        if not cs:
-            out.append(None)
-            continue
-        acc, quot = None, []
-        for c in reversed(cs):
-            acc = c if acc is None else _add(_mul(acc, a), c)
-            quot.append(acc)
-        out.append(quot.pop())
-        cs = list(reversed(quot))
-    return out
-
-
-def float_factors(loss: Loss, theta):
-    """(Jf, Jr, Gf, Gr) with |J - Jf| <= Jr and |G - Gf| <= Gr entrywise, J
-    the Jacobian (rows output x sample) and G the residual part of the
-    Hessian / 2s, computed in floats vectorised over the samples (no exact
-    rationals); None when an activation is not a polynomial, a number is
-    outside SAFE_RANGE or an operation underflows or overflows (numpy
-    floating-point traps)."""
-    import numpy as np
-    if getattr(loss, "_slopes", None):
-        return None
-    for st in loss.steps:
-        if st.activation is not None and st.activation.polynomial_coefficients is None:
-            return None
-    try:
-        with np.errstate(all="raise"):
-            return _float_factors(loss, theta)
-    except (FloatingPointError, OverflowError, ZeroDivisionError, ValueError, TypeError):
-        return None
-
-
-def _float_factors(loss, theta):
-    import numpy as np
-    n, ni, P = loss.n, loss.n_inputs, len(theta)
-    one = _Val(np.ones(n), np.ones(n), 0)
-    th = [_input(t) for t in theta]
-    vals = {i: _inputs(loss.X[i]) for i in range(ni)}
-    A, Hh, d1, d2 = {}, {}, {}, {}
-    for st in loss.steps:
-        pre, rows = None, {}
-        for src, p, c in st.terms:
-            w = th[p] if p is not None else _input(c)
-            h = vals[src]
-            pre = _add(pre, _mul(w, h))
-            if src >= ni and w.v != 0:
-                for q, t in Hh[src].items():
-                    rows[q] = _add(rows.get(q), _mul(w, t))
-            if p is not None:
-                rows[p] = _add(rows.get(p), h)
-        if st.bias is not None:
-            pre = _add(pre, th[st.bias]) if pre is not None else _mul(th[st.bias], one)
-            rows[st.bias] = _add(rows.get(st.bias), one)
-        if pre is None:
-            pre = _Val(np.zeros(n), np.zeros(n), 0)
-        A[st.slot] = rows
-        act = st.activation
-        if act is None:
-            vals[st.slot] = pre
-        elif act.kind == "linear":
-            vals[st.slot], d1[st.slot], d2[st.slot], Hh[st.slot] = pre, one, None, rows
-        else:
-            c0, c1, c2 = _poly_taylor2(act.polynomial_coefficients, pre)
-            vals[st.slot] = c0 if c0 is not None else _Val(np.zeros(n), np.zeros(n), 0)
-            d1[st.slot] = c1
-            d2[st.slot] = None if c2 is None else _mul(c2, _Val(2.0, 2.0, 0))
-            Hh[st.slot] = {q: _mul(v, c1) for q, v in rows.items()} if c1 is not None else {}
-    G: dict = {}
-
-    def add_to(p, q, x):
-        row = G.setdefault(p, {})
-        row[q] = _add(row.get(q), x)
-
-    lam = {o: _add(vals[o], _Val(-_inputs(y).v, _inputs(y).s, 1)) for o, y in zip(loss.output_slots, loss.Y)}
-    Lam: dict = {o: {} for o in loss.output_slots}
-    mu: dict = {}
-    Mu: dict = {}
-    for st in reversed(loss.steps):
-        v = st.slot
-        if st.activation is not None:
-            if v not in mu:
-                continue
-            if d1[v] is None:
-                lam[v], Lam[v] = _Val(np.zeros(n), np.zeros(n), 0), {}
-            else:
-                lam[v] = _mul(d1[v], mu[v])
-                Lam[v] = {q: _mul(x, d1[v]) for q, x in Mu[v].items()}
-            if d2[v] is not None:
-                f = _mul(d2[v], mu[v])
-                for q, x in A[v].items():
-                    Lam[v][q] = _add(Lam[v].get(q), _mul(f, x))
-        for src, p, c in st.terms:
-            h = vals[src]
-            if p is not None:
-                for q, x in Lam[v].items():
-                    add_to(p, q, _total(_mul(x, h)))
-                if src >= ni:
-                    for q, t in Hh[src].items():
-                        add_to(p, q, _total(_mul(t, lam[v])))
-            if src >= ni:
-                w = th[p] if p is not None else _input(c)
-                mu[src] = _add(mu.get(src), _mul(w, lam[v]))
-                M = Mu.setdefault(src, {})
-                if w.v != 0:
-                    for q, x in Lam[v].items():
-                        M[q] = _add(M.get(q), _mul(w, x))
-                if p is not None:
-                    M[p] = _add(M.get(p), lam[v])
-        if st.bias is not None:
-            for q, x in Lam[v].items():
-                add_to(st.bias, q, _total(x))
-    rows = len(loss.Y) * n
-    Jf, Js = np.zeros((rows, P)), np.zeros((rows, P))
-    depth = 1
-    for i, o in enumerate(loss.output_slots):
-        for q, x in A[o].items():
-            Jf[i * n:(i + 1) * n, q] = x.v
-            Js[i * n:(i + 1) * n, q] = x.s
-            depth = max(depth, x.d)
-    Gf, Gs = np.zeros((P, P)), np.zeros((P, P))
-    for p, row in G.items():
-        for q, x in row.items():
-            Gf[p, q] = x.v
-            Gs[p, q] = x.s
-            depth = max(depth, x.d)
-    g = verified.gamma(depth + 2)
-    scale = g / (1 - g) * (1 + verified.gamma(4))
-    return Jf, Js * scale, Gf, Gs * scale

@@ -26,6 +26,7 @@ True
 """
 from __future__ import annotations
 
+from .. import integer_pass
 from ..compiler import Loss
 
 
@@ -72,17 +73,28 @@ def global_minimum(loss: Loss, theta, value=None) -> dict | None:
     if spans is None:
         return None
     F = loss.field
-    outputs = loss.outputs(theta, raw=True)
+    orthogonal, sums_to_zero = _inner_products(loss, theta)
     per_output = {}
-    for o, (slot, row, y) in enumerate(zip(loss.output_slots, outputs, loss.Y)):
-        R = [f - t for f, t in zip(row, y)]
+    for o, slot in enumerate(loss.output_slots):
         inputs, const = spans[slot]
-        for j in sorted(inputs):
-            if sum((a * b for a, b in zip(loss.X[j], R) if a and b), F.zero):
-                return None
-        if const and sum(R, F.zero):
+        if not all(orthogonal(o, j) for j in sorted(inputs)) or const and not sums_to_zero(o):
             return None
         per_output[loss.network.outputs[o]] = {"inputs": [loss.network.inputs[j] for j in sorted(inputs)],
                                                "constant": const}
     value = loss.value(theta, raw=True) if value is None else value
     return {"kind": "orthogonal_residual", "outputs": per_output, "value": F.show(value)}
+
+
+def _inner_products(loss: Loss, theta):
+    """(orthogonal(o, j), sums_to_zero(o)): <X_j, R_o> == 0 and sum(R_o) == 0,
+    exactly; integer vectors over common denominators when the integer pass
+    applies (:mod:`losscert.integer_pass`), else field elements."""
+    run = integer_pass.forward(loss, theta)
+    res = integer_pass.residuals(loss, run[0]) if run is not None else None
+    rows = [integer_pass.vec_of(x) for x in loss.X] if res is not None else None
+    if rows is not None and all(r is not None for r in rows):
+        return (lambda o, j: integer_pass.dot(rows[j], res[o]) == 0), (lambda o: integer_pass.total(res[o]) == 0)
+    F = loss.field
+    R = [[f - t for f, t in zip(row, y)] for row, y in zip(loss.outputs(theta, raw=True), loss.Y)]
+    return ((lambda o, j: not sum((a * b for a, b in zip(loss.X[j], R[o]) if a and b), F.zero)),
+            (lambda o: not sum(R[o], F.zero)))

@@ -45,10 +45,11 @@ from sympy.polys.matrices import DomainMatrix
 from ..activations import NonSmooth
 from ..compiler import Loss
 from ..fields import Field
+from .. import network
 from ..network import MAX_INTERVAL_PARAMETERS, SizeError, check_hessian_size
 from ..numbers import parse_number
 from .. import intervals as iv
-from . import fastpath, linalg, verified
+from . import fastpath, float_pass, linalg, verified
 from .verdict import INCONCLUSIVE, REFUTED, VERIFIED, Verdict, loss_rule
 
 DEFAULT_DIGITS = 30
@@ -237,6 +238,9 @@ def _near(loss: Loss, theta_q, r_inner, r_outer, digits, centre=None) -> Verdict
                                    f"(Krawczyk), where the Hessian is positive definite: a strict local minimum "
                                    f"within {_dec(dist + rho)} of the point", ev)
                 last = ev.get("failed", last)
+    if len(theta_q) > network.MAX_ARB_MATRIX_PARAMETERS:
+        return Verdict(INCONCLUSIVE, f"no certificate at {digits} or {2 * digits} digits ({last}); the ball is not "
+                       f"searched for a refutation above {network.MAX_ARB_MATRIX_PARAMETERS} parameters")
     absent = _absent(loss, theta_q, r_outer)
     if absent is not None:
         return Verdict(REFUTED, "no point of the ball can be a local minimum: " + absent["why"], absent)
@@ -256,29 +260,69 @@ def _dec(q, digits: int = 6) -> str:
 
 
 def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
+    """The box conditions at ``center +/- rho``: the box Hessian enclosed in
+    floats, from a midpoint-radius float pass (:func:`float_pass.box_factors`)
+    or else from its Arb factors; the gradient at the centre by Arb (a
+    near-critical centre needs more digits than floats have); Rump's test
+    and the float Krawczyk step first, then the Arb / exact route."""
     c = [iv.exact(t) for t in center]
     r = iv.spread(rho)
     box = [t + r for t in c]
-    g = loss.iv_gradient(c)
-    J, G = loss.iv_hessian_factors(box)
+    value, g = loss.iv_value_and_gradient(c)
     ev = {"box_center": {p: str(sympy.Float(t, digits + 5)) for p, t in zip(loss.params, center)},
           "box_radius": _exact_text(rho),
           "precision_digits": digits}
-    mid, rad = fastpath.ball_hessian(J, G, len(c), loss.scale * 2)
-    fast, Y = _certify_in_floats(mid, rad, g, rho) if mid is not None else (None, None)
+    two_s = loss.field.rational(loss.scale * 2)              # a rational; None: no float route
+    on_box = float_pass.box_factors(loss, center, rho) if two_s is not None else None
+    if on_box is not None:
+        mid, rad = fastpath.hessian_from_factors(on_box["factors"], len(c), two_s)
+        fast, _ = _certify_in_floats(mid, rad, _float_balls(g), rho) if mid is not None else (None, None)
+        if fast is not None:
+            ev.update(fast)
+            ev["loss_enclosure_at_center"] = iv.show(value)
+            ev["loss_enclosure_on_box"] = _float_interval(*on_box["value"])      # holds the minimum's loss
+            ev["gradient_at_center"] = _gradient_bound(g)
+            return True, ev
+    if len(c) > network.MAX_ARB_FACTOR_PARAMETERS:
+        return False, {"failed": "the float pass did not prove it, and above "
+                       f"{network.MAX_ARB_FACTOR_PARAMETERS} parameters the Arb factors are not formed"}
+    J, G = loss.iv_hessian_factors(box)
+    mid, rad = fastpath.ball_hessian(J, G, len(c), two_s) if two_s is not None else (None, None)
+    fast, Y = _certify_in_floats(mid, rad, _float_balls(g), rho) if mid is not None else (None, None)
     if fast is not None:
         ev.update(fast)
         _enclosures_at(loss, c, box, g, ev)
         return True, ev
+    if len(c) > network.MAX_ARB_MATRIX_PARAMETERS:
+        return False, {"failed": "the float route did not prove it, and above "
+                       f"{network.MAX_ARB_MATRIX_PARAMETERS} parameters the Arb route (P x P ball matrices) is not run"}
     H = loss.iv_hessian_from(J, G)
     del J, G
     return _certify_exactly(loss, c, r, rho, g, H, ev, Y)
 
 
+def _gradient_bound(g) -> str:
+    return f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"
+
+
+def _float_interval(c: float, r: float) -> str:
+    """[c +/- r] as text, the radius rounded up."""
+    return f"[{c!r} +/- {r * (1 + 1e-15) + 1e-300:.3e}]"
+
+
+def _float_balls(g) -> tuple | None:
+    """(gm, gr) float arrays enclosing the Arb balls g, or None."""
+    import numpy as np
+    balls = [_float_ball(e) for e in g]
+    if any(b is None for b in balls):
+        return None
+    return np.array([b[0] for b in balls], dtype=float), np.array([b[1] for b in balls], dtype=float)
+
+
 def _enclosures_at(loss, c, box, g, ev):
     ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
     ev["loss_enclosure_on_box"] = iv.show(loss.iv_value(box))        # holds the minimum's loss
-    ev["gradient_at_center"] = f"max_i |g_i| <= {iv.upper_text(max((e.abs_upper() for e in g), key=iv.upper))}"
+    ev["gradient_at_center"] = _gradient_bound(g)
 
 
 def _float_ball(x):
@@ -298,8 +342,8 @@ def _float_ball(x):
 
 def _certify_in_floats(mid, rad, g, rho) -> tuple[dict | None, object]:
     """For the box Hessian enclosed by |H - mid| <= rad (every H on the box) and
-    the gradient balls g at the centre: (evidence, Y): evidence when floats prove
-    both conditions, else None (the
+    the gradient at the centre enclosed by g = (gm, gr), |grad - gm| <= gr (None:
+    not enclosed): (evidence, Y): evidence when floats prove both conditions, else None (the
     exact route then runs); Y the float preconditioner when Rump's test proved
     the box Hessian positive definite (the Arb Krawczyk step may reuse it), else None:
     every H on the box positive definite (Rump's test on its float enclosure), and the
@@ -311,14 +355,12 @@ def _certify_in_floats(mid, rad, g, rho) -> tuple[dict | None, object]:
     each non-negative product and sum raised by its a priori bound (any summation order)."""
     import math
     import numpy as np
-    balls = [_float_ball(e) for e in g]
-    if any(b is None for b in balls):
+    if g is None:
         return None, None
     if not verified.is_spd(mid, rad):
         return None, None
-    P = len(g)
-    gm = np.array([b[0] for b in balls])
-    gr = np.array([b[1] for b in balls])
+    gm, gr = g
+    P = len(gm)
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):   # underflow: the eta terms
             Y = np.linalg.inv(mid)

@@ -25,7 +25,7 @@ from ..activations import NonSmooth
 from ..compiler import Loss
 from ..kernel import rigorous
 from ..kernel.verdict import Verdict
-from ..network import MAX_INTERVAL_PARAMETERS
+from ..network import MAX_ARB_MATRIX_PARAMETERS
 from ..numbers import parse_number
 
 MAX_STEPS = 40
@@ -46,7 +46,7 @@ def propose_centre(loss: Loss, theta, radius, digits: int = rigorous.DEFAULT_DIG
     fails, diverges or leaves the ball."""
     from flint import arb, arb_mat
     P = len(loss.params)
-    if not 0 < P <= MAX_INTERVAL_PARAMETERS:
+    if not 0 < P <= MAX_ARB_MATRIX_PARAMETERS:
         return None                                     # nothing to do, or the kernel will refuse the size
     F = loss.field
     if isinstance(radius, str):

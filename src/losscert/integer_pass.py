@@ -1,0 +1,244 @@
+"""The exact value and gradient over Q, vectorised over the samples.
+
+A node's values on the n samples are held as one vector of integers over a
+common denominator, ``Vec(N, D)``: value_s = N_s / D (N a numpy array of
+Python ints, D > 0 an int). Sums, products and polynomials stay integer
+operations, run by numpy's loops over Python ints, with no gcd per element
+(FLINT's ``fmpq`` reduces every result: about 4x slower per operation, plus
+the per-element call of the generic pass). The results are the same exact
+rationals as :meth:`losscert.compiler.Loss.value_and_gradient`'s generic
+pass; each gradient entry and the value are reduced once at the end.
+
+Used only when the field is Q (every number an ``fmpq``), every activation
+is linear, a polynomial or piecewise linear (ReLU, leaky ReLU; the
+gradient only away from the kinks), the loss has no per-sample pieces
+(:meth:`~losscert.compiler.Loss.with_slopes`), and
+the common denominators stay below MAX_DENOMINATOR_BITS (data with many
+unrelated denominators: the generic pass is then the better one);
+:func:`value_and_gradient` returns None otherwise.
+
+>>> from losscert.network import dense
+>>> from losscert.compiler import compile_loss
+>>> loss = compile_loss(dense([1, 1, 1], activation="poly(0, 1, 1/2)"), X=[[1, "1/3"]], Y=[[1, 2]])
+>>> value, grad = value_and_gradient(loss, loss.point([2, "1/2"]))
+>>> (value, grad) == tuple(loss.value_and_gradient(loss.point([2, "1/2"])))
+True
+"""
+from __future__ import annotations
+
+import math
+
+MAX_DENOMINATOR_BITS = 1 << 16      # past this, a common denominator costs more than it saves
+MIN_WORK = 4096                     # samples x nodes below this: the generic pass (no numpy import)
+
+
+class Vec:
+    """Exact rationals N_s / D over the samples (N: numpy object array of ints, D > 0)."""
+    __slots__ = ("N", "D")
+
+    def __init__(self, N, D: int):
+        self.N, self.D = N, D
+
+
+def _fraction(q) -> tuple[int, int]:
+    return int(q.p), int(q.q)
+
+
+def vec_of(values) -> Vec | None:
+    """The fmpq values as one Vec over the lcm of their denominators (None past MAX_DENOMINATOR_BITS)."""
+    import numpy as np
+    pairs = [_fraction(q) for q in values]
+    D = 1
+    for _, d in pairs:
+        if D % d:
+            D = D * d // math.gcd(D, d)
+            if D.bit_length() > MAX_DENOMINATOR_BITS:
+                return None
+    N = np.empty(len(pairs), dtype=object)
+    N[:] = [p * (D // d) for p, d in pairs]
+    return Vec(N, D)
+
+
+def add(x: Vec | None, y: Vec) -> Vec:
+    """x + y (x None: y)."""
+    if x is None:
+        return y
+    if x.D == y.D:
+        return Vec(x.N + y.N, x.D)
+    g = math.gcd(x.D, y.D)
+    return Vec(x.N * (y.D // g) + y.N * (x.D // g), x.D // g * y.D)
+
+
+def scale(x: Vec, q) -> Vec:
+    """q x for a rational q (an fmpq)."""
+    p, d = _fraction(q)
+    return Vec(x.N * p, x.D * d)
+
+
+def add_constant(x: Vec, q) -> Vec:
+    """x + q for a rational q."""
+    p, d = _fraction(q)
+    g = math.gcd(x.D, d)
+    return Vec(x.N * (d // g) + p * (x.D // g), x.D // g * d)
+
+
+def mul(x: Vec, y: Vec) -> Vec:
+    return Vec(x.N * y.N, x.D * y.D)
+
+
+def polynomial(coeffs, z: Vec) -> Vec:
+    """sum_i coeffs[i] z^i by Horner's rule (coeffs: fmpq, lowest degree first)."""
+    import numpy as np
+    acc = None
+    for c in reversed(coeffs):
+        if acc is None:
+            p, d = _fraction(c)
+            N = np.empty(len(z.N), dtype=object)
+            N[:] = [p] * len(z.N)
+            acc = Vec(N, d)
+        else:
+            acc = add_constant(mul(acc, z), c)
+    return acc
+
+
+def dot(x: Vec, y: Vec):
+    """sum_s x_s y_s as an fmpq."""
+    from flint import fmpq
+    import numpy as np
+    return fmpq(int(np.dot(x.N, y.N)) if len(x.N) else 0, x.D * y.D)
+
+
+def total(x: Vec):
+    """sum_s x_s as an fmpq."""
+    from flint import fmpq
+    return fmpq(int(sum(x.N)), x.D)
+
+
+def applies(loss, theta) -> bool:
+    """The integer pass computes exactly what the generic pass does here (see the module docstring)."""
+    from flint import fmpq
+    if getattr(loss, "_slopes", None) or loss.n * len(loss.steps) < MIN_WORK:
+        return False
+    for st in loss.steps:
+        act = st.activation
+        if act is not None and act.kind != "linear" and act.polynomial_coefficients is None and act.slopes is None:
+            return False
+        if any(c is not None and type(c) is not fmpq for _, _, c in st.terms):
+            return False
+    numbers = [loss.scale, *theta]
+    return all(type(q) is fmpq for q in numbers) and all(type(q) is fmpq for row in loss.X + loss.Y for q in row)
+
+
+def piecewise_slopes(slopes, z: Vec) -> Vec:
+    """The slope of a piecewise-linear activation on each sample: slopes[1]
+    where z > 0, else slopes[0] (at z = 0 the value slope * z = 0 is right
+    either way; the derivative is not, and :func:`forward` reports the kink)."""
+    import numpy as np
+    (p0, q0), (p1, q1) = _fraction(slopes[0]), _fraction(slopes[1])
+    L = q0 * q1 // math.gcd(q0, q1)
+    up, down = p1 * (L // q1), p0 * (L // q0)
+    N = np.empty(len(z.N), dtype=object)
+    N[:] = [up if x > 0 else down for x in z.N]
+    return Vec(N, L)
+
+
+def forward(loss, theta, kinks: list | None = None):
+    """(vals, derivative): each slot's values as a Vec, and each polynomial
+    or piecewise-linear node's sigma'(pre-activation) (None for a constant
+    polynomial); None when the integer pass does not apply. ``kinks``: a
+    list that receives, per piecewise-linear node, whether some
+    pre-activation is exactly 0 (then sigma' is not defined there)."""
+    if not applies(loss, theta):
+        return None
+    F = loss.field
+    vals: dict = {}
+    for i in range(loss.n_inputs):
+        vals[i] = vec_of(loss.X[i])
+        if vals[i] is None:
+            return None
+    derivative: dict = {}
+    for st in loss.steps:
+        pre = None
+        for src, p, c in st.terms:
+            pre = add(pre, scale(vals[src], theta[p] if p is not None else c))
+        if pre is None:
+            pre = vec_of([F.zero] * loss.n)
+        if st.bias is not None:
+            pre = add_constant(pre, theta[st.bias])
+        act = st.activation
+        if act is None or act.kind == "linear":
+            vals[st.slot] = pre
+        elif act.slopes is not None:
+            k = piecewise_slopes([F(c) for c in act.slopes], pre)
+            vals[st.slot], derivative[st.slot] = mul(k, pre), k
+            if kinks is not None:
+                kinks.append(any(x == 0 for x in pre.N))
+        else:
+            coeffs = [F(c) for c in act.polynomial_coefficients]
+            vals[st.slot] = polynomial(coeffs, pre)
+            slope = [k * c for k, c in enumerate(coeffs)][1:]
+            derivative[st.slot] = polynomial(slope, pre) if slope else None
+        if vals[st.slot].D.bit_length() > MAX_DENOMINATOR_BITS:
+            return None
+    return vals, derivative
+
+
+def residuals(loss, vals) -> list | None:
+    """F_o(theta) - Y_o per output, as Vecs (None past MAX_DENOMINATOR_BITS)."""
+    out = []
+    for o, yrow in zip(loss.output_slots, loss.Y):
+        y = vec_of(yrow)
+        if y is None:
+            return None
+        out.append(add(vals[o], scale(y, -loss.field.one)))
+    return out
+
+
+def outputs(loss, theta) -> list | None:
+    """F(theta) as rows of fmpq (one per output), or None when the pass does not apply."""
+    from flint import fmpq
+    run = forward(loss, theta)
+    if run is None:
+        return None
+    vals = run[0]
+    return [[fmpq(int(N), vals[o].D) for N in vals[o].N] for o in loss.output_slots]
+
+
+def value_and_gradient(loss, theta):
+    """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does
+    not apply (or a piecewise-linear activation sits at its kink: the
+    generic pass then reports it)."""
+    kinks: list = []
+    run = forward(loss, theta, kinks)
+    if run is None or any(kinks):
+        return None
+    vals, derivative = run
+    res = residuals(loss, vals)
+    if res is None:
+        return None
+    F, ni = loss.field, loss.n_inputs
+    value = F.zero
+    adjoint: dict = {}
+    two_s = loss.scale * 2
+    for o, r in zip(loss.output_slots, res):
+        value += dot(r, r)
+        adjoint[o] = scale(r, two_s)
+    value *= loss.scale
+    grad = [F.zero] * len(theta)
+    for st in reversed(loss.steps):
+        lam = adjoint.pop(st.slot, None)
+        if lam is None:
+            continue
+        if st.activation is not None and st.activation.kind != "linear":
+            d = derivative[st.slot]
+            if d is None:
+                continue
+            lam = mul(lam, d)
+        for src, p, c in st.terms:
+            if p is not None:
+                grad[p] += dot(lam, vals[src])
+            if src >= ni:
+                adjoint[src] = add(adjoint.get(src), scale(lam, theta[p] if p is not None else c))
+        if st.bias is not None:
+            grad[st.bias] += total(lam)
+    return value, grad
