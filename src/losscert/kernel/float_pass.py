@@ -9,9 +9,11 @@ entrywise. It runs in one of two arithmetics:
 
 - :class:`Rounding`, at a rational point, for linear, polynomial and
   piecewise-linear activations: each number carries a float ``v``, an
-  upper bound ``s`` of the same computation on absolute values and the
-  depth ``d`` (rounded operations on a path): |exact - v| <= gamma_d s
-  for circuits of + and x with inputs rounded once (Higham, sec. 3.1);
+  upper bound ``s`` of the same computation on absolute values and a
+  count ``d`` of rounding factors per monomial (a sum: max(d_a, d_b) + 1,
+  a product: d_a + d_b + 1): |exact - v| <= gamma_d s for circuits of +
+  and x with inputs rounded once (Higham, sec. 3.1); scalars are numpy
+  float64, so that numpy's underflow trap sees their arithmetic too;
 - :class:`Balls`, on a box (midpoint-radius intervals in floats, every
   rounding folded into the radius, S. M. Rump, "Fast and parallel interval
   arithmetic", BIT 39 (1999)), for any activation with Arb Taylor
@@ -28,7 +30,7 @@ transcendental activation at a point).
 >>> from losscert.compiler import compile_loss
 >>> loss = compile_loss(dense([1, 1, 1], activation="poly(0, 1, 1/2)"), X=[[1, 2]], Y=[[1, 0]])
 >>> Jf, Jr, Gf, Gr = float_factors(loss, loss.point([1, 1]))
->>> Jf.tolist(), bool(Jr.max() < 1e-14)
+>>> Jf.tolist(), bool(Jr.max() < 1e-13)
 ([[2.0, 1.5], [6.0, 4.0]], True)
 """
 from __future__ import annotations
@@ -63,10 +65,13 @@ def _np():
 # -- Rounding: a point, roundings tracked by depth ------------------------------------------
 
 class _Val:
-    """Floats over the samples (or one float) ``v``, an upper bound ``s`` of
-    the same computation on absolute values, and ``d``, the largest number
-    of rounded operations on a path to it: |exact - v| <= gamma_d * s_exact
-    for circuits of + and x (Higham, sec. 3.1), inputs rounded once (d = 1)."""
+    """Floats over the samples (or one numpy float64) ``v``, an upper bound
+    ``s`` of the same computation on absolute values, and ``d``, a bound on
+    the number of rounding factors (1 + delta) on any monomial of it:
+    |exact - v| <= gamma_d * s_exact for circuits of + and x (Higham, sec.
+    3.1), inputs rounded once (d = 1). A sum takes max(d_a, d_b) + 1; a
+    product d_a + d_b + 1 (the monomials of a b carry the factors of both:
+    (1 + theta_j)(1 + theta_k) = 1 + theta_{j+k}), not max + 1."""
     __slots__ = ("v", "s", "d")
 
     def __init__(self, v, s, d):
@@ -94,19 +99,22 @@ class Rounding:
 
     @staticmethod
     def mul(a, b):
-        return _Val(a.v * b.v, a.s * b.s, max(a.d, b.d) + 1)
+        return _Val(a.v * b.v, a.s * b.s, a.d + b.d + 1)
 
     @staticmethod
     def total(a):
         """The sum over the samples (any order: n - 1 more roundings at most)."""
-        return _Val(float(a.v.sum()), float(a.s.sum()), a.d + len(a.v))
+        return _Val(a.v.sum(), a.s.sum(), a.d + len(a.v))          # numpy float64: trapped
 
     @staticmethod
     def number(x):
-        """One exact rational, rounded once (theta's coordinates, weights, coefficients)."""
+        """One exact rational, rounded once (theta's coordinates, weights, coefficients).
+        A numpy float64, not a Python float: numpy's traps (errstate) see
+        underflow in numpy scalar arithmetic, never in Python's (a chain of
+        scalars, e.g. constant neurons, would underflow silently)."""
         f = float(x)
         _safe(f)
-        return _Val(f, abs(f), 1)
+        return _Val(_np().float64(f), _np().float64(abs(f)), 1)
 
     @staticmethod
     def row(xs):
@@ -120,7 +128,7 @@ class Rounding:
         """An exact float constant (0, 1, 2) over n samples (or one number when n is None)."""
         np = _np()
         if n is None:
-            return _Val(value, abs(value), 0)
+            return _Val(np.float64(value), np.float64(abs(value)), 0)
         return _Val(np.full(n, float(value)), np.full(n, abs(float(value))), 0)
 
     @staticmethod
