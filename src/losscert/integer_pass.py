@@ -19,9 +19,13 @@ unrelated denominators: the generic pass is then the better one);
 
 >>> from losscert.network import dense
 >>> from losscert.compiler import compile_loss
->>> loss = compile_loss(dense([1, 1, 1], activation="poly(0, 1, 1/2)"), X=[[1, "1/3"]], Y=[[1, 2]])
->>> value, grad = value_and_gradient(loss, loss.point([2, "1/2"]))
->>> (value, grad) == tuple(loss.value_and_gradient(loss.point([2, "1/2"])))
+>>> X, Y = [[f"{k}/3" for k in range(3000)]], [[k % 7 for k in range(3000)]]
+>>> loss = compile_loss(dense([1, 1, 1], activation="poly(0, 1, 1/2)"), X, Y)
+>>> value, grad = value_and_gradient(loss, loss.point([2, "1/2"]))       # 3000 samples x 2 nodes: it pays
+>>> len(grad), type(value).__name__                                        # exact: FLINT rationals
+(2, 'fmpq')
+>>> small = compile_loss(dense([1, 1, 1]), [[1, 2]], [[0, 1]])
+>>> value_and_gradient(small, small.point([1, 1])) is None               # too small: the generic pass runs
 True
 """
 from __future__ import annotations
