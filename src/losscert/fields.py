@@ -35,8 +35,10 @@ class FieldError(ValueError):
 
 def radicals(expr: sympy.Expr) -> set[sympy.Expr]:
     """The irrational radicals (powers with a non-integer exponent) in ``expr``."""
+    if isinstance(expr, sympy.Rational):      # the common case (data, points): no sympify, no tree walk
+        return set()
     expr = sympy.sympify(expr)
-    if expr.is_Rational:            # the common case (data, points): no tree walk
+    if expr.is_Rational:
         return set()
     return {p for p in expr.atoms(sympy.Pow) if not p.exp.is_Integer}
 

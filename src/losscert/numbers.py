@@ -173,6 +173,8 @@ def parse_number(value, exponentials: bool = False) -> sympy.Expr:
 
     Raises :class:`NumberError` with a short reason for anything else.
     """
+    if isinstance(value, sympy.Rational):             # the common case (data already read): no property lookups
+        return _checked(value)
     if isinstance(value, bool):
         raise NumberError("a boolean is not a number")
     if isinstance(value, int):
