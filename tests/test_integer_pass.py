@@ -147,3 +147,16 @@ def test_kinks_are_left_to_the_generic_pass(monkeypatch):
     smooth = loss.point(["1/2", "3"])              # pre = (1/2, 1, -1/2): slopes 1, 1, 0
     value, grad = integer_pass.value_and_gradient(loss, smooth)
     assert (value, list(grad)) == (_generic(loss, smooth)[0], list(_generic(loss, smooth)[1]))
+
+
+def test_the_data_cache_follows_the_data(monkeypatch):
+    """A copy of a loss given other data (as the landscape rules make) does not reuse the converted data."""
+    import copy
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
+    loss = compile_loss(dense([1, 1, 1]), [[1, 2, 3]], [[0, 1, 2]])
+    theta = loss.point([1, 1])
+    before = integer_pass.outputs(loss, theta)
+    other = copy.copy(loss)
+    other.X = [[loss.field(5), loss.field(6), loss.field(7)]]
+    assert integer_pass.outputs(other, theta) == [[5, 6, 7]] != before
+    assert integer_pass.outputs(loss, theta) == before == [[1, 2, 3]]

@@ -63,6 +63,17 @@ def vec_of(values) -> Vec | None:
     return Vec(N, D)
 
 
+def data(loss) -> tuple[list, list]:
+    """The data X and Y as Vecs, one per row (None for a row past
+    MAX_DENOMINATOR_BITS), converted once per loss and data (the cache
+    keeps the very lists it was made from: a copy of the loss given other
+    data converts anew)."""
+    cached = loss.__dict__.get("_integer_data")
+    if cached is None or cached[0] is not loss.X or cached[1] is not loss.Y:
+        cached = loss._integer_data = (loss.X, loss.Y, [vec_of(r) for r in loss.X], [vec_of(r) for r in loss.Y])
+    return cached[2], cached[3]
+
+
 def add(x: Vec | None, y: Vec) -> Vec:
     """x + y (x None: y)."""
     if x is None:
@@ -155,11 +166,10 @@ def forward(loss, theta, kinks: list | None = None):
     if not applies(loss, theta):
         return None
     F = loss.field
-    vals: dict = {}
-    for i in range(loss.n_inputs):
-        vals[i] = vec_of(loss.X[i])
-        if vals[i] is None:
-            return None
+    X = data(loss)[0]
+    if any(x is None for x in X):
+        return None
+    vals: dict = dict(enumerate(X))
     derivative: dict = {}
     for st in loss.steps:
         pre = None
@@ -190,8 +200,7 @@ def forward(loss, theta, kinks: list | None = None):
 def residuals(loss, vals) -> list | None:
     """F_o(theta) - Y_o per output, as Vecs (None past MAX_DENOMINATOR_BITS)."""
     out = []
-    for o, yrow in zip(loss.output_slots, loss.Y):
-        y = vec_of(yrow)
+    for o, y in zip(loss.output_slots, data(loss)[1]):
         if y is None:
             return None
         out.append(add(vals[o], scale(y, -loss.field.one)))

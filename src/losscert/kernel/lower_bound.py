@@ -91,7 +91,7 @@ def _inner_products(loss: Loss, theta):
     applies (:mod:`losscert.integer_pass`), else field elements."""
     run = integer_pass.forward(loss, theta)
     res = integer_pass.residuals(loss, run[0]) if run is not None else None
-    rows = [integer_pass.vec_of(x) for x in loss.X] if res is not None else None
+    rows = integer_pass.data(loss)[0] if res is not None else None
     if rows is not None and all(r is not None for r in rows):
         return (lambda o, j: integer_pass.dot(rows[j], res[o]) == 0), (lambda o: integer_pass.total(res[o]) == 0)
     F = loss.field
