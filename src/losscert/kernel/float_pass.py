@@ -280,7 +280,10 @@ class Balls:
         np = _np()
         cols = [[], [], []]
         for c, r in zip(a.c.tolist(), a.r.tolist()):
-            for col, b in zip(cols, act.arb_taylor(arb(c, r), 2)):
+            coeffs = act.arb_taylor(arb(c, r), 2)
+            if len(coeffs) != 3:
+                raise FloatingPointError("the activation gave no second-order enclosure")
+            for col, b in zip(cols, coeffs):
                 col.append(b)
         out = []
         for col in cols:
