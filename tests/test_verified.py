@@ -285,3 +285,105 @@ def test_box_factors_decline_what_they_cannot_enclose():
         assert float_pass.box_factors(huge, [sympy.Integer(1), sympy.Integer(1)], sympy.Rational(1, 10)) is None
         algebraic = compile_loss(dense([1, 1, 1], activation="tanh"), X=[["sqrt(2)", 1]], Y=[[1, 0]])
         assert float_pass.box_factors(algebraic, [sympy.Integer(1), sympy.Integer(1)], sympy.Rational(1, 10)) is None
+
+
+# -- adversarial review 4: the point enclosure (float_pass.Rounding) -----------------------------
+
+def _exact_factor_arrays(loss, theta):
+    """The exact structural factors J, G as dense Fraction arrays (the reference)."""
+    from losscert.compiler import _ExactNumbers
+    J, G = loss._structural_hessian(theta, _ExactNumbers(loss))
+    P = len(theta)
+    rows = len(loss.Y) * loss.n
+    Je = [[Fraction(0)] * P for _ in range(rows)]
+    Ge = [[Fraction(0)] * P for _ in range(P)]
+    for r, row in J.items():
+        for q, x in row.items():
+            Je[r][q] = Fraction(int(x.p), int(x.q))
+    for p, row in G.items():
+        for q, x in row.items():
+            Ge[p][q] = Fraction(int(x.p), int(x.q))
+    return Je, Ge
+
+
+def _assert_point_enclosure(loss, theta):
+    """float_factors either declines or encloses the exact J and G entrywise (checked in rationals)."""
+    from losscert.kernel import float_pass
+    out = float_pass.float_factors(loss, theta)
+    if out is None:
+        return False
+    Jf, Jr, Gf, Gr = out
+    Je, Ge = _exact_factor_arrays(loss, theta)
+    for M, R, E in ((Jf, Jr, Je), (Gf, Gr, Ge)):
+        for i in range(M.shape[0]):
+            for j in range(M.shape[1]):
+                assert abs(E[i][j] - Fraction(float(M[i, j]))) <= Fraction(float(R[i, j])), (i, j, E[i][j], M[i, j])
+    return True
+
+
+def _squaring_chain(layers, m=0, n=2, seed=0):
+    """x -> h0 -> ... -> h_{layers-1} (z^2, fixed weights 1) -> r (ReLU, weight v; plus x0 with weight 1)
+    -> y (weight 1), and m inputs z_j -> y (weights c_j). Sample 0: x rounds to 1.0 from below by
+    u/2 (relative), so h_last = x^(2^layers) is 1 - 2^(layers-1) u exactly but 1.0 in floats, and
+    x0 = -(1 - 300 u): the ReLU's exact pre-activation is about -212 u < 0 (inactive), its float
+    one +300 u. Other samples: x = 1, x0 = -10 (inactive). Y = Z c + e with e orthogonal to Z:
+    an exact critical point with L > 0, the ReLU inactive everywhere (its weight v has a zero
+    Hessian row: not a strict minimum)."""
+    import random
+    import networkx as nx
+    import sympy
+    from losscert.compiler import compile_loss
+    from losscert.network import Network
+    rng = random.Random(seed)
+    g = nx.DiGraph()
+    zs = [f"z{j}" for j in range(m)]
+    for node in ["x", "x0"] + zs:
+        g.add_node(node)
+    prev = "x"
+    for i in range(layers):
+        g.add_node(f"h{i}", activation="poly(0, 0, 1)", bias=False)
+        g.add_edge(prev, f"h{i}", fixed=1)
+        prev = f"h{i}"
+    g.add_node("r", activation="relu", bias=False)
+    g.add_edge(prev, "r")
+    g.add_edge("x0", "r", fixed=1)
+    g.add_node("y", bias=False)
+    g.add_edge("r", "y", fixed=1)
+    for z in zs:
+        g.add_edge(z, "y")
+    net = Network(g, inputs=["x", "x0"] + zs, outputs=["y"])
+    u = sympy.Rational(1, 2 ** 53)
+    x_trick = 1 - sympy.Rational(1, 2 ** 54) + sympy.Rational(1, 2 ** 80)
+    x0 = -(1 - 300 * u)
+    if m:
+        Z = sympy.Matrix(n, m, lambda i, j: rng.randint(-3, 3))
+        c = sympy.Matrix(m, 1, lambda i, j: rng.randint(-2, 2))
+        Yv = list(Z * c + Z.T.nullspace()[0])
+    else:
+        Z, c, Yv = sympy.zeros(n, 0), [], [0] * n
+    X = [[x_trick] + [1] * (n - 1), [x0] + [-10] * (n - 1)] + [[Z[i, j] for i in range(n)] for j in range(m)]
+    loss = compile_loss(net, [[str(q) for q in row] for row in X], [[str(y) for y in Yv]])
+    point = {p: 1 for p in loss.params}
+    point.update({f"{z} -> y": int(c[j]) for j, z in enumerate(zs)})
+    return loss, loss.point(point)
+
+
+def test_point_enclosure_of_a_squaring_chain_holds_the_exact_factors():
+    """Rounding errors of the two factors of a product add up (Higham's (1 + theta_j)(1 + theta_k) =
+    1 + theta_{j+k}): ten squarings turn one input rounding of u/2 into 512 u. The enclosure must hold
+    the exact Jacobian (here: the ReLU is inactive, J = 0) or decline."""
+    for layers in (3, 6, 10):
+        loss, theta = _squaring_chain(layers)
+        _assert_point_enclosure(loss, theta)
+
+
+def test_no_strict_minimum_from_a_misjudged_relu_sign():
+    """The same chain inside a 25-parameter least-squares problem: the exact critical point has an
+    inactive ReLU whose incoming weight has a zero Hessian row (a family of critical points): not a
+    strict local minimum. A float enclosure that takes the ReLU's sign as positive proves a positive
+    definite Hessian: a wrong 'verified'."""
+    from losscert import kernel
+    loss, theta = _squaring_chain(10, m=24, n=30)
+    assert kernel.critical_point(loss, theta).status == "verified"
+    assert kernel.strict_local_minimum(loss, theta).status != "verified"
+    assert kernel.local_minimum(loss, theta).status == "verified"
