@@ -387,3 +387,58 @@ def test_no_strict_minimum_from_a_misjudged_relu_sign():
     assert kernel.critical_point(loss, theta).status == "verified"
     assert kernel.strict_local_minimum(loss, theta).status != "verified"
     assert kernel.local_minimum(loss, theta).status == "verified"
+
+
+def _tiny_input_chain(m=0, n=2, seed=0):
+    """x -> h0 -> h1 -> h2 (linear, fixed weights 2^399) -> r (ReLU, weight -1, bias b) -> y
+    (weight 1), plus m inputs z_j -> y. x = 2^-1076, a rational that rounds to 0.0, so h2 = 2^121
+    exactly but 0 in floats; with b = 1 the ReLU's exact pre-activation is 1 - 2^121 < 0
+    (inactive) and its float one is +1, on every sample. Y as in _squaring_chain."""
+    import random
+    import networkx as nx
+    import sympy
+    from losscert.compiler import compile_loss
+    from losscert.network import Network
+    rng = random.Random(seed)
+    g = nx.DiGraph()
+    zs = [f"z{j}" for j in range(m)]
+    for node in ["x"] + zs:
+        g.add_node(node)
+    prev = "x"
+    for i in range(3):
+        g.add_node(f"h{i}", activation="linear", bias=False)
+        g.add_edge(prev, f"h{i}", fixed=str(2 ** 399))
+        prev = f"h{i}"
+    g.add_node("r", activation="relu", bias=True)
+    g.add_edge(prev, "r", fixed=-1)
+    g.add_node("y", bias=False)
+    g.add_edge("r", "y", fixed=1)
+    for z in zs:
+        g.add_edge(z, "y")
+    net = Network(g, inputs=["x"] + zs, outputs=["y"])
+    if m:
+        Z = sympy.Matrix(n, m, lambda i, j: rng.randint(-3, 3))
+        c = sympy.Matrix(m, 1, lambda i, j: rng.randint(-2, 2))
+        Yv = list(Z * c + Z.T.nullspace()[0])
+    else:
+        Z, c, Yv = sympy.zeros(n, 0), [], [0] * n
+    X = [[f"1/{2 ** 1076}"] * n] + [[str(Z[i, j]) for i in range(n)] for j in range(m)]
+    loss = compile_loss(net, X, [[str(y) for y in Yv]])
+    point = {p: 1 for p in loss.params}
+    point.update({f"{z} -> y": int(c[j]) for j, z in enumerate(zs)})
+    return loss, loss.point(point)
+
+
+def test_point_enclosure_refuses_a_rational_that_rounds_to_zero():
+    """|x - fl(x)| <= u |x| fails for a non-zero rational below the smallest subnormal (fl(x) = 0):
+    multiplied by large weights it is no longer negligible. The enclosure must hold the exact factors
+    or decline."""
+    loss, theta = _tiny_input_chain()
+    _assert_point_enclosure(loss, theta)
+
+
+def test_no_strict_minimum_from_a_vanished_tiny_input():
+    from losscert import kernel
+    loss, theta = _tiny_input_chain(m=24, n=30)
+    assert len(theta) >= 25 and kernel.critical_point(loss, theta).status == "verified"
+    assert kernel.strict_local_minimum(loss, theta).status != "verified"

@@ -77,6 +77,13 @@ class _Val:
         self.v, self.s, self.d = v, s, d
 
 
+def _vanished(exact, f) -> bool:
+    """A non-zero exact number that rounds to 0.0 (below the smallest
+    subnormal): |x - fl(x)| <= u |x| fails for it, and large weights
+    downstream can make it anything but negligible."""
+    return f == 0 and exact != 0
+
+
 def _safe(v):
     np = _np()
     nz = np.abs(v[v != 0]) if np.ndim(v) else (abs(v) if v else np.zeros(0))
@@ -113,6 +120,8 @@ class Rounding:
         """One exact rational, rounded once (theta's coordinates, weights, coefficients)."""
         f = float(x)
         _safe(f)
+        if _vanished(x, f):
+            raise FloatingPointError("a non-zero number that rounds to 0")
         return _Val(f, abs(f), 1)
 
     @staticmethod
@@ -120,6 +129,8 @@ class Rounding:
         """Exact rationals over the samples, each rounded once."""
         v = _np().array([float(x) for x in xs])
         _safe(v)
+        if any(_vanished(x, f) for x, f in zip(xs, v.tolist())):
+            raise FloatingPointError("a non-zero number that rounds to 0")
         return _Val(v, _np().abs(v), 1)
 
     @staticmethod
