@@ -442,3 +442,14 @@ def test_no_strict_minimum_from_a_vanished_tiny_input():
     loss, theta = _tiny_input_chain(m=24, n=30)
     assert len(theta) >= 25 and kernel.critical_point(loss, theta).status == "verified"
     assert kernel.strict_local_minimum(loss, theta).status != "verified"
+
+
+def test_exact_factors_refuse_an_entry_that_rounds_to_zero():
+    """fastpath._exact_factors promises |x - fl(x)| <= 2^-52 |fl(x)|: false for a non-zero entry
+    below the smallest subnormal (fl(x) = 0), so it declines."""
+    from flint import fmpq
+    from losscert.kernel import fastpath
+    assert fastpath._exact_factors({0: {0: fmpq(1, 2 ** 1100), 1: fmpq(1)}}, {}, 2) is None
+    assert fastpath._exact_factors({0: {0: fmpq(1), 1: fmpq(3)}}, {1: {1: fmpq(1, 2 ** 1100)}}, 2) is None
+    ok = fastpath._exact_factors({0: {0: fmpq(1), 1: fmpq(3)}}, {}, 2)
+    assert ok is not None and ok[0].tolist() == [[1.0, 3.0]]
