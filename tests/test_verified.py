@@ -453,3 +453,77 @@ def test_exact_factors_refuse_an_entry_that_rounds_to_zero():
     assert fastpath._exact_factors({0: {0: fmpq(1), 1: fmpq(3)}}, {1: {1: fmpq(1, 2 ** 1100)}}, 2) is None
     ok = fastpath._exact_factors({0: {0: fmpq(1), 1: fmpq(3)}}, {}, 2)
     assert ok is not None and ok[0].tolist() == [[1.0, 3.0]]
+
+
+def _aligned_rational(rng, up=None):
+    """A rational within (1 - 2^-20) half an ulp of a random float: it rounds to that float with a
+    relative error of almost u, in the direction ``up`` (random when None), so the roundings of a
+    computation add up instead of cancelling."""
+    import math
+    f = rng.uniform(0.5, 1.5) * rng.choice([1, -1])
+    _, e = math.frexp(abs(f))
+    d = Fraction(2) ** (e - 54) * (1 - Fraction(1, 2 ** 20))
+    up = rng.random() < 0.5 if up is None else up
+    q = Fraction(f) + d if up else Fraction(f) - d
+    return f"{q.numerator}/{q.denominator}"
+
+
+def _deep_polynomial_network(rng, layers, width):
+    """Layers of polynomial activations (squares, cubes) with fixed, tied and free weights and biases."""
+    import networkx as nx
+    from losscert.network import Network
+    acts = ["poly(0, 0, 1)", "poly(0, 1, 1)", "poly(1, -1, 0, 1)", "linear", "poly(0, 0, 0, 1)"]
+    g = nx.DiGraph()
+    prev = ["x0", "x1"]
+    g.add_nodes_from(prev)
+    for depth in range(layers):
+        layer = [f"h{depth}_{i}" for i in range(width)]
+        for h in layer:
+            g.add_node(h, activation=rng.choice(acts), bias=rng.random() < 0.5)
+            for p in prev:
+                r = rng.random()
+                g.add_edge(p, h, **({"fixed": _aligned_rational(rng)} if r < 0.3 else
+                                    {"tie": f"t{depth}"} if r < 0.4 else {}))
+        prev = layer
+    g.add_node("y", bias=True)
+    for p in prev:
+        g.add_edge(p, "y")
+    return Network(g, inputs=["x0", "x1"], outputs=["y"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 7, 8, 14, 15, 18, 19, 134, 141])
+def test_point_enclosure_with_aligned_roundings_holds_the_exact_factors(seed):
+    """Deep polynomial networks whose data, weights and point all round the same way (the worst case
+    of the depth bound): the float factors enclose the exact J and G, checked in rationals.
+    (Seeds 134 and 141 broke the enclosure when a product's depth was the max of its factors'.)"""
+    import random
+    from losscert.compiler import compile_loss
+    rng = random.Random(seed)
+    layers, width = rng.randint(2, 6), rng.randint(1, 2)
+    net = _deep_polynomial_network(rng, layers, width)
+    n = rng.randint(1, 3)
+    up = rng.random() < 0.5
+    X = [[_aligned_rational(rng, up) for _ in range(n)] for _ in net.inputs]
+    Y = [[_aligned_rational(rng) for _ in range(n)] for _ in net.outputs]
+    loss = compile_loss(net, X, Y)
+    theta = loss.point([_aligned_rational(rng, up) for _ in loss.params])
+    _assert_point_enclosure(loss, theta)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_point_enclosure_of_random_networks_holds_the_exact_factors(seed):
+    """Random DAGs (skip edges, biases, fixed and tied weights, polynomial, ReLU and leaky ReLU
+    activations, several outputs; decimal data on every third seed): the float factors enclose the
+    exact structural J and G, checked in rationals, or decline."""
+    import random
+    from test_integer_pass import _random_network, _rational
+    from losscert.compiler import compile_loss
+    rng = random.Random(seed)
+    net = _random_network(rng)
+    n = rng.randint(1, 6)
+    big = seed % 3 == 0
+    X = [[_rational(rng, big) for _ in range(n)] for _ in net.inputs]
+    Y = [[_rational(rng, big) for _ in range(n)] for _ in net.outputs]
+    loss = compile_loss(net, X, Y)
+    theta = loss.point([_rational(rng, big) if rng.random() < 0.9 else 0 for _ in loss.params])
+    _assert_point_enclosure(loss, theta)
