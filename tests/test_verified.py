@@ -626,3 +626,24 @@ def test_the_new_paths_step_aside_for_a_piece_of_a_relu_network(monkeypatch):
     with intervals.precision(30):
         assert float_pass.box_factors(piece, [sympy.Rational(1, 2), sympy.Integer(3)], sympy.Rational(1, 10)) is None
     assert piece.value(theta) != loss.value(theta)          # the piece differs: using loss's passes would be wrong
+
+
+def test_point_enclosure_declines_rather_than_return_nan_radii():
+    """Sixty squarings: the depth bound passes 2^52 roundings (gamma_d = inf); float_factors declines
+    instead of returning NaN radii (which no comparison |J - Jf| <= Jr can hold)."""
+    import networkx as nx
+    from losscert.compiler import compile_loss
+    from losscert.kernel import float_pass
+    from losscert.network import Network
+    g = nx.DiGraph()
+    g.add_node("x")
+    prev = "x"
+    for i in range(60):
+        g.add_node(f"h{i}", activation="poly(0, 0, 1)")
+        g.add_edge(prev, f"h{i}", fixed=1)
+        prev = f"h{i}"
+    g.add_node("y")
+    g.add_edge(prev, "y")
+    loss = compile_loss(Network(g, inputs=["x"], outputs=["y"]), [["1", "-1"]], [["0", "1"]])
+    out = float_pass.float_factors(loss, loss.point([1]))
+    assert out is None or all(np.all(np.isfinite(a)) for a in out)

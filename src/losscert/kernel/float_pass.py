@@ -163,6 +163,8 @@ class Rounding:
 
     def radius(self, aux):
         g = verified.gamma(self.depth + 2)
+        if not g < 0.5:                 # inf past (d + 2) u >= 1/2: inf / (1 - inf) would give NaN radii
+            raise FloatingPointError("too many roundings on a path for the a priori bound")
         return aux * (g / (1 - g) * (1 + verified.gamma(4)))
 
 
