@@ -468,11 +468,11 @@ def _aligned_rational(rng, up=None):
     return f"{q.numerator}/{q.denominator}"
 
 
-def _deep_polynomial_network(rng, layers, width):
+def _deep_polynomial_network(rng, layers, width, acts=("poly(0, 0, 1)", "poly(0, 1, 1)", "poly(1, -1, 0, 1)", "linear",
+                                                      "poly(0, 0, 0, 1)")):
     """Layers of polynomial activations (squares, cubes) with fixed, tied and free weights and biases."""
     import networkx as nx
     from losscert.network import Network
-    acts = ["poly(0, 0, 1)", "poly(0, 1, 1)", "poly(1, -1, 0, 1)", "linear", "poly(0, 0, 0, 1)"]
     g = nx.DiGraph()
     prev = ["x0", "x1"]
     g.add_nodes_from(prev)
@@ -647,3 +647,32 @@ def test_point_enclosure_declines_rather_than_return_nan_radii():
     loss = compile_loss(Network(g, inputs=["x"], outputs=["y"]), [["1", "-1"]], [["0", "1"]])
     out = float_pass.float_factors(loss, loss.point([1]))
     assert out is None or all(np.all(np.isfinite(a)) for a in out)
+
+
+@pytest.mark.parametrize("seed", [44] + list(range(12)))
+def test_point_enclosure_near_kinks_with_aligned_roundings(seed):
+    """Polynomial and (leaky) ReLU layers with aligned roundings, each ReLU's bias moved so that its
+    pre-activation on one sample is within a few hundred u (relative) of the kink: the sign is taken
+    only when it is certain, and the enclosure holds the exact factors. (Seed 44 broke the enclosure
+    under the old max-depth rule for products.)"""
+    import random
+    import sympy
+    from losscert.compiler import FieldAlgebra, compile_loss
+    rng = random.Random(seed)
+    layers, width = rng.randint(2, 5), rng.randint(1, 2)
+    net = _deep_polynomial_network(rng, layers, width, ("poly(0, 0, 1)", "poly(0, 1, 1)", "relu", "leaky_relu(-1/3)",
+                                                        "linear", "poly(0, 0, 0, 1)"))
+    n = rng.randint(1, 3)
+    up = rng.random() < 0.5
+    X = [[_aligned_rational(rng, up) for _ in range(n)] for _ in net.inputs]
+    Y = [[_aligned_rational(rng) for _ in range(n)] for _ in net.outputs]
+    loss = compile_loss(net, X, Y)
+    F = loss.field
+    theta = [sympy.Rational(_aligned_rational(rng, up)) for _ in loss.params]
+    for st in loss.steps:
+        if st.bias is not None and st.activation is not None and st.activation.slopes is not None:
+            pre: dict = {}
+            loss._forward(loss.point(theta), FieldAlgebra(F), False, pre)
+            z = F.to_sympy(pre[st.slot][rng.randrange(n)])
+            theta[st.bias] = theta[st.bias] - z + z * sympy.Rational(rng.randint(-200, 200), 2 ** 53)
+    _assert_point_enclosure(loss, loss.point(theta))
