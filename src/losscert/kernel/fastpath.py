@@ -76,7 +76,8 @@ def _in_safe_range(values) -> bool:
 
 def _dense(rows: dict, shape, compact: bool):
     """The exact sparse rows as a float array (rounded to nearest), or None
-    when a non-zero entry is outside SAFE_RANGE (then |x - fl(x)| <= 2^-53 |fl(x)|)."""
+    when a non-zero entry is outside SAFE_RANGE or rounds to 0 (then
+    |x - fl(x)| <= 2^-53 |fl(x)|)."""
     import numpy as np
     out = np.zeros(shape)
     index = {r: i for i, r in enumerate(sorted(rows))} if compact else None     # compact: skip empty rows
@@ -84,8 +85,10 @@ def _dense(rows: dict, shape, compact: bool):
         i = index[r] if index is not None else r
         for q, x in row.items():
             try:
-                out[i, q] = float(x)
+                out[i, q] = f = float(x)
             except (OverflowError, ValueError, ZeroDivisionError):
+                return None
+            if f == 0 and x != 0:                   # below the smallest subnormal: no relative bound
                 return None
     nz = np.abs(out[out != 0])
     if nz.size and not (nz.min() >= SAFE_RANGE[0] and nz.max() <= SAFE_RANGE[1]):

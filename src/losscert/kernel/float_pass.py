@@ -9,11 +9,12 @@ entrywise. It runs in one of two arithmetics:
 
 - :class:`Rounding`, at a rational point, for linear, polynomial and
   piecewise-linear activations: each number carries a float ``v``, an
-  upper bound ``s`` of the same computation on absolute values and a
-  count ``d`` of rounding factors per monomial (a sum: max(d_a, d_b) + 1,
-  a product: d_a + d_b + 1): |exact - v| <= gamma_d s for circuits of +
-  and x with inputs rounded once (Higham, sec. 3.1); scalars are numpy
-  float64, so that numpy's underflow trap sees their arithmetic too;
+  upper bound ``s`` of the same computation on absolute values and the
+  depth ``d`` (the most rounding factors (1 + delta) on a monomial: max + 1
+  for a sum, the two depths added + 1 for a product): |exact - v| <=
+  gamma_d s for circuits of + and x with inputs rounded once (Higham,
+  sec. 3.1 and Lemma 3.3); scalars are numpy float64, so that numpy's
+  underflow trap sees their arithmetic too;
 - :class:`Balls`, on a box (midpoint-radius intervals in floats, every
   rounding folded into the radius, S. M. Rump, "Fast and parallel interval
   arithmetic", BIT 39 (1999)), for any activation with Arb Taylor
@@ -78,6 +79,13 @@ class _Val:
         self.v, self.s, self.d = v, s, d
 
 
+def _vanished(exact, f) -> bool:
+    """A non-zero exact number that rounds to 0.0 (below the smallest
+    subnormal): |x - fl(x)| <= u |x| fails for it, and large weights
+    downstream can make it anything but negligible."""
+    return f == 0 and exact != 0
+
+
 def _safe(v):
     np = _np()
     nz = np.abs(v[v != 0]) if np.ndim(v) else (abs(v) if v else np.zeros(0))
@@ -99,6 +107,9 @@ class Rounding:
 
     @staticmethod
     def mul(a, b):
+        """The depths of a product's factors add up: every monomial of a.b
+        carries the error factors of both (Higham, Lemma 3.3: (1 + theta_j)
+        (1 + theta_k) = 1 + theta_(j+k)), plus one rounding."""
         return _Val(a.v * b.v, a.s * b.s, a.d + b.d + 1)
 
     @staticmethod
@@ -114,6 +125,8 @@ class Rounding:
         scalars, e.g. constant neurons, would underflow silently)."""
         f = float(x)
         _safe(f)
+        if _vanished(x, f):
+            raise FloatingPointError("a non-zero number that rounds to 0")
         return _Val(_np().float64(f), _np().float64(abs(f)), 1)
 
     @staticmethod
@@ -121,6 +134,8 @@ class Rounding:
         """Exact rationals over the samples, each rounded once."""
         v = _np().array([float(x) for x in xs])
         _safe(v)
+        if any(_vanished(x, f) for x, f in zip(xs, v.tolist())):
+            raise FloatingPointError("a non-zero number that rounds to 0")
         return _Val(v, _np().abs(v), 1)
 
     @staticmethod
@@ -153,6 +168,8 @@ class Rounding:
 
     def radius(self, aux):
         g = verified.gamma(self.depth + 2)
+        if not g < 0.5:                 # inf past (d + 2) u >= 1/2: inf / (1 - inf) would give NaN radii
+            raise FloatingPointError("too many roundings on a path for the a priori bound")
         return aux * (g / (1 - g) * (1 + verified.gamma(4)))
 
 
