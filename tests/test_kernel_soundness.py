@@ -244,3 +244,18 @@ def test_structural_hessian_and_reference_give_identical_verdicts(seed, monkeypa
     slow = [(r(loss, th).status, r(loss, th).reason) for r in rules]
     kernel.decide.clear_cache()
     assert fast == slow
+
+
+def test_a_curve_moves_exactly_when_its_tangent_is_not_zero():
+    """Curve.moves reads only the curve's own coordinates; it agrees with the full tangent."""
+    import random
+    from losscert import compile_loss, dense
+    from losscert.kernel.symmetry import Curve, candidate_curves
+    rng = random.Random(2)
+    loss = compile_loss(dense([2, 3, 2]), X=[[1, 2, 0], [0, 1, 3]], Y=[[1, 0, 2], [2, 1, 0]])
+    for _ in range(30):
+        theta = loss.point([rng.choice([0, 0, 1, -2, "1/3"]) for _ in loss.params])
+        F = loss.field
+        curves = candidate_curves(loss, theta) + [Curve("mixing", ("h1_1", "h1_2"), [], [], [(0, 1, 1), (0, 2, -1)])]
+        for curve in curves:
+            assert curve.moves(theta, F) == any(curve.tangent(theta, F))

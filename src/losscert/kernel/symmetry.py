@@ -56,12 +56,23 @@ class Curve:
 
     def tangent(self, theta, F) -> list:
         t = [F.zero] * len(theta)
+        for i, x in self._entries(theta, F).items():
+            t[i] = x
+        return t
+
+    def moves(self, theta, F) -> bool:
+        """The tangent at theta is not zero (read on the curve's own coordinates only)."""
+        return any(self._entries(theta, F).values())
+
+    def _entries(self, theta, F) -> dict:
+        """The tangent's entries on the curve's own coordinates (the others are 0)."""
+        t = {}
         for i in self.up:
             t[i] = theta[i] if self.kind == "rescaling" else F.one
         for i in self.down:
             t[i] = -theta[i]
         for target, source, sign in self.shift or ():
-            t[target] = t[target] + (theta[source] if sign > 0 else -theta[source])
+            t[target] = t.get(target, F.zero) + (theta[source] if sign > 0 else -theta[source])
         return t
 
     def at(self, theta, c, F) -> list:
@@ -124,7 +135,7 @@ def candidate_curves(loss: Loss, theta) -> list[Curve]:
         if untied(ins + outs) and positive_homogeneity(act.expr) is not None:
             out_params = [idx[edge_name(*e)] for e in outs]
             curve = Curve("rescaling", h, in_params, out_params)
-            if any(curve.tangent(theta, F)):
+            if curve.moves(theta, F):
                 curves.append(curve)
         # a zero weight silences the edge whether or not its parameter is shared
         if in_params and all(not value(e) for e in outs):
@@ -156,7 +167,7 @@ def _mixing_curves(net, theta, F, untied) -> list[Curve]:
                 shift.append((idx[bias_name(j)], idx[bias_name(k)], 1))
             shift += [(idx[edge_name(k, y)], idx[edge_name(j, y)], -1) for y in succs[j]]
             curve = Curve("mixing", (j, k), [], [], shift)
-            if any(curve.tangent(theta, F)):
+            if curve.moves(theta, F):
                 out.append(curve)
     return out
 
