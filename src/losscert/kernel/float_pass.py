@@ -330,7 +330,7 @@ def float_factors(loss, theta):
     sign, a number is outside SAFE_RANGE, or an operation underflows or
     overflows (numpy traps)."""
     np = _np()
-    if getattr(loss, "_slopes", None):
+    if getattr(loss, "_slopes", None) or not loss.field.is_rational:
         return None
     for st in loss.steps:
         act = st.activation
