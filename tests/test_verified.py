@@ -501,17 +501,23 @@ def _squaring_chain(layers, m=0, n=2, seed=0):
     u = sympy.Rational(1, 2 ** 53)
     x_trick = 1 - sympy.Rational(1, 2 ** 54) + sympy.Rational(1, 2 ** 80)
     x0 = -(1 - 300 * u)
-    if m:
-        Z = sympy.Matrix(n, m, lambda i, j: rng.randint(-3, 3))
-        c = sympy.Matrix(m, 1, lambda i, j: rng.randint(-2, 2))
-        Yv = list(Z * c + Z.T.nullspace()[0])
-    else:
-        Z, c, Yv = sympy.zeros(n, 0), [], [0] * n
+    Z, c, Yv = _least_squares_targets(rng, n, m)
     X = [[x_trick] + [1] * (n - 1), [x0] + [-10] * (n - 1)] + [[Z[i, j] for i in range(n)] for j in range(m)]
     loss = compile_loss(net, [[str(q) for q in row] for row in X], [[str(y) for y in Yv]])
     point = {p: 1 for p in loss.params}
     point.update({f"{z} -> y": int(c[j]) for j, z in enumerate(zs)})
     return loss, loss.point(point)
+
+
+def _least_squares_targets(rng, n, m):
+    """(Z, c, Y): m random integer input columns Z over n samples, weights c, and targets
+    Y = Z c + a vector orthogonal to Z's columns (so c is an exact least-squares critical point)."""
+    import sympy
+    if not m:
+        return sympy.zeros(n, 0), [], [0] * n
+    Z = sympy.Matrix(n, m, lambda i, j: rng.randint(-3, 3))
+    c = sympy.Matrix(m, 1, lambda i, j: rng.randint(-2, 2))
+    return Z, c, list(Z * c + Z.T.nullspace()[0])
 
 
 def test_point_enclosure_of_a_squaring_chain_holds_the_exact_factors():
@@ -562,12 +568,7 @@ def _tiny_input_chain(m=0, n=2, seed=0):
     for z in zs:
         g.add_edge(z, "y")
     net = Network(g, inputs=["x"] + zs, outputs=["y"])
-    if m:
-        Z = sympy.Matrix(n, m, lambda i, j: rng.randint(-3, 3))
-        c = sympy.Matrix(m, 1, lambda i, j: rng.randint(-2, 2))
-        Yv = list(Z * c + Z.T.nullspace()[0])
-    else:
-        Z, c, Yv = sympy.zeros(n, 0), [], [0] * n
+    Z, c, Yv = _least_squares_targets(rng, n, m)
     X = [[f"1/{2 ** 1076}"] * n] + [[str(Z[i, j]) for i in range(n)] for j in range(m)]
     loss = compile_loss(net, X, [[str(y) for y in Yv]])
     point = {p: 1 for p in loss.params}
