@@ -49,8 +49,12 @@ def _fraction(q) -> tuple[int, int]:
 
 
 def vec_of(values) -> Vec | None:
-    """The fmpq values as one Vec over the lcm of their denominators (None past MAX_DENOMINATOR_BITS)."""
+    """The fmpq values as one Vec over the lcm of their denominators (None
+    past MAX_DENOMINATOR_BITS, or when a value is not an fmpq)."""
     import numpy as np
+    from flint import fmpq
+    if any(type(q) is not fmpq for q in values):
+        return None
     pairs = [_fraction(q) for q in values]
     D = 1
     for _, d in pairs:
@@ -65,7 +69,7 @@ def vec_of(values) -> Vec | None:
 
 def data(loss) -> tuple[list, list]:
     """The data X and Y as Vecs, one per row (None for a row past
-    MAX_DENOMINATOR_BITS), converted once per loss and data (the cache
+    MAX_DENOMINATOR_BITS or not over Q), converted once per loss and data (the cache
     keeps the very lists it was made from: a copy of the loss given other
     data converts anew)."""
     cached = loss.__dict__.get("_integer_data")
@@ -140,8 +144,7 @@ def applies(loss, theta) -> bool:
             return False
         if any(c is not None and type(c) is not fmpq for _, _, c in st.terms):
             return False
-    numbers = [loss.scale, *theta]
-    return all(type(q) is fmpq for q in numbers) and all(type(q) is fmpq for row in loss.X + loss.Y for q in row)
+    return all(type(q) is fmpq for q in (loss.scale, *theta))      # the data: checked once, in data()
 
 
 def piecewise_slopes(slopes, z: Vec) -> Vec:
@@ -157,12 +160,13 @@ def piecewise_slopes(slopes, z: Vec) -> Vec:
     return Vec(N, L)
 
 
-def forward(loss, theta, kinks: list | None = None):
+def forward(loss, theta, kinks: list | None = None, derivatives: bool = True):
     """(vals, derivative): each slot's values as a Vec, and each polynomial
     or piecewise-linear node's sigma'(pre-activation) (None for a constant
-    polynomial); None when the integer pass does not apply. ``kinks``: a
-    list that receives, per piecewise-linear node, whether some
-    pre-activation is exactly 0 (then sigma' is not defined there)."""
+    polynomial; none at all without ``derivatives``: the values only);
+    None when the integer pass does not apply. ``kinks``: a list that
+    receives, per piecewise-linear node, whether some pre-activation is
+    exactly 0 (then sigma' is not defined there)."""
     if not applies(loss, theta):
         return None
     F = loss.field
@@ -191,7 +195,8 @@ def forward(loss, theta, kinks: list | None = None):
             coeffs = [F(c) for c in act.polynomial_coefficients]
             vals[st.slot] = polynomial(coeffs, pre)
             slope = [k * c for k, c in enumerate(coeffs)][1:]
-            derivative[st.slot] = polynomial(slope, pre) if slope else None
+            if derivatives:
+                derivative[st.slot] = polynomial(slope, pre) if slope else None
         if vals[st.slot].D.bit_length() > MAX_DENOMINATOR_BITS:
             return None
     return vals, derivative
@@ -210,7 +215,7 @@ def residuals(loss, vals) -> list | None:
 def outputs(loss, theta) -> list | None:
     """F(theta) as rows of fmpq (one per output), or None when the pass does not apply."""
     from flint import fmpq
-    run = forward(loss, theta)
+    run = forward(loss, theta, derivatives=False)
     if run is None:
         return None
     vals = run[0]

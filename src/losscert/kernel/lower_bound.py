@@ -89,7 +89,7 @@ def _inner_products(loss: Loss, theta):
     """(orthogonal(o, j), sums_to_zero(o)): <X_j, R_o> == 0 and sum(R_o) == 0,
     exactly; integer vectors over common denominators when the integer pass
     applies (:mod:`losscert.integer_pass`), else field elements."""
-    run = integer_pass.forward(loss, theta)
+    run = integer_pass.forward(loss, theta, derivatives=False)
     res = integer_pass.residuals(loss, run[0]) if run is not None else None
     rows = integer_pass.data(loss)[0] if res is not None else None
     if rows is not None and all(r is not None for r in rows):
