@@ -273,32 +273,31 @@ def _certify(loss: Loss, center, rho, digits) -> tuple[bool, dict]:
           "box_radius": _exact_text(rho),
           "precision_digits": digits}
     two_s = loss.field.rational(loss.scale * 2)              # a rational; None: no float route
+    g_floats = _float_balls(g)
     on_box = float_pass.box_factors(loss, center, rho) if two_s is not None else None
     if on_box is not None:
         mid, rad = fastpath.hessian_from_factors(on_box["factors"], len(c), two_s)
-        fast, _ = _certify_in_floats(mid, rad, _float_balls(g), rho) if mid is not None else (None, None)
+        fast, _ = _certify_in_floats(mid, rad, g_floats, rho) if mid is not None else (None, None)
         if fast is not None:
             ev.update(fast)
-            ev["loss_enclosure_at_center"] = iv.show(value)
-            ev["loss_enclosure_on_box"] = _float_interval(*on_box["value"])      # holds the minimum's loss
-            ev["gradient_at_center"] = _gradient_bound(g)
+            _enclosures_at(ev, value, _float_interval(*on_box["value"]), g)
             return True, ev
     if len(c) > network.MAX_ARB_FACTOR_PARAMETERS:
         return False, {"failed": "the float pass did not prove it, and above "
                        f"{network.MAX_ARB_FACTOR_PARAMETERS} parameters the Arb factors are not formed"}
     J, G = loss.iv_hessian_factors(box)
     mid, rad = fastpath.ball_hessian(J, G, len(c), two_s) if two_s is not None else (None, None)
-    fast, Y = _certify_in_floats(mid, rad, _float_balls(g), rho) if mid is not None else (None, None)
+    fast, Y = _certify_in_floats(mid, rad, g_floats, rho) if mid is not None else (None, None)
     if fast is not None:
         ev.update(fast)
-        _enclosures_at(loss, c, box, g, ev)
+        _enclosures_at(ev, value, iv.show(loss.iv_value(box)), g)
         return True, ev
     if len(c) > network.MAX_ARB_MATRIX_PARAMETERS:
         return False, {"failed": "the float route did not prove it, and above "
                        f"{network.MAX_ARB_MATRIX_PARAMETERS} parameters the Arb route (P x P ball matrices) is not run"}
     H = loss.iv_hessian_from(J, G)
     del J, G
-    return _certify_exactly(loss, c, r, rho, g, H, ev, Y)
+    return _certify_exactly(loss, c, r, rho, value, g, H, ev, Y)
 
 
 def _gradient_bound(g) -> str:
@@ -319,9 +318,11 @@ def _float_balls(g) -> tuple | None:
     return np.array([b[0] for b in balls], dtype=float), np.array([b[1] for b in balls], dtype=float)
 
 
-def _enclosures_at(loss, c, box, g, ev):
-    ev["loss_enclosure_at_center"] = iv.show(loss.iv_value(c))
-    ev["loss_enclosure_on_box"] = iv.show(loss.iv_value(box))        # holds the minimum's loss
+def _enclosures_at(ev, value, on_box: str, g):
+    """The evidence of the enclosures: L at the centre (the ball ``value``), L on
+    the box (text; it holds the minimum's loss) and max |grad| at the centre."""
+    ev["loss_enclosure_at_center"] = iv.show(value)
+    ev["loss_enclosure_on_box"] = on_box
     ev["gradient_at_center"] = _gradient_bound(g)
 
 
@@ -384,7 +385,7 @@ def _certify_in_floats(mid, rad, g, rho) -> tuple[dict | None, object]:
                         "Y = fl(mid(H)^-1) and a priori bounds of every float product: K(box) lies inside the box"}, Y
 
 
-def _certify_exactly(loss, c, r, rho, g, H, ev, Yf=None) -> tuple[bool, dict]:
+def _certify_exactly(loss, c, r, rho, value, g, H, ev, Yf=None) -> tuple[bool, dict]:
     """The box conditions in Arb / exact arithmetic. ``Yf``: a float64
     preconditioner when Rump's test has already proven the box Hessian PD
     (then only the Krawczyk step runs here, in Arb, with that Y)."""
@@ -415,7 +416,7 @@ def _certify_exactly(loss, c, r, rho, g, H, ev, Yf=None) -> tuple[bool, dict]:
     if not worst < iv.exact(rho):
         return False, {"failed": f"the Krawczyk image is not inside the box (max |K - c| <= {iv.upper_text(worst)})"}
     ev["krawczyk"] = f"max_i |K_i - c_i| <= {iv.upper_text(worst)} < {_exact_text(rho)}: K(box) lies inside the box"
-    _enclosures_at(loss, c, [t + r for t in c], g, ev)
+    _enclosures_at(ev, value, iv.show(loss.iv_value([t + r for t in c])), g)
     return True, ev
 
 
