@@ -62,16 +62,18 @@ def _patterns(rng, h, d_x):
     return out
 
 
-def instance(family: str, P: int, seed: int = 0):
-    """(net, X, Y, theta, patterns) with about P parameters (P = 8h)."""
+def instance(family: str, P: int, seed: int = 0, inputs: int | None = None):
+    """(net, X, Y, theta, patterns) with about P parameters (P = 8h): d_x = 2h
+    inputs and m = d_x + 4 distinct samples, or ``inputs`` inputs and
+    m = 2h + 4 samples (data growing as P, not P^2)."""
     import sympy
     from losscert import compile_loss, sparse_dense
     rng = random.Random(seed)
     h = max(1, round(P / (FAN_IN + D_Y)))
-    d_x = 2 * h
+    d_x = inputs or 2 * h
     patterns = _patterns(rng, h, d_x)
     net = sparse_dense(patterns, d_x=d_x, d_y=D_Y, activation=ACTIVATIONS[family])
-    m = d_x + 4
+    m = (2 * h if inputs else d_x) + 4
     A = [[_dec(rng) for _ in range(m)] for _ in range(d_x)]
     X = [row + row for row in A]
     theta = {p: _dec(rng) for p in net.parameters}

@@ -133,10 +133,10 @@ def total(x: Vec):
     return fmpq(int(sum(x.N)), x.D)
 
 
-def applies(loss, theta) -> bool:
+def applies(loss, theta, min_work: int = MIN_WORK) -> bool:
     """The integer pass computes exactly what the generic pass does here (see the module docstring)."""
     from flint import fmpq
-    if getattr(loss, "_slopes", None) or loss.n * len(loss.steps) < MIN_WORK:
+    if getattr(loss, "_slopes", None) or loss.n * len(loss.steps) < min_work:
         return False
     for st in loss.steps:
         act = st.activation
@@ -160,14 +160,17 @@ def piecewise_slopes(slopes, z: Vec) -> Vec:
     return Vec(N, L)
 
 
-def forward(loss, theta, kinks: list | None = None, derivatives: bool = True):
+def forward(loss, theta, kinks: list | None = None, derivatives: bool = True, second: dict | None = None,
+            min_work: int = MIN_WORK):
     """(vals, derivative): each slot's values as a Vec, and each polynomial
     or piecewise-linear node's sigma'(pre-activation) (None for a constant
     polynomial; none at all without ``derivatives``: the values only);
     None when the integer pass does not apply. ``kinks``: a list that
     receives, per piecewise-linear node, whether some pre-activation is
-    exactly 0 (then sigma' is not defined there)."""
-    if not applies(loss, theta):
+    exactly 0 (then sigma' is not defined there). ``second``: a dict that
+    receives each polynomial node's sigma''(pre-activation) (None when it
+    is 0). ``min_work``: the samples x nodes below which the pass declines."""
+    if not applies(loss, theta, min_work):
         return None
     F = loss.field
     X = data(loss)[0]
@@ -197,6 +200,9 @@ def forward(loss, theta, kinks: list | None = None, derivatives: bool = True):
             slope = [k * c for k, c in enumerate(coeffs)][1:]
             if derivatives:
                 derivative[st.slot] = polynomial(slope, pre) if slope else None
+            if second is not None:
+                curvature = [k * c for k, c in enumerate(slope)][1:]
+                second[st.slot] = polynomial(curvature, pre) if any(curvature) else None
         if vals[st.slot].D.bit_length() > MAX_DENOMINATOR_BITS:
             return None
     return vals, derivative

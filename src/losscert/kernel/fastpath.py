@@ -23,18 +23,27 @@ from __future__ import annotations
 
 from ..compiler import Loss, _ExactNumbers
 from ..fields import Field
-from . import verified
+from . import shallow, verified
 from .float_pass import MAX_BYTES, MAX_PARAMETERS, SAFE_RANGE, fits, float_factors  # noqa: F401 (this module's API)
 
 MIN_PARAMETERS = 25          # smaller problems go to the exact route (fast there, exact evidence)
+BLOCKS_FROM = 1500           # one-hidden-layer networks from this size: H in blocks (:mod:`.shallow`)
+
+
 class Enclosure:
     """A float enclosure ``mid``, ``rad`` of the Hessian at theta: |H - mid| <= rad
-    entrywise (``mid`` None when no enclosure could be formed)."""
+    entrywise (``mid`` None when no enclosure could be formed), or for a
+    one-hidden-layer network of at least BLOCKS_FROM parameters its
+    :class:`.shallow.Blocks` (``blocks``; then ``mid`` is None)."""
 
     def __init__(self, loss: Loss, theta):
         self.loss, self.F = loss, loss.field
         self.P = len(theta)
-        self.mid = self.rad = None
+        self.mid = self.rad = self.blocks = None
+        if self.P >= BLOCKS_FROM:
+            self.blocks = shallow.hessian_blocks(loss, theta)
+            if self.blocks is not None:
+                return
         if not fits(self.P, len(loss.Y) * loss.n):       # checked before any allocation
             return
         if not _in_safe_range(theta):   # the tangents (theta entries) must convert too: else the exact route
@@ -50,6 +59,9 @@ class Enclosure:
         """Raise AssertionError unless H v = 0 is consistent with the enclosure
         for each exact vector v (a float self-check of a structural fact: the
         tangent of a constant-loss curve through a critical point is in ker H)."""
+        if self.blocks is not None:
+            self.blocks.self_check(vectors)
+            return
         if self.mid is None or not vectors:
             return
         import numpy as np
@@ -214,7 +226,9 @@ def _ball_arrays(rows: dict, shape, compact: bool):
 
 
 def positive_definite(enc: Enclosure) -> bool:
-    """H proven positive definite by Rump's test on the enclosure."""
+    """H proven positive definite by Rump's test on the enclosure (or on its blocks)."""
+    if enc.blocks is not None:
+        return enc.blocks.positive_definite()
     return enc.mid is not None and verified.is_spd(enc.mid, enc.rad)
 
 
@@ -262,13 +276,15 @@ def morse_bott(enc: Enclosure, T: list[list]):
     """The complement C when H T = 0 holds exactly and H_CC is proven positive
     definite (then H is PSD with kernel exactly span T, T independent); None
     when not proven here."""
-    if enc.mid is None or not T:
+    if (enc.mid is None and enc.blocks is None) or not T:
         return None
     F = enc.F
     split = complement_of_tangents(T, F, enc.P)
     if split is None:
         return None
     _, C = split
+    if enc.blocks is not None:
+        return C if enc.blocks.positive_definite(C) else None
     import numpy as np
     idx = np.ix_(C, C)
     return C if verified.is_spd(enc.mid[idx], enc.rad[idx]) else None

@@ -164,23 +164,167 @@ def is_spd(mid, rad=None) -> bool:
         return residual_bound(B, G) < c - norm_rad
 
 
-def residual_bound(B, G) -> float:
-    """An upper bound of ||B - G G^T||_2 for float matrices B and G (any G:
-    the factor is not trusted), or inf. With P = fl(G G^T) (any summation
-    order: |P - G G^T| <= gamma_n |G| |G|^T + n eta, and
-    || |G| |G|^T ||_2 <= ||G||_F^2) and E = fl(B - P) (|error| <= u |E|):
-    ||B - G G^T||_2 <= (1 + u) ||E||_2 + gamma_n ||G||_F^2 + n^2 eta, with
-    ||E||_2 <= max(max row sum, max column sum) of |E|."""
+def residual_bound(B, G, H=None) -> float:
+    """An upper bound of ||B - G H^T||_2 (H None: G) for float matrices B,
+    G, H (any G, H: nothing computed is trusted), or inf. With k the inner
+    dimension and P = fl(G H^T) (any summation order: |P - G H^T| <=
+    gamma_k |G| |H|^T + k eta entrywise, and || |G| |H|^T ||_2 <=
+    ||G||_F ||H||_F) and E = fl(B - P) (|error| <= u |E|):
+    ||B - G H^T||_2 <= (1 + u) ||E||_2 + gamma_k ||G||_F ||H||_F + (r + c) k eta
+    for an r x c result, with ||E||_2 <= max(max row sum, max column sum) of |E|."""
     np = _numpy()
-    n = B.shape[0]
+    H = G if H is None else H
+    r, c, k = B.shape[0], B.shape[1], G.shape[1]
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        E = np.abs(B - G @ G.T)
+        E = np.abs(B - G @ H.T)
         if not np.all(np.isfinite(E)):
             return math.inf
-        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), n)
-        frob = upper_sum_bound(float(np.sum(G * G)) * (1 + 2 * UNIT_ROUNDOFF), n * n)
-    g = gamma(n + 2)
-    total = (1 + 2 * UNIT_ROUNDOFF) * e_norm + g * frob * (1 + 4 * UNIT_ROUNDOFF) + n * n * ETA
+        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), max(r, c))
+        del E
+        f = _frobenius(G)
+        frob = f * (f if H is G else _frobenius(H))
+    g = gamma(k + 2)
+    total = (1 + 2 * UNIT_ROUNDOFF) * e_norm + g * frob * (1 + 4 * UNIT_ROUNDOFF) + (r + c) * (k + 2) * ETA
+    return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
+
+
+def _frobenius(G) -> float:
+    """An upper bound of ||G||_F (sums of squares rounded up)."""
+    np = _numpy()
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        s = upper_sum_bound(float(np.sum(G * G)) * (1 + 2 * UNIT_ROUNDOFF), max(G.size, 1))
+    return math.nextafter(math.sqrt(s) * (1 + 2 * UNIT_ROUNDOFF), math.inf) + G.size * ETA
+
+
+def _norm_up(x) -> float:
+    """An upper bound of the 2-norm of a float vector."""
+    return _frobenius(_numpy().asarray(x, dtype=float).reshape(1, -1))
+
+
+def is_spd_arrow(blocks, Q, Z, pieces) -> bool:
+    """True only when every symmetric A with |A - mid| <= R is positive
+    definite, where mid = [[diag(blocks), Q^T], [Q, Z]] (the first
+    coordinates split into independent diagonal blocks, then the rest) and
+    R <= sum of c (x y^T + y x^T) / 2 over ``pieces`` (c, x, y), x, y >= 0
+    vectors over all coordinates (the radius given by rank-one bounds: no
+    P x P radius is formed). The memory and time of the whole matrix's
+    Cholesky are not needed: the blocks are factored one by one, then the
+    Schur complement of Z.
+
+    The proof is a posteriori, as in :func:`is_spd`: after the dyadic
+    scaling D and a shift c, B = D mid D - c I is factored as G G^T with
+    G = [[diag(L_k), 0], [X, L_Z]] (L_k from each block, X ~ Q L^-T, L_Z from
+    the float Schur complement W = fl(B_Z - X X^T)), every residual bounded
+    by :func:`residual_bound`:
+    ||B - G G^T||_2 <= max(max_k ||B_k - L_k L_k^T||, e_W + ||W - L_Z L_Z^T||)
+    + ||[B_Q - X L^T]||, e_W bounding ||B_Z - X X^T - W|| a priori. Then
+    lambda_min(D A D) >= c - ||D R D||_2 - ||B - G G^T||_2 > 0.
+
+    >>> import numpy
+    >>> one = numpy.array([[2.0]])
+    >>> is_spd_arrow([one, one], numpy.array([[1.0, 1.0]]), numpy.array([[3.0]]), [])
+    True
+    >>> is_spd_arrow([one, one], numpy.array([[2.0, 2.0]]), numpy.array([[3.0]]), [])
+    False
+    """
+    np = _numpy()
+    if not rounds_to_nearest() or not gradual_underflow():
+        return False
+    blocks = [np.asarray(b, dtype=float) for b in blocks]
+    Q, Z = np.asarray(Q, dtype=float), np.asarray(Z, dtype=float)
+    sizes = [b.shape[0] for b in blocks]
+    nO, nI = sum(sizes), Z.shape[0]
+    n = nO + nI
+    if any(b.ndim != 2 or b.shape[0] != b.shape[1] for b in blocks) or Z.ndim != 2 or Z.shape != (nI, nI) \
+            or Q.shape != (nI, nO) or n == 0:
+        return False
+    if not (all(np.all(np.isfinite(b)) for b in blocks) and np.all(np.isfinite(Q)) and np.all(np.isfinite(Z))):
+        return False
+    diag = np.concatenate([np.diag(b) for b in blocks] + [np.diag(Z)])
+    if not np.all(diag > 0):
+        return False
+    d = _dyadic_scaling(diag)
+    rnorm = n * 4 * ETA                              # entries scaled into the subnormal range
+    for c, x, y in pieces:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if x.shape != (n,) or y.shape != (n,) or np.any(x < 0) or np.any(y < 0) or not c >= 0:
+            return False
+        rnorm += c * _norm_up(d * x) * _norm_up(d * y) * (1 + 4 * UNIT_ROUNDOFF)
+    rnorm = math.nextafter(rnorm * (1 + 4 * UNIT_ROUNDOFF), math.inf)
+    shift = SHIFT_FACTOR * _shift(diag * d * d, n) + rnorm
+    if not math.isfinite(shift) or shift >= 0.25:
+        return False
+    try:
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return _arrow_residual(blocks, Q, Z, d, shift) < shift - rnorm
+    except np.linalg.LinAlgError:
+        return False
+
+
+def _shifted(M, dr, dc, shift):
+    """D_r M D_c, its diagonal lowered by at least ``shift`` (square M); None if not finite or not positive."""
+    np = _numpy()
+    B = M * dr[:, None] * dc[None, :]
+    if not np.all(np.isfinite(B)):
+        return None
+    if shift is not None:
+        lowered = np.nextafter(np.diag(B) - shift, -np.inf)
+        if not np.all(lowered > 0):
+            return None
+        B[np.diag_indices(B.shape[0])] = lowered
+    return B
+
+
+def _arrow_residual(blocks, Q, Z, d, shift) -> float:
+    """An upper bound of ||B - G G^T||_2 for the blocked factor of :func:`is_spd_arrow` (inf: no factor)."""
+    np = _numpy()
+    nO = Q.shape[1]
+    dO, dI = d[:nO], d[nO:]
+    e_blocks, off2, Xs, start = 0.0, 0.0, [], 0
+    for b in blocks:
+        k = b.shape[0]
+        cols = slice(start, start + k)
+        Bk = _shifted(b, dO[cols], dO[cols], shift)
+        if Bk is None:
+            return math.inf
+        Lk = np.linalg.cholesky(Bk)
+        if not np.all(np.isfinite(Lk)):
+            return math.inf
+        e_blocks = max(e_blocks, residual_bound(Bk, Lk))
+        del Bk
+        Qk = _shifted(Q[:, cols], dI, dO[cols], None)
+        if Qk is None:
+            return math.inf
+        Xk = Qk @ np.linalg.inv(Lk).T                 # any X: its residual is bounded below
+        if not np.all(np.isfinite(Xk)):
+            return math.inf
+        off2 += residual_bound(Qk, Xk, Lk) ** 2
+        Xs.append(Xk)
+        start += k
+    off = math.nextafter(math.sqrt(upper_sum_bound(off2, len(blocks) + 1)) * (1 + 2 * UNIT_ROUNDOFF), math.inf)
+    W = _shifted(Z, dI, dI, shift)
+    if W is None:
+        return math.inf
+    X = np.hstack(Xs) if Xs else np.zeros((Z.shape[0], 0))
+    del Xs
+    W -= X @ X.T                                      # |B_Z - X X^T - W| <= u |W| + gamma |X| |X|^T + eta terms
+    if not np.all(np.isfinite(W)):
+        return math.inf
+    absW = np.abs(W)
+    w_norm = upper_sum_bound(float(max(absW.sum(axis=0).max(), absW.sum(axis=1).max())), W.shape[0]) \
+        if W.size else 0.0
+    del absW
+    nI = W.shape[0]
+    e_W = UNIT_ROUNDOFF * w_norm + gamma(nO + 2) * _frobenius(X) ** 2 * (1 + 4 * UNIT_ROUNDOFF) \
+        + 2 * nI * (nO + 2) * ETA
+    del X
+    e_Z = 0.0
+    if nI:
+        LZ = np.linalg.cholesky(W)
+        if not np.all(np.isfinite(LZ)):
+            return math.inf
+        e_Z = residual_bound(W, LZ)
+    total = max(e_blocks, e_W * (1 + 2 * UNIT_ROUNDOFF) + e_Z) + off
     return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
 
 

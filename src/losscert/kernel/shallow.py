@@ -1,0 +1,297 @@
+"""The Hessian of a one-hidden-layer network in blocks, proven positive
+definite without a P x P array.
+
+For the papers' two-layer networks (every hidden node reads only inputs,
+every output is a linear node reading only hidden nodes; no tied or fixed
+weights) H / 2s = J^T J + G is made of a few per-sample arrays:
+a_t = x_i sigma'_j for the weight t of an edge i -> j into hidden node j
+(x = 1 for its bias), f_p = h_j for the weight p of an edge j -> k into
+output k (1 for its bias), the residuals r_k and the output weights V:
+
+    (p, p')  both into output k:  sum_n f_p f_p'         (0 across outputs)
+    (t, p)   t into j, p into k:  V_jk sum_n a_t f_p + [p is j -> k] sum_n r_k a_t
+    (t, t')  into j and j':       (V V^T)_jj' sum_n a_t a_t'
+                                  + [j = j'] sum_n (sum_k r_k V_jk) sigma''_j x_i x_i'
+
+The output parameters' block is block diagonal (one block per output), so
+:func:`.verified.is_spd_arrow` factors it block by block and then the inner
+parameters' Schur complement: arrays of P x |inner| floats instead of P x P.
+
+Exactness: the per-sample values are the exact rationals of the integer
+pass (:mod:`losscert.integer_pass`), each rounded once (relative error
+<= 2^-51), all non-zero ones in [2^-120, 2^120] (so no product of six of
+them underflows or overflows). Every computed entry is then
+sum_terms t (1 + theta_t) with |theta_t| <= gamma_K, K = N + d_y + 40
+roundings at most on one term (Higham, Lemmas 3.1 and 3.3), and by
+Cauchy-Schwarz the sum of |t| over an entry is at most
+rJ_a rJ_b + rG_a rG_b + alpha_a beta_b + beta_a alpha_b with
+rJ = the norm of J's column, rG_t = (sum_n w_j x_i^2)^(1/2) with
+w_j = (sum_k |r_k V_jk|) |sigma''_j|, alpha_t = ||a_t||, beta_p = ||r_k|| for
+the edge p into k: the radius is four rank-one terms (docs/rules.md).
+
+>>> from losscert.network import sparse_dense
+>>> from losscert.compiler import compile_loss
+>>> net = sparse_dense([(0, 1), (1, 2)], d_x=3, d_y=2, activation="poly(0, 1, 1/2)")
+>>> X = [[1, 2, 0, -1, 3, 1], [0, 1, 1, 2, -1, 1], [2, 0, 1, 1, 1, -2]]
+>>> loss = compile_loss(net, X, [[1, 0, 2, 1, 0, 1], [0, 1, 1, 0, 2, 1]])
+>>> blocks = hessian_blocks(loss, loss.point({p: "1/2" for p in net.parameters}))
+>>> len(blocks.order), [len(b) for b in blocks.output_blocks]
+(8, [2, 2])
+"""
+from __future__ import annotations
+
+import math
+
+from .. import integer_pass
+from . import verified
+
+RANGE = (2.0 ** -120, 2.0 ** 120)      # non-zero per-sample values (six of them multiply without under/overflow)
+CONVERSION = 2.0 ** -51                  # float(N) / float(D): three roundings
+SLACK = 1 + 2.0 ** -20                   # on every norm: its own rounding (N <= 2^30 samples)
+MAX_SAMPLES = 1 << 30
+MAX_BYTES = 8 << 30                      # the float arrays (the integer pass's are the gradient's anyway)
+EXTRA_ROUNDINGS = 40                     # per term beyond the N + d_y of its sums
+
+
+def _np():
+    import numpy
+    return numpy
+
+
+class Shape:
+    """Which parameters are inner (into hidden nodes) and outer (into outputs), or why not applicable."""
+
+    def __init__(self, loss):
+        outputs = set(loss.output_slots)
+        self.hidden, self.outer_steps, self.inner = [], [], []   # inner: (param, source input or None, node)
+        self.outer = []                                             # (param, output, node or None)
+        node_of = {}
+        seen = []
+        for st in loss.steps:
+            if any(p is None for _, p, _ in st.terms):
+                raise ValueError("a fixed weight")
+            seen += [p for _, p, _ in st.terms] + ([st.bias] if st.bias is not None else [])
+            if st.slot in outputs:
+                if st.activation is not None and st.activation.kind != "linear":
+                    raise ValueError(f"output {st.name} has an activation")
+                k = loss.output_slots.index(st.slot)
+                for src, p, _ in st.terms:
+                    if src not in node_of:
+                        raise ValueError(f"output {st.name} reads a node that is not hidden")
+                    self.outer.append((p, k, node_of[src]))
+                if st.bias is not None:
+                    self.outer.append((st.bias, k, None))
+            else:
+                if any(src >= loss.n_inputs for src, _, _ in st.terms):
+                    raise ValueError(f"{st.name} reads a hidden node (more than one hidden layer)")
+                j = node_of[st.slot] = len(self.hidden)
+                self.hidden.append(st)
+                self.inner += [(p, src, j) for src, p, _ in st.terms]
+                if st.bias is not None:
+                    self.inner.append((st.bias, None, j))
+        if sorted(seen) != list(range(len(loss.params))):
+            raise ValueError("tied weights")
+        self.d_y = len(loss.output_slots)
+
+
+def _floats(v):
+    """The exact values N / D of a Vec rounded (|error| <= 2^-51 |value|), or None
+    when a non-zero value is outside RANGE or would not round relatively."""
+    np = _np()
+    try:
+        f = v.N.astype(float) / float(v.D)
+    except (OverflowError, ZeroDivisionError):
+        return None
+    nz = np.abs(f[f != 0])
+    if not np.all(np.isfinite(f)) or (nz.size and not (nz.min() >= RANGE[0] and nz.max() <= RANGE[1])):
+        return None
+    if int(np.count_nonzero(f)) != int(np.count_nonzero(v.N != 0)):
+        return None
+    return f
+
+
+def _in_range(values) -> bool:
+    np = _np()
+    nz = np.abs(values[values != 0])
+    return bool(np.all(np.isfinite(values)) and (not nz.size or (nz.min() >= RANGE[0] and nz.max() <= RANGE[1])))
+
+
+def _column(values, n: int, fill: float):
+    np = _np()
+    return np.full(n, fill) if values is None else values
+
+
+def hessian_blocks(loss, theta) -> "Blocks | None":
+    """The blocks of H / 2s at the rational point theta (see the module
+    docstring), or None when the network is not a one-hidden-layer network
+    without tied or fixed weights, the integer pass does not apply, an
+    activation sits at a kink, or a value is outside RANGE."""
+    try:
+        shape = Shape(loss)
+    except ValueError:
+        return None
+    if not shape.inner or not shape.outer or loss.n > MAX_SAMPLES:
+        return None
+    if bytes_needed(loss.n, len(shape.inner), len(shape.outer), len(shape.hidden)) > MAX_BYTES:
+        return None                                   # checked before any allocation
+    np = _np()
+    kinks, second = [], {}
+    run = integer_pass.forward(loss, theta, kinks, second=second, min_work=0)
+    if run is None or any(kinks):
+        return None
+    vals, derivative = run
+    res = integer_pass.residuals(loss, vals)
+    if res is None:
+        return None
+    n, m = loss.n, len(shape.hidden)
+    inputs = sorted({src for _, src, _ in shape.inner if src is not None})
+    columns = {}
+    for i in inputs:
+        columns[i] = _floats(vals[i])
+    hid, d1, d2 = [], [], []
+    for st in shape.hidden:
+        linear = st.activation is None or st.activation.kind == "linear"
+        hid.append(_floats(vals[st.slot]))
+        d1.append(None if linear else (_floats(derivative[st.slot]) if derivative.get(st.slot) is not None
+                                       else np.zeros(n)))
+        d2.append(_floats(second[st.slot]) if second.get(st.slot) is not None else None)
+        if (second.get(st.slot) is not None and d2[-1] is None) or (d1[-1] is None and not linear):
+            return None
+    R = [_floats(r) for r in res]
+    theta_f = np.array([int(q.p) / int(q.q) if q else 0.0 for q in theta])      # Python rounds int / int correctly
+    if any(c is None for c in columns.values()) or any(h is None for h in hid) or any(r is None for r in R) \
+            or not _in_range(theta_f):
+        return None
+    return Blocks(shape, n, np.column_stack([columns[i] for i in inputs]) if inputs else np.zeros((n, 0)),
+                  {i: c for c, i in enumerate(inputs)}, np.column_stack(hid),
+                  np.column_stack([_column(c, n, 1.0) for c in d1]),
+                  None if all(c is None for c in d2) else np.column_stack([_column(c, n, 0.0) for c in d2]),
+                  np.column_stack(R), theta_f)
+
+
+class Blocks:
+    """H / 2s as output blocks, the inner-by-outer block Q and the inner
+    block Z (mid values), and the radius as rank-one pieces; coordinates in
+    ``order`` (parameter indices: the outputs' parameters output by output,
+    then the inner ones)."""
+
+    def __init__(self, shape: Shape, n, Xc, input_col, Hf, S1, S2, R, theta):
+        np = _np()
+        d_y, m = shape.d_y, Hf.shape[1]
+        inner, outer = shape.inner, sorted(shape.outer, key=lambda o: o[1])
+        self.order = [p for p, _, _ in outer] + [p for p, _, _ in inner]
+        self.n_outer = len(outer)
+        V = np.zeros((m, d_y))
+        for p, k, j in outer:
+            if j is not None:
+                V[j, k] = theta[p]
+        node = np.array([j for _, _, j in inner])
+        ones = Xc.shape[1]
+        Xc = np.column_stack([Xc, np.ones(n)])
+        src = np.array([input_col[s] if s is not None else ones for _, s, _ in inner])
+        A = Xc[:, src]
+        A *= S1[:, node]                                   # a_t(n) = x_i(n) sigma'_j(n)
+        F = np.column_stack([Hf, np.ones(n)])
+        fcol = np.array([j if j is not None else m for _, _, j in outer])
+        AA = A.T @ A
+        AF = A.T @ F
+        AR = A.T @ R
+        FF = F.T @ F
+        C = V @ V.T
+        norm_a = np.sqrt(np.diag(AA)) * SLACK
+        self.output_blocks = []
+        for k in range(d_y):
+            cols = [c for c, (_, kk, _) in enumerate(outer) if kk == k]
+            self.output_blocks.append(FF[np.ix_(fcol[cols], fcol[cols])])
+        Q = np.empty((len(inner), len(outer)))
+        Vn = V[node]
+        for c, (p, k, j) in enumerate(outer):
+            Q[:, c] = Vn[:, k] * AF[:, fcol[c]]
+            if j is not None:
+                mine = node == j
+                Q[mine, c] += AR[mine, k]
+        Z = C[np.ix_(node, node)]
+        Z *= AA
+        del AA
+        rG = np.zeros(len(inner))
+        if S2 is not None:
+            G = (R @ V.T) * S2                            # (sum_k r_k V_jk) sigma''_j, per sample and node
+            W = (np.abs(R) @ np.abs(V).T) * np.abs(S2)
+            groups: dict = {}
+            for t, j in enumerate(node):
+                groups.setdefault(int(j), []).append(t)
+            for j, mine in groups.items():
+                Xj = Xc[:, src[mine]]
+                Z[np.ix_(mine, mine)] += Xj.T @ (G[:, j][:, None] * Xj)
+                rG[mine] = np.sqrt((W[:, j][:, None] * Xj * Xj).sum(axis=0)) * SLACK
+        self.Q, self.Z = Q, Z
+        norm_v = np.sqrt((V * V).sum(axis=1)) * SLACK
+        norm_f = np.sqrt(np.diag(FF)) * SLACK
+        norm_r = np.sqrt((R * R).sum(axis=0)) * SLACK
+        rJ = np.concatenate([norm_f[fcol], norm_v[node] * norm_a])
+        alpha = np.concatenate([np.zeros(len(outer)), norm_a])
+        beta = np.concatenate([np.array([norm_r[k] if j is not None else 0.0 for _, k, j in outer]),
+                               np.zeros(len(inner))])
+        g = verified.gamma(n + d_y + EXTRA_ROUNDINGS)
+        self.pieces = [(g, rJ, rJ), (g, np.concatenate([np.zeros(len(outer)), rG]),
+                                     np.concatenate([np.zeros(len(outer)), rG])), (2 * g, alpha, beta)]
+        self.finite = all(np.all(np.isfinite(x)) for x in (Q, Z, rJ, rG, alpha, beta))
+
+    def positive_definite(self, coordinates=None) -> bool:
+        """H (or its principal submatrix on ``coordinates``, parameter indices) proven positive definite."""
+        np = _np()
+        if not self.finite:
+            return False
+        position = {p: i for i, p in enumerate(self.order)}
+        keep = sorted(position[p] for p in (self.order if coordinates is None else coordinates))
+        keep_o = [i for i in keep if i < self.n_outer]
+        keep_i = np.array([i - self.n_outer for i in keep if i >= self.n_outer], dtype=int)
+        blocks, starts = [], np.cumsum([0] + [len(b) for b in self.output_blocks])
+        for k, b in enumerate(self.output_blocks):
+            mine = [i - starts[k] for i in keep_o if starts[k] <= i < starts[k + 1]]
+            if mine:
+                blocks.append(b[np.ix_(mine, mine)])
+        Q = self.Q[np.ix_(keep_i, keep_o)]
+        Z = self.Z[np.ix_(keep_i, keep_i)]
+        sub = np.array(keep, dtype=int)
+        pieces = [(c, x[sub], y[sub]) for c, x, y in self.pieces]
+        return verified.is_spd_arrow(blocks, Q, Z, pieces)
+
+    def apply(self, v, absolute: bool = False):
+        """mid @ v (|mid| @ v with ``absolute``) for a vector v in ``order`` coordinates."""
+        np = _np()
+        f = np.abs if absolute else (lambda a: a)
+        vo, vi = v[:self.n_outer], v[self.n_outer:]
+        out_o, start = np.empty(self.n_outer), 0
+        for b in self.output_blocks:
+            out_o[start:start + len(b)] = f(b) @ vo[start:start + len(b)]
+            start += len(b)
+        Q = f(self.Q)
+        return np.concatenate([out_o + Q.T @ vi, Q @ vo + f(self.Z) @ vi])
+
+    def self_check(self, vectors) -> None:
+        """Raise AssertionError unless H v = 0 is consistent with the blocks
+        for each exact vector v (as :meth:`.fastpath.Enclosure.self_check`)."""
+        np = _np()
+        if not vectors:
+            return
+        n = len(self.order)
+        slack = 1 + verified.gamma(n + 8)
+        for vec in vectors:
+            v = np.array([float(vec[p]) for p in self.order])
+            a = np.abs(v)
+            radius = sum(c / 2 * (x * float(y @ a) + y * float(x @ a)) for c, x, y in self.pieces)
+            bound = (radius + self.apply(a, True) * (4 * verified.gamma(n + 8))) * slack * 2 + 1e-300
+            if np.any(np.abs(self.apply(v)) > bound):
+                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+
+
+def bytes_needed(n: int, n_inner: int, n_outer: int, m: int) -> int:
+    """An upper bound of the float64 arrays :class:`Blocks` and the arrow test
+    hold at once (n samples, m hidden nodes): per-sample arrays, the blocks,
+    their principal copies and the factorisation's.
+
+    >>> bytes_needed(10_000, 7_500, 12_505, 2_500) < 8 << 30
+    True
+    """
+    return 8 * (n * (2 * n_inner + 5 * m + 8) + 4 * n_inner * n_outer + 6 * n_inner ** 2 + 3 * (m + 1) ** 2)

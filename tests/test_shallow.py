@@ -1,0 +1,287 @@
+"""The Hessian of one-hidden-layer networks in blocks (kernel/shallow.py) and
+the blocked Rump test (verified.is_spd_arrow): the blocks enclose the exact
+Hessian, the test never proves a matrix that is not positive definite, and
+every case it cannot handle is declined."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import sympy
+
+from losscert import compile_loss, kernel
+from losscert.kernel import fastpath, linalg, shallow, verified
+from losscert.kernel.decide import factored_hessian
+from losscert.network import sparse_dense
+
+
+# -- the blocked test on matrices ------------------------------------------------
+
+def _arrow(rng, sizes, n_inner, schur_eigenvalues):
+    """[[diag(B_k), Q^T], [Q, Z]] with B_k positive definite and the Schur
+    complement Z - Q B^-1 Q^T of the given spectrum (so the matrix is PD iff
+    every eigenvalue given is > 0); returns (blocks, Q, Z, dense)."""
+    blocks = []
+    for k in sizes:
+        M = rng.standard_normal((k, k))
+        blocks.append(M @ M.T + k * np.eye(k))
+    nO = sum(sizes)
+    Q = rng.standard_normal((n_inner, nO))
+    B = np.zeros((nO, nO))
+    s = 0
+    for b in blocks:
+        B[s:s + len(b), s:s + len(b)] = b
+        s += len(b)
+    U, _ = np.linalg.qr(rng.standard_normal((n_inner, n_inner)))
+    S = U @ np.diag(schur_eigenvalues) @ U.T
+    Z = S + Q @ np.linalg.solve(B, Q.T)
+    Z = (Z + Z.T) / 2
+    dense = np.block([[B, Q.T], [Q, Z]])
+    return blocks, Q, Z, dense
+
+
+def test_arrow_proves_a_well_conditioned_matrix():
+    rng = np.random.default_rng(0)
+    blocks, Q, Z, dense = _arrow(rng, [5, 7, 3], 6, np.linspace(0.5, 3, 6))
+    assert verified.is_spd_arrow(blocks, Q, Z, [])
+    assert verified.is_spd(dense)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_arrow_never_proves_an_indefinite_or_singular_matrix(seed):
+    rng = np.random.default_rng(seed)
+    for tail in (-1e-3, -1e-12, 0.0):
+        eig = np.concatenate([[tail], np.linspace(0.5, 3, 5)])
+        blocks, Q, Z, dense = _arrow(rng, [4, 4], 6, eig)
+        assert not verified.is_spd_arrow(blocks, Q, Z, [])
+
+
+def test_arrow_with_an_indefinite_output_block():
+    blocks = [np.array([[1.0, 2.0], [2.0, 1.0]])]
+    assert not verified.is_spd_arrow(blocks, np.zeros((1, 2)), np.array([[1.0]]), [])
+
+
+def test_arrow_radius_pieces_are_folded_into_the_shift():
+    rng = np.random.default_rng(1)
+    blocks, Q, Z, _ = _arrow(rng, [3, 3], 4, np.full(4, 1e-3))
+    n = 10
+    assert verified.is_spd_arrow(blocks, Q, Z, [(1e-12, np.ones(n), np.ones(n))])
+    assert not verified.is_spd_arrow(blocks, Q, Z, [(1.0, np.ones(n), np.ones(n))])
+
+
+def test_arrow_rejects_malformed_input():
+    one = np.array([[2.0]])
+    assert not verified.is_spd_arrow([one], np.ones((1, 2)), one, [])              # Q of the wrong width
+    assert not verified.is_spd_arrow([one], np.ones((1, 1)), np.ones((2, 2)), [])  # Z of the wrong size
+    assert not verified.is_spd_arrow([np.array([[np.nan]])], np.ones((1, 1)), one, [])
+    assert not verified.is_spd_arrow([one], np.ones((1, 1)), one, [(1.0, -np.ones(2), np.ones(2))])
+    assert not verified.is_spd_arrow([np.array([[-1.0]])], np.zeros((1, 1)), one, [])
+
+
+def test_arrow_does_not_trust_the_factorisation(monkeypatch):
+    """A Cholesky that returns a wrong factor is caught by the residual bound."""
+    rng = np.random.default_rng(2)
+    blocks, Q, Z, _ = _arrow(rng, [4, 4], 5, np.concatenate([[-1.0], np.ones(4)]))
+    real = np.linalg.cholesky
+
+    def lying(A):
+        return real(A + 10 * np.eye(len(A)))           # "succeeds" on an indefinite matrix
+    monkeypatch.setattr(np.linalg, "cholesky", lying)
+    assert not verified.is_spd_arrow(blocks, Q, Z, [])
+
+
+# -- the blocks of a network ---------------------------------------------------
+
+ACTS = ["poly(0, 1, 1/2)", "linear", "relu", "poly(1, -1, 0, 1/3)", "leaky_relu(1/10)"]
+
+
+def _decimal(rng):
+    return sympy.Rational(f"{rng.uniform(-1, 1):.12e}")
+
+
+def _random_two_layer(seed, bias=True, act=None, near=False):
+    """A random two-layer net and point; ``near``: enough samples and targets
+    close to the outputs (H near J^T J: often positive definite)."""
+    rng = random.Random(seed)
+    d_x, h, d_y, n = rng.randint(2, 5), rng.randint(2, 5), rng.randint(1, 3), rng.randint(8, 14)
+    if near:
+        n = 2 * (h * (d_x + 1) + (h + 1) * d_y) // d_y + 2
+    patterns = [set(rng.sample(range(d_x), rng.randint(1, min(3, d_x)))) for _ in range(h)]
+    for i in set(range(d_x)) - set().union(*patterns):
+        patterns[rng.randrange(h)].add(i)                    # every input used
+    patterns = [tuple(sorted(p)) for p in patterns]
+    act = act or ACTS[seed % len(ACTS)]
+    net = sparse_dense(patterns, d_x=d_x, d_y=d_y, activation=act, biases=bias)
+    X = [[_decimal(rng) for _ in range(n)] for _ in range(d_x)]
+    Y = [[_decimal(rng) for _ in range(n)] for _ in range(d_y)]
+    loss = compile_loss(net, X, Y)
+    theta = loss.point({p: _decimal(rng) for p in net.parameters})
+    if near:
+        out = loss.outputs(theta, raw=True)
+        Y = [[loss.field.to_sympy(o) + _decimal(rng) / 1000 for o in row] for row in out]
+        loss = compile_loss(net, X, Y)
+        theta = loss.point({p: loss.field.to_sympy(q) for p, q in zip(net.parameters, theta)})
+    return loss, theta
+
+
+def _dense(b):
+    n, no = len(b.order), b.n_outer
+    M = np.zeros((n, n))
+    s = 0
+    for blk in b.output_blocks:
+        M[s:s + len(blk), s:s + len(blk)] = blk
+        s += len(blk)
+    M[no:, :no], M[:no, no:], M[no:, no:] = b.Q, b.Q.T, b.Z
+    return M
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_blocks_enclose_the_exact_hessian(seed):
+    loss, theta = _random_two_layer(seed, bias=seed % 3 != 0)
+    b = shallow.hessian_blocks(loss, theta)
+    assert b is not None
+    H = factored_hessian(loss, theta).H.to_list()
+    two_s = loss.scale * 2
+    o = b.order
+    exact = [[H[o[i]][o[j]] / two_s for j in range(len(o))] for i in range(len(o))]
+    M = _dense(b)
+    R = sum(c / 2 * (np.outer(x, y) + np.outer(y, x)) for c, x, y in b.pieces)
+    for i in range(len(o)):
+        for j in range(len(o)):
+            err = abs(sympy.Rational(M[i, j]) - sympy.Rational(str(exact[i][j])))
+            assert err <= sympy.Rational(R[i, j]), (i, j)
+
+
+def _exact_pd(loss, theta) -> bool:
+    return linalg.inertia(factored_hessian(loss, theta).H, loss.field)[1:] == (0, 0)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_blocks_never_prove_a_hessian_that_is_not_positive_definite(seed):
+    """Random points (not critical, mostly indefinite): the blocks never say
+    positive definite unless the exact Hessian is."""
+    loss, theta = _random_two_layer(100 + seed)
+    b = shallow.hessian_blocks(loss, theta)
+    assert b is not None
+    if b.positive_definite():
+        assert _exact_pd(loss, theta)
+
+
+def test_blocks_agree_with_the_exact_hessian_near_a_fit():
+    """Polynomial nets with targets near their outputs: the exact Hessian is
+    often positive definite; the blocks prove those (well conditioned) and
+    never the others, and their principal submatrices likewise."""
+    proven = 0
+    for seed in range(16):
+        loss, theta = _random_two_layer(200 + seed, act=("poly(0, 1, 1/2)", "poly(1, -1, 0, 1/3)")[seed % 2],
+                                        near=True)
+        b = shallow.hessian_blocks(loss, theta)
+        exact = _exact_pd(loss, theta)
+        says = b.positive_definite()
+        assert exact or not says
+        proven += says
+        if says:
+            assert b.positive_definite(list(range(0, len(theta), 2)))      # a principal submatrix of a PD matrix
+    assert proven >= 4
+
+
+def test_blocks_decide_the_families_as_the_dense_route(monkeypatch):
+    from bench.speed import instance
+    verdicts, calls = {}, []
+    real = shallow.Blocks.positive_definite
+    monkeypatch.setattr(shallow.Blocks, "positive_definite", lambda self, c=None: calls.append(c) or real(self, c))
+    for limit in (10 ** 9, 25):
+        monkeypatch.setattr(fastpath, "BLOCKS_FROM", limit)
+        for family in ("linear", "polynomial", "relu"):
+            net, X, Y, theta, _ = instance(family, 100, inputs=12)
+            loss = compile_loss(net, X, Y)
+            v = kernel.local_minimum(loss, loss.point(theta))
+            verdicts.setdefault(family, set()).add((v.status, v.reason[:30]))
+    assert all(len(v) == 1 for v in verdicts.values()), verdicts
+    assert verdicts["polynomial"] == {("verified", "critical point with a positive")}
+    assert verdicts["relu"] == {("verified", "Morse-Bott: H is PSD and ker H")}
+    assert calls                                         # the blocks decided with the limit lowered
+
+
+def test_a_saddle_is_refuted_with_blocks_on(monkeypatch):
+    """A critical point with a negative-curvature direction: the blocks do not
+    prove anything, the exact route refutes."""
+    monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
+    net = sparse_dense([(0, 1), (1, 2), (0, 2)], d_x=3, d_y=3, activation="poly(0, 1, 1/2)")
+    rng = random.Random(5)
+    X = [[_decimal(rng) for _ in range(12)] for _ in range(3)]
+    loss0 = compile_loss(net, X, [[0] * 12] * 3)
+    theta = {p: 0 for p in net.parameters}         # every weight 0: outputs 0, a critical point
+    Y = [[_decimal(rng) for _ in range(12)] for _ in range(3)]
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    assert not any(loss.gradient(th, raw=True))
+    assert loss0 is not None
+    assert fastpath.positive_definite(fastpath.Enclosure(loss, th)) is False
+    v = kernel.local_minimum(loss, th)
+    assert v.status in ("refuted", "inconclusive")
+    assert v.status != "verified"
+
+
+def test_self_check_accepts_kernel_vectors_and_rejects_others(monkeypatch):
+    from bench.speed import instance
+    net, X, Y, theta, _ = instance("linear", 100, inputs=12)
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    b = shallow.hessian_blocks(loss, th)
+    P = len(th)
+    # rescaling hidden node h1_1: its incoming weights * c, outgoing / c: tangent (w_in, -w_out)
+    t = [0] * P
+    for p, name in enumerate(loss.params):
+        if name.endswith("-> h1_1"):
+            t[p] = th[p]
+        elif name.startswith("h1_1 ->"):
+            t[p] = -th[p]
+    b.self_check([t])
+    e = [0] * P
+    e[0] = 1
+    with pytest.raises(AssertionError):
+        b.self_check([e])
+
+
+def _point(loss, value):
+    return loss.point([sympy.sympify(value)] * len(loss.params))
+
+
+def test_declined_networks():
+    from losscert.network import dense
+    rng = random.Random(0)
+    X = [[_decimal(rng) for _ in range(10)] for _ in range(2)]
+    Y = [[_decimal(rng) for _ in range(10)]]
+    one = compile_loss(dense([2, 3, 1], activation="poly(0, 1, 1/2)"), X, Y)
+    assert shallow.hessian_blocks(one, _point(one, "1/3")) is not None
+    two_hidden = compile_loss(dense([2, 3, 3, 1], activation="poly(0, 1, 1/2)"), X, Y)
+    assert shallow.hessian_blocks(two_hidden, _point(two_hidden, "1/3")) is None
+    tanh = compile_loss(dense([2, 3, 1], activation="tanh"), X, Y)
+    assert shallow.hessian_blocks(tanh, _point(tanh, "1/3")) is None     # not exact over Q
+    assert shallow.hessian_blocks(one, _point(one, "10**50")) is None      # outside RANGE
+    relu = compile_loss(dense([2, 3, 1], activation="relu"), X, Y)
+    assert shallow.hessian_blocks(relu, _point(relu, 0)) is None           # every pre-activation at the kink
+
+
+def test_tied_and_fixed_weights_are_declined():
+    import networkx as nx
+    from losscert.network import Network
+    rng = random.Random(1)
+    X = [[_decimal(rng) for _ in range(10)] for _ in range(2)]
+    Y = [[_decimal(rng) for _ in range(10)]]
+    for extra in ({"fixed": 2}, {"tie": "w"}):
+        g = nx.DiGraph()
+        g.add_node("h", activation="poly(0, 1, 1/2)")
+        g.add_edge("x1", "h", **extra)
+        g.add_edge("x2", "h", **({"tie": "w"} if "tie" in extra else {}))
+        g.add_edge("h", "y")
+        loss = compile_loss(Network(g, inputs=["x1", "x2"], outputs=["y"]), X, Y)
+        assert shallow.hessian_blocks(loss, _point(loss, "1/3")) is None
+
+
+def test_memory_is_checked_before_allocation(monkeypatch):
+    loss, theta = _random_two_layer(1)
+    monkeypatch.setattr(shallow, "MAX_BYTES", 100)
+    assert shallow.hessian_blocks(loss, theta) is None
