@@ -133,10 +133,11 @@ def total(x: Vec):
     return fmpq(int(sum(x.N)), x.D)
 
 
-def applies(loss, theta, min_work: int = MIN_WORK) -> bool:
-    """The integer pass computes exactly what the generic pass does here (see the module docstring)."""
+def applies(loss, theta, min_work: int | None = None) -> bool:
+    """The integer pass computes exactly what the generic pass does here (see
+    the module docstring); ``min_work`` None: MIN_WORK."""
     from flint import fmpq
-    if getattr(loss, "_slopes", None) or loss.n * len(loss.steps) < min_work:
+    if getattr(loss, "_slopes", None) or loss.n * len(loss.steps) < (MIN_WORK if min_work is None else min_work):
         return False
     for st in loss.steps:
         act = st.activation
@@ -161,7 +162,7 @@ def piecewise_slopes(slopes, z: Vec) -> Vec:
 
 
 def forward(loss, theta, kinks: list | None = None, derivatives: bool = True, second: dict | None = None,
-            min_work: int = MIN_WORK):
+            min_work: int | None = None):
     """(vals, derivative): each slot's values as a Vec, and each polynomial
     or piecewise-linear node's sigma'(pre-activation) (None for a constant
     polynomial; none at all without ``derivatives``: the values only);

@@ -227,8 +227,9 @@ def _ball_arrays(rows: dict, shape, compact: bool):
 
 def positive_definite(enc: Enclosure) -> bool:
     """H proven positive definite by Rump's test on the enclosure (or on its blocks)."""
-    if enc.blocks is not None:
-        return enc.blocks.positive_definite()
+    blocks = getattr(enc, "blocks", None)
+    if blocks is not None:
+        return blocks.positive_definite()
     return enc.mid is not None and verified.is_spd(enc.mid, enc.rad)
 
 
@@ -276,15 +277,16 @@ def morse_bott(enc: Enclosure, T: list[list]):
     """The complement C when H T = 0 holds exactly and H_CC is proven positive
     definite (then H is PSD with kernel exactly span T, T independent); None
     when not proven here."""
-    if (enc.mid is None and enc.blocks is None) or not T:
+    blocks = getattr(enc, "blocks", None)
+    if (enc.mid is None and blocks is None) or not T:
         return None
     F = enc.F
     split = complement_of_tangents(T, F, enc.P)
     if split is None:
         return None
     _, C = split
-    if enc.blocks is not None:
-        return C if enc.blocks.positive_definite(C) else None
+    if blocks is not None:
+        return C if blocks.positive_definite(C) else None
     import numpy as np
     idx = np.ix_(C, C)
     return C if verified.is_spd(enc.mid[idx], enc.rad[idx]) else None
