@@ -257,12 +257,12 @@ class Blocks:
         pieces = [(c, x[sub], y[sub]) for c, x, y in self.pieces]
         return verified.is_spd_arrow(blocks, Q, Z, pieces)
 
-    def apply(self, v, absolute: bool = False):
-        """mid @ v (|mid| @ v with ``absolute``) for a vector v in ``order`` coordinates."""
+    def apply(self, V, absolute: bool = False):
+        """mid @ V (|mid| @ V with ``absolute``) for a matrix V of columns in ``order`` coordinates."""
         np = _np()
         f = np.abs if absolute else (lambda a: a)
-        vo, vi = v[:self.n_outer], v[self.n_outer:]
-        out_o, start = np.empty(self.n_outer), 0
+        vo, vi = V[:self.n_outer], V[self.n_outer:]
+        out_o, start = np.empty(vo.shape), 0
         for b in self.output_blocks:
             out_o[start:start + len(b)] = f(b) @ vo[start:start + len(b)]
             start += len(b)
@@ -277,13 +277,12 @@ class Blocks:
             return
         n = len(self.order)
         slack = 1 + verified.gamma(n + 8)
-        for vec in vectors:
-            v = np.array([float(vec[p]) for p in self.order])
-            a = np.abs(v)
-            radius = sum(c / 2 * (x * float(y @ a) + y * float(x @ a)) for c, x, y in self.pieces)
-            bound = (radius + self.apply(a, True) * (4 * verified.gamma(n + 8))) * slack * 2 + 1e-300
-            if np.any(np.abs(self.apply(v)) > bound):
-                raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
+        V = np.array([[float(vec[p]) for vec in vectors] for p in self.order])
+        A = np.abs(V)
+        radius = sum(c / 2 * (np.outer(x, y @ A) + np.outer(y, x @ A)) for c, x, y in self.pieces)
+        bound = (radius + self.apply(A, True) * (4 * verified.gamma(n + 8))) * slack * 2 + 1e-300
+        if np.any(np.abs(self.apply(V)) > bound):
+            raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
 
 
 def bytes_needed(n: int, n_inner: int, n_outer: int, m: int) -> int:
