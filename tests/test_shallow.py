@@ -285,3 +285,22 @@ def test_memory_is_checked_before_allocation(monkeypatch):
     loss, theta = _random_two_layer(1)
     monkeypatch.setattr(shallow, "MAX_BYTES", 100)
     assert shallow.hessian_blocks(loss, theta) is None
+
+
+def test_a_weight_too_large_for_a_float_is_declined_not_raised(monkeypatch):
+    """A dead ReLU node's outgoing weights are free at a critical point: one of
+    10^400 does not convert to a float (int / int raises OverflowError); the
+    blocks decline and the verdict comes from the exact route."""
+    from losscert.network import dense
+    monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
+    rng = random.Random(0)
+    X = [[sympy.Rational(rng.randint(1, 9), 7) for _ in range(10)] for _ in range(3)]
+    Y = [[sympy.Rational(rng.randint(-9, 9), 5) for _ in range(10)] for _ in range(2)]
+    net = dense([3, 5, 2], activation="relu", biases=True)
+    loss = compile_loss(net, X, Y)
+    point = {p: (-1 if p.startswith("x") or p.startswith("b:") else 1) for p in net.parameters}
+    point["h1_1 -> y1"] = sympy.Integer(10) ** 400              # every hidden node dead: h = 0, sigma' = 0
+    theta = loss.point(point)
+    assert not any(loss.gradient(theta, raw=True))
+    assert shallow.hessian_blocks(loss, theta) is None
+    assert kernel.local_minimum(loss, theta).status in ("verified", "refuted", "inconclusive")
