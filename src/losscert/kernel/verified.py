@@ -189,11 +189,14 @@ def residual_bound(B, G, H=None) -> float:
 
 
 def _frobenius(G) -> float:
-    """An upper bound of ||G||_F (sums of squares rounded up)."""
+    """An upper bound of ||G||_F (sums of squares rounded up). A square
+    that underflows loses at most eta / 2, the sum at most size * eta / 2:
+    sqrt(size * eta) = sqrt(size) 2^-537 is added after the square root."""
     np = _numpy()
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         s = upper_sum_bound(float(np.sum(G * G)) * (1 + 2 * UNIT_ROUNDOFF), max(G.size, 1))
-    return math.nextafter(math.sqrt(s) * (1 + 2 * UNIT_ROUNDOFF), math.inf) + G.size * ETA
+    lost = math.nextafter(math.sqrt(G.size) * 2.0 ** -537, math.inf)
+    return math.nextafter((math.sqrt(s) * (1 + 2 * UNIT_ROUNDOFF) + lost) * (1 + 2 * UNIT_ROUNDOFF), math.inf)
 
 
 def _norm_up(x) -> float:
