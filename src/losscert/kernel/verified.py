@@ -179,7 +179,8 @@ def residual_bound(B, G, H=None) -> float:
         E = np.abs(B - G @ H.T)
         if not np.all(np.isfinite(E)):
             return math.inf
-        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), max(r, c))
+        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), max(r, c)) \
+            if E.size else 0.0                       # an empty block (e.g. no inner coordinates kept)
         del E
         f = _frobenius(G)
         frob = f * (f if H is G else _frobenius(H))
