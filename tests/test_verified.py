@@ -833,3 +833,11 @@ def test_frobenius_bound_survives_underflowing_squares():
         bound = verified._frobenius(G)
         assert Fraction(bound) ** 2 >= Fraction(2) ** (2 * e) * size
         assert Fraction(verified._norm_up(G[0])) ** 2 >= Fraction(2) ** (2 * e) * size
+
+
+def test_arrow_scaling_underflows_at_most_once():
+    """D_r M D_c with a small row factor and a large column factor: scaling
+    in two steps underflowed M d_r to 0 and lost the entry (error far above
+    the eta per entry that is_spd_arrow budgets); one product of d_r d_c is exact."""
+    B = verified._shifted(np.array([[2.0 ** -900]]), np.array([2.0 ** -300]), np.array([2.0 ** 300]), None)
+    assert B[0, 0] == 2.0 ** -900

@@ -268,7 +268,7 @@ def is_spd_arrow(blocks, Q, Z, pieces) -> bool:
 def _shifted(M, dr, dc, shift):
     """D_r M D_c, its diagonal lowered by at least ``shift`` (square M); None if not finite or not positive."""
     np = _numpy()
-    B = M * dr[:, None] * dc[None, :]
+    B = M * (dr[:, None] * dc[None, :])          # d_r d_c exact (powers of two): one rounding, <= eta / 2 on underflow
     if not np.all(np.isfinite(B)):
         return None
     if shift is not None:
