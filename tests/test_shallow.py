@@ -285,3 +285,55 @@ def test_memory_is_checked_before_allocation(monkeypatch):
     loss, theta = _random_two_layer(1)
     monkeypatch.setattr(shallow, "MAX_BYTES", 100)
     assert shallow.hessian_blocks(loss, theta) is None
+
+
+def test_a_weight_too_large_for_a_float_is_declined_not_raised(monkeypatch):
+    """A dead ReLU node's outgoing weights are free at a critical point: one of
+    10^400 does not convert to a float (int / int raises OverflowError); the
+    blocks decline and the verdict comes from the exact route."""
+    from losscert.network import dense
+    monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
+    rng = random.Random(0)
+    X = [[sympy.Rational(rng.randint(1, 9), 7) for _ in range(10)] for _ in range(3)]
+    Y = [[sympy.Rational(rng.randint(-9, 9), 5) for _ in range(10)] for _ in range(2)]
+    net = dense([3, 5, 2], activation="relu", biases=True)
+    loss = compile_loss(net, X, Y)
+    point = {p: (-1 if p.startswith("x") or p.startswith("b:") else 1) for p in net.parameters}
+    point["h1_1 -> y1"] = sympy.Integer(10) ** 400              # every hidden node dead: h = 0, sigma' = 0
+    theta = loss.point(point)
+    assert not any(loss.gradient(theta, raw=True))
+    assert shallow.hessian_blocks(loss, theta) is None
+    assert kernel.local_minimum(loss, theta).status in ("verified", "refuted", "inconclusive")
+
+
+def test_arrow_with_no_inner_coordinates():
+    """Only output coordinates (Q with no rows): the empty off-diagonal residual is 0, not an error."""
+    one = np.array([[2.0]])
+    assert verified.is_spd_arrow([one], np.zeros((0, 1)), np.zeros((0, 0)), [])
+    assert not verified.is_spd_arrow([np.array([[1.0, 2.0], [2.0, 1.0]])], np.zeros((0, 2)), np.zeros((0, 0)), [])
+
+
+def test_morse_bott_whose_complement_holds_only_output_weights(monkeypatch):
+    """ReLU nodes with one input each and large input weights: the rescaling
+    tangents pivot on every input weight, so C is the output weights only and
+    the blocks test an arrow with no inner part (raised ValueError before)."""
+    monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
+    rng = random.Random(3)
+    h, d_y, m = 9, 2, 14
+    net = sparse_dense([(i,) for i in range(h)], d_x=h, d_y=d_y, activation="relu")
+    A = [[sympy.Rational(rng.randint(1, 99), 37) for _ in range(m)] for _ in range(h)]
+    X = [row + row for row in A]
+    theta = {p: sympy.Rational(rng.randint(30, 50), 10) if p.startswith("x") else sympy.Rational(rng.randint(1, 9), 10)
+             for p in net.parameters}
+    probe = compile_loss(net, X, [[0] * (2 * m)] * d_y)
+    out = probe.outputs(probe.point(theta), raw=True)
+    B = [[sympy.Rational(rng.randint(-5, 5), 7) for _ in range(m)] for _ in range(d_y)]
+    Y = [[probe.field.to_sympy(out[i][j]) + b for j, b in enumerate(B[i] + [-x for x in B[i]])] for i in range(d_y)]
+    loss = compile_loss(net, X, Y)
+    th = loss.point(theta)
+    assert not any(loss.gradient(th, raw=True))
+    b = shallow.hessian_blocks(loss, th)
+    outer = [p for p in range(len(th)) if not loss.params[p].startswith("x")]
+    assert b.positive_definite(outer)
+    v = kernel.local_minimum(loss, th)
+    assert v.status == "verified" and v.reason.startswith("Morse-Bott")

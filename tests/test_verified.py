@@ -823,3 +823,21 @@ def test_point_enclosure_near_kinks_with_aligned_roundings(seed):
             z = F.to_sympy(pre[st.slot][rng.randrange(n)])
             theta[st.bias] = theta[st.bias] - z + z * sympy.Rational(rng.randint(-200, 200), 2 ** 53)
     _assert_point_enclosure(loss, loss.point(theta))
+
+
+def test_frobenius_bound_survives_underflowing_squares():
+    """Entries below 2^-537 square to 0 (or a subnormal): the bound of
+    ||G||_F must still hold (sqrt of the lost sum, not the lost sum)."""
+    for size, e in ((256, -540), (10_000, -545), (3, -600)):
+        G = np.full((1, size), 2.0 ** e)
+        bound = verified._frobenius(G)
+        assert Fraction(bound) ** 2 >= Fraction(2) ** (2 * e) * size
+        assert Fraction(verified._norm_up(G[0])) ** 2 >= Fraction(2) ** (2 * e) * size
+
+
+def test_arrow_scaling_underflows_at_most_once():
+    """D_r M D_c with a small row factor and a large column factor: scaling
+    in two steps underflowed M d_r to 0 and lost the entry (error far above
+    the eta per entry that is_spd_arrow budgets); one product of d_r d_c is exact."""
+    B = verified._shifted(np.array([[2.0 ** -900]]), np.array([2.0 ** -300]), np.array([2.0 ** 300]), None)
+    assert B[0, 0] == 2.0 ** -900

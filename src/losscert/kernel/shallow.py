@@ -158,10 +158,13 @@ def hessian_blocks(loss, theta) -> "Blocks | None":
         if (second.get(st.slot) is not None and d2[-1] is None) or (d1[-1] is None and not linear):
             return None
     R = [_floats(r) for r in res]
-    theta_f = np.array([int(q.p) / int(q.q) if q else 0.0 for q in theta])      # Python rounds int / int correctly
-    if any(c is None for c in columns.values()) or any(h is None for h in hid) or any(r is None for r in R) \
-            or not _in_range(theta_f):
+    try:
+        theta_f = np.array([int(q.p) / int(q.q) if q else 0.0 for q in theta])  # Python rounds int / int correctly
+    except OverflowError:                               # a weight past the float range
         return None
+    if any(c is None for c in columns.values()) or any(h is None for h in hid) or any(r is None for r in R) \
+            or not _in_range(theta_f) or np.count_nonzero(theta_f) != sum(1 for q in theta if q):
+        return None                                     # (a non-zero weight rounded to 0: no relative error)
     return Blocks(shape, n, np.column_stack([columns[i] for i in inputs]) if inputs else np.zeros((n, 0)),
                   {i: c for c, i in enumerate(inputs)}, np.column_stack(hid),
                   np.column_stack([_column(c, n, 1.0) for c in d1]),

@@ -179,7 +179,8 @@ def residual_bound(B, G, H=None) -> float:
         E = np.abs(B - G @ H.T)
         if not np.all(np.isfinite(E)):
             return math.inf
-        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), max(r, c))
+        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), max(r, c)) \
+            if E.size else 0.0                       # an empty block (e.g. no inner coordinates kept)
         del E
         f = _frobenius(G)
         frob = f * (f if H is G else _frobenius(H))
@@ -189,11 +190,14 @@ def residual_bound(B, G, H=None) -> float:
 
 
 def _frobenius(G) -> float:
-    """An upper bound of ||G||_F (sums of squares rounded up)."""
+    """An upper bound of ||G||_F (sums of squares rounded up). A square
+    that underflows loses at most eta / 2, the sum at most size * eta / 2:
+    sqrt(size * eta) = sqrt(size) 2^-537 is added after the square root."""
     np = _numpy()
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         s = upper_sum_bound(float(np.sum(G * G)) * (1 + 2 * UNIT_ROUNDOFF), max(G.size, 1))
-    return math.nextafter(math.sqrt(s) * (1 + 2 * UNIT_ROUNDOFF), math.inf) + G.size * ETA
+    lost = math.nextafter(math.sqrt(G.size) * 2.0 ** -537, math.inf)
+    return math.nextafter((math.sqrt(s) * (1 + 2 * UNIT_ROUNDOFF) + lost) * (1 + 2 * UNIT_ROUNDOFF), math.inf)
 
 
 def _norm_up(x) -> float:
@@ -264,7 +268,7 @@ def is_spd_arrow(blocks, Q, Z, pieces) -> bool:
 def _shifted(M, dr, dc, shift):
     """D_r M D_c, its diagonal lowered by at least ``shift`` (square M); None if not finite or not positive."""
     np = _numpy()
-    B = M * dr[:, None] * dc[None, :]
+    B = M * (dr[:, None] * dc[None, :])          # d_r d_c exact (powers of two): one rounding, <= eta / 2 on underflow
     if not np.all(np.isfinite(B)):
         return None
     if shift is not None:
