@@ -132,7 +132,7 @@ def hessian_blocks(loss, theta) -> "Blocks | None":
         return None
     if not shape.inner or not shape.outer or loss.n > MAX_SAMPLES:
         return None
-    if bytes_needed(loss.n, len(shape.inner), len(shape.outer), len(shape.hidden)) > MAX_BYTES:
+    if bytes_needed(loss.n, len(shape.inner), len(shape.outer), len(shape.hidden), shape.d_y) > MAX_BYTES:
         return None                                   # checked before any allocation
     np = _np()
     kinks, second = [], {}
@@ -288,7 +288,7 @@ class Blocks:
             raise AssertionError("kernel self-check failed: tangent of a constant-loss curve not in ker H")
 
 
-def bytes_needed(n: int, n_inner: int, n_outer: int, m: int) -> int:
+def bytes_needed(n: int, n_inner: int, n_outer: int, m: int, d_y: int = 1) -> int:
     """An upper bound of the float64 arrays :class:`Blocks` and the arrow test
     hold at once (n samples, m hidden nodes): per-sample arrays, the blocks,
     their principal copies and the factorisation's.
@@ -296,4 +296,5 @@ def bytes_needed(n: int, n_inner: int, n_outer: int, m: int) -> int:
     >>> bytes_needed(10_000, 7_500, 12_505, 2_500) < 8 << 30
     True
     """
-    return 8 * (n * (2 * n_inner + 5 * m + 8) + 4 * n_inner * n_outer + 6 * n_inner ** 2 + 3 * (m + 1) ** 2)
+    return 8 * (n * (2 * n_inner + 5 * m + 8 + 2 * d_y) + (4 * n_outer + d_y) * n_inner + 6 * n_inner ** 2
+                + 3 * (m + 1) ** 2 + m * d_y)

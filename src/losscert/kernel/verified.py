@@ -132,7 +132,7 @@ def is_spd(mid, rad=None) -> bool:
         return False
     d = _dyadic_scaling(diag)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        S = M * d[:, None] * d[None, :]            # exact (powers of two) unless it underflows
+        S = M * (d[:, None] * d[None, :])          # exact (powers of two) unless it underflows, once
         if not np.all(np.isfinite(S)):
             return False
         tiny = np.abs(S) < TINY                    # possibly rounded: replaced by 0, |true| <= 2 TINY
@@ -140,7 +140,7 @@ def is_spd(mid, rad=None) -> bool:
         S[tiny] = 0.0
         rows = 0.0
         if R is not None:
-            Rs = R * d[:, None] * d[None, :]
+            Rs = R * (d[:, None] * d[None, :])
             if not np.all(np.isfinite(Rs)):
                 return False
             rows = float(np.max(Rs.sum(axis=1)))   # ||Rs||_2 <= max row sum (Rs symmetric, >= 0)
