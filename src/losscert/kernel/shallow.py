@@ -102,15 +102,13 @@ def _floats(v):
         f = v.N.astype(float) / float(v.D)
     except (OverflowError, ZeroDivisionError):
         return None
-    nz = np.abs(f[f != 0])
-    if not np.all(np.isfinite(f)) or (nz.size and not (nz.min() >= RANGE[0] and nz.max() <= RANGE[1])):
-        return None
-    if int(np.count_nonzero(f)) != int(np.count_nonzero(v.N != 0)):
+    if not _in_range(f) or int(np.count_nonzero(f)) != int(np.count_nonzero(v.N != 0)):
         return None
     return f
 
 
 def _in_range(values) -> bool:
+    """Every value finite, every non-zero one in RANGE."""
     np = _np()
     nz = np.abs(values[values != 0])
     return bool(np.all(np.isfinite(values)) and (not nz.size or (nz.min() >= RANGE[0] and nz.max() <= RANGE[1])))
