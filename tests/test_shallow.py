@@ -337,3 +337,32 @@ def test_morse_bott_whose_complement_holds_only_output_weights(monkeypatch):
     assert b.positive_definite(outer)
     v = kernel.local_minimum(loss, th)
     assert v.status == "verified" and v.reason.startswith("Morse-Bott")
+
+
+def test_the_gradients_forward_pass_is_reused_at_the_same_point_only(monkeypatch):
+    from losscert import integer_pass
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
+    loss, theta = _random_two_layer(3, act="poly(0, 1, 1/2)")
+    fresh = shallow.hessian_blocks(loss, theta)
+    keep: dict = {}
+    loss.value_and_gradient(theta, keep)
+    assert keep["theta"] == list(theta)
+    real = integer_pass.forward
+    monkeypatch.setattr(integer_pass, "forward", lambda *a, **k: pytest.fail("a second forward pass"))
+    reused = shallow.hessian_blocks(loss, theta, keep)
+    assert np.array_equal(reused.Q, fresh.Q) and np.array_equal(reused.Z, fresh.Z)
+    monkeypatch.setattr(integer_pass, "forward", real)
+    other = list(theta)
+    other[0] += 1
+    moved = shallow.hessian_blocks(loss, other, keep)            # kept at another point: not used
+    assert not np.array_equal(moved.Z, fresh.Z)
+
+
+def test_disjoint_tangents_take_one_pivot_each():
+    from sympy import QQ
+    from losscert.fields import Field
+    T = [[QQ(1), QQ(0), QQ(-3), QQ(0)], [QQ(0), QQ(2), QQ(0), QQ(0)]]
+    assert fastpath.complement_of_tangents(T, Field(QQ), 4) == ([1, 2], [0, 3])   # the largest entry of each
+    overlapping = [[QQ(1), QQ(1), QQ(0)], [QQ(0), QQ(1), QQ(1)]]
+    assert fastpath._disjoint_pivots(overlapping) is None
+    assert fastpath._disjoint_pivots([[QQ(0), QQ(0)]]) is None

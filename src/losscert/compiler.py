@@ -562,10 +562,12 @@ class Loss:
             cols.append([g[1] for g in self._gradient_in(th, alg)])
         return cols
 
-    def value_and_gradient(self, theta) -> tuple:
-        """(L(theta), grad L(theta)) exactly, from one forward pass, as field elements (what the kernel uses)."""
+    def value_and_gradient(self, theta, keep: dict | None = None) -> tuple:
+        """(L(theta), grad L(theta)) exactly, from one forward pass, as field
+        elements (what the kernel uses); ``keep``: see
+        :func:`losscert.integer_pass.value_and_gradient`."""
         theta = self._theta(theta)
-        fast = integer_pass.value_and_gradient(self, theta)       # over Q: the same numbers, vectorised
+        fast = integer_pass.value_and_gradient(self, theta, keep)       # over Q: the same numbers, vectorised
         if fast is not None:
             return fast
         return self._value_and_gradient_in(theta, FieldAlgebra(self.field))

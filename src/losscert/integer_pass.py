@@ -229,18 +229,22 @@ def outputs(loss, theta) -> list | None:
     return [[fmpq(int(N), vals[o].D) for N in vals[o].N] for o in loss.output_slots]
 
 
-def value_and_gradient(loss, theta):
+def value_and_gradient(loss, theta, keep: dict | None = None):
     """(L(theta), grad L(theta)) as fmpq, or None when the integer pass does
     not apply (or a piecewise-linear activation sits at its kink: the
-    generic pass then reports it)."""
+    generic pass then reports it). ``keep``: a dict that receives the
+    forward pass (theta, vals, derivative, second, residuals)."""
     kinks: list = []
-    run = forward(loss, theta, kinks)
+    second = {} if keep is not None else None
+    run = forward(loss, theta, kinks, second=second)
     if run is None or any(kinks):
         return None
     vals, derivative = run
     res = residuals(loss, vals)
     if res is None:
         return None
+    if keep is not None:            # the forward pass, for the Hessian's blocks (kernel/shallow.py)
+        keep.update(theta=list(theta), vals=vals, derivative=derivative, second=second, residuals=res)
     F, ni = loss.field, loss.n_inputs
     value = F.zero
     adjoint: dict = {}

@@ -186,8 +186,12 @@ class Analysis:
         """(L(theta), grad L or None): one exact pass when the gradient exists here (None at a kink)."""
         if len(self.theta) < fastpath.MIN_PARAMETERS:
             return self.loss.value(self.theta, raw=True), None
+        keep = {} if len(self.theta) >= fastpath.BLOCKS_FROM else None
         try:
-            return self.loss.value_and_gradient(self.theta)
+            value, gradient = self.loss.value_and_gradient(self.theta, keep)
+            if keep:
+                self._forward_run = keep           # reused by the Hessian's blocks, then dropped
+            return value, gradient
         except NonSmooth:
             return self.loss.value(self.theta, raw=True), None
 
@@ -392,7 +396,8 @@ class Analysis:
         None for small P or a field other than Q (the exact Hessian is then formed)."""
         if not hasattr(self, "_enclosure"):
             ok = len(self.theta) >= fastpath.MIN_PARAMETERS and self.F.is_rational
-            self._enclosure = fastpath.Enclosure(self.loss, self.theta) if ok else None
+            run = self.__dict__.pop("_forward_run", None)
+            self._enclosure = fastpath.Enclosure(self.loss, self.theta, run) if ok else None
         return self._enclosure
 
     def _check_tangents(self, tangents) -> None:

@@ -34,14 +34,15 @@ class Enclosure:
     """A float enclosure ``mid``, ``rad`` of the Hessian at theta: |H - mid| <= rad
     entrywise (``mid`` None when no enclosure could be formed), or for a
     one-hidden-layer network of at least BLOCKS_FROM parameters its
-    :class:`.shallow.Blocks` (``blocks``; then ``mid`` is None)."""
+    :class:`.shallow.Blocks` (``blocks``; then ``mid`` is None). ``forward``:
+    the integer pass's forward pass at theta, when the caller kept it."""
 
-    def __init__(self, loss: Loss, theta):
+    def __init__(self, loss: Loss, theta, forward: dict | None = None):
         self.loss, self.F = loss, loss.field
         self.P = len(theta)
         self.mid = self.rad = self.blocks = None
         if self.P >= BLOCKS_FROM:
-            self.blocks = shallow.hessian_blocks(loss, theta)
+            self.blocks = shallow.hessian_blocks(loss, theta, forward)
             if self.blocks is not None:
                 return
         if not fits(self.P, len(loss.Y) * loss.n):       # checked before any allocation
@@ -241,6 +242,11 @@ def complement_of_tangents(T: list[list], F: Field, P: int):
     s = len(T)
     if s == 0:
         return [], list(range(P))
+    disjoint = _disjoint_pivots(T)
+    if disjoint is not None:
+        S = sorted(disjoint)
+        Sset = set(S)
+        return S, [i for i in range(P) if i not in Sset]
     try:
         M = np.array([[float(t[i]) for t in T] for i in range(P)])      # P x s
     except (OverflowError, ValueError, TypeError, ZeroDivisionError):
@@ -262,6 +268,27 @@ def complement_of_tangents(T: list[list], F: Field, P: int):
         return None
     Sset = set(S)
     return S, [i for i in range(P) if i not in Sset]
+
+
+def _disjoint_pivots(T: list[list]):
+    """For tangents with pairwise disjoint supports (the rescaling orbits of
+    distinct neurons of one hidden layer), one coordinate per tangent where it
+    is non-zero: T_S is then diagonal with a non-zero diagonal, invertible
+    exactly. None when two supports meet or a tangent is 0.
+
+    >>> _disjoint_pivots([[1, 0, -1, 0], [0, 2, 0, 0]])
+    [0, 1]
+    >>> _disjoint_pivots([[1, 1, 0], [0, 1, 1]]) is None
+    True
+    """
+    taken, pivots = set(), []
+    for t in T:
+        support = [i for i, x in enumerate(t) if x]
+        if not support or taken.intersection(support):
+            return None
+        taken.update(support)
+        pivots.append(max(support, key=lambda i: abs(t[i])))
+    return pivots
 
 
 def _invertible(rows, F: Field) -> bool:

@@ -119,11 +119,14 @@ def _column(values, n: int, fill: float):
     return np.full(n, fill) if values is None else values
 
 
-def hessian_blocks(loss, theta) -> "Blocks | None":
+def hessian_blocks(loss, theta, forward: dict | None = None) -> "Blocks | None":
     """The blocks of H / 2s at the rational point theta (see the module
     docstring), or None when the network is not a one-hidden-layer network
     without tied or fixed weights, the integer pass does not apply, an
-    activation sits at a kink, or a value is outside RANGE."""
+    activation sits at a kink, or a value is outside RANGE. ``forward``:
+    the integer pass's forward pass kept by
+    :func:`losscert.integer_pass.value_and_gradient` (used only when made at
+    this very theta)."""
     try:
         shape = Shape(loss)
     except ValueError:
@@ -133,14 +136,17 @@ def hessian_blocks(loss, theta) -> "Blocks | None":
     if bytes_needed(loss.n, len(shape.inner), len(shape.outer), len(shape.hidden), shape.d_y) > MAX_BYTES:
         return None                                   # checked before any allocation
     np = _np()
-    kinks, second = [], {}
-    run = integer_pass.forward(loss, theta, kinks, second=second, min_work=0)
-    if run is None or any(kinks):
-        return None
-    vals, derivative = run
-    res = integer_pass.residuals(loss, vals)
-    if res is None:
-        return None
+    if forward and forward.get("theta") == list(theta):
+        vals, derivative, second, res = (forward[k] for k in ("vals", "derivative", "second", "residuals"))
+    else:
+        kinks, second = [], {}
+        run = integer_pass.forward(loss, theta, kinks, second=second, min_work=0)
+        if run is None or any(kinks):
+            return None
+        vals, derivative = run
+        res = integer_pass.residuals(loss, vals)
+        if res is None:
+            return None
     n, m = loss.n, len(shape.hidden)
     inputs = sorted({src for _, src, _ in shape.inner if src is not None})
     columns = {}
