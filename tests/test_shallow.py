@@ -243,6 +243,9 @@ def test_self_check_accepts_kernel_vectors_and_rejects_others(monkeypatch):
     e[0] = 1
     with pytest.raises(AssertionError):
         b.self_check([e])
+    b.self_check([t] * 20)                                   # many: random combinations of them
+    with pytest.raises(AssertionError):
+        b.self_check([t] * 20 + [e])
 
 
 def _point(loss, value):

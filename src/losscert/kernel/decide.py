@@ -101,6 +101,10 @@ def constant_outputs(loss: Loss) -> set:
     for i in range(loss.n_inputs):
         value[i] = list(loss.X[i])
     for st in loss.steps:
+        if st.bias is not None or any(p is not None and all(h is None or h for h in value[src])
+                                      for src, p, _ in st.terms):
+            value[st.slot] = [None] * n      # a bias, or a parameter times a source never 0: varies everywhere
+            continue
         row = []
         for k in range(n):
             pre = F.zero if st.bias is None else None
@@ -432,7 +436,9 @@ class Analysis:
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
         self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []
-        if orbit:
+        if orbit and fastpath._disjoint_pivots(orbit) is not None:
+            self.orbit_tangents = list(orbit)          # disjoint supports: independent, no elimination
+        elif orbit:
             _, cols = linalg.rref(linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F))
             self.orbit_tangents = [orbit[c] for c in cols]
         if curves:

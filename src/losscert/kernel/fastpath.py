@@ -274,7 +274,8 @@ def _disjoint_pivots(T: list[list]):
     """For tangents with pairwise disjoint supports (the rescaling orbits of
     distinct neurons of one hidden layer), one coordinate per tangent where it
     is non-zero: T_S is then diagonal with a non-zero diagonal, invertible
-    exactly. None when two supports meet or a tangent is 0.
+    exactly (so the tangents are independent). None when two supports meet
+    or a tangent is 0.
 
     >>> _disjoint_pivots([[1, 0, -1, 0], [0, 2, 0, 0]])
     [0, 1]

@@ -51,6 +51,7 @@ SLACK = 1 + 2.0 ** -20                   # on every norm: its own rounding (N <=
 MAX_SAMPLES = 1 << 30
 MAX_BYTES = 8 << 30                      # the float arrays (the integer pass's are the gradient's anyway)
 EXTRA_ROUNDINGS = 40                     # per term beyond the N + d_y of its sums
+COMBINATIONS = 16                        # the tangents' self-check: this many random combinations of them
 
 
 def _np():
@@ -286,6 +287,9 @@ class Blocks:
         slack = 1 + verified.gamma(n + 8)
         V = np.array([[float(vec[p]) for vec in vectors] for p in self.order])
         A = np.abs(V)
+        if V.shape[1] > COMBINATIONS:           # random +-1 combinations: one wrong tangent still shows
+            signs = np.random.default_rng(0).choice([-1.0, 1.0], size=(V.shape[1], COMBINATIONS))
+            V, A = V @ signs, A @ np.abs(signs)                 # |fl(V signs)| <= A (1 + gamma): in the bound
         radius = sum(c / 2 * (np.outer(x, y @ A) + np.outer(y, x @ A)) for c, x, y in self.pieces)
         bound = (radius + self.apply(A, True) * (4 * verified.gamma(n + 8))) * slack * 2 + 1e-300
         if np.any(np.abs(self.apply(V)) > bound):
