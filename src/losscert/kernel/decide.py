@@ -126,6 +126,15 @@ def constant_outputs(loss: Loss) -> set:
     return {(i, k) for i, s in enumerate(loss.output_slots) for k in range(n) if value[s][k] is not None}
 
 
+def _rescalable(loss: Loss) -> bool:
+    """Every hidden activation is positively homogeneous (linear, ReLU, leaky
+    ReLU): rescaling orbits are likely, and where one passes through a
+    critical point the Hessian is singular (so the search for them comes first)."""
+    outputs = set(loss.output_slots)
+    acts = [st.activation for st in loss.steps if st.slot not in outputs]
+    return bool(acts) and all(a is None or a.kind == "linear" or a.slopes is not None for a in acts)
+
+
 def varying_residuals_vanish(loss: Loss, theta) -> str | None:
     """A proof that theta is a global minimum of L although L(theta) > 0: every
     residual f - y that is not constant (:func:`constant_outputs`) is 0 at
@@ -356,14 +365,17 @@ class Analysis:
         enc = self._float_enclosure()
         if enc is None:
             return False
-        if fastpath.positive_definite(enc):
+        if _rescalable(loss):
+            self._symmetries()      # a rescaling orbit through theta: H t = 0, t != 0, so no PD test is tried
+        if not getattr(self, "orbit_tangents", None) and fastpath.positive_definite(enc):
             self.evidence["inertia"] = {"positive": P, "negative": 0, "zero": 0}
             self.evidence["hessian_psd"] = ("positive definite: Rump's shifted float Cholesky on a rigorous float "
                                             "enclosure of H (verified floating point)")
             self.is_min = self.is_strict = True
             self.reason = self.strict_reason = "critical point with a positive definite Hessian"
             return True
-        self._symmetries()
+        if not hasattr(self, "orbit_tangents"):
+            self._symmetries()
         T = self.orbit_tangents
         C = fastpath.morse_bott(enc, T) if T else None
         if C is None:

@@ -288,8 +288,16 @@ def _disjoint_pivots(T: list[list]):
         if not support or taken.intersection(support):
             return None
         taken.update(support)
-        pivots.append(max(support, key=lambda i: abs(t[i])))
+        pivots.append(max(support, key=lambda i: _magnitude(t[i])))
     return pivots
+
+
+def _magnitude(x) -> float:
+    """|x| as a float to choose a pivot by (any field element; 0 when it has no float)."""
+    try:
+        return abs(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
 
 
 def _invertible(rows, F: Field) -> bool:
