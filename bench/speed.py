@@ -2,7 +2,7 @@
 by side in one run (issue 24).
 
     python -m bench.speed [--families linear,polynomial,tanh] [--sizes 100,300,1000]
-                          [--large] [--huge] [--repeat 1]
+                          [--large] [--huge] [--repeat 1] [--inputs D]
 
 Instances (:func:`instance`): two-layer sparse networks, ``h`` hidden
 neurons on overlapping input patterns (fan-in 3, d_x = 2h, every input
@@ -13,7 +13,8 @@ point with L > 0 (linear: a Morse-Bott minimum, kernel = the rescaling
 orbits; polynomial x + x^2/2: positive definite; relu: no pre-activation is 0,
 so the loss is smooth there: Morse-Bott, like linear). tanh: Y = F(theta*)
 rounded to 40 digits +/- eps B, and ``local_minimum_near`` at theta*
-(radius 1e-6, 30 digits).
+(radius 1e-6, 30 digits). ``--inputs D``: D inputs and 2h + 4 distinct
+samples instead (the data grow as P, not P^2).
 
 Routes, each in a fresh child process (so "peak MiB" is that run's own
 peak resident memory), ours and the float route interleaved per size;
@@ -162,10 +163,10 @@ def float_hessian(family, X, Y, theta, patterns):
     return H
 
 
-def _ours(family, P, out):
+def _ours(family, P, inputs, out):
     import sympy
     from losscert import compile_loss, kernel
-    net, X, Y, theta, _ = instance(family, P)
+    net, X, Y, theta, _ = instance(family, P, inputs=inputs)
     c0 = time.process_time()
     loss = compile_loss(net, X, Y)
     th = loss.point(theta)
@@ -180,8 +181,8 @@ def _ours(family, P, out):
              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def _float(family, P, out):
-    net, X, Y, theta, patterns = instance(family, P)
+def _float(family, P, inputs, out):
+    net, X, Y, theta, patterns = instance(family, P, inputs=inputs)
     c0 = time.process_time()
     ratio = float_route(family, X, Y, theta, patterns)
     out.put((time.process_time() - c0, ratio, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
@@ -195,6 +196,7 @@ def main(argv=None):
     ap.add_argument("--huge", action="store_true", help="add P = 20000")
     ap.add_argument("--repeat", type=int, default=1, help="runs per route and size (best CPU time is shown)")
     ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--inputs", type=int, default=None, help="D inputs (default 2h: data growing as P^2)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] + ([2000, 4000] if args.large else []) \
         + ([20000] if args.huge else [])
@@ -206,8 +208,8 @@ def main(argv=None):
                 continue
             best_o = best_f = None
             for _ in range(args.repeat):                   # interleaved: ours, float, ours, float, ...
-                o = _child(_ours, (family, P), args.timeout, failed=None)
-                f = _child(_float, (family, P), args.timeout, failed=None)
+                o = _child(_ours, (family, P, args.inputs), args.timeout, failed=None)
+                f = _child(_float, (family, P, args.inputs), args.timeout, failed=None)
                 if o is not None and (best_o is None or o[1] < best_o[1]):
                     best_o = o
                 if f is not None and (best_f is None or f[0] < best_f[0]):
