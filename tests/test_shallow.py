@@ -369,3 +369,20 @@ def test_disjoint_tangents_take_one_pivot_each():
     overlapping = [[QQ(1), QQ(1), QQ(0)], [QQ(0), QQ(1), QQ(1)]]
     assert fastpath._disjoint_pivots(overlapping) is None
     assert fastpath._disjoint_pivots([[QQ(0), QQ(0)]]) is None
+
+
+def test_the_kept_forward_pass_is_not_held_by_the_cached_analysis(monkeypatch):
+    from losscert import integer_pass
+    from losscert.kernel.decide import Analysis
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
+    monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
+    kept = []
+    real = integer_pass.value_and_gradient
+    monkeypatch.setattr(integer_pass, "value_and_gradient", lambda l, t, keep=None: kept.append(keep) or real(l, t, keep))
+    loss, theta = _random_two_layer(5, act="poly(0, 1, 1/2)")       # 26 parameters, not a critical point
+    a = Analysis(loss, theta)
+    assert kept and kept[0]["vals"]                                  # the pass was kept, then dropped
+    assert a.critical is False and "_forward_run" not in a.__dict__
+    zero = compile_loss(loss.network, loss.X_sym, [[0] * loss.n for _ in loss.Y])
+    b = Analysis(zero, zero.point([0] * len(zero.params)))           # L = 0: decided without complete()
+    assert b.is_min and "_forward_run" not in b.__dict__

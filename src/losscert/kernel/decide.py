@@ -183,6 +183,7 @@ class Analysis:
         if not self.L0:
             # a zero-loss point is a global minimum: nothing else is needed for local_minimum
             # (strict_local_minimum calls complete() for the rest)
+            self.__dict__.pop("_forward_run", None)        # not kept in the cache
             self.is_min = True
             self.reason = "L(theta) = 0, the global minimum value of a squared loss"
             return
@@ -192,6 +193,7 @@ class Analysis:
             self.reason = ("a global minimum: every residual that depends on the parameters is 0 here, the "
                            "others are constant (" + fixed + ")")
             self.evidence["constant_residuals"] = fixed
+            self.__dict__.pop("_forward_run", None)
             return
         self.complete()
 
@@ -215,7 +217,6 @@ class Analysis:
         self._pending = False
         try:
             self._run()
-            self.__dict__.pop("_enclosure", None)      # P x P float arrays: not kept in the cache
         except NonSmooth as exc:
             kink = at_any_kink(self.loss, self.theta, self.L0, Analysis)   # kinks: decided piece by piece
             self.is_min, self.is_strict = self.is_min or kink.is_min, kink.is_strict
@@ -229,6 +230,9 @@ class Analysis:
                 self._structural_curve()
             self.reason = self.reason or f"exact evaluation impossible ({exc})"
             self.strict_reason = self.strict_reason or self.reason
+        finally:
+            for big in ("_enclosure", "_forward_run"):   # float arrays, exact per-sample values: not kept in the cache
+                self.__dict__.pop(big, None)
         return self
 
     def _rigorous(self, exc):
