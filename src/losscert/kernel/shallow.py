@@ -285,7 +285,12 @@ class Blocks:
             return
         n = len(self.order)
         slack = 1 + verified.gamma(n + 8)
-        V = np.array([[float(vec[p]) for vec in vectors] for p in self.order])
+        position = np.empty(n, dtype=int)
+        position[self.order] = np.arange(n)
+        V = np.zeros((n, len(vectors)))
+        for j, vec in enumerate(vectors):            # the tangents are sparse: convert only their non-zeros
+            support = [i for i, x in enumerate(vec) if x]
+            V[position[support], j] = [float(vec[i]) for i in support]
         A = np.abs(V)
         if V.shape[1] > COMBINATIONS:           # random +-1 combinations: one wrong tangent still shows
             signs = np.random.default_rng(0).choice([-1.0, 1.0], size=(V.shape[1], COMBINATIONS))
