@@ -348,3 +348,69 @@ def test_dead_tanh_neuron_refutes_strictness_without_evaluating_the_loss():
     # with both outgoing weights non-zero no structural curve exists: strictness is not refuted by one
     theta = loss.point({"x -> h1": 1, "x -> h2": "1/2", "h1 -> y": "1/5", "h2 -> y": "1/3"})
     assert "constant on the curve" not in decide.strict_local_minimum(loss, theta).reason
+
+
+def _constant_outputs_by_the_loop(loss):
+    """constant_outputs as it was before the shortcut for nodes varying on
+    every sample (3fabe36): every node, every sample."""
+    from losscert.activations import NonSmooth, NotExact
+    F, n = loss.field, loss.n
+    value = {i: list(loss.X[i]) for i in range(loss.n_inputs)}
+    for st in loss.steps:
+        row = []
+        for k in range(n):
+            pre = F.zero if st.bias is None else None
+            for src, p, c in st.terms:
+                h = value[src][k]
+                if pre is None or h is None:
+                    pre = None
+                elif p is None:
+                    pre = pre + c * h
+                elif h:
+                    pre = None
+            if pre is not None and st.activation is not None and st.activation.kind != "linear":
+                try:
+                    pre = st.activation.taylor(pre, 0, F)[0] if loss._activations(st)[k] is st.activation else None
+                except (NotExact, NonSmooth):
+                    pre = None
+            row.append(pre)
+        value[st.slot] = row
+    return {(i, k) for i, s in enumerate(loss.output_slots) for k in range(n) if value[s][k] is not None}
+
+
+def test_constant_outputs_shortcut_agrees_with_the_loop():
+    """Random layered nets with skip connections, fixed weights (0 among
+    them), biases, mixed activations, data with zeros: the shortcut returns
+    the very set the per-sample loop does."""
+    import random
+    import networkx as nx
+    from losscert.network import Network
+    acts = ["linear", "relu", "tanh", "poly(0, 1, 1/2)", "poly(1, 1)", "leaky_relu(1/4)"]
+    nonempty = 0
+    for seed in range(300):
+        rng = random.Random(seed)
+        d = rng.randint(1, 3)
+        layers = [[f"x{i + 1}" for i in range(d)]]
+        layers += [[f"h{l}_{i}" for i in range(rng.randint(1, 3))] for l in range(rng.randint(1, 3))]
+        layers.append([f"y{i + 1}" for i in range(rng.randint(1, 2))])
+        g, prev = nx.DiGraph(), list(layers[0])
+        for layer in layers[1:]:
+            for v in layer:
+                for u in rng.sample(prev, rng.randint(1, len(prev))):
+                    g.add_edge(u, v, **({"fixed": rng.choice([0, 1, -2, "1/3"])} if rng.random() < 0.3 else {}))
+                if v.startswith("h"):
+                    g.nodes[v]["activation"] = rng.choice(acts)
+                    g.nodes[v]["bias"] = rng.random() < 0.3
+            prev += layer
+        g.add_nodes_from(layers[0] + layers[-1])
+        try:
+            net = Network(g, layers[0], layers[-1])
+        except ValueError:
+            continue
+        n = rng.randint(1, 4)
+        X = [[rng.choice([0, 0, 1, -1, 2, "1/2"]) for _ in range(n)] for _ in range(d)]
+        loss = compile_loss(net, X, [[rng.randint(-1, 1) for _ in range(n)] for _ in layers[-1]])
+        fixed = decide.constant_outputs(loss)
+        assert fixed == _constant_outputs_by_the_loop(loss), seed
+        nonempty += bool(fixed)
+    assert nonempty >= 30
