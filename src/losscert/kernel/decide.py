@@ -201,7 +201,7 @@ class Analysis:
         """(L(theta), grad L or None): one exact pass when the gradient exists here (None at a kink)."""
         if len(self.theta) < fastpath.MIN_PARAMETERS:
             return self.loss.value(self.theta, raw=True), None
-        keep = {} if len(self.theta) >= fastpath.BLOCKS_FROM else None
+        keep = {} if len(self.theta) >= fastpath.BLOCKS_FROM and fastpath.shallow.applies(self.loss) else None
         try:
             value, gradient = self.loss.value_and_gradient(self.theta, keep)
             if keep:

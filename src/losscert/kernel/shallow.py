@@ -95,6 +95,15 @@ class Shape:
         self.d_y = len(loss.output_slots)
 
 
+def applies(loss) -> bool:
+    """The network is one the blocks handle (one hidden layer, no tied or fixed weights)."""
+    try:
+        Shape(loss)
+    except ValueError:
+        return False
+    return True
+
+
 def _floats(v):
     """The exact values N / D of a Vec rounded (|error| <= 2^-51 |value|), or None
     when a non-zero value is outside RANGE or would not round relatively."""
