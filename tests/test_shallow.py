@@ -378,7 +378,8 @@ def test_the_kept_forward_pass_is_not_held_by_the_cached_analysis(monkeypatch):
     monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
     kept = []
     real = integer_pass.value_and_gradient
-    monkeypatch.setattr(integer_pass, "value_and_gradient", lambda l, t, keep=None: kept.append(keep) or real(l, t, keep))
+    monkeypatch.setattr(integer_pass, "value_and_gradient",
+                        lambda l, t, keep=None: kept.append(keep) or real(l, t, keep))
     loss, theta = _random_two_layer(5, act="poly(0, 1, 1/2)")       # 26 parameters, not a critical point
     a = Analysis(loss, theta)
     assert kept and kept[0]["vals"]                                  # the pass was kept, then dropped

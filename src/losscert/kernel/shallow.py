@@ -40,17 +40,14 @@ the edge p into k: the radius is four rank-one terms (docs/rules.md).
 """
 from __future__ import annotations
 
-import math
-
 from .. import integer_pass
 from . import verified
 
 RANGE = (2.0 ** -120, 2.0 ** 120)      # non-zero per-sample values (six of them multiply without under/overflow)
-CONVERSION = 2.0 ** -51                  # float(N) / float(D): three roundings
 SLACK = 1 + 2.0 ** -20                   # on every norm: its own rounding (N <= 2^30 samples)
 MAX_SAMPLES = 1 << 30
 MAX_BYTES = 8 << 30                      # the float arrays (the integer pass's are the gradient's anyway)
-EXTRA_ROUNDINGS = 40                     # per term beyond the N + d_y of its sums
+EXTRA_ROUNDINGS = 40                     # per term beyond its sums' N + d_y (a value rounded within 2^-51: 4)
 COMBINATIONS = 16                        # the tangents' self-check: this many random combinations of them
 
 
@@ -64,7 +61,7 @@ class Shape:
 
     def __init__(self, loss):
         outputs = set(loss.output_slots)
-        self.hidden, self.outer_steps, self.inner = [], [], []   # inner: (param, source input or None, node)
+        self.hidden, self.inner = [], []         # inner: (param, source input or None, node)
         self.outer = []                                             # (param, output, node or None)
         node_of = {}
         seen = []
