@@ -235,18 +235,23 @@ def positive_definite(enc: Enclosure) -> bool:
 
 
 def complement_of_tangents(T: list[list], F: Field, P: int):
-    """(S, C): |T| coordinates S with T_S invertible (proposed by float
-    elimination with partial pivoting, proven by an exact rank) and the
-    complement C; None when no such S is found."""
+    """(S, C): |T| coordinates S with T_S invertible and the complement C;
+    None when no such S is found. Tangents with disjoint supports take one
+    pivot each (:func:`_disjoint_pivots`); others are proposed by float
+    elimination with partial pivoting and proven by an exact rank."""
+    S = _disjoint_pivots(T) if T else []
+    if S is None:
+        S = _eliminated_pivots(T, F, P)
+        if S is None:
+            return None
+    Sset = set(S)
+    return sorted(S), [i for i in range(P) if i not in Sset]
+
+
+def _eliminated_pivots(T: list[list], F: Field, P: int):
+    """|T| coordinates S with T_S invertible: float elimination with partial
+    pivoting proposes, an exact rank proves; None when it fails."""
     import numpy as np
-    s = len(T)
-    if s == 0:
-        return [], list(range(P))
-    disjoint = _disjoint_pivots(T)
-    if disjoint is not None:
-        S = sorted(disjoint)
-        Sset = set(S)
-        return S, [i for i in range(P) if i not in Sset]
     try:
         M = np.array([[float(t[i]) for t in T] for i in range(P)])      # P x s
     except (OverflowError, ValueError, TypeError, ZeroDivisionError):
@@ -254,7 +259,7 @@ def complement_of_tangents(T: list[list], F: Field, P: int):
     if not np.all(np.isfinite(M)):
         return None
     chosen = []
-    for j in range(s):
+    for j in range(len(T)):
         col = np.abs(M[:, j])
         col[chosen] = -1
         r = int(np.argmax(col))
@@ -263,11 +268,9 @@ def complement_of_tangents(T: list[list], F: Field, P: int):
         chosen.append(r)
         f = M[:, j + 1:] - np.outer(M[:, j] / M[r, j], M[r, j + 1:])
         M[:, j + 1:] = f
-    S = sorted(chosen)
-    if not _invertible([[t[i] for t in T] for i in S], F):
+    if not _invertible([[t[i] for t in T] for i in sorted(chosen)], F):
         return None
-    Sset = set(S)
-    return S, [i for i in range(P) if i not in Sset]
+    return chosen
 
 
 def _disjoint_pivots(T: list[list]):

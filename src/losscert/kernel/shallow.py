@@ -247,8 +247,8 @@ class Blocks:
         beta = np.concatenate([np.array([norm_r[k] if j is not None else 0.0 for _, k, j in outer]),
                                np.zeros(len(inner))])
         g = verified.gamma(n + d_y + EXTRA_ROUNDINGS)
-        self.pieces = [(g, rJ, rJ), (g, np.concatenate([np.zeros(len(outer)), rG]),
-                                     np.concatenate([np.zeros(len(outer)), rG])), (2 * g, alpha, beta)]
+        rG = np.concatenate([np.zeros(len(outer)), rG])
+        self.pieces = [(g, rJ, rJ), (g, rG, rG), (2 * g, alpha, beta)]
         self.finite = all(np.all(np.isfinite(x)) for x in (Q, Z, rJ, rG, alpha, beta))
 
     def positive_definite(self, coordinates=None) -> bool:

@@ -179,14 +179,22 @@ def residual_bound(B, G, H=None) -> float:
         E = np.abs(B - G @ H.T)
         if not np.all(np.isfinite(E)):
             return math.inf
-        e_norm = upper_sum_bound(float(max(E.sum(axis=0).max(), E.sum(axis=1).max())), max(r, c)) \
-            if E.size else 0.0                       # an empty block (e.g. no inner coordinates kept)
+        e_norm = _spectral_up(E)
         del E
         f = _frobenius(G)
         frob = f * (f if H is G else _frobenius(H))
     g = gamma(k + 2)
     total = (1 + 2 * UNIT_ROUNDOFF) * e_norm + g * frob * (1 + 4 * UNIT_ROUNDOFF) + (r + c) * (k + 2) * ETA
     return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
+
+
+def _spectral_up(A) -> float:
+    """An upper bound of ||A||_2 for a non-negative float matrix A:
+    ||A||_2 <= (||A||_1 ||A||_inf)^(1/2) <= max(max column sum, max row sum),
+    the sums rounded up (0 for an empty matrix, e.g. no inner coordinates kept)."""
+    if not A.size:
+        return 0.0
+    return upper_sum_bound(float(max(A.sum(axis=0).max(), A.sum(axis=1).max())), max(A.shape))
 
 
 def _frobenius(G) -> float:
@@ -314,10 +322,7 @@ def _arrow_residual(blocks, Q, Z, d, shift) -> float:
     W -= X @ X.T                                      # |B_Z - X X^T - W| <= u |W| + gamma |X| |X|^T + eta terms
     if not np.all(np.isfinite(W)):
         return math.inf
-    absW = np.abs(W)
-    w_norm = upper_sum_bound(float(max(absW.sum(axis=0).max(), absW.sum(axis=1).max())), W.shape[0]) \
-        if W.size else 0.0
-    del absW
+    w_norm = _spectral_up(np.abs(W))
     nI = W.shape[0]
     e_W = UNIT_ROUNDOFF * w_norm + gamma(nO + 2) * _frobenius(X) ** 2 * (1 + 4 * UNIT_ROUNDOFF) \
         + 2 * nI * (nO + 2) * ETA
