@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from losscert import compile_loss, kernel
-from losscert.kernel import fastpath, linalg, shallow, verified
+from losscert.kernel import fastpath, linalg, shallow, shallow_pass, verified
 from losscert.kernel.decide import factored_hessian
 from losscert.network import sparse_dense
 
@@ -89,6 +89,88 @@ def test_arrow_does_not_trust_the_factorisation(monkeypatch):
         return real(A + 10 * np.eye(len(A)))           # "succeeds" on an indefinite matrix
     monkeypatch.setattr(np.linalg, "cholesky", lying)
     assert not verified.is_spd_arrow(blocks, Q, Z, [])
+
+
+def _shared(rng, r, n_inner, d_y, schur_eigenvalues, scale_e=1.0):
+    """The arguments of is_spd_arrow_shared and the same matrix for
+    is_spd_arrow, with the Schur complement of the given spectrum."""
+    M = rng.standard_normal((r, r))
+    block = M @ M.T + r * np.eye(r)
+    A = rng.standard_normal((n_inner, r))
+    V = rng.standard_normal((n_inner, d_y))
+    e = rng.standard_normal((n_inner, d_y)) * scale_e
+    own = rng.integers(-1, r, n_inner)
+    Qs = []
+    for k in range(d_y):
+        Qk = V[:, k][:, None] * A
+        for t in range(n_inner):
+            if own[t] >= 0:
+                Qk[t, own[t]] += e[t, k]
+        Qs.append(Qk)
+    U, _ = np.linalg.qr(rng.standard_normal((n_inner, n_inner)))
+    S = U @ np.diag(schur_eigenvalues) @ U.T
+    Binv = np.linalg.inv(block)
+    Z = S + sum(Qk @ Binv @ Qk.T for Qk in Qs)
+    Z = (Z + Z.T) / 2
+    return (block, A, V, e, own, Z), ([block] * d_y, np.hstack(Qs), Z)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_shared_arrow_agrees_with_the_general_one(seed):
+    rng = np.random.default_rng(seed)
+    r, n_inner, d_y = int(rng.integers(1, 9)), int(rng.integers(1, 12)), int(rng.integers(1, 5))
+    shared, general = _shared(rng, r, n_inner, d_y, np.linspace(0.5, 3, n_inner))
+    assert verified.is_spd_arrow_shared(*shared, [])
+    assert verified.is_spd_arrow(*general, [])
+    blocks, Q, Z = general
+    dense = np.block([[np.kron(np.eye(d_y), blocks[0]), Q.T], [Q, Z]])
+    assert verified.is_spd(dense)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_shared_arrow_never_proves_an_indefinite_or_singular_matrix(seed):
+    rng = np.random.default_rng(100 + seed)
+    for tail in (-1e-2, -1e-9, -1e-13, 0.0):
+        eig = np.concatenate([[tail], np.linspace(0.5, 3, 5)])
+        shared, _ = _shared(rng, 4, 6, 3, eig, scale_e=10.0 ** int(rng.integers(-3, 3)))
+        assert not verified.is_spd_arrow_shared(*shared, [])
+
+
+def test_shared_arrow_near_the_edge():
+    """Proven down to a small positive Schur eigenvalue; the radius pieces count."""
+    rng = np.random.default_rng(7)
+    shared, _ = _shared(rng, 5, 8, 2, np.concatenate([[1e-6], np.linspace(0.5, 3, 7)]))
+    assert verified.is_spd_arrow_shared(*shared, [])
+    n = 2 * 5 + 8
+    assert verified.is_spd_arrow_shared(*shared, [(1e-13, np.ones(n), np.ones(n))])
+    assert not verified.is_spd_arrow_shared(*shared, [(1e-3, np.ones(n), np.ones(n))])
+
+
+def test_shared_arrow_rejects_malformed_input():
+    rng = np.random.default_rng(3)
+    (block, A, V, e, own, Z), _ = _shared(rng, 3, 4, 2, np.ones(4))
+    assert verified.is_spd_arrow_shared(block, A, V, e, own, Z, [])
+    assert not verified.is_spd_arrow_shared(block, A[:, :2], V, e, own, Z, [])        # A of the wrong width
+    assert not verified.is_spd_arrow_shared(block, A, V[:, :1], e, own, Z, [])        # V, e disagree
+    assert not verified.is_spd_arrow_shared(block, A, V, e, own + 5, Z, [])           # own past the block
+    bad = A.copy()
+    bad[0, 0] = np.nan
+    assert not verified.is_spd_arrow_shared(block, bad, V, e, own, Z, [])
+    assert not verified.is_spd_arrow_shared(-block, A, V, e, own, Z, [])
+    assert not verified.is_spd_arrow_shared(block, A, V, e, own, Z, [(1.0, -np.ones(10), np.ones(10))])
+
+
+def test_shared_arrow_does_not_trust_the_factorisation(monkeypatch):
+    rng = np.random.default_rng(4)
+    shared, _ = _shared(rng, 4, 5, 2, np.concatenate([[-1.0], np.ones(4)]))
+    real = np.linalg.cholesky
+    monkeypatch.setattr(np.linalg, "cholesky", lambda A: real(A + 10 * np.eye(len(A))))
+    assert not verified.is_spd_arrow_shared(*shared, [])
+    monkeypatch.setattr(np.linalg, "cholesky", real)
+    real_inv = np.linalg.inv
+    monkeypatch.setattr(np.linalg, "inv", lambda A: real_inv(A) * 1.001)   # a poor inverse: still sound
+    shared, _ = _shared(rng, 4, 5, 2, np.concatenate([[-1e-3], np.ones(4)]))
+    assert not verified.is_spd_arrow_shared(*shared, [])
 
 
 # -- the blocks of a network ---------------------------------------------------
@@ -184,6 +266,26 @@ def test_blocks_agree_with_the_exact_hessian_near_a_fit():
         if says:
             assert b.positive_definite(list(range(0, len(theta), 2)))      # a principal submatrix of a PD matrix
     assert proven >= 4
+
+
+def test_blocks_take_the_shared_test_only_when_every_output_keeps_the_same_columns(monkeypatch):
+    calls = []
+    real = verified.is_spd_arrow_shared
+    monkeypatch.setattr(verified, "is_spd_arrow_shared", lambda *a: calls.append(1) or real(*a))
+    checked = 0
+    for seed in range(16):
+        loss, theta = _random_two_layer(200 + seed, act="poly(0, 1, 1/2)", near=True)
+        b = shallow.hessian_blocks(loss, theta)
+        if not _exact_pd(loss, theta):
+            continue
+        calls.clear()
+        assert b.positive_definite() and calls               # whole output blocks: the shared test
+        if len(b.output_blocks) > 1:
+            first_output = b.order[0]                        # one output loses a column: the general test
+            calls.clear()
+            assert b.positive_definite([p for p in b.order if p != first_output]) and not calls
+            checked += 1
+    assert checked >= 3
 
 
 def test_blocks_decide_the_families_as_the_dense_route(monkeypatch):
@@ -341,22 +443,35 @@ def test_morse_bott_whose_complement_holds_only_output_weights(monkeypatch):
 
 
 def test_the_gradients_forward_pass_is_reused_at_the_same_point_only(monkeypatch):
-    from losscert import integer_pass
-    monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
     loss, theta = _random_two_layer(3, act="poly(0, 1, 1/2)")
     fresh = shallow.hessian_blocks(loss, theta)
     keep: dict = {}
-    loss.value_and_gradient(theta, keep)
+    assert shallow_pass.value_and_gradient(loss, theta, keep) == tuple(loss.value_and_gradient(theta))
     assert keep["theta"] == list(theta)
-    real = integer_pass.forward
-    monkeypatch.setattr(integer_pass, "forward", lambda *a, **k: pytest.fail("a second forward pass"))
+    real = shallow_pass.forward
+    monkeypatch.setattr(shallow_pass, "forward", lambda *a, **k: pytest.fail("a second forward pass"))
     reused = shallow.hessian_blocks(loss, theta, keep)
     assert np.array_equal(reused.Q, fresh.Q) and np.array_equal(reused.Z, fresh.Z)
-    monkeypatch.setattr(integer_pass, "forward", real)
+    monkeypatch.setattr(shallow_pass, "forward", real)
     other = list(theta)
     other[0] += 1
     moved = shallow.hessian_blocks(loss, other, keep)            # kept at another point: not used
     assert not np.array_equal(moved.Z, fresh.Z)
+
+
+def test_the_integer_pass_feeds_the_blocks_when_the_modular_pass_declines(monkeypatch):
+    from losscert import integer_pass
+    monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
+    monkeypatch.setattr(shallow_pass, "forward", lambda *a, **k: None)
+    loss, theta = _random_two_layer(3, act="poly(0, 1, 1/2)")
+    fresh = shallow.hessian_blocks(loss, theta)
+    keep: dict = {}
+    loss.value_and_gradient(theta, keep)
+    assert keep["theta"] == list(theta) and "run" not in keep
+    real = integer_pass.forward
+    monkeypatch.setattr(integer_pass, "forward", lambda *a, **k: pytest.fail("a second forward pass"))
+    reused = shallow.hessian_blocks(loss, theta, keep)
+    assert np.array_equal(reused.Q, fresh.Q) and np.array_equal(reused.Z, fresh.Z)
 
 
 def test_disjoint_tangents_take_one_pivot_each():
@@ -375,12 +490,12 @@ def test_the_kept_forward_pass_is_not_held_by_the_cached_analysis(monkeypatch):
     monkeypatch.setattr(integer_pass, "MIN_WORK", 0)
     monkeypatch.setattr(fastpath, "BLOCKS_FROM", 25)
     kept = []
-    real = integer_pass.value_and_gradient
-    monkeypatch.setattr(integer_pass, "value_and_gradient",
+    real = shallow_pass.value_and_gradient
+    monkeypatch.setattr(shallow_pass, "value_and_gradient",
                         lambda l, t, keep=None: kept.append(keep) or real(l, t, keep))
     loss, theta = _random_two_layer(5, act="poly(0, 1, 1/2)")       # 26 parameters, not a critical point
     a = Analysis(loss, theta)
-    assert kept and kept[0]["vals"]                                  # the pass was kept, then dropped
+    assert kept and kept[0]["run"]                                   # the pass was kept, then dropped
     assert a.critical is False and "_forward_run" not in a.__dict__
     zero = compile_loss(loss.network, loss.X_sym, [[0] * loss.n for _ in loss.Y])
     b = Analysis(zero, zero.point([0] * len(zero.params)))           # L = 0: decided without complete()

@@ -44,7 +44,7 @@ from sympy.polys.rings import ring
 from ..activations import NonSmooth, NotExact
 from ..compiler import Loss
 from ..fields import Field, FieldError
-from . import fastpath, linalg, rigorous
+from . import fastpath, linalg, rigorous, shallow_pass
 from .evidence import _constant_term, _exact_drop, _vec
 from .exponential import exact_in_exponentials
 from .families import critical_family
@@ -203,7 +203,8 @@ class Analysis:
             return self.loss.value(self.theta, raw=True), None
         keep = {} if len(self.theta) >= fastpath.BLOCKS_FROM and fastpath.shallow.applies(self.loss) else None
         try:
-            value, gradient = self.loss.value_and_gradient(self.theta, keep)
+            fast = shallow_pass.value_and_gradient(self.loss, self.theta, keep) if keep is not None else None
+            value, gradient = fast or self.loss.value_and_gradient(self.theta, keep)
             if keep:
                 self._forward_run = keep           # reused by the Hessian's blocks, then dropped
             return value, gradient

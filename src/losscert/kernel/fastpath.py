@@ -234,12 +234,13 @@ def positive_definite(enc: Enclosure) -> bool:
     return enc.mid is not None and verified.is_spd(enc.mid, enc.rad)
 
 
-def complement_of_tangents(T: list[list], F: Field, P: int):
+def complement_of_tangents(T: list[list], F: Field, P: int, prefer=None):
     """(S, C): |T| coordinates S with T_S invertible and the complement C;
     None when no such S is found. Tangents with disjoint supports take one
-    pivot each (:func:`_disjoint_pivots`); others are proposed by float
-    elimination with partial pivoting and proven by an exact rank."""
-    S = _disjoint_pivots(T) if T else []
+    pivot each (:func:`_disjoint_pivots`, among ``prefer`` where they can);
+    others are proposed by float elimination with partial pivoting and
+    proven by an exact rank."""
+    S = _disjoint_pivots(T, prefer) if T else []
     if S is None:
         S = _eliminated_pivots(T, F, P)
         if S is None:
@@ -273,15 +274,18 @@ def _eliminated_pivots(T: list[list], F: Field, P: int):
     return chosen
 
 
-def _disjoint_pivots(T: list[list]):
+def _disjoint_pivots(T: list[list], prefer=None):
     """For tangents with pairwise disjoint supports (the rescaling orbits of
     distinct neurons of one hidden layer), one coordinate per tangent where it
-    is non-zero: T_S is then diagonal with a non-zero diagonal, invertible
-    exactly (so the tangents are independent). None when two supports meet
-    or a tangent is 0.
+    is non-zero (its largest entry, among the coordinates in ``prefer`` when
+    it has one there): T_S is then diagonal with a non-zero diagonal,
+    invertible exactly (so the tangents are independent). None when two
+    supports meet or a tangent is 0.
 
     >>> _disjoint_pivots([[1, 0, -1, 0], [0, 2, 0, 0]])
     [0, 1]
+    >>> _disjoint_pivots([[1, 0, -1, 0], [0, 2, 0, 0]], prefer={2})
+    [2, 1]
     >>> _disjoint_pivots([[1, 1, 0], [0, 1, 1]]) is None
     True
     """
@@ -291,7 +295,8 @@ def _disjoint_pivots(T: list[list]):
         if not support or taken.intersection(support):
             return None
         taken.update(support)
-        pivots.append(max(support, key=lambda i: _magnitude(t[i])))
+        among = [i for i in support if i in prefer] if prefer else []
+        pivots.append(max(among or support, key=lambda i: _magnitude(t[i])))
     return pivots
 
 
@@ -320,7 +325,8 @@ def morse_bott(enc: Enclosure, T: list[list]):
     if (enc.mid is None and blocks is None) or not T:
         return None
     F = enc.F
-    split = complement_of_tangents(T, F, enc.P)
+    # in blocks, pivots among the inner parameters keep the output blocks whole (and the inner block smaller)
+    split = complement_of_tangents(T, F, enc.P, set(blocks.order[blocks.n_outer:]) if blocks is not None else None)
     if split is None:
         return None
     _, C = split

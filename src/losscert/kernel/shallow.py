@@ -17,11 +17,13 @@ The output parameters' block is block diagonal (one block per output), so
 :func:`.verified.is_spd_arrow` factors it block by block and then the inner
 parameters' Schur complement: arrays of P x |inner| floats instead of P x P.
 
-Exactness: the per-sample values are the exact rationals of the integer
-pass (:mod:`losscert.integer_pass`), each rounded once (relative error
-<= 2^-51), all non-zero ones in [2^-120, 2^120] (so no product of six of
-them underflows or overflows). Every computed entry is then
-sum_terms t (1 + theta_t) with |theta_t| <= gamma_K, K = N + d_y + 40
+Exactness: the per-sample values are the certified floats of
+:mod:`.shallow_pass` (within 2^-42 of the exact values, relatively: they
+count as m_v = 2048 roundings) or, when it declines, the exact rationals of
+the integer pass (:mod:`losscert.integer_pass`) each rounded once (within
+2^-51: m_v = 4), all non-zero ones in [2^-120, 2^120] (so no product of six
+of them underflows or overflows). Every computed entry is then
+sum_terms t (1 + theta_t) with |theta_t| <= gamma_K, K = N + d_y + 6 m_v + 16
 roundings at most on one term (Higham, Lemmas 3.1 and 3.3), and by
 Cauchy-Schwarz the sum of |t| over an entry is at most
 rJ_a rJ_b + rG_a rG_b + alpha_a beta_b + beta_a alpha_b with
@@ -41,55 +43,20 @@ the edge p into k: the radius is four rank-one terms (docs/rules.md).
 from __future__ import annotations
 
 from .. import integer_pass
-from . import verified
+from . import shallow_pass, verified
+from .shallow_pass import Shape
 
 RANGE = (2.0 ** -120, 2.0 ** 120)      # non-zero per-sample values (six of them multiply without under/overflow)
 SLACK = 1 + 2.0 ** -20                   # on every norm: its own rounding (N <= 2^30 samples)
 MAX_SAMPLES = 1 << 30
 MAX_BYTES = 8 << 30                      # the float arrays (the integer pass's are the gradient's anyway)
-EXTRA_ROUNDINGS = 40                     # per term beyond its sums' N + d_y (a value rounded within 2^-51: 4)
+EXTRA_ROUNDINGS = 16                     # per term beyond its sums' N + d_y and its six values' own errors
 COMBINATIONS = 16                        # the tangents' self-check: this many random combinations of them
 
 
 def _np():
     import numpy
     return numpy
-
-
-class Shape:
-    """Which parameters are inner (into hidden nodes) and outer (into outputs), or why not applicable."""
-
-    def __init__(self, loss):
-        outputs = set(loss.output_slots)
-        self.hidden, self.inner = [], []         # inner: (param, source input or None, node)
-        self.outer = []                                             # (param, output, node or None)
-        node_of = {}
-        seen = []
-        for st in loss.steps:
-            if any(p is None for _, p, _ in st.terms):
-                raise ValueError("a fixed weight")
-            seen += [p for _, p, _ in st.terms] + ([st.bias] if st.bias is not None else [])
-            if st.slot in outputs:
-                if st.activation is not None and st.activation.kind != "linear":
-                    raise ValueError(f"output {st.name} has an activation")
-                k = loss.output_slots.index(st.slot)
-                for src, p, _ in st.terms:
-                    if src not in node_of:
-                        raise ValueError(f"output {st.name} reads a node that is not hidden")
-                    self.outer.append((p, k, node_of[src]))
-                if st.bias is not None:
-                    self.outer.append((st.bias, k, None))
-            else:
-                if any(src >= loss.n_inputs for src, _, _ in st.terms):
-                    raise ValueError(f"{st.name} reads a hidden node (more than one hidden layer)")
-                j = node_of[st.slot] = len(self.hidden)
-                self.hidden.append(st)
-                self.inner += [(p, src, j) for src, p, _ in st.terms]
-                if st.bias is not None:
-                    self.inner.append((st.bias, None, j))
-        if sorted(seen) != list(range(len(loss.params))):
-            raise ValueError("tied weights")
-        self.d_y = len(loss.output_slots)
 
 
 def applies(loss) -> bool:
@@ -129,9 +96,10 @@ def _column(values, n: int, fill: float):
 def hessian_blocks(loss, theta, forward: dict | None = None) -> "Blocks | None":
     """The blocks of H / 2s at the rational point theta (see the module
     docstring), or None when the network is not a one-hidden-layer network
-    without tied or fixed weights, the integer pass does not apply, an
-    activation sits at a kink, or a value is outside RANGE. ``forward``:
-    the integer pass's forward pass kept by
+    without tied or fixed weights, neither the modular pass nor the integer
+    pass applies, an activation sits at a kink, or a value is outside RANGE.
+    ``forward``: the forward pass kept by
+    :func:`.shallow_pass.value_and_gradient` or
     :func:`losscert.integer_pass.value_and_gradient` (used only when made at
     this very theta)."""
     try:
@@ -143,7 +111,18 @@ def hessian_blocks(loss, theta, forward: dict | None = None) -> "Blocks | None":
     if bytes_needed(loss.n, len(shape.inner), len(shape.outer), len(shape.hidden), shape.d_y) > MAX_BYTES:
         return None                                   # checked before any allocation
     np = _np()
-    if forward and forward.get("theta") == list(theta):
+    here = bool(forward) and forward.get("theta") == list(theta)
+    run = forward.get("run") if here else None
+    if run is None and not (here and "vals" in forward):
+        run = shallow_pass.forward(loss, theta)
+    if run is not None:
+        if not _in_range(run.R):
+            return None
+        S2 = None if run.S2 is None else run.S2.T
+        return Blocks(shape, loss.n, run.X.T if run.X.size else np.zeros((loss.n, 0)),
+                      {s: c for c, s in enumerate(run.structure.inputs)}, run.H.T, run.S1.T, S2, run.R.T,
+                      run.theta_f, run.value_roundings)
+    if here:
         vals, derivative, second, res = (forward[k] for k in ("vals", "derivative", "second", "residuals"))
     else:
         kinks, second = [], {}
@@ -189,7 +168,7 @@ class Blocks:
     ``order`` (parameter indices: the outputs' parameters output by output,
     then the inner ones)."""
 
-    def __init__(self, shape: Shape, n, Xc, input_col, Hf, S1, S2, R, theta):
+    def __init__(self, shape: Shape, n, Xc, input_col, Hf, S1, S2, R, theta, value_roundings: int = 4):
         np = _np()
         d_y, m = shape.d_y, Hf.shape[1]
         inner, outer = shape.inner, sorted(shape.outer, key=lambda o: o[1])
@@ -239,6 +218,7 @@ class Blocks:
                 Z[np.ix_(mine, mine)] += Xj.T @ (G[:, j][:, None] * Xj)
                 rG[mine] = np.sqrt((W[:, j][:, None] * Xj * Xj).sum(axis=0)) * SLACK
         self.Q, self.Z = Q, Z
+        self._parts = (AF, AR, Vn, node, fcol, FF)       # Q's structure, for the shared-block test
         norm_v = np.sqrt((V * V).sum(axis=1)) * SLACK
         norm_f = np.sqrt(np.diag(FF)) * SLACK
         norm_r = np.sqrt((R * R).sum(axis=0)) * SLACK
@@ -246,7 +226,7 @@ class Blocks:
         alpha = np.concatenate([np.zeros(len(outer)), norm_a])
         beta = np.concatenate([np.array([norm_r[k] if j is not None else 0.0 for _, k, j in outer]),
                                np.zeros(len(inner))])
-        g = verified.gamma(n + d_y + EXTRA_ROUNDINGS)
+        g = verified.gamma(n + d_y + 6 * value_roundings + EXTRA_ROUNDINGS)
         rG = np.concatenate([np.zeros(len(outer)), rG])
         self.pieces = [(g, rJ, rJ), (g, rG, rG), (2 * g, alpha, beta)]
         self.finite = all(np.all(np.isfinite(x)) for x in (Q, Z, rJ, rG, alpha, beta))
@@ -260,15 +240,23 @@ class Blocks:
         keep = sorted(position[p] for p in (self.order if coordinates is None else coordinates))
         keep_o = [i for i in keep if i < self.n_outer]
         keep_i = np.array([i - self.n_outer for i in keep if i >= self.n_outer], dtype=int)
-        blocks, starts = [], np.cumsum([0] + [len(b) for b in self.output_blocks])
+        blocks, starts, kept = [], np.cumsum([0] + [len(b) for b in self.output_blocks]), []
         for k, b in enumerate(self.output_blocks):
             mine = [i - starts[k] for i in keep_o if starts[k] <= i < starts[k + 1]]
+            kept.append([starts[k] + i for i in mine])
             if mine:
                 blocks.append(b[np.ix_(mine, mine)])
-        Q = self.Q[np.ix_(keep_i, keep_o)]
         Z = self.Z[np.ix_(keep_i, keep_i)]
         sub = np.array(keep, dtype=int)
         pieces = [(c, x[sub], y[sub]) for c, x, y in self.pieces]
+        AF, AR, Vn, node, fcol, FF = self._parts
+        cols = [list(fcol[positions]) for positions in kept]
+        if len(blocks) == len(cols) and all(c == cols[0] for c in cols):       # every output keeps the same columns
+            column = {j: c for c, j in enumerate(cols[0])}
+            own = np.array([column.get(int(j), -1) for j in node[keep_i]], dtype=int)
+            return verified.is_spd_arrow_shared(FF[np.ix_(cols[0], cols[0])], AF[np.ix_(keep_i, cols[0])],
+                                                Vn[keep_i], AR[keep_i], own, Z, pieces)
+        Q = self.Q[np.ix_(keep_i, keep_o)]
         return verified.is_spd_arrow(blocks, Q, Z, pieces)
 
     def apply(self, V, absolute: bool = False):

@@ -253,24 +253,169 @@ def is_spd_arrow(blocks, Q, Z, pieces) -> bool:
     if not (all(np.all(np.isfinite(b)) for b in blocks) and np.all(np.isfinite(Q)) and np.all(np.isfinite(Z))):
         return False
     diag = np.concatenate([np.diag(b) for b in blocks] + [np.diag(Z)])
-    if not np.all(diag > 0):
+    setup = _arrow_setup(diag, pieces)
+    if setup is None:
         return False
-    d = _dyadic_scaling(diag)
-    rnorm = n * 4 * ETA                              # entries scaled into the subnormal range
-    for c, x, y in pieces:
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        if x.shape != (n,) or y.shape != (n,) or np.any(x < 0) or np.any(y < 0) or not c >= 0:
-            return False
-        rnorm += c * _norm_up(d * x) * _norm_up(d * y) * (1 + 4 * UNIT_ROUNDOFF)
-    rnorm = math.nextafter(rnorm * (1 + 4 * UNIT_ROUNDOFF), math.inf)
-    shift = SHIFT_FACTOR * _shift(diag * d * d, n) + rnorm
-    if not math.isfinite(shift) or shift >= 0.25:
-        return False
+    d, rnorm, shift = setup
     try:
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             return _arrow_residual(blocks, Q, Z, d, shift) < shift - rnorm
     except np.linalg.LinAlgError:
         return False
+
+
+def is_spd_arrow_shared(block, A, V, e, own, Z, pieces) -> bool:
+    """:func:`is_spd_arrow` when every output block is the same ``block``
+    (r x r, one per column of V) and the inner-by-output blocks have the
+    structure of a one-hidden-layer network: Q_k = diag(V[:, k]) A + E_k,
+    E_k[t, own[t]] = e[t, k] its only non-zero per row (own[t] = -1: none).
+    ``pieces`` run over the coordinates output by output, then the inner ones.
+
+    The factor is G = [[I (x) L, 0], [X, L_Z]] with X_k = diag(v_k) Y + E^_k M
+    (M = fl(L^-1)^T, Y = fl(A^ M), never formed: only Y, M are), so
+    Q_k - X_k L^T = diag(v_k) (A^ - Y L^T) + E^_k (I - M L^T), two residuals
+    bounded a posteriori once for all outputs. The Schur complement
+    B_Z - sum_k X_k X_k^T = B_Z - (Y Y^T) o (v v^T) - C - C^T - (e^ e^T) o (M M^T)[own, own],
+    C = (Y M^T)[:, own] o (v e^T), is computed in floats with an a priori
+    bound: every product of non-negative matrices P P'^T met there has
+    ||(|Y| |Y|^T) o (|v| |v|^T)||_2 <= sum_t ||Y_t||^2 ||v_t||^2 (a Gram matrix
+    of Khatri-Rao rows), and the same for the other two. One factorisation
+    of the block and products of P x r arrays replace one per output.
+
+    >>> import numpy
+    >>> block, A = numpy.array([[2.0]]), numpy.array([[1.0]])
+    >>> V, e, own = numpy.array([[1.0, 1.0]]), numpy.array([[0.0, 0.0]]), numpy.array([0])
+    >>> is_spd_arrow_shared(block, A, V, e, own, numpy.array([[3.0]]), [])
+    True
+    >>> is_spd_arrow_shared(block, 2 * A, V, e, own, numpy.array([[3.0]]), [])
+    False
+    """
+    np = _numpy()
+    if not rounds_to_nearest() or not gradual_underflow():
+        return False
+    block, A, V, e, Z = (np.asarray(x, dtype=float) for x in (block, A, V, e, Z))
+    own = np.asarray(own, dtype=int)
+    r, nI = block.shape[0] if block.ndim == 2 else -1, Z.shape[0] if Z.ndim == 2 else -1
+    d_y = V.shape[1] if V.ndim == 2 else -1
+    if r < 1 or block.shape != (r, r) or Z.shape != (nI, nI) or A.shape != (nI, r) or V.shape != (nI, d_y) \
+            or e.shape != (nI, d_y) or own.shape != (nI,) or np.any(own >= r) or np.any(own < -1) or d_y < 1:
+        return False
+    if not all(np.all(np.isfinite(x)) for x in (block, A, V, e, Z)):
+        return False
+    e = np.where(own[:, None] >= 0, e, 0.0)
+    own = np.maximum(own, 0)
+    diag = np.concatenate([np.tile(np.diag(block), d_y), np.diag(Z)])
+    setup = _arrow_setup(diag, pieces)
+    if setup is None:
+        return False
+    d, rnorm, shift = setup
+    try:
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return _shared_residual(block, A, V, e, own, Z, d[:r], d[r * d_y:], shift) < shift - rnorm
+    except np.linalg.LinAlgError:
+        return False
+
+
+def _arrow_setup(diag, pieces):
+    """(d, ||D R D||_2 bound, shift) for the blocked tests, or None: the
+    diagonal positive, the pieces well formed, the shift below 1/4."""
+    np = _numpy()
+    n = len(diag)
+    if n == 0 or not np.all(diag > 0):
+        return None
+    d = _dyadic_scaling(diag)
+    rnorm = n * 4 * ETA                              # entries scaled into the subnormal range
+    for c, x, y in pieces:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if x.shape != (n,) or y.shape != (n,) or np.any(x < 0) or np.any(y < 0) or not c >= 0:
+            return None
+        rnorm += c * _norm_up(d * x) * _norm_up(d * y) * (1 + 4 * UNIT_ROUNDOFF)
+    rnorm = math.nextafter(rnorm * (1 + 4 * UNIT_ROUNDOFF), math.inf)
+    shift = SHIFT_FACTOR * _shift(diag * d * d, n) + rnorm
+    if not math.isfinite(shift) or shift >= 0.25:
+        return None
+    return d, rnorm, shift
+
+
+def _khatri_rao_square(P, Q) -> float:
+    """An upper bound of sum_t ||P_t||^2 ||Q_t||^2 over the rows (the squared
+    Frobenius norm of the rows P_t (x) Q_t)."""
+    np = _numpy()
+    p = (P * P).sum(axis=1) * (1 + 2 * UNIT_ROUNDOFF)
+    q = (Q * Q).sum(axis=1) * (1 + 2 * UNIT_ROUNDOFF)
+    total = float((p * q).sum())
+    terms = max(P.shape[1], Q.shape[1], P.shape[0], 1)
+    return upper_sum_bound(upper_sum_bound(total, terms) * (1 + 4 * UNIT_ROUNDOFF), terms) \
+        + P.shape[0] * (P.shape[1] + Q.shape[1] + 4) * ETA
+
+
+def _shared_residual(block, A, V, e, own, Z, dO, dI, shift) -> float:
+    """An upper bound of ||B - G G^T||_2 for :func:`is_spd_arrow_shared` (inf: no factor)."""
+    np = _numpy()
+    r, nI, d_y = block.shape[0], Z.shape[0], V.shape[1]
+    Bs = _shifted(block, dO, dO, shift)
+    if Bs is None:
+        return math.inf
+    L = np.linalg.cholesky(Bs)
+    if not np.all(np.isfinite(L)):
+        return math.inf
+    e_block = residual_bound(Bs, L)
+    del Bs
+    As = _shifted(A, dI, dO, None)
+    es = e * (dI * dO[own])[:, None]              # the non-zeros of D_I E_k D_O (exact but for underflow)
+    if As is None or not np.all(np.isfinite(es)):
+        return math.inf
+    M = np.linalg.inv(L).T                         # any M: its residual is bounded below
+    Y = As @ M
+    if not (np.all(np.isfinite(M)) and np.all(np.isfinite(Y))):
+        return math.inf
+    res_A = residual_bound(As, Y, L)               # ||A^ - Y L^T||
+    res_M = residual_bound(np.eye(r), M, L)        # ||I - M L^T||
+    del As
+    off2 = 0.0
+    for k in range(d_y):
+        vmax = float(np.abs(V[:, k]).max(initial=0.0))
+        off_k = vmax * res_A * (1 + 2 * UNIT_ROUNDOFF) + _frobenius(es[:, k]) * res_M * (1 + 2 * UNIT_ROUNDOFF)
+        off2 += (off_k * (1 + 2 * UNIT_ROUNDOFF)) ** 2 * (1 + 2 * UNIT_ROUNDOFF)
+    off = math.nextafter(math.sqrt(upper_sum_bound(off2, d_y + 1)) * (1 + 2 * UNIT_ROUNDOFF), math.inf)
+    k1 = _khatri_rao_square(Y, V)                  # ||(|Y||Y|^T) o (|V||V|^T)||_2 <= k1
+    k2 = _khatri_rao_square(M[own], es)            # the same for the rows M_own(t) (x) e^_t
+    W = _shifted(Z, dI, dI, shift)
+    if W is None:
+        return math.inf
+    spectral = _spectral_up(np.abs(W))             # || |B_Z| ||
+    T = Y @ Y.T
+    T *= V @ V.T                                   # (Y Y^T) o (V V^T)
+    terms = _spectral_up(np.abs(T))
+    W -= T
+    T = (Y @ M.T)[:, own]
+    del Y
+    T *= V @ es.T                                  # C = (Y M^T)[:, own] o (V e^T)
+    terms += 2 * _spectral_up(np.abs(T))
+    W -= T
+    W -= T.T
+    T = (M @ M.T)[np.ix_(own, own)]
+    T *= es @ es.T                                 # (e^ e^T) o (M M^T)[own, own]
+    terms += _spectral_up(np.abs(T))
+    W -= T
+    del T
+    if not np.all(np.isfinite(W)):
+        return math.inf
+    g = gamma(max(r, d_y) + 2)                     # each product's inner sums (r or d_y terms)
+    sq = math.sqrt(k1 * k2) * (1 + 2 * UNIT_ROUNDOFF)
+    products = (2 * g + g * g) * (k1 + 2 * sq + k2) * (1 + 8 * UNIT_ROUNDOFF)  # (gamma_r (1 + gamma_dy) + gamma_dy) K K'^T
+    e_W = gamma(6) * (spectral + terms) * (1 + 4 * UNIT_ROUNDOFF) + products \
+        + 8 * nI * (r + d_y + 8) * ETA             # four subtractions, one product per term; underflow
+    e_W = math.nextafter(e_W * (1 + 4 * UNIT_ROUNDOFF), math.inf)
+    e_Z = 0.0
+    if nI:
+        LZ = np.linalg.cholesky(W)
+        if not np.all(np.isfinite(LZ)):
+            return math.inf
+        e_Z = residual_bound(W, LZ)
+    mid = 2 * d_y * (nI + r) * (float(np.abs(V).max(initial=0.0)) + 1) * ETA     # A^, e^ scaled into subnormals
+    total = max(e_block, e_W * (1 + 2 * UNIT_ROUNDOFF) + e_Z) + off + mid
+    return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
 
 
 def _shifted(M, dr, dc, shift):
