@@ -193,6 +193,17 @@ def test_declines():
     assert _declined(net, Xs, Y)                                                              # not over Q
 
 
+def test_memory_is_checked_before_allocation(monkeypatch):
+    loss, theta = _random_two_layer(2)
+    assert shallow_pass.value_and_gradient(loss, theta) is not None
+    monkeypatch.setattr(shallow_pass, "MAX_BYTES", 64 * loss.n)         # the hidden values would not fit
+    assert shallow_pass.value_and_gradient(loss, theta) is None
+    loss, theta = _random_two_layer(2)                                    # a fresh loss: its limbs not yet made
+    monkeypatch.setattr(shallow_pass, "BYTES_PER_ENTRY", 0)
+    monkeypatch.setattr(shallow_pass, "MAX_BYTES", 8)                     # the data's limbs would not fit
+    assert shallow_pass.value_and_gradient(loss, theta) is None
+
+
 def test_the_decision_is_the_same_with_the_modular_pass(monkeypatch):
     monkeypatch.setattr(fastpath, "BLOCKS_FROM", 10)
     for seed in range(8):

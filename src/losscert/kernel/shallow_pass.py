@@ -61,6 +61,8 @@ MAX_EXACT_SHARE = 0.02            # uncertified entries (computed exactly) allow
 MIN_EXACT = 4096                  # ... and at least this many
 MAX_DEGREE = 64
 LIMB = 24                         # data numerators in limbs of 24 bits (reduced modulo p in floats)
+MAX_BYTES = 8 << 30               # the pass's arrays, checked before they are allocated
+BYTES_PER_ENTRY = 64              # per hidden value (node x sample): floats, their flags, the residues kept
 
 
 def _np():
@@ -434,12 +436,19 @@ def _limbs(vecs):
 
 
 def _limb_data(loss):
-    """The data's limbs, converted once per loss and data (as :func:`losscert.integer_pass.data`)."""
+    """The data's limbs, converted once per loss and data (as
+    :func:`losscert.integer_pass.data`), or None past MAX_BYTES / 2."""
+    np = _np()
     cached = loss.__dict__.get("_limb_data")
     if cached is None or cached[0] is not loss.X or cached[1] is not loss.Y:
         Xvecs, Yvecs = integer_pass.data(loss)
-        cached = loss._limb_data = (loss.X, loss.Y, _limbs(Xvecs), _limbs(Yvecs))
-    return cached[2], cached[3]
+        rows = Xvecs + Yvecs
+        bits = max(int(np.max(np.abs(v.N), initial=0)).bit_length() for v in rows)
+        if (bits // LIMB + 1) * len(rows) * loss.n * 8 > MAX_BYTES // 2:
+            cached = loss._limb_data = (loss.X, loss.Y, None)
+        else:
+            cached = loss._limb_data = (loss.X, loss.Y, (_limbs(Xvecs), _limbs(Yvecs)))
+    return cached[2]
 
 
 def _rows_mod(limbs, denominators, p: int):
@@ -640,6 +649,8 @@ def _run(loss, theta, gradient: bool):
     structure = Structure(loss, shape)
     if any(_kind(act) is None for act in structure.groups):
         return None
+    if len(shape.hidden) * loss.n * BYTES_PER_ENTRY > MAX_BYTES or _limb_data(loss) is None:
+        return None                                 # before anything large is allocated
     floats = forward_floats(loss, theta, structure, Xvecs)
     Yf = _floats_of(Yvecs)
     if floats is None or Yf is None:
@@ -760,7 +771,7 @@ def _residues(loss, theta, structure, dens, positive, p: int, gradient: bool, bu
     np = _np()
     mod = _Modulus(p, buffers)
     Xvecs, Yvecs = _data(loss)
-    limbs_x, limbs_y = _limb_data(loss)
+    limbs_x, limbs_y = _limb_data(loss)          # checked in _run
     used = structure.inputs
     Xp = _rows_mod((limbs_x[0][used], [part[used] for part in limbs_x[1]]), [Xvecs[i].D for i in used], p) \
         if used else np.zeros((1, loss.n))
