@@ -253,15 +253,7 @@ def is_spd_arrow(blocks, Q, Z, pieces) -> bool:
     if not (all(np.all(np.isfinite(b)) for b in blocks) and np.all(np.isfinite(Q)) and np.all(np.isfinite(Z))):
         return False
     diag = np.concatenate([np.diag(b) for b in blocks] + [np.diag(Z)])
-    setup = _arrow_setup(diag, pieces)
-    if setup is None:
-        return False
-    d, rnorm, shift = setup
-    try:
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            return _arrow_residual(blocks, Q, Z, d, shift) < shift - rnorm
-    except np.linalg.LinAlgError:
-        return False
+    return _arrow_proven(diag, pieces, lambda d, shift: _arrow_residual(blocks, Q, Z, d, shift))
 
 
 def is_spd_arrow_shared(block, A, V, e, own, Z, pieces) -> bool:
@@ -305,13 +297,23 @@ def is_spd_arrow_shared(block, A, V, e, own, Z, pieces) -> bool:
     e = np.where(own[:, None] >= 0, e, 0.0)
     own = np.maximum(own, 0)
     diag = np.concatenate([np.tile(np.diag(block), d_y), np.diag(Z)])
+    return _arrow_proven(diag, pieces,
+                         lambda d, shift: _shared_residual(block, A, V, e, own, Z, d[:r], d[r * d_y:], shift))
+
+
+def _arrow_proven(diag, pieces, residual) -> bool:
+    """The blocked tests' common frame: with D the dyadic scaling of ``diag``,
+    the radius bound ||D R D||_2 <= rnorm from ``pieces`` and the shift c,
+    proven when residual(d, c) (an upper bound of ||B - G G^T||_2 for the
+    factor G of D mid D - c I, inf when there is none) is below c - rnorm."""
+    np = _numpy()
     setup = _arrow_setup(diag, pieces)
     if setup is None:
         return False
     d, rnorm, shift = setup
     try:
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            return _shared_residual(block, A, V, e, own, Z, d[:r], d[r * d_y:], shift) < shift - rnorm
+            return residual(d, shift) < shift - rnorm
     except np.linalg.LinAlgError:
         return False
 
@@ -407,15 +409,8 @@ def _shared_residual(block, A, V, e, own, Z, dO, dI, shift) -> float:
     e_W = gamma(6) * (spectral + terms) * (1 + 4 * UNIT_ROUNDOFF) + products \
         + 8 * nI * (r + d_y + 8) * ETA             # four subtractions, one product per term; underflow
     e_W = math.nextafter(e_W * (1 + 4 * UNIT_ROUNDOFF), math.inf)
-    e_Z = 0.0
-    if nI:
-        LZ = np.linalg.cholesky(W)
-        if not np.all(np.isfinite(LZ)):
-            return math.inf
-        e_Z = residual_bound(W, LZ)
     mid = 2 * d_y * (nI + r) * (float(np.abs(V).max(initial=0.0)) + 1) * ETA     # A^, e^ scaled into subnormals
-    total = max(e_block, e_W * (1 + 2 * UNIT_ROUNDOFF) + e_Z) + off + mid
-    return math.nextafter(total * (1 + 8 * UNIT_ROUNDOFF), math.inf)
+    return _schur_total(W, e_W, e_block, off + mid)
 
 
 def _shifted(M, dr, dc, shift):
@@ -472,8 +467,15 @@ def _arrow_residual(blocks, Q, Z, d, shift) -> float:
     e_W = UNIT_ROUNDOFF * w_norm + gamma(nO + 2) * _frobenius(X) ** 2 * (1 + 4 * UNIT_ROUNDOFF) \
         + 2 * nI * (nO + 2) * ETA
     del X
+    return _schur_total(W, e_W, e_blocks, off)
+
+
+def _schur_total(W, e_W, e_blocks, off) -> float:
+    """max(e_blocks, e_W + ||W - L_Z L_Z^T||_2) + off, rounded up, for the
+    float Schur complement W and its factor L_Z (inf when it has none)."""
+    np = _numpy()
     e_Z = 0.0
-    if nI:
+    if W.shape[0]:
         LZ = np.linalg.cholesky(W)
         if not np.all(np.isfinite(LZ)):
             return math.inf
