@@ -479,9 +479,29 @@ def test_disjoint_tangents_take_one_pivot_each():
     from losscert.fields import Field
     T = [[QQ(1), QQ(0), QQ(-3), QQ(0)], [QQ(0), QQ(2), QQ(0), QQ(0)]]
     assert fastpath.complement_of_tangents(T, Field(QQ), 4) == ([1, 2], [0, 3])   # the largest entry of each
-    overlapping = [[QQ(1), QQ(1), QQ(0)], [QQ(0), QQ(1), QQ(1)]]
-    assert fastpath._disjoint_pivots(overlapping) is None
-    assert fastpath._disjoint_pivots([[QQ(0), QQ(0)]]) is None
+    assert fastpath.independent_pivots([[QQ(0), QQ(0)]], Field(QQ)) is None
+
+
+def test_overlapping_tangents_are_eliminated_group_by_group(monkeypatch):
+    """Two groups of overlapping tangents and a lone one: each group is
+    eliminated on its own coordinates (never all of T), dependent groups fail."""
+    from sympy import QQ
+    from losscert.fields import Field
+    F = Field(QQ)
+    sizes = []
+    real = fastpath._eliminated_pivots
+    monkeypatch.setattr(fastpath, "_eliminated_pivots", lambda T, F, P: sizes.append((len(T), P)) or real(T, F, P))
+    T = [[QQ(1), QQ(1), QQ(0), QQ(0), QQ(0), QQ(0), QQ(0)],
+         [QQ(0), QQ(1), QQ(2), QQ(0), QQ(0), QQ(0), QQ(0)],
+         [QQ(0), QQ(0), QQ(0), QQ(3), QQ(0), QQ(0), QQ(0)],
+         [QQ(0), QQ(0), QQ(0), QQ(0), QQ(1), QQ(1, 3), QQ(0)],
+         [QQ(0), QQ(0), QQ(0), QQ(0), QQ(0), QQ(1, 7), QQ(5)]]
+    S = fastpath.independent_pivots(T, F)
+    assert sorted(sizes) == [(2, 3), (2, 3)] and S is not None and len(set(S)) == 5
+    M = linalg.matrix([[t[i] for t in T] for i in sorted(S)], F)
+    assert len(linalg.rref(M)[1]) == 5                                   # T_S invertible, exactly
+    dependent = T + [[a + b for a, b in zip(T[3], T[4])]]                # a third tangent in the last group
+    assert fastpath.independent_pivots(dependent, F) is None
 
 
 def test_the_kept_forward_pass_is_not_held_by_the_cached_analysis(monkeypatch):

@@ -453,8 +453,8 @@ class Analysis:
         # a maximal independent set of orbit tangents: the pivot columns of [t_1 ... t_s]
         self.orbit_curves = [c for c in candidate_curves_checked if c.group_action]
         self.orbit_tangents = []
-        if orbit and fastpath._disjoint_pivots(orbit) is not None:
-            self.orbit_tangents = list(orbit)          # disjoint supports: independent, no elimination
+        if orbit and fastpath.independent_pivots(orbit, F) is not None:
+            self.orbit_tangents = list(orbit)          # T_S invertible: independent, no elimination of all of T
         elif orbit:
             _, cols = linalg.rref(linalg.matrix([[t[i] for t in orbit] for i in range(len(theta))], F))
             self.orbit_tangents = [orbit[c] for c in cols]

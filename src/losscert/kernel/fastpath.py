@@ -236,17 +236,66 @@ def positive_definite(enc: Enclosure) -> bool:
 
 def complement_of_tangents(T: list[list], F: Field, P: int, prefer=None):
     """(S, C): |T| coordinates S with T_S invertible and the complement C;
-    None when no such S is found. Tangents with disjoint supports take one
-    pivot each (:func:`_disjoint_pivots`, among ``prefer`` where they can);
-    others are proposed by float elimination with partial pivoting and
-    proven by an exact rank."""
-    S = _disjoint_pivots(T, prefer) if T else []
+    None when no such S is found (:func:`independent_pivots`)."""
+    S = independent_pivots(T, F, prefer) if T else []
     if S is None:
-        S = _eliminated_pivots(T, F, P)
-        if S is None:
-            return None
+        return None
     Sset = set(S)
     return sorted(S), [i for i in range(P) if i not in Sset]
+
+
+def independent_pivots(T: list[list], F: Field, prefer=None):
+    """|T| coordinates S with T_S exactly invertible (so the tangents are
+    independent), or None. Tangents are grouped by shared coordinates: T_S is
+    then block diagonal, one block per group. A tangent alone in its group
+    takes its largest entry (among the coordinates in ``prefer`` when it
+    has one there): a non-zero 1 x 1 block. A larger group (two hidden
+    nodes of a linear layer reading the same inputs, say) is eliminated on
+    its own coordinates (:func:`_eliminated_pivots`, an exact rank).
+
+    >>> from sympy import QQ
+    >>> from losscert.fields import Field
+    >>> independent_pivots([[1, 0, -1, 0], [0, 2, 0, 0]], Field(QQ))
+    [0, 1]
+    >>> independent_pivots([[1, 0, -1, 0], [0, 2, 0, 0]], Field(QQ), prefer={2})
+    [2, 1]
+    >>> independent_pivots([[QQ(1), QQ(1), QQ(0)], [QQ(0), QQ(1), QQ(1)], [QQ(1), QQ(2), QQ(1)]], Field(QQ)) is None
+    True
+    """
+    supports = [[i for i, x in enumerate(t) if x] for t in T]
+    if any(not support for support in supports):
+        return None
+    parent = list(range(len(T)))
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owner: dict = {}
+    for k, support in enumerate(supports):
+        for i in support:
+            if i in owner:
+                parent[root(k)] = root(owner[i])
+            else:
+                owner[i] = k
+    groups: dict = {}
+    for k in range(len(T)):
+        groups.setdefault(root(k), []).append(k)
+    pivots = []
+    for members in groups.values():
+        if len(members) == 1:
+            t, support = T[members[0]], supports[members[0]]
+            among = [i for i in support if i in prefer] if prefer else []
+            pivots.append(max(among or support, key=lambda i: _magnitude(t[i])))
+            continue
+        rows = sorted({i for k in members for i in supports[k]})
+        chosen = _eliminated_pivots([[T[k][i] for i in rows] for k in members], F, len(rows))
+        if chosen is None:
+            return None
+        pivots += [rows[c] for c in chosen]
+    return pivots
 
 
 def _eliminated_pivots(T: list[list], F: Field, P: int):
@@ -272,32 +321,6 @@ def _eliminated_pivots(T: list[list], F: Field, P: int):
     if not _invertible([[t[i] for t in T] for i in sorted(chosen)], F):
         return None
     return chosen
-
-
-def _disjoint_pivots(T: list[list], prefer=None):
-    """For tangents with pairwise disjoint supports (the rescaling orbits of
-    distinct neurons of one hidden layer), one coordinate per tangent where it
-    is non-zero (its largest entry, among the coordinates in ``prefer`` when
-    it has one there): T_S is then diagonal with a non-zero diagonal,
-    invertible exactly (so the tangents are independent). None when two
-    supports meet or a tangent is 0.
-
-    >>> _disjoint_pivots([[1, 0, -1, 0], [0, 2, 0, 0]])
-    [0, 1]
-    >>> _disjoint_pivots([[1, 0, -1, 0], [0, 2, 0, 0]], prefer={2})
-    [2, 1]
-    >>> _disjoint_pivots([[1, 1, 0], [0, 1, 1]]) is None
-    True
-    """
-    taken, pivots = set(), []
-    for t in T:
-        support = [i for i, x in enumerate(t) if x]
-        if not support or taken.intersection(support):
-            return None
-        taken.update(support)
-        among = [i for i in support if i in prefer] if prefer else []
-        pivots.append(max(among or support, key=lambda i: _magnitude(t[i])))
-    return pivots
 
 
 def _magnitude(x) -> float:
