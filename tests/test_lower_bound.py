@@ -15,10 +15,20 @@ def _one_neuron(act="linear", X=((1, -1),), Y=((1, 1),)):
     return compile_loss(net, [list(r) for r in X], [list(r) for r in Y])
 
 
-@pytest.fixture(params=["generic pass", "integer pass"])
+@pytest.fixture(params=["generic pass", "integer pass", "modular pass"])
 def both_passes(request, monkeypatch):
-    """Run the test with the generic exact pass and with the vectorised integer pass."""
+    """Run the test with the generic exact pass, the vectorised integer pass
+    and the one-hidden-layer pass modulo primes (kernel/shallow_pass.py)."""
     monkeypatch.setattr(integer_pass, "MIN_WORK", 10 ** 9 if request.param == "generic pass" else 0)
+    if request.param == "modular pass":
+        from losscert.kernel import shallow_pass
+        monkeypatch.setattr(fastpath, "BLOCKS_FROM", 0)
+        real, calls = shallow_pass.forward, []
+        monkeypatch.setattr(shallow_pass, "forward", lambda *a: calls.append(1) or real(*a))
+        yield
+        assert calls                        # the residuals came from the modular pass
+    else:
+        yield
 
 
 def test_orthogonal_residual_is_a_global_minimum(both_passes):

@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 from .. import integer_pass
+from . import fastpath, shallow_pass
 from ..compiler import Loss
 
 
@@ -89,8 +90,13 @@ def _inner_products(loss: Loss, theta):
     """(orthogonal(o, j), sums_to_zero(o)): <X_j, R_o> == 0 and sum(R_o) == 0,
     exactly; integer vectors over common denominators when the integer pass
     applies (:mod:`losscert.integer_pass`), else field elements."""
-    run = integer_pass.forward(loss, theta, derivatives=False)
-    res = integer_pass.residuals(loss, run[0]) if run is not None else None
+    big = len(theta) >= fastpath.BLOCKS_FROM and fastpath.shallow.applies(loss)
+    fast = shallow_pass.forward(loss, theta) if big else None       # the residuals modulo primes
+    if fast is not None:
+        res = fast.residuals
+    else:
+        run = integer_pass.forward(loss, theta, derivatives=False)
+        res = integer_pass.residuals(loss, run[0]) if run is not None else None
     rows = integer_pass.data(loss)[0] if res is not None else None
     if rows is not None and all(r is not None for r in rows):
         return (lambda o, j: integer_pass.dot(rows[j], res[o]) == 0), (lambda o: integer_pass.total(res[o]) == 0)

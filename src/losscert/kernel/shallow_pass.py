@@ -152,8 +152,7 @@ class Structure:
 def _gather(values, index, fill: float = 0.0):
     """values[index] with -1 -> fill."""
     np = _np()
-    out = np.where(index >= 0, values[np.maximum(index, 0)], fill)
-    return out
+    return np.where(index >= 0, values[np.maximum(index, 0)], fill)
 
 
 def _kind(act):
@@ -199,19 +198,20 @@ def _certified_polynomial(coeffs, Z, E):
 
 
 class Run:
-    """The forward pass at theta: floats (hidden node by sample: H,
+    """The forward pass at theta in floats (hidden node by sample: H,
     S1 = sigma', S2 = sigma'' or None; X: used input by sample; R: output by
-    sample, the exact residuals rounded; theta), each value within
-    VALUE_ERROR of the exact one, and the exact residual numerators."""
+    sample, the exact residuals rounded; theta_f: the point), each value
+    within VALUE_ERROR of the exact one, relatively."""
 
-    def __init__(self, theta, structure, X, H, S1, S2, R, theta_f):
+    def __init__(self, theta, structure, X, H, S1, S2, R, theta_f, residuals):
         self.theta, self.structure = list(theta), structure
         self.X, self.H, self.S1, self.S2, self.R, self.theta_f = X, H, S1, S2, R, theta_f
+        self.residuals = residuals          # the exact residuals: one integer Vec per output
         self.value_roundings = VALUE_ROUNDINGS
 
 
 def _data(loss):
-    """(X Vecs of the used inputs, Y Vecs) or None."""
+    """(one Vec per input row, one per output row) or None (a row not over Q or past the integer pass's bound)."""
     X, Y = integer_pass.data(loss)
     if any(y is None for y in Y) or any(x is None for x in X):
         return None
@@ -675,7 +675,7 @@ def _run(loss, theta, gradient: bool):
         R = np.array([int(x) / dens.r for x in N_r.flat]).reshape(N_r.shape)
     except OverflowError:
         return None
-    run = Run(theta, structure, X, H, S1, S2, R, theta_f)
+    run = Run(theta, structure, X, H, S1, S2, R, theta_f, [integer_pass.Vec(row, dens.r) for row in N_r])
     if not gradient:
         return run, None, None
     s_p, s_q = _fraction(loss.scale)
