@@ -215,3 +215,52 @@ def test_the_decision_is_the_same_with_the_modular_pass(monkeypatch):
             loss2, theta2 = _random_two_layer(seed, bias=seed % 2 == 0, near=True)
             was = kernel.local_minimum(loss2, theta2)
         assert (on.status, on.reason) == (was.status, was.reason)
+
+
+def _matches_or_declines(loss, theta):
+    got = shallow_pass.value_and_gradient(loss, theta)
+    assert got is None or (got[0], list(got[1])) == _exact(loss, theta)
+
+
+def test_a_coefficient_that_rounds_to_zero_is_declined():
+    # 2^-1090 z^16 rounds to 0 in floats, but at z = 2^100 it is 2^510: the float
+    # h = z + z^2 / 2^100 looked certified and fixed too few primes (a wrong gradient)
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation=f"poly(0, 1, 1/{2 ** 100}, {', '.join(['0'] * 13)}, "
+                                                        f"1/{2 ** 1090})")
+    loss = compile_loss(net, [[2 ** 40, 3]], [[1, 2]])
+    theta = loss.point({"x1 -> h1_1": 2 ** 60, "h1_1 -> y1": 1})
+    _matches_or_declines(loss, theta)
+
+
+@pytest.mark.parametrize("act", [f"poly(0, 1, {10 ** 400})", f"leaky_relu({10 ** 400})",
+                                 f"leaky_relu(1/{10 ** 400})"])
+def test_coefficients_out_of_the_float_range_are_declined(act):
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation=act)
+    loss = compile_loss(net, [[1, -3]], [[1, 2]])
+    theta = loss.point({p: 1 for p in net.parameters})
+    _matches_or_declines(loss, theta)                                  # no OverflowError either
+    run = shallow_pass.forward(loss, theta)
+    assert run is None or (run.S1 != 0).all()
+
+
+def test_an_exact_entry_that_underflows_is_declined():
+    # z = x + b = (1 + 10^-300) - (1 + 10^-300 - 10^-400) = 10^-400 exactly: not certified, computed
+    # exactly, rounds to 0.0 (a value off by 100 %)
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation="linear", biases=True)
+    x = 1 + sympy.Rational(1, 10 ** 300)
+    loss = compile_loss(net, [[x, 2]], [[1, 2]])
+    theta = loss.point({"x1 -> h1_1": 1, "h1_1 -> y1": 1, "b:h1_1": -x + sympy.Rational(1, 10 ** 400)})
+    run = shallow_pass.forward(loss, theta)
+    assert run is None or (run.H != 0).all()
+
+
+def test_long_gathers_stay_below_2_to_53():
+    # one node reading 9,000 inputs by gathers: (p - 2)^2 summed 9,000 times passes 2^53
+    import types
+    p = shallow_pass._primes(1, 1)[0]
+    mod = shallow_pass._Modulus(p)
+    f, n = 9000, 3
+    structure = types.SimpleNamespace(idx=np.arange(f)[None, :])
+    Wp, Xp = np.full((1, f), float(p - 2)), np.full((f, n), float(p - 2))
+    Z = shallow_pass._first_layer(structure, slice(0, 1), None, Wp, np.ones(1), Xp, mod)
+    assert (np.mod(Z, p) == (f * (p - 2) ** 2 + 1) % p).all()

@@ -53,6 +53,7 @@ import math
 from .. import integer_pass
 
 U = 2.0 ** -53
+SMALLEST_NORMAL = 2.0 ** -1022
 VALUE_ERROR = 2.0 ** -42          # every kept float is within this of its exact value, relatively
 VALUE_ROUNDINGS = 1 << 11         # gamma_2048 >= 2048 u = VALUE_ERROR: what a value counts as in shallow's sums
 RANGE = (2.0 ** -120, 2.0 ** 120)
@@ -78,6 +79,25 @@ def _round(q) -> float:
     """A rational rounded to the nearest float (Python's int / int)."""
     p, d = _fraction(q)
     return p / d
+
+
+def _normal(q) -> bool:
+    """q is 0 or rounds to a finite normal float (relative error <= u: no
+    coefficient or slope lost to underflow or overflow)."""
+    if not q:
+        return True
+    try:
+        return abs(_round(q)) >= SMALLEST_NORMAL
+    except OverflowError:
+        return False
+
+
+def _rounded_nonzero(value: float, exact) -> float:
+    """``value``, the rounding of the exact ``exact``; OverflowError (the pass
+    declines) when a non-zero one rounded to 0 (underflow: not within VALUE_ERROR)."""
+    if exact and not value:
+        raise OverflowError("a non-zero value underflows")
+    return value
 
 
 class Shape:
@@ -192,7 +212,9 @@ def _certified_polynomial(coeffs, Z, E):
         value = _horner(c, Z)
         size = _horner(a, np.abs(Z))
         slope = _horner([k * x for k, x in enumerate(a)][1:], (np.abs(Z) + E) * (1 + 2 * U)) if q else 0.0
-        err = ((2 * q + 2) * U * size + E * slope) * 1.01
+        # underflow: each product loses at most eta / 2, carried by |z|^i (a generous 2^14 eta per step)
+        lost = _horner([2.0 ** -1060] * (q + 1), np.abs(Z))
+        err = ((2 * q + 2) * U * size + E * slope + lost) * 1.01
         ok = np.isfinite(value) & np.isfinite(err) & (np.abs(value) > err * (2.0 ** 42 + 4))
     return value, ok
 
@@ -290,6 +312,10 @@ def forward_floats(loss, theta, structure, Xvecs):
     if any(k is None for k in kinds.values()):
         return None
     polys = {act: _derivatives([F(c) for c in k[1]]) for act, k in kinds.items() if k[0] == "poly"}
+    coefficients = [c for p in polys.values() for poly in p for c in poly]
+    coefficients += [F(c) for k in kinds.values() if k[0] == "slopes" for c in k[1]]
+    if not all(_normal(c) for c in coefficients):
+        return None                     # Horner's bound and the slopes' roundings assume normal floats
     if any(p[2] for p in polys.values()):
         S2 = np.zeros((m, n))
     for a, b in _blocks(m):
@@ -374,13 +400,13 @@ def _exact_piecewise(loss, theta, structure, Xvecs, kinds, entries, arrays) -> b
     node_kind = [kinds[structure.shape.hidden[j].activation] for j in js]
     for e, kind in enumerate(node_kind):
         if kind[0] == "linear":
-            H[js[e], ss[e]], S1[js[e], ss[e]] = int(acc[e]) / D, 1.0
+            H[js[e], ss[e]], S1[js[e], ss[e]] = _rounded_nonzero(int(acc[e]) / D, acc[e]), 1.0
         else:
             if not sign[e]:
                 return False
             k = F(kind[1][1] if sign[e] > 0 else kind[1][0])
             kp, kq = _fraction(k)
-            H[js[e], ss[e]], S1[js[e], ss[e]] = kp * int(acc[e]) / (kq * D), kp / kq
+            H[js[e], ss[e]], S1[js[e], ss[e]] = _rounded_nonzero(kp * int(acc[e]) / (kq * D), kp), kp / kq
     return True
 
 
@@ -397,9 +423,9 @@ def _exact_entry(loss, theta, Xvecs, st, kind, at, arrays) -> None:
     positive[at] = z > 0
     polys = _derivatives([F(c) for c in kind[1]])
     vals = [sum((c * z ** i for i, c in enumerate(poly)), F.zero) for poly in polys]
-    H[at], S1[at] = _round(vals[0]), _round(vals[1])
+    H[at], S1[at] = _rounded_nonzero(_round(vals[0]), vals[0]), _rounded_nonzero(_round(vals[1]), vals[1])
     if S2 is not None:
-        S2[at] = _round(vals[2])
+        S2[at] = _rounded_nonzero(_round(vals[2]), vals[2])
 
 
 # ---------------------------------------------------------------------------
@@ -709,10 +735,13 @@ def _first_layer(structure, rows, W1, Wp, bp, Xp, mod: _Modulus):
     else:
         gathered = mod.buffer("gathered", Z.shape)
         np.multiply(np.take(Xp, idx[:, 0], axis=0, out=gathered), Wp[rows, 0, None], out=Z)
-        for t in range(1, idx.shape[1]):                  # < (f + 1) p^2 <= 2^52 in all
+        step = max(1, mod.chunk - 2)
+        for t in range(1, idx.shape[1]):                  # < p + (chunk - 1) p^2 <= 2^52 between reductions
             gathered = np.take(Xp, idx[:, t], axis=0, out=gathered)
             gathered *= Wp[rows, t, None]
             Z += gathered
+            if t % step == 0:
+                mod.reduce(Z)
     Z += bp[rows, None]
     return mod.reduce(Z)
 
