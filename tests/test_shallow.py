@@ -520,3 +520,21 @@ def test_the_kept_forward_pass_is_not_held_by_the_cached_analysis(monkeypatch):
     zero = compile_loss(loss.network, loss.X_sym, [[0] * loss.n for _ in loss.Y])
     b = Analysis(zero, zero.point([0] * len(zero.params)))           # L = 0: decided without complete()
     assert b.is_min and "_forward_run" not in b.__dict__
+
+
+def test_shared_arrow_counts_underflow_magnified_by_huge_output_weights():
+    """Y Y^T (entries below 2^-1075: rounded to 0) times V V^T (near 2^1024):
+    the Schur complement's X X^T = r 2^-51 J is lost in floats. Its eigenvalue
+    m r 2^-51 exceeds the shift, so Z - X X^T is indefinite though W = Z factors."""
+    m = 8
+    J = np.ones((m, m)) / m
+    Z = 2.0 ** -45.4 * J + 0.3 * (np.eye(m) - J)
+    Z = (Z + Z.T) / 2
+    A, V = np.full((m, m), 2.0 ** -538.6), np.full((m, 1), 2.0 ** 511.99)
+    assert not verified.is_spd_arrow_shared(0.25 * np.eye(m), A, V, np.zeros((m, 1)), np.full(m, -1), Z, [])
+
+
+def test_shared_arrow_returns_false_on_overflowing_bounds():
+    big = np.array([[2.0 ** 600]])
+    assert not verified.is_spd_arrow_shared(np.eye(1), np.array([[2.0 ** -10]]), big, np.zeros((1, 1)),
+                                            np.array([0]), np.eye(1), [])

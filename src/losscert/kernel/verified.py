@@ -314,7 +314,7 @@ def _arrow_proven(diag, pieces, residual) -> bool:
     try:
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             return residual(d, shift) < shift - rnorm
-    except np.linalg.LinAlgError:
+    except (np.linalg.LinAlgError, OverflowError):        # a bound past the float range (Python's x ** 2)
         return False
 
 
@@ -378,10 +378,19 @@ def _shared_residual(block, A, V, e, own, Z, dO, dI, shift) -> float:
     for k in range(d_y):
         vmax = float(np.abs(V[:, k]).max(initial=0.0))
         off_k = vmax * res_A * (1 + 2 * UNIT_ROUNDOFF) + _frobenius(es[:, k]) * res_M * (1 + 2 * UNIT_ROUNDOFF)
-        off2 += (off_k * (1 + 2 * UNIT_ROUNDOFF)) ** 2 * (1 + 2 * UNIT_ROUNDOFF)
+        off_k *= 1 + 2 * UNIT_ROUNDOFF
+        off2 += off_k * off_k * (1 + 2 * UNIT_ROUNDOFF)                # inf, not OverflowError, past the range
     off = math.nextafter(math.sqrt(upper_sum_bound(off2, d_y + 1)) * (1 + 2 * UNIT_ROUNDOFF), math.inf)
     k1 = _khatri_rao_square(Y, V)                  # ||(|Y||Y|^T) o (|V||V|^T)||_2 <= k1
     k2 = _khatri_rao_square(M[own], es)            # the same for the rows M_own(t) (x) e^_t
+    # Underflow in a product of inner dimension k is at most k eta entrywise, and the Hadamard
+    # product magnifies it by the other factor: r eta |V||V|^T + d_y eta |Y||Y|^T for the first
+    # term (V may be huge while Y Y^T underflows), likewise for C and the last; with
+    # || |P||P'|^T || <= ||P||_F ||P'||_F all of it is below (r + d_y) eta S^2, S the sum of the
+    # four Frobenius norms; twice that also covers k1 and k2's own underflow.
+    S = (_frobenius(Y) + _frobenius(V) + _frobenius(M[own]) + _frobenius(es) + 1) * (1 + 4 * UNIT_ROUNDOFF)
+    S = math.nextafter(S * 2.0 ** -537, math.inf)  # eta S^2 = (2^-537 S)^2: no overflow on the way
+    magnified = 4 * (r + d_y + 2) * S * S * (1 + 4 * UNIT_ROUNDOFF)
     W = _shifted(Z, dI, dI, shift)
     if W is None:
         return math.inf
@@ -407,7 +416,7 @@ def _shared_residual(block, A, V, e, own, Z, dO, dI, shift) -> float:
     sq = math.sqrt(k1 * k2) * (1 + 2 * UNIT_ROUNDOFF)
     products = (2 * g + g * g) * (k1 + 2 * sq + k2) * (1 + 8 * UNIT_ROUNDOFF)  # (gamma_r (1 + gamma_dy) + gamma_dy) K K'^T
     e_W = gamma(6) * (spectral + terms) * (1 + 4 * UNIT_ROUNDOFF) + products \
-        + 8 * nI * (r + d_y + 8) * ETA             # four subtractions, one product per term; underflow
+        + 8 * nI * (r + d_y + 8) * ETA + magnified  # four subtractions, one product per term; underflow
     e_W = math.nextafter(e_W * (1 + 4 * UNIT_ROUNDOFF), math.inf)
     mid = 2 * d_y * (nI + r) * (float(np.abs(V).max(initial=0.0)) + 1) * ETA     # A^, e^ scaled into subnormals
     return _schur_total(W, e_W, e_block, off + mid)
