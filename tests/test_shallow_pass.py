@@ -264,3 +264,12 @@ def test_long_gathers_stay_below_2_to_53():
     Wp, Xp = np.full((1, f), float(p - 2)), np.full((f, n), float(p - 2))
     Z = shallow_pass._first_layer(structure, slice(0, 1), None, Wp, np.ones(1), Xp, mod)
     assert (np.mod(Z, p) == (f * (p - 2) ** 2 + 1) % p).all()
+
+
+def test_a_residual_that_underflows_is_declined():
+    # r = (w x + b) - y = (3 + (-1 + 10^-400)) - 2 = 10^-400 on the first sample: rounds to 0.0
+    net = sparse_dense([(0,)], d_x=1, d_y=1, activation="linear", biases=True)
+    loss = compile_loss(net, [[3, 4]], [[2, 5]])
+    theta = loss.point({"x1 -> h1_1": 1, "b:h1_1": -1 + sympy.Rational(1, 10 ** 400), "h1_1 -> y1": 1})
+    run = shallow_pass.forward(loss, theta)
+    assert run is None or (run.R != 0).all()

@@ -701,6 +701,8 @@ def _run(loss, theta, gradient: bool):
         R = np.array([int(x) / dens.r for x in N_r.flat]).reshape(N_r.shape)
     except OverflowError:
         return None
+    if np.count_nonzero(R) != np.count_nonzero(N_r != 0):
+        return None                     # a non-zero residual rounded to 0 (underflow): not within VALUE_ERROR
     run = Run(theta, structure, X, H, S1, S2, R, theta_f, [integer_pass.Vec(row, dens.r) for row in N_r])
     if not gradient:
         return run, None, None
