@@ -36,7 +36,8 @@ Python integer per sample and edge:
 Declined (None; the integer pass runs): other networks, non-rational
 numbers, slopes per sample, data or weights outside [2^-120, 2^120] or
 with numerators past MAX_BITS, more than MAX_EXACT_SHARE uncertified
-entries, a pre-activation exactly at a kink.
+entries, a pre-activation exactly at a kink, coefficients or slopes that
+do not round to normal floats, non-zero values or residuals rounding to 0.
 
 >>> from losscert.network import sparse_dense
 >>> from losscert.compiler import compile_loss

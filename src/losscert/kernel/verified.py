@@ -271,8 +271,11 @@ def is_spd_arrow_shared(block, A, V, e, own, Z, pieces) -> bool:
     C = (Y M^T)[:, own] o (v e^T), is computed in floats with an a priori
     bound: every product of non-negative matrices P P'^T met there has
     ||(|Y| |Y|^T) o (|v| |v|^T)||_2 <= sum_t ||Y_t||^2 ||v_t||^2 (a Gram matrix
-    of Khatri-Rao rows), and the same for the other two. One factorisation
-    of the block and products of P x r arrays replace one per output.
+    of Khatri-Rao rows), and the same for the other two. Underflow in those
+    products is magnified by the Hadamard factor (V may be near 2^512 while
+    Y Y^T underflows): (r + d_y) eta S^2, S the sum of the four factors'
+    Frobenius norms, is added. One factorisation of the block and products
+    of P x r arrays replace one per output.
 
     >>> import numpy
     >>> block, A = numpy.array([[2.0]]), numpy.array([[1.0]])
