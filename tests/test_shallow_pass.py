@@ -273,3 +273,44 @@ def test_a_residual_that_underflows_is_declined():
     theta = loss.point({"x1 -> h1_1": 1, "b:h1_1": -1 + sympy.Rational(1, 10 ** 400), "h1_1 -> y1": 1})
     run = shallow_pass.forward(loss, theta)
     assert run is None or (run.R != 0).all()
+
+
+def _critical(seed):
+    """A one-hidden-layer net at a critical point with non-zero residuals
+    (r in the left null space of J, exactly): the blocks and the modular pass
+    decide it, not L = 0."""
+    rng = random.Random(seed)
+    d_x, h, d_y = rng.randint(2, 3), rng.randint(2, 3), rng.randint(1, 2)
+    patterns = [tuple(range(d_x))] * h
+    act = ["relu", "poly(0, 1, 1/2)"][seed % 2]
+    net = sparse_dense(patterns, d_x=d_x, d_y=d_y, activation=act, biases=True)
+    n = len(net.parameters) // d_y + 3 + rng.randint(0, 4)
+    X = [[sympy.Rational(rng.randint(-40, 40), 8) for _ in range(n)] for _ in range(d_x)]
+    point = {p: sympy.Rational(rng.randint(-30, 30) or 1, 8) for p in net.parameters}
+    zero = compile_loss(net, X, [[0] * n for _ in range(d_y)])
+    out = [[zero.field.to_sympy(o) for o in row] for row in zero.outputs(zero.point(point), raw=True)]
+    rows = []                                    # J's rows: the gradient with one unit residual
+    for k in range(d_y):
+        for s in range(n):
+            Y = [[out[kk][ss] - (1 if (kk, ss) == (k, s) else 0) for ss in range(n)] for kk in range(d_y)]
+            one = compile_loss(net, X, Y)
+            rows.append([sympy.Rational(int(q.p), int(q.q)) for q in one.value_and_gradient(one.point(point))[1]])
+    r = sum((sympy.Rational(rng.randint(-5, 5), 50) * v for v in sympy.Matrix(rows).T.nullspace()),
+            sympy.zeros(len(rows), 1))
+    loss = compile_loss(net, X, [[out[k][s] - r[k * n + s] for s in range(n)] for k in range(d_y)])
+    return loss, loss.point(point)
+
+
+@pytest.mark.parametrize("seed, status", [(0, "verified"), (7, "verified"), (3, "refuted")])
+def test_the_decision_at_a_critical_point_is_the_same_with_the_modular_pass(monkeypatch, seed, status):
+    monkeypatch.setattr(fastpath, "BLOCKS_FROM", 10)
+    monkeypatch.setattr(fastpath, "MIN_PARAMETERS", 10)        # the blocks, not the exact route
+    loss, theta = _critical(seed)
+    assert shallow_pass.value_and_gradient(loss, theta)[1] == [0] * len(theta)
+    on = kernel.local_minimum(loss, theta)
+    with monkeypatch.context() as off:
+        off.setattr(shallow_pass, "value_and_gradient", lambda *a, **k: None)
+        off.setattr(shallow_pass, "forward", lambda *a, **k: None)
+        was = kernel.local_minimum(*_critical(seed))
+    assert on.status == status                   # Morse-Bott (ReLU), positive definite (poly), a saddle
+    assert (on.status, on.reason) == (was.status, was.reason)
