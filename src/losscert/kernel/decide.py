@@ -201,7 +201,7 @@ class Analysis:
         """(L(theta), grad L or None): one exact pass when the gradient exists here (None at a kink)."""
         if len(self.theta) < fastpath.MIN_PARAMETERS:
             return self.loss.value(self.theta, raw=True), None
-        keep = {} if len(self.theta) >= fastpath.BLOCKS_FROM and fastpath.shallow.applies(self.loss) else None
+        keep = {} if fastpath.at_scale(self.loss, len(self.theta)) else None
         try:
             fast = shallow_pass.value_and_gradient(self.loss, self.theta, keep) if keep is not None else None
             value, gradient = fast or self.loss.value_and_gradient(self.theta, keep)

@@ -30,12 +30,19 @@ MIN_PARAMETERS = 25          # smaller problems go to the exact route (fast ther
 BLOCKS_FROM = 1500           # one-hidden-layer networks from this size: H in blocks (:mod:`.shallow`)
 
 
+def at_scale(loss: Loss, P: int) -> bool:
+    """A one-hidden-layer network (:func:`.shallow.applies`) of at least
+    BLOCKS_FROM parameters: the modular pass and the blocks run for it."""
+    return P >= BLOCKS_FROM and shallow.applies(loss)
+
+
 class Enclosure:
     """A float enclosure ``mid``, ``rad`` of the Hessian at theta: |H - mid| <= rad
     entrywise (``mid`` None when no enclosure could be formed), or for a
     one-hidden-layer network of at least BLOCKS_FROM parameters its
     :class:`.shallow.Blocks` (``blocks``; then ``mid`` is None). ``forward``:
-    the integer pass's forward pass at theta, when the caller kept it."""
+    the forward pass the gradient kept at theta (the modular pass's or the
+    integer pass's), when the caller has it."""
 
     def __init__(self, loss: Loss, theta, forward: dict | None = None):
         self.loss, self.F = loss, loss.field

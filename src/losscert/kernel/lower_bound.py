@@ -90,8 +90,7 @@ def _inner_products(loss: Loss, theta):
     """(orthogonal(o, j), sums_to_zero(o)): <X_j, R_o> == 0 and sum(R_o) == 0,
     exactly; integer vectors over common denominators when the integer pass
     applies (:mod:`losscert.integer_pass`), else field elements."""
-    big = len(theta) >= fastpath.BLOCKS_FROM and fastpath.shallow.applies(loss)
-    fast = shallow_pass.forward(loss, theta) if big else None       # the residuals modulo primes
+    fast = shallow_pass.forward(loss, theta) if fastpath.at_scale(loss, len(theta)) else None       # the residuals modulo primes
     if fast is not None:
         res = fast.residuals
     else:

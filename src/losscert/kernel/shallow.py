@@ -46,7 +46,6 @@ from .. import integer_pass
 from . import shallow_pass, verified
 from .shallow_pass import Shape
 
-RANGE = (2.0 ** -120, 2.0 ** 120)      # non-zero per-sample values (six of them multiply without under/overflow)
 SLACK = 1 + 2.0 ** -20                   # on every norm: its own rounding (N <= 2^30 samples)
 MAX_SAMPLES = 1 << 30
 MAX_BYTES = 8 << 30                      # the float arrays (the integer pass's are the gradient's anyway)
@@ -68,26 +67,6 @@ def applies(loss) -> bool:
     return True
 
 
-def _floats(v):
-    """The exact values N / D of a Vec rounded (|error| <= 2^-51 |value|), or None
-    when a non-zero value is outside RANGE or would not round relatively."""
-    np = _np()
-    try:
-        f = v.N.astype(float) / float(v.D)
-    except (OverflowError, ZeroDivisionError):
-        return None
-    if not _in_range(f) or int(np.count_nonzero(f)) != int(np.count_nonzero(v.N != 0)):
-        return None
-    return f
-
-
-def _in_range(values) -> bool:
-    """Every value finite, every non-zero one in RANGE."""
-    np = _np()
-    nz = np.abs(values[values != 0])
-    return bool(np.all(np.isfinite(values)) and (not nz.size or (nz.min() >= RANGE[0] and nz.max() <= RANGE[1])))
-
-
 def _column(values, n: int, fill: float):
     np = _np()
     return np.full(n, fill) if values is None else values
@@ -97,7 +76,7 @@ def hessian_blocks(loss, theta, forward: dict | None = None) -> "Blocks | None":
     """The blocks of H / 2s at the rational point theta (see the module
     docstring), or None when the network is not a one-hidden-layer network
     without tied or fixed weights, neither the modular pass nor the integer
-    pass applies, an activation sits at a kink, or a value is outside RANGE.
+    pass applies, an activation sits at a kink, or a value is outside shallow_pass.RANGE.
     ``forward``: the forward pass kept by
     :func:`.shallow_pass.value_and_gradient` or
     :func:`losscert.integer_pass.value_and_gradient` (used only when made at
@@ -116,7 +95,7 @@ def hessian_blocks(loss, theta, forward: dict | None = None) -> "Blocks | None":
     if run is None and not (here and "vals" in forward):
         run = shallow_pass.forward(loss, theta)
     if run is not None:
-        if not _in_range(run.R):
+        if not shallow_pass.in_range(run.R):
             return None
         S2 = None if run.S2 is None else run.S2.T
         return Blocks(shape, loss.n, run.X.T if run.X.size else np.zeros((loss.n, 0)),
@@ -137,24 +116,21 @@ def hessian_blocks(loss, theta, forward: dict | None = None) -> "Blocks | None":
     inputs = sorted({src for _, src, _ in shape.inner if src is not None})
     columns = {}
     for i in inputs:
-        columns[i] = _floats(vals[i])
+        columns[i] = shallow_pass.rounded(vals[i])
     hid, d1, d2 = [], [], []
     for st in shape.hidden:
         linear = st.activation is None or st.activation.kind == "linear"
-        hid.append(_floats(vals[st.slot]))
-        d1.append(None if linear else (_floats(derivative[st.slot]) if derivative.get(st.slot) is not None
+        hid.append(shallow_pass.rounded(vals[st.slot]))
+        d1.append(None if linear else (shallow_pass.rounded(derivative[st.slot]) if derivative.get(st.slot) is not None
                                        else np.zeros(n)))
-        d2.append(_floats(second[st.slot]) if second.get(st.slot) is not None else None)
+        d2.append(shallow_pass.rounded(second[st.slot]) if second.get(st.slot) is not None else None)
         if (second.get(st.slot) is not None and d2[-1] is None) or (d1[-1] is None and not linear):
             return None
-    R = [_floats(r) for r in res]
-    try:
-        theta_f = np.array([int(q.p) / int(q.q) if q else 0.0 for q in theta])  # Python rounds int / int correctly
-    except OverflowError:                               # a weight past the float range
-        return None
+    R = [shallow_pass.rounded(r) for r in res]
+    theta_f = shallow_pass.rounded_point(theta)
     if any(c is None for c in columns.values()) or any(h is None for h in hid) or any(r is None for r in R) \
-            or not _in_range(theta_f) or np.count_nonzero(theta_f) != sum(1 for q in theta if q):
-        return None                                     # (a non-zero weight rounded to 0: no relative error)
+            or theta_f is None:
+        return None
     return Blocks(shape, n, np.column_stack([columns[i] for i in inputs]) if inputs else np.zeros((n, 0)),
                   {i: c for c, i in enumerate(inputs)}, np.column_stack(hid),
                   np.column_stack([_column(c, n, 1.0) for c in d1]),

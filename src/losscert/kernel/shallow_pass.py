@@ -72,13 +72,9 @@ def _np():
     return numpy
 
 
-def _fraction(q) -> tuple[int, int]:
-    return int(q.p), int(q.q)
-
-
 def _round(q) -> float:
     """A rational rounded to the nearest float (Python's int / int)."""
-    p, d = _fraction(q)
+    p, d = integer_pass._fraction(q)
     return p / d
 
 
@@ -241,24 +237,46 @@ def _data(loss):
     return X, Y
 
 
-def _floats_of(vecs):
-    """Rows N / D as floats (3 roundings: <= 3.01 u relatively), or None when out of RANGE."""
+def rounded(v):
+    """The values N / D of a Vec as floats (three roundings: within 3.01 u
+    relatively), or None when one is outside RANGE or a non-zero one rounds to 0."""
     np = _np()
     try:
-        f = np.array([v.N.astype(float) / float(v.D) for v in vecs]) if vecs else np.zeros((0, 0))
+        f = v.N.astype(float) / float(v.D)
     except (OverflowError, ZeroDivisionError):
         return None
-    nz = np.abs(f[f != 0])
-    if nz.size and (nz.min() < RANGE[0] or nz.max() > RANGE[1]):
-        return None
-    if sum(int(np.count_nonzero(v.N != 0)) for v in vecs) != int(np.count_nonzero(f)):
+    if not in_range(f) or int(np.count_nonzero(f)) != int(np.count_nonzero(v.N != 0)):
         return None
     return f
 
 
-def _in_range(values) -> bool:
+def rounded_point(theta):
+    """The point as floats (each correctly rounded: Python's int / int), or
+    None when one is outside RANGE or a non-zero one rounds to 0."""
+    np = _np()
+    try:
+        f = np.array([_round(q) if q else 0.0 for q in theta])
+    except OverflowError:                               # a weight past the float range
+        return None
+    if not in_range(f) or np.count_nonzero(f) != sum(1 for q in theta if q):
+        return None
+    return f
+
+
+def _floats_of(vecs):
+    """The Vecs' rows as one float array (:func:`rounded`), or None."""
+    np = _np()
+    rows = [rounded(v) for v in vecs]
+    if any(r is None for r in rows):
+        return None
+    return np.array(rows) if rows else np.zeros((0, 0))
+
+
+def in_range(values) -> bool:
     """Every value finite, every non-zero one in RANGE (block by block: no large temporaries)."""
     np = _np()
+    if not values.size:
+        return True
     values = values.reshape(len(values), -1) if values.ndim != 1 else values.reshape(1, -1)
     for a, b in _blocks(len(values)):
         size = np.abs(values[a:b])
@@ -297,11 +315,8 @@ def forward_floats(loss, theta, structure, Xvecs):
     X = _floats_of([Xvecs[i] for i in structure.inputs])
     if X is None:
         return None
-    try:
-        theta_f = np.array([_round(q) if q else 0.0 for q in theta])
-    except OverflowError:
-        return None
-    if not _in_range(theta_f) or np.count_nonzero(theta_f) != sum(1 for q in theta if q):
+    theta_f = rounded_point(theta)
+    if theta_f is None:
         return None
     W = _gather(theta_f, structure.wp)                       # m x f
     bias = _gather(theta_f, structure.bp)                    # m
@@ -363,7 +378,7 @@ def forward_floats(loss, theta, structure, Xvecs):
                          (j, s), (H, S1, S2, positive))
     except OverflowError:
         return None
-    if not all(_in_range(a) for a in (H, S1) + ((S2,) if S2 is not None else ())):
+    if not all(in_range(a) for a in (H, S1) + ((S2,) if S2 is not None else ())):
         return None
     return X, H, S1, S2, theta_f, positive, len(bad)
 
@@ -379,9 +394,9 @@ def _exact_piecewise(loss, theta, structure, Xvecs, kinds, entries, arrays) -> b
         return True
     F = loss.field
     js, ss = entries[:, 0], entries[:, 1]
-    d_theta = _lcm(int(q.q) for q in theta)
+    d_theta = math.lcm(*(int(q.q) for q in theta))
     used = structure.inputs
-    D_X = _lcm(Xvecs[i].D for i in used)
+    D_X = math.lcm(*(Xvecs[i].D for i in used))
     num = np.empty(len(theta) + 1, dtype=object)        # theta * d_theta, and 0 for "no parameter"
     num[:-1] = [int(q.p) * (d_theta // int(q.q)) for q in theta]
     num[-1] = 0
@@ -406,7 +421,7 @@ def _exact_piecewise(loss, theta, structure, Xvecs, kinds, entries, arrays) -> b
             if not sign[e]:
                 return False
             k = F(kind[1][1] if sign[e] > 0 else kind[1][0])
-            kp, kq = _fraction(k)
+            kp, kq = integer_pass._fraction(k)
             H[js[e], ss[e]], S1[js[e], ss[e]] = _rounded_nonzero(kp * int(acc[e]) / (kq * D), kp), kp / kq
     return True
 
@@ -554,7 +569,7 @@ class _Modulus:
 
 def _mod(q, p: int) -> int:
     """A rational modulo p (p divides no denominator here)."""
-    a, b = _fraction(q)
+    a, b = integer_pass._fraction(q)
     return a % p * pow(b % p, -1, p) % p
 
 
@@ -584,13 +599,6 @@ def _bits(D: int, bound: float) -> int:
     return D.bit_length() + max(0, math.frexp(bound)[1]) + 1
 
 
-def _lcm(values) -> int:
-    out = 1
-    for v in values:
-        out = out * v // math.gcd(out, v)
-    return out
-
-
 def _rows(nodes):
     """The hidden nodes as an index: a slice when they are consecutive."""
     np = _np()
@@ -615,21 +623,21 @@ class _Denominators:
     the others' (D_in); ``avoid``: what no prime may divide."""
 
     def __init__(self, loss, theta, structure, Xvecs, Yvecs):
-        d_theta = _lcm(int(q.q) for q in theta)
-        D_X = _lcm(Xvecs[i].D for i in structure.inputs)
-        D_Y = _lcm(v.D for v in Yvecs)
+        d_theta = math.lcm(*(int(q.q) for q in theta))
+        D_X = math.lcm(*(Xvecs[i].D for i in structure.inputs))
+        D_Y = math.lcm(*(v.D for v in Yvecs))
         F, d_act, q = loss.field, 1, 1
         for act in structure.groups:
             kind = _kind(act)
             if kind[0] != "linear":
-                d_act = _lcm([d_act] + [int(F(c).q) for c in kind[1]])
+                d_act = math.lcm(d_act, *(int(F(c).q) for c in kind[1]))
             if kind[0] == "poly":
                 q = max(q, len(kind[1]) - 1)
-        s_p, s_q = _fraction(loss.scale)
+        s_p, s_q = integer_pass._fraction(loss.scale)
         D_z = d_theta * D_X
         self.d_theta, self.h = d_theta, d_act * D_z ** q
         self.s1 = d_act * D_z ** (q - 1)
-        self.r = _lcm([d_theta * self.h, D_Y])
+        self.r = math.lcm(d_theta * self.h, D_Y)
         self.out = s_q * self.r * self.h
         self.inner = s_q * d_theta * self.r * self.s1 * D_X
         self.avoid = d_theta * D_X * D_Y * d_act * s_q
@@ -707,7 +715,7 @@ def _run(loss, theta, gradient: bool):
     run = Run(theta, structure, X, H, S1, S2, R, theta_f, [integer_pass.Vec(row, dens.r) for row in N_r])
     if not gradient:
         return run, None, None
-    s_p, s_q = _fraction(loss.scale)
+    s_p, s_q = integer_pass._fraction(loss.scale)
     value = fmpq(s_p * int((N_r * N_r).sum()), s_q * dens.r ** 2)
     N_g = _crt([g for _, g in residues], primes)
     outer = {p for p, _, _ in shape.outer}
